@@ -1,0 +1,26 @@
+package dev.mcu.sip;
+
+import dev.mcu.media.Codec;
+import dev.mcu.media.MediaKind;
+
+import java.util.Map;
+
+/**
+ * What offer/answer agreed for one media line: the codec both sides will use, the payload type the
+ * remote expects for it, its format parameters, and the direction from the MCU's point of view
+ * ({@code direction().sends()} means the MCU sends on this stream).
+ *
+ * @param telephoneEventPayloadType RFC 4733 payload type on an audio stream, or -1
+ * @param fmtp                      the agreed a=fmtp parameters of the codec (e.g. packetization-mode,
+ *                                  profile-level-id for H.264), keys in lower case
+ * @param bandwidthKbps             the remote's b=AS (or TIAS/1000) for this stream, 0 when unstated
+ */
+public record NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
+                               int telephoneEventPayloadType, Direction direction, int bandwidthKbps) {
+
+    /** H.264 packetization-mode (RFC 6184 §8.1): 0 when absent. */
+    public int h264PacketizationMode() {
+        String mode = fmtp.get("packetization-mode");
+        return mode == null ? 0 : Integer.parseInt(mode.trim());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.mcu.transport;
+
+import dev.mcu.media.MediaKind;
+import dev.mcu.sip.NegotiatedStream;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * The RTP/RTCP endpoint of one call: one UDP port pair per media kind (or one port with rtcp-mux).
+ * It latches to where the remote's media really comes from, answers and generates RTCP
+ * (SR/RR, PLI/FIR/NACK), keeps a short cache of sent packets for NACK retransmission, and counts
+ * every packet it drops. Thread-safe: send methods may be called from any thread.
+ */
+public interface MediaTransport extends AutoCloseable {
+
+    /** The local port for a media kind's RTP, for the SDP answer (RTCP is this + 1 unless muxed). */
+    int localPort(MediaKind kind);
+
+    /**
+     * Applies (or re-applies, on re-INVITE) what offer/answer agreed.
+     *
+     * @param remoteRtp where the SDP says to send RTP; used only while it is trusted (see
+     *                  {@link MediaTransportFactory}) and until real packets arrive to latch onto
+     * @param rtcpMux   whether RTCP shares the RTP port
+     */
+    void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux);
+
+    /** Stops a media kind (port 0 in a new answer). */
+    void disable(MediaKind kind);
+
+    void setListener(MediaListener listener);
+
+    /**
+     * Sends an RTP packet built by the MCU's packetizer. The transport rewrites the payload type to
+     * the one the remote negotiated (and never modifies {@code packet}, which is shared by every
+     * receiver of the same output profile). Dropped and counted when nothing is latched yet, the
+     * direction forbids sending, or the stream is not configured.
+     */
+    void sendRtp(MediaKind kind, byte[] packet);
+
+    /** Sends an RTCP PLI (and FIR when the remote negotiated ccm fir) for the remote's video. */
+    void requestKeyframe();
+
+    Optional<InetSocketAddress> latchedRemote(MediaKind kind);
+
+    TransportStats stats(MediaKind kind);
+
+    @Override
+    void close();
+}
