@@ -3,13 +3,28 @@ package dev.mcu.transport;
 /**
  * Counters of one media kind of one transport, as an operator reads them. A snapshot.
  *
- * @param packetsLost    from sequence gaps of the remote's stream (RFC 3550 A.3)
- * @param jitterRtpUnits interarrival jitter (RFC 3550 A.8) in RTP clock units
- * @param dropped        packets received but thrown away (malformed, unknown SSRC flood, not
- *                       negotiated, too big, before latching), by any cause
+ * @param packetsLost                from sequence gaps of the remote's stream (RFC 3550 A.3)
+ * @param jitterRtpUnits             interarrival jitter (RFC 3550 A.8) in RTP clock units
+ * @param dropped                    packets received but thrown away (malformed, unknown SSRC flood, not
+ *                                   negotiated, too big, from an unlatched source), by any cause
+ * @param sendDropped                packets the MCU asked to send that were not sent (not configured, nothing
+ *                                   latched yet, direction forbids sending, malformed)
+ * @param keyframeRequestsSent       PLI/FIR compounds sent to the remote
+ * @param keyframeRequestsSuppressed keyframe requests swallowed by the rate limit
+ * @param remoteBitrateEstimateBps   the last REMB the remote sent, 0 when none
  */
 public record TransportStats(long packetsReceived, long bytesReceived, long packetsSent, long bytesSent,
                              long packetsLost, long jitterRtpUnits, long rtcpReceived, long rtcpSent,
                              long nacksReceived, long retransmitted, long keyframeRequestsReceived,
-                             long dropped) {
+                             long dropped, long sendDropped, long keyframeRequestsSent,
+                             long keyframeRequestsSuppressed, long remoteBitrateEstimateBps) {
+
+    /** The original twelve counters; the send-side extras are zero. */
+    public TransportStats(long packetsReceived, long bytesReceived, long packetsSent, long bytesSent,
+                          long packetsLost, long jitterRtpUnits, long rtcpReceived, long rtcpSent,
+                          long nacksReceived, long retransmitted, long keyframeRequestsReceived,
+                          long dropped) {
+        this(packetsReceived, bytesReceived, packetsSent, bytesSent, packetsLost, jitterRtpUnits, rtcpReceived,
+                rtcpSent, nacksReceived, retransmitted, keyframeRequestsReceived, dropped, 0, 0, 0, 0);
+    }
 }

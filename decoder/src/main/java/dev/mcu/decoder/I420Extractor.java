@@ -1,0 +1,89 @@
+package dev.mcu.decoder;
+
+import dev.mcu.media.I420Frame;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+
+/**
+ * Copies a decoded AVFrame out into a tightly packed {@link I420Frame}, honouring each plane's
+ * linesize. Pictures in another pixel format (yuvj420p from MJPEG-minded encoders, 4:2:2 or 4:4:4
+ * H.264) go through swscale first; the SwsContext and its output frame are cached and rebuilt only
+ * when the size or format changes. Confined to the owning decoder's thread.
+ */
+final class I420Extractor implements AutoCloseable {
+    private SwsContext scaler;      // owned: rebuilt by sws_getCachedContext, freed in close()
+    private final AVFrame converted; // owned: its buffers follow the picture size, freed in close()
+
+    I420Extractor() {
+        converted = av_frame_alloc();
+    }
+
+    /** The picture as I420, or null when swscale cannot handle its format. */
+    I420Frame extract(AVFrame picture, long timestampMicros) {
+        AVFrame source = picture.format() == AV_PIX_FMT_YUV420P ? picture : convert(picture);
+        return source == null ? null : copyOut(source, timestampMicros);
+    }
+
+    private AVFrame convert(AVFrame picture) {
+        int width = picture.width();
+        int height = picture.height();
+        scaler = sws_getCachedContext(scaler, width, height, picture.format(),
+                width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null, (DoublePointer) null);
+        if (scaler == null) {
+            return null;
+        }
+        if (converted.width() != width || converted.height() != height) {
+            av_frame_unref(converted);
+            converted.width(width).height(height).format(AV_PIX_FMT_YUV420P);
+            if (av_frame_get_buffer(converted, 0) < 0) {
+                av_frame_unref(converted);
+                return null;
+            }
+        }
+        int rows = sws_scale(scaler, picture.data(), picture.linesize(), 0, height,
+                converted.data(), converted.linesize());
+        return rows == height ? converted : null;
+    }
+
+    private static I420Frame copyOut(AVFrame source, long timestampMicros) {
+        int width = source.width();
+        int height = source.height();
+        int chromaWidth = I420Frame.chromaWidth(width);
+        int chromaHeight = I420Frame.chromaHeight(height);
+        byte[] data = new byte[I420Frame.sizeOf(width, height)];
+        copyPlane(source.data(0), source.linesize(0), data, 0, width, height);
+        copyPlane(source.data(1), source.linesize(1), data, width * height, chromaWidth, chromaHeight);
+        copyPlane(source.data(2), source.linesize(2), data, width * height + chromaWidth * chromaHeight,
+                chromaWidth, chromaHeight);
+        return new I420Frame(width, height, data, timestampMicros);
+    }
+
+    private static void copyPlane(BytePointer plane, int linesize, byte[] out, int outOffset, int width, int height) {
+        if (linesize == width) {
+            plane.get(out, outOffset, width * height);
+            return;
+        }
+        for (int row = 0; row < height; row++) {
+            plane.position((long) row * linesize).get(out, outOffset + row * width, width);
+        }
+    }
+
+    @Override
+    public void close() {
+        av_frame_free(converted);
+        sws_freeContext(scaler);
+        scaler = null;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.mcu.encoder;
+
+import dev.mcu.media.Audio;
+import dev.mcu.media.Codec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.ShortPointer;
+
+import java.util.Map;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+
+/**
+ * Encodes 20 ms of internal audio (48 kHz mono, {@link Audio}) into one RTP payload of PCMU, PCMA,
+ * G.722 or Opus. Opus encodes mono at 48 kHz (its RTP name stays opus/48000/2: receivers decode
+ * mono packets fine), tuned for voice with in-band FEC. Called by one mixing thread only.
+ */
+public final class AudioEncoder implements AutoCloseable {
+    private static final byte[] NOTHING = new byte[0];
+
+    private final Codec codec;
+    private final int frameSamples;          // samples per 20 ms at the codec's own rate
+    private final AVCodecContext context;    // owned: freed in close()
+    private final AVFrame frame;             // owned: freed in close()
+    private final AVPacket packet;           // owned: freed in close()
+    private final RateConverter converter;   // owned, null for Opus (already 48 kHz)
+    private final short[] resampled = new short[Audio.FRAME_SAMPLES]; // one frame at <= 48 kHz
+    private final short[] pending;           // resampled samples not yet encoded
+    private int pendingCount;
+    private long nextPts;
+
+    private AudioEncoder(Codec codec) {
+        this.codec = codec;
+        this.frameSamples = codec.sampleRate() / (1000 / Audio.FRAME_MILLIS);
+        this.context = Ffmpeg.openEncoder(encoderName(codec), c -> {
+            c.sample_rate(codec.sampleRate()).sample_fmt(AV_SAMPLE_FMT_S16).frame_size(frameSamples);
+            c.time_base().num(1).den(codec.sampleRate());
+            av_channel_layout_default(c.ch_layout(), 1);
+            if (codec == Codec.OPUS) {
+                c.bit_rate(32_000);
+            }
+        }, codec == Codec.OPUS
+                ? Map.of("application", "voip", "frame_duration", "20", "fec", "1", "packet_loss", "10")
+                : Map.of());
+        this.frame = av_frame_alloc();
+        this.packet = av_packet_alloc();
+        this.converter = codec.sampleRate() == Audio.SAMPLE_RATE ? null : new RateConverter(codec.sampleRate());
+        this.pending = new short[frameSamples + Audio.FRAME_SAMPLES];
+        frame.nb_samples(frameSamples).format(AV_SAMPLE_FMT_S16).sample_rate(codec.sampleRate());
+        av_channel_layout_default(frame.ch_layout(), 1);
+        int ret = av_frame_get_buffer(frame, 0);
+        if (ret < 0) {
+            close();
+            throw new IllegalStateException("cannot allocate the audio frame: " + Ffmpeg.error(ret));
+        }
+    }
+
+    public static AudioEncoder create(Codec codec) {
+        return new AudioEncoder(codec);
+    }
+
+    private static String encoderName(Codec codec) {
+        return switch (codec) {
+            case PCMU -> "pcm_mulaw";
+            case PCMA -> "pcm_alaw";
+            case G722 -> "g722";
+            case OPUS -> "libopus"; // FFmpeg's native opus encoder is experimental and CELT-only
+            default -> throw new IllegalArgumentException("no audio encoder for " + codec);
+        };
+    }
+
+    /**
+     * Encodes exactly {@link Audio#FRAME_SAMPLES} samples into one RTP payload. The first payload
+     * starts with the resampler's few samples of delay as silence, so every payload is a full 20 ms.
+     *
+     * @throws IllegalArgumentException if the frame is not 20 ms at 48 kHz
+     */
+    public byte[] encode(short[] pcm48kMono960) {
+        if (pcm48kMono960.length != Audio.FRAME_SAMPLES) {
+            throw new IllegalArgumentException("expected " + Audio.FRAME_SAMPLES + " samples, got " + pcm48kMono960.length);
+        }
+        queue(pcm48kMono960);
+        if (av_frame_make_writable(frame) < 0) {
+            return NOTHING;
+        }
+        new ShortPointer(frame.data(0)).put(pending, 0, frameSamples);
+        pendingCount -= frameSamples;
+        System.arraycopy(pending, frameSamples, pending, 0, pendingCount);
+        frame.pts(nextPts);
+        nextPts += frameSamples;
+        if (avcodec_send_frame(context, frame) < 0) {
+            return NOTHING;
+        }
+        byte[] payload = NOTHING;
+        while (avcodec_receive_packet(context, packet) >= 0) {
+            try {
+                payload = Ffmpeg.bytes(packet); // one packet per 20 ms frame for all four codecs
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+        return payload;
+    }
+
+    /** Appends the frame at the codec's rate; tops a short queue up with leading silence. */
+    private void queue(short[] pcm48k) {
+        if (converter == null) {
+            System.arraycopy(pcm48k, 0, pending, pendingCount, pcm48k.length);
+            pendingCount += pcm48k.length;
+        } else {
+            int produced = converter.convert(pcm48k, resampled);
+            System.arraycopy(resampled, 0, pending, pendingCount, produced);
+            pendingCount += produced;
+        }
+        if (pendingCount < frameSamples) {
+            int silence = frameSamples - pendingCount;
+            System.arraycopy(pending, 0, pending, silence, pendingCount);
+            java.util.Arrays.fill(pending, 0, silence, (short) 0);
+            pendingCount = frameSamples;
+        }
+    }
+
+    /** RTP timestamp ticks per payload (160 for G.711 and G.722, 960 for Opus). */
+    public int rtpTicksPerFrame() {
+        return codec.ticksPer20ms();
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    @Override
+    public void close() {
+        if (converter != null) {
+            converter.close();
+        }
+        av_packet_free(packet);
+        av_frame_free(frame);
+        avcodec_free_context(context);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.mcu.app;
+
+import dev.mcu.decoder.VideoDecoder;
+import dev.mcu.media.Codec;
+import dev.mcu.media.EncodedFrame;
+import dev.mcu.media.I420Frame;
+import dev.mcu.media.h264.H264Depacketizer;
+import dev.mcu.media.rtp.Depacketizer;
+import dev.mcu.media.rtp.JitterBuffer;
+import dev.mcu.media.rtp.RtpPacket;
+import dev.mcu.media.vp8.Vp8Depacketizer;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * One participant's incoming video: RTP packets from the transport's event loop are handed to the
+ * participant's serial decode executor, which runs jitter buffer → depacketizer → FFmpeg decoder and
+ * publishes the newest picture for the room's compositor.
+ *
+ * <p>Threads: {@link #offer} on the Netty event loop (only enqueues); everything else on the
+ * serial executor; {@link #latest()} from the media clock. The decoder is owned here and closed on
+ * the serial executor after the last packet task, so it is never used and freed concurrently.
+ */
+final class InboundVideo implements AutoCloseable {
+    /** Packets waiting for the decoder beyond this are dropped: a stalled decoder must not eat memory. */
+    static final int MAX_PENDING_PACKETS = 600;
+
+    private final Executor decodeExecutor;
+    private final JitterBuffer jitterBuffer = JitterBuffer.forVideo();
+    private final Depacketizer depacketizer;
+    private final VideoDecoder decoder;          // owned: closed on the decode executor in close()
+    private final Runnable keyframeRequester;
+    private final LongSupplier clockMillis;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong droppedOverflow = new AtomicLong();
+    private volatile boolean closed;
+    private volatile I420Frame latest;
+    private volatile long framesDecoded;
+
+    InboundVideo(Codec codec, Executor decodeExecutor, Runnable keyframeRequester, LongSupplier clockMillis) {
+        this.decodeExecutor = decodeExecutor;
+        this.keyframeRequester = keyframeRequester;
+        this.clockMillis = clockMillis;
+        this.depacketizer = codec == Codec.H264 ? new H264Depacketizer() : new Vp8Depacketizer();
+        this.decoder = new VideoDecoder(codec);
+    }
+
+    void offer(RtpPacket packet) {
+        if (closed) {
+            return;
+        }
+        if (pending.incrementAndGet() > MAX_PENDING_PACKETS) {
+            pending.decrementAndGet();
+            droppedOverflow.incrementAndGet();
+            return;
+        }
+        decodeExecutor.execute(() -> {
+            pending.decrementAndGet();
+            if (!closed) {
+                process(packet);
+            }
+        });
+    }
+
+    private void process(RtpPacket packet) {
+        long now = clockMillis.getAsLong();
+        jitterBuffer.insert(packet, now);
+        RtpPacket next;
+        while ((next = jitterBuffer.poll(now)) != null) {
+            EncodedFrame frame = depacketizer.push(next);
+            if (frame != null) {
+                I420Frame picture = decoder.decode(frame);
+                if (picture != null) {
+                    latest = picture;
+                    framesDecoded++;
+                }
+            }
+        }
+        if (depacketizer.keyframeNeeded() || decoder.keyframeNeeded()) {
+            keyframeRequester.run();
+        }
+    }
+
+    /** The newest decoded picture, or null before the first one. */
+    I420Frame latest() {
+        return latest;
+    }
+
+    long framesDecoded() {
+        return framesDecoded;
+    }
+
+    long droppedOverflow() {
+        return droppedOverflow.get();
+    }
+
+    long decodeErrors() {
+        return decoder.errors();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        decodeExecutor.execute(decoder::close);
+    }
+}

@@ -1,0 +1,245 @@
+package dev.mcu.app;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's configuration: the embedded {@code mcu-defaults.yaml}, overlaid by an optional user
+ * file, overlaid by {@code key.path=value} overrides from the command line. Immutable once built.
+ * A key the defaults do not know is an error (a typo must not be silently ignored).
+ */
+public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, Rooms rooms) {
+
+    public record Sip(String address, int port, List<String> transports) {
+    }
+
+    public record Media(int portMin, int portMax, boolean allowSdpAddressesOutsideSignallingHost,
+                        int ioThreads, int decodeThreads) {
+    }
+
+    public record Video(int width, int height, int fps, int bitrateKbps, int keyframeIntervalSeconds) {
+    }
+
+    public record AudioSettings(int opusBitrateKbps) {
+    }
+
+    public record RoomSpec(String name, String pin) {
+    }
+
+    public record Rooms(boolean autoCreate, int maxParticipants, int maxCalls, List<RoomSpec> list) {
+    }
+
+    public static McuConfig defaults() {
+        return load(null, List.of());
+    }
+
+    /**
+     * @param userFile  a YAML file whose keys override the defaults, or null
+     * @param overrides {@code dotted.key=value} strings, applied last
+     * @throws IllegalArgumentException naming the offending key or value
+     */
+    public static McuConfig load(Path userFile, List<String> overrides) {
+        Map<String, Object> tree = readDefaults();
+        if (userFile != null) {
+            try (Reader reader = Files.newBufferedReader(userFile)) {
+                Object user = yaml().load(reader);
+                if (user != null) {
+                    merge(tree, asMap(user, userFile.toString()), "");
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read configuration file " + userFile + ": " + e.getMessage(), e);
+            }
+        }
+        for (String override : overrides) {
+            applyOverride(tree, override);
+        }
+        return fromTree(tree);
+    }
+
+    private static Yaml yaml() {
+        return new Yaml(new SafeConstructor(new LoaderOptions()));
+    }
+
+    private static Map<String, Object> readDefaults() {
+        try (InputStream in = McuConfig.class.getResourceAsStream("/mcu-defaults.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("mcu-defaults.yaml is missing from the jar");
+            }
+            return asMap(yaml().load(in), "mcu-defaults.yaml");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o, String where) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException(where + ": expected a mapping of keys, got " + o);
+        }
+        return new LinkedHashMap<>((Map<String, Object>) o);
+    }
+
+    private static void merge(Map<String, Object> into, Map<String, Object> from, String prefix) {
+        for (Map.Entry<String, Object> e : from.entrySet()) {
+            String key = prefix + e.getKey();
+            if (!into.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("unknown configuration key '" + key
+                        + "'; the known keys are listed in mcu-defaults.yaml (see README)");
+            }
+            Object current = into.get(e.getKey());
+            if (current instanceof Map && e.getValue() instanceof Map) {
+                Map<String, Object> nested = asMap(current, key);
+                merge(nested, asMap(e.getValue(), key), key + ".");
+                into.put(e.getKey(), nested);
+            } else {
+                into.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void applyOverride(Map<String, Object> tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("override '" + override + "' must look like key.path=value");
+        }
+        String[] path = override.substring(0, eq).trim().split("\\.");
+        Object value = yaml().load(override.substring(eq + 1));
+        Map<String, Object> node = tree;
+        for (int i = 0; i < path.length - 1; i++) {
+            Object child = node.get(path[i]);
+            if (!(child instanceof Map)) {
+                throw new IllegalArgumentException("unknown configuration key '" + override.substring(0, eq) + "'");
+            }
+            Map<String, Object> copy = asMap(child, path[i]);
+            node.put(path[i], copy);
+            node = copy;
+        }
+        String leaf = path[path.length - 1];
+        if (!node.containsKey(leaf)) {
+            throw new IllegalArgumentException("unknown configuration key '" + override.substring(0, eq) + "'");
+        }
+        node.put(leaf, value);
+    }
+
+    private static McuConfig fromTree(Map<String, Object> t) {
+        Map<String, Object> sip = asMap(t.get("sip"), "sip");
+        Map<String, Object> media = asMap(t.get("media"), "media");
+        Map<String, Object> video = asMap(t.get("video"), "video");
+        Map<String, Object> audio = asMap(t.get("audio"), "audio");
+        Map<String, Object> rooms = asMap(t.get("rooms"), "rooms");
+        McuConfig config = new McuConfig(
+                new Sip(str(sip, "sip.address"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports")),
+                new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
+                        bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
+                        integer(media, "media.decodeThreads")),
+                new Video(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
+                        integer(video, "video.bitrateKbps"), integer(video, "video.keyframeIntervalSeconds")),
+                new AudioSettings(integer(audio, "audio.opusBitrateKbps")),
+                new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
+                        integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))));
+        config.validate();
+        return config;
+    }
+
+    private void validate() {
+        require(sip.port > 0 && sip.port < 65536, "sip.port must be 1..65535, got " + sip.port);
+        for (String transport : sip.transports) {
+            require(List.of("udp", "tcp").contains(transport.toLowerCase(Locale.ROOT)),
+                    "sip.transports may contain udp and tcp, got " + transport);
+        }
+        require(media.portMin > 1024 && media.portMax < 65536 && media.portMax - media.portMin >= 3,
+                "media.portMin..portMax must be a range above 1024 with room for at least one call, got "
+                        + media.portMin + ".." + media.portMax);
+        require(video.width >= 64 && video.height >= 64 && video.width % 2 == 0 && video.height % 2 == 0,
+                "video.width and video.height must be even and at least 64, got " + video.width + "x" + video.height);
+        require(video.fps >= 1 && video.fps <= 60, "video.fps must be 1..60, got " + video.fps);
+        require(video.bitrateKbps >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps);
+        require(rooms.maxParticipants >= 1, "rooms.maxParticipants must be at least 1");
+        require(rooms.maxCalls >= 1, "rooms.maxCalls must be at least 1");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid configuration: " + message);
+        }
+    }
+
+    private static String str(Map<String, Object> m, String key) {
+        Object v = m.get(leaf(key));
+        if (v == null) {
+            throw new IllegalArgumentException("configuration key '" + key + "' needs a value");
+        }
+        return v.toString();
+    }
+
+    private static int integer(Map<String, Object> m, String key) {
+        Object v = m.get(leaf(key));
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, Object> m, String key) {
+        Object v = m.get(leaf(key));
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String s = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
+        if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new IllegalArgumentException("configuration key '" + key + "' must be true or false, got '" + v + "'");
+    }
+
+    private static String leaf(String key) {
+        return key.substring(key.lastIndexOf('.') + 1);
+    }
+
+    private static List<String> stringList(Object v, String key) {
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException("configuration key '" + key + "' must be a list, got " + v);
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : list) {
+            out.add(String.valueOf(o));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<RoomSpec> roomList(Object v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException("configuration key 'rooms.list' must be a list of {name, pin}");
+        }
+        List<RoomSpec> out = new ArrayList<>();
+        for (Object o : list) {
+            Map<String, Object> room = asMap(o, "rooms.list entry");
+            Object name = room.get("name");
+            if (name == null || name.toString().isBlank()) {
+                throw new IllegalArgumentException("every entry of rooms.list needs a name");
+            }
+            Object pin = room.get("pin");
+            out.add(new RoomSpec(name.toString(), pin == null ? null : pin.toString()));
+        }
+        return List.copyOf(out);
+    }
+}

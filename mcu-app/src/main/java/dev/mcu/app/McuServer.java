@@ -1,0 +1,138 @@
+package dev.mcu.app;
+
+import dev.mcu.sdp.MediaCapabilities;
+import dev.mcu.sdp.SdpNegotiator;
+import dev.mcu.sip.Admission;
+import dev.mcu.sip.Call;
+import dev.mcu.sip.ConferenceHandler;
+import dev.mcu.sip.JoinRequest;
+import dev.mcu.sip.SipServer;
+import dev.mcu.sip.SipServerConfig;
+import dev.mcu.transport.UdpMediaTransportFactory;
+import dev.mcu.transport.UdpTransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole server: SIP signalling, the RTP transports, the decode pool and the rooms, wired
+ * together. It is the SIP layer's {@link ConferenceHandler}: calls come in through it and go to
+ * their rooms. {@link #close()} hangs up every call and frees everything, in reverse order of
+ * construction.
+ */
+public final class McuServer implements ConferenceHandler, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(McuServer.class);
+
+    private final McuConfig config;
+    private final ExecutorService decodePool;              // owned
+    private final RoomRegistry rooms;                      // owned
+    private final UdpMediaTransportFactory transports;     // owned
+    private final SipServer sip;                           // owned
+
+    public McuServer(McuConfig config) throws IOException {
+        this.config = config;
+        int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
+                : Runtime.getRuntime().availableProcessors();
+        AtomicInteger decoderNumber = new AtomicInteger();
+        this.decodePool = Executors.newFixedThreadPool(decodeThreads, r -> {
+            Thread t = new Thread(r, "decode-" + decoderNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.rooms = new RoomRegistry(config, decodePool);
+        InetAddress address = InetAddress.getByName(config.sip().address());
+        this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
+                .withPorts(config.media().portMin(), config.media().portMax())
+                .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()));
+        SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
+                config.sip().address(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1");
+        try {
+            this.sip = new SipServer(sipConfig, this, transports, new SdpNegotiator(MediaCapabilities.defaults()));
+        } catch (IOException | RuntimeException e) {
+            transports.close();
+            rooms.close();
+            decodePool.shutdownNow();
+            throw e;
+        }
+        log.info("MCU listening for SIP on {}:{} ({}), media ports {}-{}, video {}x{}@{} fps; dial sip:ROOM@{}:{}",
+                config.sip().address(), config.sip().port(), String.join("/", config.sip().transports()),
+                config.media().portMin(), config.media().portMax(), config.video().width(), config.video().height(),
+                config.video().fps(), config.sip().address(), config.sip().port());
+    }
+
+    public McuConfig config() {
+        return config;
+    }
+
+    @Override
+    public Admission admit(JoinRequest request) {
+        Admission admission = rooms.admit(request);
+        if (admission.verdict() != Admission.Verdict.ACCEPT) {
+            log.info("Refused {} for room {}: {}", request.caller(), request.room(), admission.reason());
+        }
+        return admission;
+    }
+
+    @Override
+    public void onCallStarted(Call call) {
+        rooms.join(call);
+    }
+
+    @Override
+    public void onCallUpdated(Call call) {
+        rooms.update(call);
+    }
+
+    @Override
+    public void onCallEnded(Call call, String reason) {
+        log.info("Call from {} in room {} ended: {}", call.joinRequest().caller(), call.room(), reason);
+        rooms.leave(call);
+    }
+
+    /** Figures of one room, or empty when no such room is open. */
+    public Optional<RoomSnapshot> roomSnapshot(String name) {
+        return rooms.room(name).map(room -> {
+            Room.RoomStats s = room.stats().join();
+            return new RoomSnapshot(s.room(), s.participants(), s.videoProfiles(), s.framesDecoded(), s.framesSent(),
+                    s.clockErrors());
+        });
+    }
+
+    public List<String> openRooms() {
+        return rooms.rooms().stream().map(Room::name).toList();
+    }
+
+    public List<Call> calls() {
+        return sip.calls();
+    }
+
+    /** A room's figures at one moment, for operators and tests. */
+    public record RoomSnapshot(String room, int participants, int videoProfiles, long framesDecoded,
+                               long framesSent, long clockErrors) {
+    }
+
+    @Override
+    public void close() {
+        for (Call call : sip.calls()) {
+            call.hangup();
+        }
+        sip.close();
+        rooms.close();
+        transports.close();
+        decodePool.shutdown();
+        try {
+            decodePool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("MCU stopped");
+    }
+}

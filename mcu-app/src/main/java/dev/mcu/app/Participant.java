@@ -1,0 +1,125 @@
+package dev.mcu.app;
+
+import dev.mcu.encoder.AudioEncoder;
+import dev.mcu.media.Audio;
+import dev.mcu.media.MediaKind;
+import dev.mcu.media.rtp.RtpPacket;
+import dev.mcu.sip.Call;
+import dev.mcu.sip.NegotiatedStream;
+import dev.mcu.transport.MediaListener;
+import dev.mcu.transport.MediaTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * One call's media inside a room, built from what its offer/answer agreed: decoders for what it
+ * sends us, an audio encoder for the mix it hears, and the video output profile it receives.
+ *
+ * <p>Threads: built on the SIP thread; {@link MediaListener} callbacks on the transport's event
+ * loop (they only enqueue); {@link #outboundAudio()} and {@link #pcmScratch} used by the room's media
+ * clock; {@link #close()} on the media clock when the participant leaves.
+ */
+final class Participant implements MediaListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Participant.class);
+
+    /** How the room hears about a participant's requests, without the participant naming the room. */
+    interface Listener {
+        /** The participant asked for a keyframe of the stream it receives. */
+        void onKeyframeRequested(Participant participant);
+    }
+
+    final String id;
+    final short[] pcmScratch = new short[Audio.FRAME_SAMPLES]; // media clock only
+    private final Call call;                         // borrowed: the SIP layer owns it
+    private final Listener listener;
+    private final InboundAudio inboundAudio;         // owned, may be null
+    private final InboundVideo inboundVideo;         // owned, may be null
+    private final OutboundAudio outboundAudio;       // owned, may be null
+    private final VideoProfileKey videoProfile;      // null when we send it no video
+
+    Participant(Call call, Executor decodePool, LongSupplier clockMillis, Listener listener) {
+        this.id = call.id();
+        this.call = call;
+        this.listener = listener;
+        Optional<NegotiatedStream> audio = stream(call, MediaKind.AUDIO);
+        Optional<NegotiatedStream> video = stream(call, MediaKind.VIDEO);
+        MediaTransport transport = call.transport();
+        this.inboundAudio = audio.filter(s -> s.direction().receives())
+                .map(s -> new InboundAudio(s.codec(), new SerialExecutor(decodePool), clockMillis)).orElse(null);
+        this.inboundVideo = video.filter(s -> s.direction().receives())
+                .map(s -> new InboundVideo(s.codec(), new SerialExecutor(decodePool), transport::requestKeyframe,
+                        clockMillis))
+                .orElse(null);
+        this.outboundAudio = audio.filter(s -> s.direction().sends())
+                .map(s -> new OutboundAudio(AudioEncoder.create(s.codec()), transport, s.payloadType())).orElse(null);
+        this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
+    }
+
+    private static Optional<NegotiatedStream> stream(Call call, MediaKind kind) {
+        return call.streams().stream().filter(s -> s.kind() == kind).findFirst();
+    }
+
+    String displayName() {
+        return call.joinRequest().caller();
+    }
+
+    MediaTransport transport() {
+        return call.transport();
+    }
+
+    Call call() {
+        return call;
+    }
+
+    InboundAudio inboundAudio() {
+        return inboundAudio;
+    }
+
+    InboundVideo inboundVideo() {
+        return inboundVideo;
+    }
+
+    OutboundAudio outboundAudio() {
+        return outboundAudio;
+    }
+
+    VideoProfileKey videoProfile() {
+        return videoProfile;
+    }
+
+    @Override
+    public void onRtp(MediaKind kind, RtpPacket packet) {
+        if (kind == MediaKind.AUDIO && inboundAudio != null) {
+            inboundAudio.offer(packet);
+        } else if (kind == MediaKind.VIDEO && inboundVideo != null) {
+            inboundVideo.offer(packet);
+        }
+    }
+
+    @Override
+    public void onKeyframeRequested() {
+        listener.onKeyframeRequested(this);
+    }
+
+    @Override
+    public void onDtmf(char digit) {
+        log.info("{} pressed DTMF '{}' in room {}", displayName(), digit, call.room());
+    }
+
+    @Override
+    public void close() {
+        if (inboundAudio != null) {
+            inboundAudio.close();
+        }
+        if (inboundVideo != null) {
+            inboundVideo.close();
+        }
+        if (outboundAudio != null) {
+            outboundAudio.close();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.mcu.app;
+
+import dev.mcu.media.Audio;
+
+/**
+ * A participant's decoded audio waiting for the room's mix: 48 kHz mono samples, written by the
+ * participant's decode task and read every 20 ms by the room's media clock (the only two threads;
+ * both calls are short and synchronized).
+ *
+ * <p>It absorbs network jitter with a small playout delay: after running dry it waits until
+ * {@code primeSamples} are buffered before it plays again, and it never holds more than
+ * {@code capacitySamples} (the oldest samples are dropped and counted, so a sender running fast
+ * cannot build up delay).
+ */
+final class PcmPlayoutBuffer {
+    private final short[] ring;
+    private final int primeSamples;
+    private int readIndex;
+    private int size;
+    private boolean priming = true;
+    private long samplesDropped;
+    private long underruns;
+
+    PcmPlayoutBuffer(int primeSamples, int capacitySamples) {
+        if (primeSamples > capacitySamples) {
+            throw new IllegalArgumentException("prime " + primeSamples + " > capacity " + capacitySamples);
+        }
+        this.ring = new short[capacitySamples];
+        this.primeSamples = primeSamples;
+    }
+
+    static PcmPlayoutBuffer forVoice() {
+        // 40 ms playout delay, at most 200 ms queued.
+        return new PcmPlayoutBuffer(2 * Audio.FRAME_SAMPLES, 10 * Audio.FRAME_SAMPLES);
+    }
+
+    synchronized void write(short[] samples, int offset, int length) {
+        for (int i = 0; i < length; i++) {
+            if (size == ring.length) {
+                readIndex = (readIndex + 1) % ring.length;
+                size--;
+                samplesDropped++;
+            }
+            ring[(readIndex + size) % ring.length] = samples[offset + i];
+            size++;
+        }
+    }
+
+    /**
+     * Fills {@code out} with the next samples. Returns false (and leaves {@code out} untouched)
+     * while priming or when there is not a whole frame: the participant is silent this tick.
+     */
+    synchronized boolean read(short[] out) {
+        if (priming) {
+            if (size < primeSamples) {
+                return false;
+            }
+            priming = false;
+        }
+        if (size < out.length) {
+            underruns++;
+            priming = true;
+            return false;
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ring[(readIndex + i) % ring.length];
+        }
+        readIndex = (readIndex + out.length) % ring.length;
+        size -= out.length;
+        return true;
+    }
+
+    synchronized int buffered() {
+        return size;
+    }
+
+    synchronized long samplesDropped() {
+        return samplesDropped;
+    }
+
+    synchronized long underruns() {
+        return underruns;
+    }
+}

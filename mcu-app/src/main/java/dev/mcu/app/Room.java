@@ -1,0 +1,267 @@
+package dev.mcu.app;
+
+import dev.mcu.layouts.Layout;
+import dev.mcu.layouts.LayoutSpec;
+import dev.mcu.layouts.Layouts;
+import dev.mcu.media.I420Frame;
+import dev.mcu.mixer.AudioMixer;
+import dev.mcu.mixer.MixResult;
+import dev.mcu.mixer.VideoCompositor;
+import dev.mcu.sip.Call;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A conference: its participants, and its media clock. Every 20 ms the clock mixes audio (each
+ * participant hears everyone but itself) and every 1/fps it composites the video of the room into
+ * one canvas and encodes it once per output profile.
+ *
+ * <p>Threads: all room state (participants, profiles, compositor, mixer) is confined to the room's
+ * single media-clock thread. {@link #join} and {@link #leave} may be called from any thread; they
+ * hand their work to the clock. A slow participant cannot stall the clock: decoding happens on the
+ * decode pool, and the clock only reads the latest decoded picture and the buffered audio.
+ */
+final class Room implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Room.class);
+
+    private final String name;
+    private final McuConfig.Video video;
+    private final ExecutorService decodePool;                                    // borrowed
+    private final ScheduledExecutorService clock;                                // owned
+    private final Map<String, Participant> participants = new LinkedHashMap<>(); // clock thread
+    private final Map<VideoProfileKey, VideoProfile> profiles = new HashMap<>();  // clock thread
+    private final Map<String, short[]> audioInputs = new HashMap<>();            // clock thread
+    private final Map<String, I420Frame> latestFrames = new HashMap<>();         // clock thread
+    private final AudioMixer mixer = new AudioMixer();                           // clock thread
+    private final VideoCompositor compositor;                                    // owned, clock thread
+    private final long startNanos = System.nanoTime();
+    private final long videoTimestampBase = (long) (Math.random() * 0xffffffffL);
+    private LayoutSpec layoutSpec = LayoutSpec.grid();
+    private Layout layout;
+    private List<String> layoutIds = List.of();
+    private volatile boolean closed;
+    private long clockErrors;
+
+    Room(String name, McuConfig.Video video, ExecutorService decodePool) {
+        this.name = name;
+        this.video = video;
+        this.decodePool = decodePool;
+        this.compositor = new VideoCompositor(video.width(), video.height());
+        this.layout = Layout.empty(video.width(), video.height());
+        this.clock = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "room-" + name + "-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        clock.scheduleAtFixedRate(() -> safely("audio mix", this::mixAudio), 20, 20, TimeUnit.MILLISECONDS);
+        long framePeriodNanos = 1_000_000_000L / video.fps();
+        clock.scheduleAtFixedRate(() -> safely("video composite", this::compositeVideo),
+                framePeriodNanos, framePeriodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Adds a call's media to the room. The participant is built here, on the caller's thread. */
+    void join(Call call) {
+        Participant participant = new Participant(call, decodePool, this::clockMillis, this::onKeyframeRequested);
+        call.setMediaListener(participant);
+        clock.execute(() -> add(participant));
+    }
+
+    /** Removes a call's media; returns when the clock has let go of it. */
+    CompletableFuture<Void> leave(String callId) {
+        return CompletableFuture.runAsync(() -> remove(callId), clock);
+    }
+
+    /** Rebuilds a participant's media after a re-INVITE changed codecs, ports or direction. */
+    void update(Call call) {
+        leave(call.id());
+        join(call);
+    }
+
+    void setLayout(LayoutSpec spec) {
+        clock.execute(() -> {
+            layoutSpec = spec;
+            layoutIds = null;
+        });
+    }
+
+    /** Counters for the admin view and tests; answered by the clock thread. */
+    CompletableFuture<RoomStats> stats() {
+        return CompletableFuture.supplyAsync(this::snapshot, clock);
+    }
+
+    private void add(Participant participant) {
+        if (closed) {
+            participant.close();
+            return;
+        }
+        Participant previous = participants.put(participant.id, participant);
+        if (previous != null) {
+            detach(previous);
+        }
+        VideoProfileKey key = participant.videoProfile();
+        if (key != null) {
+            profiles.computeIfAbsent(key, k -> {
+                log.info("Room {}: starting video output {} at {}x{}@{}", name, k, video.width(), video.height(), video.fps());
+                return new VideoProfile(k, video);
+            }).addReceiver(participant.transport());
+        }
+        if (participant.inboundVideo() != null) {
+            participant.transport().requestKeyframe();
+        }
+        log.info("Room {}: {} joined ({} in the room)", name, participant.displayName(), participants.size());
+    }
+
+    private void remove(String callId) {
+        Participant participant = participants.remove(callId);
+        if (participant != null) {
+            detach(participant);
+            log.info("Room {}: {} left ({} in the room)", name, participant.displayName(), participants.size());
+        }
+    }
+
+    private void detach(Participant participant) {
+        mixer.forget(participant.id);
+        VideoProfileKey key = participant.videoProfile();
+        if (key != null) {
+            VideoProfile profile = profiles.get(key);
+            if (profile != null) {
+                profile.removeReceiver(participant.transport());
+                if (!profile.hasReceivers()) {
+                    profiles.remove(key).close();
+                    log.info("Room {}: stopped video output {} (no receivers left)", name, key);
+                }
+            }
+        }
+        participant.close();
+    }
+
+    private void onKeyframeRequested(Participant participant) {
+        VideoProfileKey key = participant.videoProfile();
+        if (key != null) {
+            clock.execute(() -> {
+                VideoProfile profile = profiles.get(key);
+                if (profile != null) {
+                    profile.requestKeyframe();
+                }
+            });
+        }
+    }
+
+    private long clockMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000L;
+    }
+
+    private void mixAudio() {
+        audioInputs.clear();
+        for (Participant p : participants.values()) {
+            InboundAudio in = p.inboundAudio();
+            if (in != null && in.readFrame(p.pcmScratch)) {
+                audioInputs.put(p.id, p.pcmScratch);
+            }
+        }
+        MixResult mix = mixer.mix(audioInputs);
+        for (Participant p : participants.values()) {
+            OutboundAudio out = p.outboundAudio();
+            if (out != null) {
+                out.send(mix.mixFor(p.id));
+            }
+        }
+    }
+
+    private void compositeVideo() {
+        if (profiles.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(participants.size());
+        latestFrames.clear();
+        for (Participant p : participants.values()) {
+            InboundVideo in = p.inboundVideo();
+            if (in != null) {
+                ids.add(p.id);
+                I420Frame frame = in.latest();
+                if (frame != null) {
+                    latestFrames.put(p.id, frame);
+                }
+            }
+        }
+        if (!ids.equals(layoutIds)) {
+            layout = Layouts.compute(layoutSpec, video.width(), video.height(), ids);
+            layoutIds = ids;
+        }
+        I420Frame canvas = compositor.compose(layout, latestFrames);
+        long now = System.nanoTime();
+        long rtpTimestamp = (videoTimestampBase + (now - startNanos) * 9 / 100_000) & 0xffffffffL;
+        for (VideoProfile profile : profiles.values()) {
+            profile.encodeAndSend(canvas, rtpTimestamp, now);
+        }
+    }
+
+    private RoomStats snapshot() {
+        long framesDecoded = 0;
+        for (Participant p : participants.values()) {
+            if (p.inboundVideo() != null) {
+                framesDecoded += p.inboundVideo().framesDecoded();
+            }
+        }
+        long framesSent = profiles.values().stream().mapToLong(VideoProfile::framesSent).sum();
+        return new RoomStats(name, participants.size(), profiles.size(), framesDecoded, framesSent, clockErrors);
+    }
+
+    private void safely(String what, Runnable tick) {
+        try {
+            tick.run();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again: keep the room alive and say why.
+            clockErrors++;
+            if (clockErrors <= 10 || clockErrors % 1000 == 0) {
+                log.error("Room {}: {} failed ({} times so far); the room keeps running", name, what, clockErrors, e);
+            }
+        }
+    }
+
+    /** Stops the clock and frees every participant's and profile's codecs. Does not hang up calls. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            closed = true;
+            for (Participant p : new ArrayList<>(participants.values())) {
+                detach(p);
+            }
+            participants.clear();
+            for (VideoProfile profile : profiles.values()) {
+                profile.close();
+            }
+            profiles.clear();
+            compositor.close();
+        }, clock);
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Room {}: closing took too long or failed: {}", name, e.toString());
+        }
+        clock.shutdownNow();
+    }
+
+    /** Point-in-time figures of a room. */
+    record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
+                     long clockErrors) {
+    }
+}

@@ -1,0 +1,145 @@
+package dev.mcu.app;
+
+import dev.mcu.sip.Admission;
+import dev.mcu.sip.Call;
+import dev.mcu.sip.JoinRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The rooms of this server and who may enter them. Rooms listed in the configuration always exist
+ * (each with its optional PIN) and other names get 404; with no list, a room is created on its
+ * first dial-in and closed when the last participant leaves.
+ *
+ * <p>Threads: called from SIP threads; membership changes are serialized by this object's lock,
+ * which is never held while a room does media work (room methods only enqueue onto their clock).
+ */
+final class RoomRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
+    static final int RETRY_AFTER_SECONDS = 30;
+
+    private final McuConfig config;
+    private final ExecutorService decodePool;                    // borrowed
+    private final Map<String, String> configuredPins = new HashMap<>();
+    private final Map<String, Room> rooms = new HashMap<>();      // guarded by this; owned: closed here
+    private final Map<String, String> roomOfCall = new HashMap<>(); // guarded by this
+    private boolean closed;
+
+    RoomRegistry(McuConfig config, ExecutorService decodePool) {
+        this.config = config;
+        this.decodePool = decodePool;
+        for (McuConfig.RoomSpec spec : config.rooms().list()) {
+            configuredPins.put(spec.name(), spec.pin());
+        }
+    }
+
+    private boolean roomsAreListed() {
+        return !configuredPins.isEmpty();
+    }
+
+    synchronized Admission admit(JoinRequest request) {
+        if (closed) {
+            return Admission.busy(RETRY_AFTER_SECONDS, "the server is shutting down");
+        }
+        String room = request.room();
+        if (room == null || room.isBlank()) {
+            return Admission.notFound("no room named in the Request-URI (dial sip:ROOM@host)");
+        }
+        if (roomsAreListed() && !configuredPins.containsKey(room)) {
+            return Admission.notFound("room '" + room + "' is not configured on this server");
+        }
+        if (!roomsAreListed() && !config.rooms().autoCreate()) {
+            return Admission.notFound("room '" + room + "' does not exist and rooms.autoCreate is off");
+        }
+        String pin = configuredPins.get(room);
+        if (pin != null && !pin.equals(request.pin().orElse(null))) {
+            return Admission.forbidden(request.pin().isPresent() ? "wrong PIN for room '" + room + "'"
+                    : "room '" + room + "' needs a PIN (dial sip:" + room + "*PIN@host)");
+        }
+        if (roomOfCall.size() >= config.rooms().maxCalls()) {
+            return Admission.busy(RETRY_AFTER_SECONDS, "the server is at its limit of "
+                    + config.rooms().maxCalls() + " calls (rooms.maxCalls)");
+        }
+        long inRoom = roomOfCall.values().stream().filter(room::equals).count();
+        if (inRoom >= config.rooms().maxParticipants()) {
+            return Admission.busy(RETRY_AFTER_SECONDS, "room '" + room + "' is full ("
+                    + config.rooms().maxParticipants() + " participants, rooms.maxParticipants)");
+        }
+        return Admission.accept();
+    }
+
+    void join(Call call) {
+        Room room;
+        synchronized (this) {
+            if (closed) {
+                call.hangup();
+                return;
+            }
+            room = rooms.computeIfAbsent(call.room(), name -> {
+                log.info("Room {} opened", name);
+                return new Room(name, config.video(), decodePool);
+            });
+            roomOfCall.put(call.id(), call.room());
+        }
+        room.join(call);
+    }
+
+    void update(Call call) {
+        Room room;
+        synchronized (this) {
+            room = rooms.get(roomOfCall.get(call.id()));
+        }
+        if (room != null) {
+            room.update(call);
+        }
+    }
+
+    void leave(Call call) {
+        Room room;
+        boolean empty;
+        synchronized (this) {
+            String name = roomOfCall.remove(call.id());
+            room = name == null ? null : rooms.get(name);
+            if (room == null) {
+                return;
+            }
+            empty = !roomOfCall.containsValue(name) && !configuredPins.containsKey(name);
+            if (empty) {
+                rooms.remove(name);
+            }
+        }
+        room.leave(call.id()).join();
+        if (empty) {
+            room.close();
+            log.info("Room {} closed (the last participant left)", room.name());
+        }
+    }
+
+    synchronized Optional<Room> room(String name) {
+        return Optional.ofNullable(rooms.get(name));
+    }
+
+    synchronized List<Room> rooms() {
+        return List.copyOf(rooms.values());
+    }
+
+    @Override
+    public void close() {
+        List<Room> toClose;
+        synchronized (this) {
+            closed = true;
+            toClose = List.copyOf(rooms.values());
+            rooms.clear();
+            roomOfCall.clear();
+        }
+        for (Room room : toClose) {
+            room.close();
+        }
+    }
+}

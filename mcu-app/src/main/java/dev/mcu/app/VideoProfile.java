@@ -1,0 +1,110 @@
+package dev.mcu.app;
+
+import dev.mcu.encoder.VideoEncoder;
+import dev.mcu.encoder.VideoEncoderConfig;
+import dev.mcu.media.Codec;
+import dev.mcu.media.EncodedFrame;
+import dev.mcu.media.I420Frame;
+import dev.mcu.media.MediaKind;
+import dev.mcu.media.h264.H264Packetizer;
+import dev.mcu.media.rtp.Packetizer;
+import dev.mcu.media.vp8.Vp8Packetizer;
+import dev.mcu.transport.MediaTransport;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One output profile of a room: the composite encoded once and packetized once, and the same
+ * packets handed to every receiver's transport (which only rewrites the payload type).
+ *
+ * <p>Threads: {@link #encodeAndSend} and {@link #close} on the room's media clock; receivers are
+ * added and removed on the clock too; {@link #requestKeyframe} from any thread (a receiver's PLI
+ * arrives on its event loop). Keyframes are rate-limited so a burst of joins or PLIs costs one IDR.
+ */
+final class VideoProfile implements AutoCloseable {
+    static final long MIN_KEYFRAME_SPACING_NANOS = 250_000_000L;
+
+    private final VideoProfileKey key;
+    private final VideoEncoder encoder;          // owned: closed in close()
+    private final Packetizer packetizer;
+    private final Set<MediaTransport> receivers = new CopyOnWriteArraySet<>();
+    private final AtomicBoolean keyframeWanted = new AtomicBoolean(true);
+    private long lastForcedKeyframeNanos = Long.MIN_VALUE / 2;
+    private long framesSent;
+    private long packetsSent;
+
+    VideoProfile(VideoProfileKey key, McuConfig.Video video) {
+        this.key = key;
+        VideoEncoderConfig config = VideoEncoderConfig.of(key.codec(), video.width(), video.height())
+                .withFps(video.fps())
+                .withBitrateKbps(video.bitrateKbps())
+                .withKeyframeIntervalFrames(Math.max(1, video.keyframeIntervalSeconds() * video.fps()));
+        if (key.codec() == Codec.H264 && key.packetizationMode() == 0) {
+            config = config.withMaxNalBytes(VideoEncoderConfig.SINGLE_PACKET_NAL_BYTES);
+        }
+        this.encoder = VideoEncoder.create(config);
+        long ssrc = ThreadLocalRandom.current().nextInt() & 0xffffffffL;
+        this.packetizer = key.codec() == Codec.H264
+                ? new H264Packetizer(key.packetizationMode(), 96, ssrc)
+                : new Vp8Packetizer(96, ssrc);
+    }
+
+    VideoProfileKey key() {
+        return key;
+    }
+
+    void addReceiver(MediaTransport transport) {
+        receivers.add(transport);
+        requestKeyframe();
+    }
+
+    void removeReceiver(MediaTransport transport) {
+        receivers.remove(transport);
+    }
+
+    boolean hasReceivers() {
+        return !receivers.isEmpty();
+    }
+
+    void requestKeyframe() {
+        keyframeWanted.set(true);
+    }
+
+    void encodeAndSend(I420Frame canvas, long rtpTimestamp, long nowNanos) {
+        if (keyframeWanted.get() && nowNanos - lastForcedKeyframeNanos >= MIN_KEYFRAME_SPACING_NANOS) {
+            keyframeWanted.set(false);
+            lastForcedKeyframeNanos = nowNanos;
+            encoder.requestKeyframe();
+        }
+        EncodedFrame frame = encoder.encode(canvas, rtpTimestamp);
+        if (frame == null) {
+            return;
+        }
+        List<byte[]> packets = packetizer.packetize(frame);
+        for (MediaTransport receiver : receivers) {
+            for (byte[] packet : packets) {
+                receiver.sendRtp(MediaKind.VIDEO, packet);
+            }
+        }
+        framesSent++;
+        packetsSent += packets.size();
+    }
+
+    long framesSent() {
+        return framesSent;
+    }
+
+    long packetsSent() {
+        return packetsSent;
+    }
+
+    @Override
+    public void close() {
+        receivers.clear();
+        encoder.close();
+    }
+}

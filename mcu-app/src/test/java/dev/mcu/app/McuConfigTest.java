@@ -1,0 +1,51 @@
+package dev.mcu.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class McuConfigTest {
+    @Test
+    void theEmbeddedDefaultsDescribeAWorkingServer() {
+        McuConfig config = McuConfig.defaults();
+        assertEquals(5060, config.sip().port());
+        assertEquals(1280, config.video().width());
+        assertEquals(720, config.video().height());
+        assertEquals(30, config.video().fps());
+        assertTrue(config.rooms().autoCreate());
+        assertFalse(config.media().allowSdpAddressesOutsideSignallingHost());
+    }
+
+    @Test
+    void aUserFileOverridesOnlyTheKeysItNamesAndTheCommandLineWinsOverIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mcu.yaml");
+        Files.writeString(file, "sip:\n  port: 5070\nrooms:\n  list: [{name: board, pin: 1234}]\n");
+        McuConfig config = McuConfig.load(file, List.of("sip.port=5080", "video.fps=25"));
+        assertEquals(5080, config.sip().port());
+        assertEquals(25, config.video().fps());
+        assertEquals("127.0.0.1", config.sip().address());
+        assertEquals(List.of(new McuConfig.RoomSpec("board", "1234")), config.rooms().list());
+    }
+
+    @Test
+    void aMistypedKeyIsRefusedWithItsName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("sip.prot=5070")));
+        assertTrue(e.getMessage().contains("sip.prot"), e.getMessage());
+    }
+
+    @Test
+    void anImpossibleValueIsRefusedWithTheReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("video.width=641")));
+        assertTrue(e.getMessage().contains("even"), e.getMessage());
+    }
+}

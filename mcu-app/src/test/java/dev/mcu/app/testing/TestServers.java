@@ -1,0 +1,55 @@
+package dev.mcu.app.testing;
+
+import dev.mcu.app.McuConfig;
+import dev.mcu.app.McuServer;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Starts MCU servers on loopback with ports no other test uses. */
+public final class TestServers {
+    private TestServers() {
+    }
+
+    /** A port free for both UDP and TCP on 127.0.0.1 right now. */
+    public static int freeSipPort() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+                int port = tcp.getLocalPort();
+                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP");
+    }
+
+    /**
+     * A server with a small canvas (tests decode what it sends) on fresh SIP and media ports.
+     * Extra {@code key=value} overrides come last.
+     */
+    public static McuServer start(String... overrides) throws IOException {
+        int sipPort = freeSipPort();
+        int mediaBase = 40000 + 2 * ThreadLocalRandom.current().nextInt(5000);
+        List<String> all = new ArrayList<>(List.of(
+                "sip.port=" + sipPort,
+                "media.portMin=" + mediaBase,
+                "media.portMax=" + (mediaBase + 399),
+                "video.width=640",
+                "video.height=360",
+                "video.fps=15",
+                "video.bitrateKbps=800",
+                "video.keyframeIntervalSeconds=2"));
+        all.addAll(List.of(overrides));
+        return new McuServer(McuConfig.load(null, all));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.mcu.mixer;
+
+import dev.mcu.layouts.Tile;
+import dev.mcu.media.I420Frame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+
+/**
+ * Scales sources into one tile of the canvas, aspect-fit: the picture keeps its shape, centred,
+ * with black bars (letterbox or pillarbox) where it does not fill the tile.
+ *
+ * <p>swscale writes into a native picture buffer of this tile with padded, aligned strides, and
+ * the rows are then copied into the canvas. Scaling straight into the canvas at the tile offset
+ * was tried and is wrong: swscale's SIMD output writes a few bytes past the destination width
+ * when the width is not a multiple of 16, into the neighbouring tile (seen with 426-pixel cells).
+ *
+ * <p>Keeps its SwsContext and picture buffer while the source size and tile stay the same.
+ * Confined to the room's media clock thread.
+ */
+final class TileScaler implements AutoCloseable {
+    /** Row alignment and slack for swscale's vector writes. */
+    private static final int ALIGN = 64;
+
+    private SwsContext context;                                                  // owned: freed in close()
+    private BytePointer picture;                                                 // owned: closed in close() or when the picture size changes
+    private final PointerPointer<BytePointer> picturePlanes = new PointerPointer<>(3); // owned: closed in close()
+    private final IntPointer pictureStrides = new IntPointer(3);               // owned: closed in close()
+
+    private Tile tile;
+    private int sourceWidth;
+    private int sourceHeight;
+    private int pictureX;
+    private int pictureY;
+    private int pictureWidth;
+    private int pictureHeight;
+    private int strideY;
+    private int strideChroma;
+    private int offsetU;
+    private int offsetV;
+
+    /** The frame last scaled in, compared by identity to skip unchanged sources; null after a reset. */
+    I420Frame lastFrame;
+
+    /**
+     * Aims at {@code tile} for a source of the given size. Returns true when the picture rectangle
+     * may have changed, so the caller must repaint the bars; false when nothing needed redoing.
+     * If swscale refuses the sizes, {@link #ready()} is false afterwards.
+     */
+    boolean aim(Tile newTile, int newSourceWidth, int newSourceHeight) {
+        if (newTile.equals(tile) && newSourceWidth == sourceWidth && newSourceHeight == sourceHeight && context != null) {
+            return false;
+        }
+        tile = newTile;
+        sourceWidth = newSourceWidth;
+        sourceHeight = newSourceHeight;
+        int oldWidth = pictureWidth;
+        int oldHeight = pictureHeight;
+        fit(newTile, newSourceWidth, newSourceHeight);
+        if (picture == null || pictureWidth != oldWidth || pictureHeight != oldHeight) {
+            allocatePicture();
+        }
+        context = sws_getCachedContext(context, sourceWidth, sourceHeight, AV_PIX_FMT_YUV420P,
+                pictureWidth, pictureHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null, (DoublePointer) null);
+        return true;
+    }
+
+    boolean ready() {
+        return context != null;
+    }
+
+    /** Scales the staged source and copies the picture into the canvas. */
+    void scale(SourceBuffer source, Canvas canvas) {
+        sws_scale(context, source.planes(), source.strides(), 0, sourceHeight, picturePlanes, pictureStrides);
+        byte[] out = canvas.pixels;
+        for (int row = 0; row < pictureHeight; row++) {
+            picture.position((long) row * strideY).get(out, canvas.offsetY(pictureX, pictureY + row), pictureWidth);
+        }
+        int chromaWidth = pictureWidth >> 1;
+        for (int row = 0; row < pictureHeight >> 1; row++) {
+            int canvasRow = pictureY + 2 * row;
+            picture.position(offsetU + (long) row * strideChroma).get(out, canvas.offsetU(pictureX, canvasRow), chromaWidth);
+            picture.position(offsetV + (long) row * strideChroma).get(out, canvas.offsetV(pictureX, canvasRow), chromaWidth);
+        }
+        picture.position(0);
+    }
+
+    /** Forgets the source so the next frame is scaled even if it is the same object. */
+    void reset() {
+        lastFrame = null;
+    }
+
+    /** Picture rectangle: the largest of the source's shape that fits the tile, centred, all even. */
+    private void fit(Tile t, int srcWidth, int srcHeight) {
+        int w;
+        int h;
+        if ((long) srcWidth * t.height() >= (long) t.width() * srcHeight) {
+            w = t.width();
+            h = clampEven(Math.round((double) t.width() * srcHeight / srcWidth), t.height());
+        } else {
+            h = t.height();
+            w = clampEven(Math.round((double) t.height() * srcWidth / srcHeight), t.width());
+        }
+        pictureWidth = w;
+        pictureHeight = h;
+        pictureX = t.x() + (((t.width() - w) / 2) & ~1);
+        pictureY = t.y() + (((t.height() - h) / 2) & ~1);
+    }
+
+    private void allocatePicture() {
+        if (picture != null) {
+            picture.close();
+        }
+        strideY = align(pictureWidth + ALIGN);
+        strideChroma = align((pictureWidth >> 1) + ALIGN);
+        offsetU = align(strideY * pictureHeight + ALIGN);
+        offsetV = offsetU + align(strideChroma * (pictureHeight >> 1) + ALIGN);
+        int size = offsetV + align(strideChroma * (pictureHeight >> 1) + ALIGN);
+        picture = new BytePointer(size);
+        picturePlanes.put(0, picture.position(0));
+        picturePlanes.put(1, picture.position(offsetU));
+        picturePlanes.put(2, picture.position(offsetV));
+        picture.position(0);
+        pictureStrides.put(0, strideY);
+        pictureStrides.put(1, strideChroma);
+        pictureStrides.put(2, strideChroma);
+    }
+
+    private static int align(int value) {
+        return (value + ALIGN - 1) & -ALIGN;
+    }
+
+    private static int clampEven(long value, int max) {
+        return (int) Math.max(2, Math.min(max, value & ~1L));
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            sws_freeContext(context);
+            context = null;
+        }
+        pictureStrides.close();
+        picturePlanes.close();
+        if (picture != null) {
+            picture.close();
+            picture = null;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.mcu.sdp;
+
+import dev.mcu.media.MediaKind;
+
+import java.util.function.ToIntFunction;
+
+/**
+ * Where our side of a call receives media, for the SDP we write: the address for o= and c=, the
+ * transport's port per media kind, and the dialog's o= versioning.
+ *
+ * @param ports borrowed: usually {@code transport::localPort}
+ */
+public record LocalEndpoint(String address, ToIntFunction<MediaKind> ports, LocalOrigin origin) {
+}

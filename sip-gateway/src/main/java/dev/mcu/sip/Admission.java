@@ -1,0 +1,47 @@
+package dev.mcu.sip;
+
+/**
+ * The application's verdict on a {@link JoinRequest}. Immutable.
+ *
+ * @param reason             for the operator's log and the SIP reason phrase's Warning; may be empty
+ * @param retryAfterSeconds  for {@link Verdict#BUSY}: the Retry-After the caller gets
+ */
+public record Admission(Verdict verdict, String reason, int retryAfterSeconds) {
+
+    public enum Verdict {
+        /** Answer the call. */
+        ACCEPT(200),
+        /** No such room: 404 Not Found. */
+        NOT_FOUND(404),
+        /** Wrong or missing PIN: 403 Forbidden. */
+        FORBIDDEN(403),
+        /** Room or server full: 503 Service Unavailable with Retry-After. */
+        BUSY(503);
+
+        private final int sipStatus;
+
+        Verdict(int sipStatus) {
+            this.sipStatus = sipStatus;
+        }
+
+        public int sipStatus() {
+            return sipStatus;
+        }
+    }
+
+    public static Admission accept() {
+        return new Admission(Verdict.ACCEPT, "", 0);
+    }
+
+    public static Admission notFound(String reason) {
+        return new Admission(Verdict.NOT_FOUND, reason, 0);
+    }
+
+    public static Admission forbidden(String reason) {
+        return new Admission(Verdict.FORBIDDEN, reason, 0);
+    }
+
+    public static Admission busy(int retryAfterSeconds, String reason) {
+        return new Admission(Verdict.BUSY, reason, retryAfterSeconds);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.mcu.sip;
+
+import dev.mcu.sdp.LocalOrigin;
+import dev.mcu.sdp.Negotiation;
+import dev.mcu.sdp.SdpNegotiator;
+import dev.mcu.sdp.SdpParseException;
+import dev.mcu.sdp.SessionDescription;
+import dev.mcu.transport.MediaTransport;
+import dev.mcu.transport.MediaTransportFactory;
+import gov.nist.javax.sip.message.SIPMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Answers initial INVITEs: 100 Trying, admission, SDP offer/answer, media transport, 200 OK.
+ * {@link #process} runs on the server's INVITE worker (admission and port allocation may take a
+ * moment and must not hold up the SIP stack); {@link #cancel} runs on a stack thread. A CANCEL that
+ * wins the race gets the INVITE a 487 and the worker then drops its result.
+ */
+final class InviteProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(InviteProcessor.class);
+
+    private final SipMessages sip;                  // borrowed
+    private final ConferenceHandler handler;        // borrowed
+    private final MediaTransportFactory transports; // borrowed
+    private final SdpNegotiator negotiator;
+    private final Map<String, SipCall> calls;       // borrowed: the server's registry
+    /** INVITEs without a final response yet, by Call-ID; the value says whether a CANCEL came. */
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+    private static final class Pending {
+        final ServerTransaction transaction;
+        boolean cancelled;
+        boolean finalSent;
+
+        Pending(ServerTransaction transaction) {
+            this.transaction = transaction;
+        }
+    }
+
+    InviteProcessor(SipMessages sip, ConferenceHandler handler, MediaTransportFactory transports,
+                    SdpNegotiator negotiator, Map<String, SipCall> calls) {
+        this.sip = sip;
+        this.handler = handler;
+        this.transports = transports;
+        this.negotiator = negotiator;
+        this.calls = calls;
+    }
+
+    /** Registers the INVITE and sends 100 Trying; called on the stack thread before {@link #process}. */
+    void accepted(ServerTransaction st) {
+        pending.put(callId(st.getRequest()), new Pending(st));
+        sip.send(st, sip.response(Response.TRYING, st.getRequest()));
+    }
+
+    void process(ServerTransaction st) {
+        Request request = st.getRequest();
+        JoinRequest join = joinRequest(request);
+        Admission admission = handler.admit(join);
+        switch (admission.verdict()) {
+            case ACCEPT -> { }
+            case NOT_FOUND -> {
+                refuse(st, join, sip.responseWithWarning(Response.NOT_FOUND, request, 399, reasonOr(admission, "no such room")),
+                        "room does not exist");
+                return;
+            }
+            case FORBIDDEN -> {
+                refuse(st, join, sip.responseWithWarning(Response.FORBIDDEN, request, 399, reasonOr(admission, "wrong PIN")),
+                        reasonOr(admission, "wrong or missing PIN"));
+                return;
+            }
+            case BUSY -> {
+                refuse(st, join, sip.busy(request, admission.retryAfterSeconds(), reasonOr(admission, "room is full")),
+                        reasonOr(admission, "room is full") + ", retry after " + admission.retryAfterSeconds() + " s");
+                return;
+            }
+        }
+
+        byte[] body = request.getRawContent();
+        boolean hasOffer = body != null && body.length > 0;
+        SessionDescription offer = null;
+        Negotiation negotiation = null;
+        if (hasOffer) {
+            if (!isSdp(request)) {
+                refuse(st, join, sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request), "its body is not SDP");
+                return;
+            }
+            try {
+                offer = SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
+            } catch (SdpParseException e) {
+                refuse(st, join, sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage()),
+                        "its SDP is malformed (" + e.getMessage() + ")");
+                return;
+            }
+            negotiation = negotiator.negotiate(offer);
+            if (!negotiation.succeeded()) {
+                refuse(st, join, sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request,
+                        negotiation.warningCode(), negotiation.refusalSummary()),
+                        "no media in common: " + negotiation.refusalSummary());
+                return;
+            }
+        }
+
+        MediaTransport transport;
+        try {
+            transport = transports.create(join.callId(), join.signallingSource());
+        } catch (IOException e) {
+            refuse(st, join, sip.busy(request, sip.config.retryAfterSeconds(), "no free media ports"),
+                    "no free media ports (" + e.getMessage() + ")");
+            return;
+        }
+        SipCall call = new SipCall(join, transport, new LocalOrigin("mcu", sip.config.advertisedAddress()), sip,
+                negotiator, handler, ended -> calls.remove(ended.id(), ended));
+        boolean sent = false;
+        try {
+            String sdp;
+            SessionDescription ourOffer = null;
+            if (hasOffer) {
+                call.apply(negotiation);
+                sdp = negotiator.answer(offer, call.localEndpoint()).sdp().toString();
+            } else {
+                ourOffer = negotiator.offer(call.localEndpoint());
+                sdp = ourOffer.toString();
+            }
+            Response ok = call.okWith(request, sdp);
+            synchronized (this) {
+                Pending p = pending.remove(join.callId());
+                if (p == null || p.cancelled) {
+                    LOG.info("{} gave up calling room '{}' before we answered", join.caller(), join.room());
+                    return;
+                }
+                calls.put(join.callId(), call);
+                call.answered(st.getDialog(), ourOffer);
+                st.sendResponse(ok);
+                sent = true;
+            }
+        } catch (Exception e) {
+            LOG.warn("could not answer {} calling room '{}': {}", join.caller(), join.room(), e.toString());
+        } finally {
+            if (!sent) {
+                calls.remove(join.callId(), call);
+                transport.close();
+            }
+        }
+    }
+
+    /** A CANCEL (RFC 3261 §9.2): 200 for it, and 487 for the INVITE if it has no final response yet. */
+    void cancel(ServerTransaction cancelTx, Request cancel) {
+        Pending p;
+        synchronized (this) {
+            p = pending.get(callId(cancel));
+            if (p != null && !p.finalSent) {
+                p.cancelled = true;
+                pending.remove(callId(cancel));
+            }
+        }
+        if (p == null) {
+            sip.send(cancelTx, sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, cancel));
+            return;
+        }
+        sip.send(cancelTx, sip.response(Response.OK, cancel));
+        sip.send(p.transaction, sip.response(Response.REQUEST_TERMINATED, p.transaction.getRequest()));
+    }
+
+    private void refuse(ServerTransaction st, JoinRequest join, Response response, String why) {
+        synchronized (this) {
+            Pending p = pending.remove(join.callId());
+            if (p == null || p.cancelled) {
+                return;
+            }
+            p.finalSent = true;
+        }
+        LOG.info("refused {} calling room '{}' from {}: {} ({} {})", join.caller(), join.room(),
+                join.signallingSource().getHostAddress(), why, response.getStatusCode(), response.getReasonPhrase());
+        sip.send(st, response);
+    }
+
+    /** Refuses an INVITE the worker could not take (queue full): 503 with Retry-After. */
+    void overloaded(ServerTransaction st) {
+        pending.remove(callId(st.getRequest()));
+        LOG.warn("refused a call to {}: too many calls being set up at once", st.getRequest().getRequestURI());
+        sip.send(st, sip.busy(st.getRequest(), sip.config.retryAfterSeconds(), "server overloaded"));
+    }
+
+    static boolean isSdp(Request request) {
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        return type != null && type.getContentType().equalsIgnoreCase("application")
+                && type.getContentSubType().equalsIgnoreCase("sdp");
+    }
+
+    static String callId(Request request) {
+        return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+
+    private static String reasonOr(Admission admission, String fallback) {
+        return admission.reason() == null || admission.reason().isBlank() ? fallback : admission.reason();
+    }
+
+    /** Room and PIN from the Request-URI: {@code sip:room@host}, {@code sip:room*1234@host}, {@code ;pin=1234}. */
+    static JoinRequest joinRequest(Request request) {
+        URI uri = request.getRequestURI();
+        String user = uri instanceof SipURI sipUri && sipUri.getUser() != null ? sipUri.getUser() : "";
+        String pin = uri instanceof SipURI sipUri ? sipUri.getParameter("pin") : null;
+        int star = user.indexOf('*');
+        if (star >= 0) {
+            if (pin == null) {
+                pin = user.substring(star + 1);
+            }
+            user = user.substring(0, star);
+        }
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        String display = from.getAddress().getDisplayName();
+        InetAddress source = ((SIPMessage) request).getRemoteAddress();
+        if (source == null) {
+            source = InetAddress.getLoopbackAddress();
+        }
+        return new JoinRequest(callId(request), user, Optional.ofNullable(pin).filter(s -> !s.isEmpty()),
+                from.getAddress().getURI().toString(), display == null ? "" : display, source);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.mcu.sip;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * Who wants to join which room, as the INVITE says it.
+ *
+ * @param room               the Request-URI user part (without any {@code *pin} suffix)
+ * @param pin                from a {@code ;pin=} URI parameter or a {@code room*pin} user part
+ * @param callerUri          the From URI, e.g. {@code sip:alice@example.com}
+ * @param callerDisplayName  the From display name, empty when none
+ * @param signallingSource   the IP address the INVITE came from
+ */
+public record JoinRequest(String callId, String room, Optional<String> pin, String callerUri,
+                          String callerDisplayName, InetAddress signallingSource) {
+
+    /** "Alice <sip:alice@example.com>" or just the URI, for logs. */
+    public String caller() {
+        return callerDisplayName.isEmpty() ? callerUri : callerDisplayName + " <" + callerUri + ">";
+    }
+}

@@ -1,0 +1,314 @@
+package dev.mcu.sip;
+
+import dev.mcu.media.MediaKind;
+import dev.mcu.sdp.AcceptedMedia;
+import dev.mcu.sdp.Answer;
+import dev.mcu.sdp.LocalEndpoint;
+import dev.mcu.sdp.LocalOrigin;
+import dev.mcu.sdp.Negotiation;
+import dev.mcu.sdp.SdpNegotiator;
+import dev.mcu.sdp.SdpParseException;
+import dev.mcu.sdp.SessionDescription;
+import dev.mcu.transport.MediaListener;
+import dev.mcu.transport.MediaTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ServerTransaction;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One answered call: its dialog, its media transport and the offer/answer state. In-dialog requests
+ * arrive on SIP stack threads, {@link #hangup()} on any thread: state changes happen under the
+ * call's lock, and the {@link ConferenceHandler} is called after the lock is released.
+ */
+final class SipCall implements Call {
+    private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
+
+    enum State { ANSWERED, ACTIVE, ENDED }
+
+    private final JoinRequest join;
+    private final MediaTransport transport; // owned: closed in end()
+    private final LocalOrigin origin;
+    private final SipMessages sip;          // borrowed
+    private final SdpNegotiator negotiator; // borrowed
+    private final ConferenceHandler handler; // borrowed
+    private final Consumer<SipCall> onEnded; // removes the call from the server's registry
+
+    private volatile List<NegotiatedStream> streams = List.of();
+    private volatile MediaListener listener = MediaListener.NONE;
+    private Dialog dialog;
+    private State state = State.ANSWERED;
+    /** Our offer sent in a 200 OK (INVITE without SDP): the answer comes in the ACK. */
+    private SessionDescription pendingOffer;
+    private boolean started;
+
+    SipCall(JoinRequest join, MediaTransport transport, LocalOrigin origin, SipMessages sip, SdpNegotiator negotiator,
+            ConferenceHandler handler, Consumer<SipCall> onEnded) {
+        this.join = join;
+        this.transport = transport;
+        this.origin = origin;
+        this.sip = sip;
+        this.negotiator = negotiator;
+        this.handler = handler;
+        this.onEnded = onEnded;
+    }
+
+    @Override public String id() { return join.callId(); }
+    @Override public String room() { return join.room(); }
+    @Override public JoinRequest joinRequest() { return join; }
+    @Override public List<NegotiatedStream> streams() { return streams; }
+    @Override public MediaTransport transport() { return transport; }
+
+    @Override
+    public void setMediaListener(MediaListener listener) {
+        this.listener = listener == null ? MediaListener.NONE : listener;
+        transport.setListener(this.listener);
+    }
+
+    LocalEndpoint localEndpoint() {
+        return new LocalEndpoint(sip.config.advertisedAddress(), transport::localPort, origin);
+    }
+
+    /** Applies an agreed offer/answer to the transport: configure what was accepted, disable the rest. */
+    void apply(Negotiation negotiation) {
+        for (MediaKind kind : MediaKind.values()) {
+            Optional<AcceptedMedia> accepted = negotiation.accepted(kind);
+            if (accepted.isPresent()) {
+                AcceptedMedia a = accepted.get();
+                transport.configure(a.stream(), remote(a), a.rtcpMux());
+            } else {
+                transport.disable(kind);
+            }
+        }
+        streams = negotiation.streams();
+    }
+
+    private static InetSocketAddress remote(AcceptedMedia a) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(a.remoteHost()), a.remotePort());
+        } catch (UnknownHostException e) {
+            return InetSocketAddress.createUnresolved(a.remoteHost(), a.remotePort());
+        }
+    }
+
+    /** The 200 OK went out (with our answer, or with our offer when {@code offer} is not null). */
+    synchronized void answered(Dialog dialog, SessionDescription offer) {
+        this.dialog = dialog;
+        this.pendingOffer = offer;
+        dialog.setApplicationData(this);
+    }
+
+    void onAck(Request ack) {
+        boolean start;
+        boolean update;
+        String failure = null;
+        synchronized (this) {
+            if (state == State.ENDED) {
+                return;
+            }
+            if (pendingOffer != null) {
+                failure = applyAnswerFromAck(ack);
+                pendingOffer = null;
+            }
+            start = failure == null && state == State.ANSWERED;
+            update = failure == null && state == State.ACTIVE && ackCarriesAnswer(ack);
+            if (start) {
+                state = State.ACTIVE;
+                started = true;
+            }
+        }
+        if (failure != null) {
+            LOG.info("{} in room '{}': hanging up, {}", join.caller(), room(), failure);
+            hangup("the answer in the ACK was unusable: " + failure);
+        } else if (start) {
+            LOG.info("{} joined room '{}' from {} ({})", join.caller(), room(), join.signallingSource().getHostAddress(),
+                    describe(streams));
+            handler.onCallStarted(this);
+        } else if (update) {
+            handler.onCallUpdated(this);
+        }
+    }
+
+    private boolean ackCarriesAnswer(Request ack) {
+        return ack.getRawContent() != null && ack.getRawContent().length > 0;
+    }
+
+    private String applyAnswerFromAck(Request ack) {
+        if (!ackCarriesAnswer(ack)) {
+            return "the ACK carried no SDP answer to our offer";
+        }
+        try {
+            SessionDescription answer = SessionDescription.parse(new String(ack.getRawContent(), StandardCharsets.UTF_8));
+            Negotiation n = negotiator.processAnswer(pendingOffer, answer);
+            if (!n.succeeded()) {
+                return n.refusalSummary();
+            }
+            apply(n);
+            return null;
+        } catch (SdpParseException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** A re-INVITE: hold, resume, new address, port or codec, or (without SDP) a request for our offer. */
+    void onReInvite(ServerTransaction st, Request request) {
+        Response response;
+        synchronized (this) {
+            if (state == State.ENDED) {
+                sip.send(st, sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+                return;
+            }
+            if (pendingOffer != null) {
+                sip.send(st, sip.response(Response.REQUEST_PENDING, request));
+                return;
+            }
+            response = reInviteResponse(request);
+        }
+        sip.send(st, response);
+        if (response.getStatusCode() == Response.OK && request.getRawContent() != null && request.getRawContent().length > 0) {
+            LOG.info("{} in room '{}' changed the call: {}", join.caller(), room(), describe(streams));
+            handler.onCallUpdated(this);
+        }
+    }
+
+    private Response reInviteResponse(Request request) {
+        byte[] body = request.getRawContent();
+        if (body == null || body.length == 0) {
+            SessionDescription offer = negotiator.offer(localEndpoint());
+            pendingOffer = offer;
+            Response ok = okWith(request, offer.toString());
+            return ok;
+        }
+        if (!InviteProcessor.isSdp(request)) {
+            return sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request);
+        }
+        SessionDescription offer;
+        try {
+            offer = SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (SdpParseException e) {
+            LOG.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), e.getMessage());
+            return sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage());
+        }
+        Answer answer = negotiator.answer(offer, localEndpoint());
+        if (!answer.acceptable()) {
+            LOG.info("{} in room '{}': re-INVITE refused, {}", join.caller(), room(), answer.negotiation().refusalSummary());
+            return sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request, answer.negotiation().warningCode(),
+                    answer.negotiation().refusalSummary());
+        }
+        apply(answer.negotiation());
+        return okWith(request, answer.sdp().toString());
+    }
+
+    Response okWith(Request request, String sdp) {
+        Response ok = sip.response(Response.OK, request);
+        ok.setHeader(sip.contact(room(), request));
+        sip.setSdp(ok, sdp);
+        return ok;
+    }
+
+    void onBye(ServerTransaction st, Request request) {
+        sip.send(st, sip.response(Response.OK, request));
+        end("the caller hung up");
+    }
+
+    void onInfo(ServerTransaction st, Request request) {
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        String body = request.getRawContent() == null ? "" : new String(request.getRawContent(), StandardCharsets.UTF_8);
+        if (type == null || body.isBlank()) {
+            sip.send(st, sip.response(Response.OK, request)); // an empty INFO is a keep-alive
+            return;
+        }
+        String subtype = type.getContentSubType().toLowerCase(java.util.Locale.ROOT);
+        if (subtype.equals(InfoBodies.MEDIA_CONTROL)) {
+            sip.send(st, sip.response(Response.OK, request));
+            if (InfoBodies.isPictureFastUpdate(body)) {
+                LOG.debug("{} in room '{}' asked for a keyframe (SIP INFO)", join.caller(), room());
+                listener.onKeyframeRequested();
+            }
+        } else if (subtype.equals(InfoBodies.DTMF_RELAY)) {
+            char digit = InfoBodies.dtmfDigit(body);
+            sip.send(st, sip.response(digit == 0 ? Response.BAD_REQUEST : Response.OK, request));
+            if (digit != 0) {
+                listener.onDtmf(digit);
+            }
+        } else {
+            sip.send(st, sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request));
+        }
+    }
+
+    @Override
+    public void hangup() {
+        hangup("hung up by the server");
+    }
+
+    private void hangup(String reason) {
+        Dialog d;
+        synchronized (this) {
+            d = state == State.ENDED ? null : dialog;
+        }
+        if (d != null) {
+            try {
+                Request bye = d.createRequest(Request.BYE);
+                ClientTransaction ct = sip.provider.getNewClientTransaction(bye);
+                d.sendRequest(ct);
+            } catch (Exception e) {
+                LOG.debug("could not send BYE to {}: {}", join.caller(), e.toString());
+            }
+        }
+        end(reason);
+    }
+
+    /** Ends the call once: closes the transport and tells the application (if it saw the call start). */
+    void end(String reason) {
+        boolean notify;
+        synchronized (this) {
+            if (state == State.ENDED) {
+                return;
+            }
+            notify = started;
+            state = State.ENDED;
+        }
+        transport.close();
+        onEnded.accept(this);
+        LOG.info("{} left room '{}': {}", join.caller(), room(), reason);
+        if (notify) {
+            handler.onCallEnded(this, reason);
+        }
+    }
+
+    synchronized boolean isEnded() {
+        return state == State.ENDED;
+    }
+
+    static String describe(List<NegotiatedStream> streams) {
+        if (streams.isEmpty()) {
+            return "no media";
+        }
+        StringBuilder b = new StringBuilder();
+        for (NegotiatedStream s : streams) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(s.kind().sdpName()).append(' ').append(s.codec().encodingName());
+            if (s.codec() == dev.mcu.media.Codec.H264) {
+                b.append(" mode ").append(s.h264PacketizationMode());
+            }
+            if (s.direction() != Direction.SENDRECV) {
+                b.append(" (").append(s.direction().attribute()).append(')');
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.mcu.sip;
+
+import gov.nist.javax.sip.DialogTimeoutEvent;
+import gov.nist.javax.sip.SipListenerExt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransactionUnavailableException;
+import javax.sip.header.RequireHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.UnsupportedHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The SIP stack's listener: sends each request to whoever handles it. Called on JAIN-SIP threads
+ * (one event at a time: the listener is not re-entrant). Initial INVITEs go to the INVITE worker;
+ * everything else is quick and handled here.
+ */
+final class SipDispatcher implements SipListenerExt {
+    private static final Logger LOG = LoggerFactory.getLogger(SipDispatcher.class);
+
+    private final SipMessages sip;             // borrowed
+    private final InviteProcessor invites;     // borrowed
+    private final Map<String, SipCall> calls;  // borrowed: the server's registry
+    private final Executor inviteWorker;       // borrowed: owned by SipServer
+
+    SipDispatcher(SipMessages sip, InviteProcessor invites, Map<String, SipCall> calls, Executor inviteWorker) {
+        this.sip = sip;
+        this.invites = invites;
+        this.calls = calls;
+        this.inviteWorker = inviteWorker;
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod();
+        if (method.equals(Request.ACK)) {
+            call(event).ifPresent(c -> c.onAck(request));
+            return;
+        }
+        ServerTransaction st = serverTransaction(event);
+        if (st == null) {
+            return; // a retransmission the stack already handles
+        }
+        try {
+            dispatch(event, st, request, method);
+        } catch (RuntimeException e) {
+            LOG.warn("failed to handle a {} from {}: {}", method, request.getHeader("From"), e.toString(), e);
+            sip.send(st, sip.response(Response.SERVER_INTERNAL_ERROR, request));
+        }
+    }
+
+    private void dispatch(RequestEvent event, ServerTransaction st, Request request, String method) {
+        if (hasUnsupportedRequire(st, request)) {
+            return;
+        }
+        switch (method) {
+            case Request.INVITE -> {
+                if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null) {
+                    call(event).ifPresentOrElse(c -> c.onReInvite(st, request), () -> noSuchCall(st, request));
+                    return;
+                }
+                invites.accepted(st);
+                try {
+                    inviteWorker.execute(() -> invites.process(st));
+                } catch (RejectedExecutionException e) {
+                    invites.overloaded(st);
+                }
+            }
+            case Request.CANCEL -> invites.cancel(st, request);
+            case Request.BYE -> call(event).ifPresentOrElse(c -> c.onBye(st, request), () -> noSuchCall(st, request));
+            case Request.INFO -> call(event).ifPresentOrElse(c -> c.onInfo(st, request), () -> noSuchCall(st, request));
+            case Request.OPTIONS -> sip.send(st, options(request));
+            default -> {
+                int status = SipMessages.KNOWN_UNSERVED.contains(method) ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED;
+                LOG.debug("answered {} {} with {}", method, request.getRequestURI(), status);
+                sip.send(st, sip.response(status, request));
+            }
+        }
+    }
+
+    private Response options(Request request) {
+        Response ok = sip.response(Response.OK, request);
+        ok.setHeader(sip.contact(null, request));
+        try {
+            // We implement no option tags; an empty Supported header says so (RFC 3261 §20.37).
+            ok.setHeader(sip.headers.createHeader("Supported", ""));
+        } catch (java.text.ParseException e) {
+            LOG.debug("could not add Supported", e);
+        }
+        return ok;
+    }
+
+    /** RFC 3261 §8.2.2.3: a Require we do not implement gets 420 with Unsupported. */
+    private boolean hasUnsupportedRequire(ServerTransaction st, Request request) {
+        if (request.getMethod().equals(Request.CANCEL)) {
+            return false;
+        }
+        ListIterator<?> it = request.getHeaders(RequireHeader.NAME);
+        Response bad = null;
+        while (it != null && it.hasNext()) {
+            String tag = ((RequireHeader) it.next()).getOptionTag();
+            if (bad == null) {
+                bad = sip.response(Response.BAD_EXTENSION, request);
+            }
+            try {
+                UnsupportedHeader unsupported = sip.headers.createUnsupportedHeader(tag);
+                bad.addHeader(unsupported);
+            } catch (java.text.ParseException e) {
+                LOG.debug("bad option tag {}", tag);
+            }
+        }
+        if (bad != null) {
+            LOG.info("refused a {} to {}: it requires SIP extensions we do not implement", request.getMethod(), request.getRequestURI());
+            sip.send(st, bad);
+            return true;
+        }
+        return false;
+    }
+
+    private ServerTransaction serverTransaction(RequestEvent event) {
+        ServerTransaction st = event.getServerTransaction();
+        if (st != null) {
+            return st;
+        }
+        try {
+            return sip.provider.getNewServerTransaction(event.getRequest());
+        } catch (TransactionAlreadyExistsException e) {
+            return null;
+        } catch (TransactionUnavailableException e) {
+            // The stack parsed the request but it breaks RFC 3261 (e.g. no Max-Forwards): 400, statelessly.
+            Request request = event.getRequest();
+            LOG.info("refused a malformed {} from {}: {}", request.getMethod(),
+                    ((gov.nist.javax.sip.message.SIPMessage) request).getRemoteAddress(), e.getMessage());
+            try {
+                Response bad = sip.response(Response.BAD_REQUEST, request);
+                bad.setReasonPhrase("Bad Request (" + e.getMessage().replaceAll("[\\r\\n]+", " ") + ")");
+                sip.provider.sendResponse(bad);
+            } catch (Exception sendFailed) {
+                LOG.debug("could not send 400: {}", sendFailed.toString());
+            }
+            return null;
+        } catch (Exception e) {
+            LOG.debug("no server transaction for {}: {}", event.getRequest().getMethod(), e.toString());
+            return null;
+        }
+    }
+
+    private java.util.Optional<SipCall> call(RequestEvent event) {
+        Dialog dialog = event.getDialog();
+        if (dialog != null && dialog.getApplicationData() instanceof SipCall c) {
+            return java.util.Optional.of(c);
+        }
+        return java.util.Optional.ofNullable(calls.get(InviteProcessor.callId(event.getRequest())));
+    }
+
+    private void noSuchCall(ServerTransaction st, Request request) {
+        sip.send(st, sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        // Only responses to our BYEs arrive here; nothing depends on them.
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (event.getClientTransaction() != null && event.getClientTransaction().getDialog() != null
+                && event.getClientTransaction().getDialog().getApplicationData() instanceof SipCall c) {
+            c.end("the phone stopped answering");
+        }
+    }
+
+    @Override
+    public void processDialogTimeout(DialogTimeoutEvent event) {
+        if (event.getDialog().getApplicationData() instanceof SipCall c) {
+            LOG.info("{} never acknowledged our answer for room '{}' ({})", c.joinRequest().caller(), c.room(), event.getReason());
+            c.hangup();
+        }
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        if (event.getDialog().getApplicationData() instanceof SipCall c) {
+            c.end("the dialog ended");
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        LOG.debug("SIP I/O error towards {}:{} ({})", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+    }
+}

@@ -1,0 +1,139 @@
+package dev.mcu.sip;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ServerTransaction;
+import javax.sip.SipProvider;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.List;
+
+/**
+ * Builds and sends our responses and requests with the headers every message of ours carries
+ * (Server, Allow on the ones that need it, Contact). Stateless apart from the borrowed factories;
+ * used from any SIP thread.
+ */
+final class SipMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(SipMessages.class);
+    static final List<String> ALLOWED = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
+            Request.OPTIONS, Request.INFO);
+    /** Methods of RFC 3261 and its extensions we know but do not serve: 405, the rest 501. */
+    static final List<String> KNOWN_UNSERVED = List.of(Request.REGISTER, Request.SUBSCRIBE, Request.NOTIFY,
+            Request.MESSAGE, Request.REFER, Request.UPDATE, Request.PRACK, Request.PUBLISH);
+    static final List<String[]> ACCEPTED_BODIES = List.of(new String[] {"application", "sdp"},
+            new String[] {"application", InfoBodies.MEDIA_CONTROL}, new String[] {"application", InfoBodies.DTMF_RELAY});
+
+    final SipProvider provider;          // borrowed: owned by SipServer
+    final MessageFactory messages;
+    final HeaderFactory headers;
+    final AddressFactory addresses;
+    final SipServerConfig config;
+
+    SipMessages(SipProvider provider, MessageFactory messages, HeaderFactory headers, AddressFactory addresses,
+                SipServerConfig config) {
+        this.provider = provider;
+        this.messages = messages;
+        this.headers = headers;
+        this.addresses = addresses;
+        this.config = config;
+    }
+
+    Response response(int status, Request request) {
+        try {
+            Response r = messages.createResponse(status, request);
+            r.setHeader(headers.createServerHeader(List.of(config.userAgent())));
+            if (status == Response.METHOD_NOT_ALLOWED || status == Response.NOT_IMPLEMENTED
+                    || request.getMethod().equals(Request.OPTIONS) || status == Response.OK && request.getMethod().equals(Request.INVITE)) {
+                for (String m : ALLOWED) {
+                    r.addHeader(headers.createAllowHeader(m));
+                }
+            }
+            if (status == Response.UNSUPPORTED_MEDIA_TYPE || request.getMethod().equals(Request.OPTIONS)) {
+                for (String[] t : ACCEPTED_BODIES) {
+                    r.addHeader(headers.createAcceptHeader(t[0], t[1]));
+                }
+            }
+            return r;
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot build a " + status + " response", e);
+        }
+    }
+
+    /** A response carrying a Warning header (RFC 3261 §20.43) that tells the caller why. */
+    Response responseWithWarning(int status, Request request, int warnCode, String text) {
+        Response r = response(status, request);
+        try {
+            r.addHeader(headers.createWarningHeader(config.advertisedAddress(), warnCode, sanitize(text)));
+        } catch (ParseException | javax.sip.InvalidArgumentException e) {
+            LOG.debug("could not add Warning '{}'", text, e);
+        }
+        return r;
+    }
+
+    Response busy(Request request, int retryAfterSeconds, String reason) {
+        Response r = responseWithWarning(Response.SERVICE_UNAVAILABLE, request, 399, reason);
+        try {
+            r.setHeader(headers.createRetryAfterHeader(Math.max(1, retryAfterSeconds)));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        return r;
+    }
+
+    void setSdp(javax.sip.message.Message message, String sdp) {
+        try {
+            ContentTypeHeader type = headers.createContentTypeHeader("application", "sdp");
+            message.setContent(sdp.getBytes(StandardCharsets.UTF_8), type);
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Our Contact for a dialog the request opened, on the transport the request came over. */
+    ContactHeader contact(String user, Request request) {
+        try {
+            SipURI uri = addresses.createSipURI(user == null || user.isEmpty() ? null : user,
+                    hostPort(config.advertisedAddress(), config.port()));
+            String transport = transportOf(request);
+            if (!"udp".equalsIgnoreCase(transport)) {
+                uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
+            }
+            return headers.createContactHeader(addresses.createAddress(uri));
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String transportOf(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        return via == null ? "udp" : via.getTransport();
+    }
+
+    /** Sends a response, logging (not throwing) when the peer is already gone. */
+    void send(ServerTransaction transaction, Response response) {
+        try {
+            transaction.sendResponse(response);
+        } catch (Exception e) {
+            LOG.debug("could not send {} for {}: {}", response.getStatusCode(), transaction.getRequest().getMethod(), e.toString());
+        }
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static String sanitize(String text) {
+        String t = text == null ? "" : text.replace('"', '\'').replaceAll("[\\r\\n]+", " ");
+        return t.length() > 200 ? t.substring(0, 200) : t;
+    }
+}

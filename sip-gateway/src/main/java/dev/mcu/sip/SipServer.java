@@ -1,0 +1,136 @@
+package dev.mcu.sip;
+
+import dev.mcu.sdp.SdpNegotiator;
+import dev.mcu.transport.MediaTransportFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The MCU's SIP user agent server on JAIN-SIP (blocking message processors, UDP and TCP on one
+ * port). It admits callers through the {@link ConferenceHandler}, negotiates SDP, creates each
+ * call's media transport and keeps the call's dialog until BYE.
+ *
+ * <p>Threads: JAIN-SIP's threads deliver SIP events; initial INVITEs are answered on a small
+ * worker pool so admission and port allocation never hold up the stack.
+ */
+public final class SipServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
+    private static final AtomicInteger STACKS = new AtomicInteger();
+    private static final int INVITE_WORKERS = 2;
+    private static final int INVITE_QUEUE = 256;
+
+    static {
+        Slf4jStackLogger.install();
+    }
+
+    private final SipServerConfig config;
+    private final SipStack stack;                 // owned: stopped in close()
+    private final SipProvider provider;           // owned by the stack
+    private final ThreadPoolExecutor inviteWorker; // owned: shut down in close()
+    private final SipDispatcher dispatcher;
+    private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+
+    /**
+     * @param transports borrowed: the caller closes it after this server
+     * @throws IOException when the SIP port cannot be bound
+     */
+    public SipServer(SipServerConfig config, ConferenceHandler handler, MediaTransportFactory transports,
+                     SdpNegotiator negotiator) throws IOException {
+        this.config = config;
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        try {
+            stack = factory.createSipStack(stackProperties(config));
+        } catch (Exception e) {
+            throw new IOException("cannot create the SIP stack: " + e.getMessage(), e);
+        }
+        try {
+            List<ListeningPoint> points = new ArrayList<>();
+            for (String transport : config.transports()) {
+                points.add(stack.createListeningPoint(config.bindAddress(), config.port(), transport));
+            }
+            provider = stack.createSipProvider(points.get(0));
+            for (ListeningPoint lp : points.subList(1, points.size())) {
+                provider.addListeningPoint(lp);
+            }
+            SipMessages sip = new SipMessages(provider, factory.createMessageFactory(), factory.createHeaderFactory(),
+                    factory.createAddressFactory(), config);
+            AtomicInteger threads = new AtomicInteger();
+            inviteWorker = new ThreadPoolExecutor(INVITE_WORKERS, INVITE_WORKERS, 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(INVITE_QUEUE), r -> {
+                        Thread t = new Thread(r, "sip-invite-" + threads.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            InviteProcessor invites = new InviteProcessor(sip, handler, transports, negotiator, calls);
+            dispatcher = new SipDispatcher(sip, invites, calls, inviteWorker);
+            provider.addSipListener(dispatcher);
+            stack.start();
+        } catch (Exception e) {
+            stack.stop();
+            throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + config.port()
+                    + " (" + e.getMessage() + ")", e);
+        }
+        LOG.info("SIP server listening on {}:{} ({}), advertising {}", config.bindAddress(), config.port(),
+                String.join("+", config.transports()), config.advertisedAddress());
+    }
+
+    private static Properties stackProperties(SipServerConfig config) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "mcu-sip-" + config.port() + "-" + STACKS.incrementAndGet());
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+        p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        return p;
+    }
+
+    public SipServerConfig config() {
+        return config;
+    }
+
+    /** Calls answered and not yet ended. */
+    public List<Call> calls() {
+        return List.copyOf(calls.values());
+    }
+
+    /** Hangs up every call (BYE), then stops the stack. */
+    @Override
+    public void close() {
+        for (SipCall call : List.copyOf(calls.values())) {
+            call.hangup();
+        }
+        inviteWorker.shutdownNow();
+        try {
+            provider.removeSipListener(dispatcher);
+            for (ListeningPoint lp : provider.getListeningPoints()) {
+                provider.removeListeningPoint(lp);
+                stack.deleteListeningPoint(lp);
+            }
+            stack.deleteSipProvider(provider);
+        } catch (Exception e) {
+            LOG.debug("while closing the SIP listening points: {}", e.toString());
+        }
+        stack.stop();
+        LOG.info("SIP server on {}:{} stopped", config.bindAddress(), config.port());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.mcu.sip;
+
+import java.util.List;
+
+/**
+ * Where the SIP server listens and what it tells peers. Immutable.
+ *
+ * @param bindAddress        the address the UDP and TCP sockets bind to ("0.0.0.0" for all)
+ * @param port               5060 by default
+ * @param advertisedAddress  the address written into Contact headers and SDP (must be reachable
+ *                           by phones; never 0.0.0.0)
+ * @param transports         "udp" and/or "tcp"
+ * @param retryAfterSeconds  Retry-After on our own 503s (no free media ports, overload)
+ * @param userAgent          the Server header
+ */
+public record SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
+                              int retryAfterSeconds, String userAgent) {
+    public static final int DEFAULT_PORT = 5060;
+
+    public SipServerConfig {
+        transports = List.copyOf(transports);
+        if (transports.isEmpty()) {
+            throw new IllegalArgumentException("no SIP transport enabled");
+        }
+        if ("0.0.0.0".equals(advertisedAddress) || "::".equals(advertisedAddress)) {
+            throw new IllegalArgumentException("advertisedAddress must be an address phones can reach, not " + advertisedAddress);
+        }
+    }
+
+    /** UDP and TCP on one address and port. */
+    public static SipServerConfig of(String address, int port) {
+        return new SipServerConfig(address, port, address, List.of("udp", "tcp"), 10, "mcu/0.1");
+    }
+}

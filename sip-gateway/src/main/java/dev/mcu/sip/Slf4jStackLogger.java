@@ -1,0 +1,64 @@
+package dev.mcu.sip;
+
+import gov.nist.core.StackLogger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Properties;
+
+/**
+ * Bridges JAIN-SIP's internal log to SLF4J (named through {@code gov.nist.javax.sip.STACK_LOGGER}),
+ * so the stack needs no log4j. The stack's "info" is a per-message trace, so it goes to DEBUG;
+ * its "debug" goes to TRACE. Called from any stack thread; stateless.
+ */
+public final class Slf4jStackLogger implements StackLogger {
+    private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
+
+    @Override public void logStackTrace() { logStackTrace(TRACE_DEBUG); }
+    @Override public void logStackTrace(int level) {
+        if (isLoggingEnabled(level)) {
+            LOG.trace("stack trace", new Throwable("stack trace"));
+        }
+    }
+    @Override public int getLineCount() { return 0; }
+    @Override public void logException(Throwable t) { LOG.warn("SIP stack exception", t); }
+    @Override public void logDebug(String message) { LOG.trace(message); }
+    @Override public void logDebug(String message, Exception e) { LOG.trace(message, e); }
+    @Override public void logTrace(String message) { LOG.trace(message); }
+    @Override public void logFatalError(String message) { LOG.error(message); }
+    @Override public void logError(String message) { LOG.error(message); }
+    @Override public void logError(String message, Exception e) { LOG.error(message, e); }
+    @Override public void logWarning(String message) { LOG.warn(message); }
+    @Override public void logInfo(String message) { LOG.debug(message); }
+    @Override public boolean isLoggingEnabled() { return LOG.isDebugEnabled(); }
+
+    @Override
+    public boolean isLoggingEnabled(int level) {
+        if (level <= TRACE_ERROR) {
+            return LOG.isErrorEnabled();
+        }
+        if (level <= TRACE_WARN) {
+            return LOG.isWarnEnabled();
+        }
+        if (level <= TRACE_INFO) {
+            return LOG.isDebugEnabled();
+        }
+        return LOG.isTraceEnabled();
+    }
+
+    @Override public void disableLogging() { }
+    @Override public void enableLogging() { }
+    @Override public void setBuildTimeStamp(String buildTimeStamp) { }
+    @Override public void setStackProperties(Properties properties) { }
+    @Override public String getLoggerName() { return LOG.getName(); }
+
+    /**
+     * Points JAIN-SIP's static loggers at this bridge before any stack exists (classes that log
+     * before a stack reads STACK_LOGGER would otherwise reach for log4j).
+     */
+    public static void install() {
+        if (!(gov.nist.core.CommonLogger.legacyLogger instanceof Slf4jStackLogger)) {
+            gov.nist.core.CommonLogger.legacyLogger = new Slf4jStackLogger();
+        }
+    }
+}

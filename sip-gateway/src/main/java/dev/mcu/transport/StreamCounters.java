@@ -1,0 +1,36 @@
+package dev.mcu.transport;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters behind {@link TransportStats} for one media kind. Incremented from the event loop and
+ * from sending threads; read by anyone.
+ */
+final class StreamCounters {
+    final LongAdder packetsReceived = new LongAdder();
+    final LongAdder bytesReceived = new LongAdder();
+    final LongAdder packetsSent = new LongAdder();
+    final LongAdder bytesSent = new LongAdder();
+    /** RTP payload bytes sent: the SR octet count. */
+    final LongAdder payloadBytesSent = new LongAdder();
+    final LongAdder rtcpReceived = new LongAdder();
+    final LongAdder rtcpSent = new LongAdder();
+    final LongAdder nacksReceived = new LongAdder();
+    final LongAdder retransmitted = new LongAdder();
+    final LongAdder keyframeRequestsReceived = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder sendDropped = new LongAdder();
+    final LongAdder keyframeRequestsSent = new LongAdder();
+    final LongAdder keyframeRequestsSuppressed = new LongAdder();
+    /** Mirrors of event-loop state, published for {@link #snapshot}. */
+    volatile long packetsLost;
+    volatile long jitter;
+    volatile long remoteBitrateEstimateBps;
+
+    TransportStats snapshot() {
+        return new TransportStats(packetsReceived.sum(), bytesReceived.sum(), packetsSent.sum(), bytesSent.sum(),
+                packetsLost, jitter, rtcpReceived.sum(), rtcpSent.sum(), nacksReceived.sum(), retransmitted.sum(),
+                keyframeRequestsReceived.sum(), dropped.sum(), sendDropped.sum(), keyframeRequestsSent.sum(),
+                keyframeRequestsSuppressed.sum(), remoteBitrateEstimateBps);
+    }
+}

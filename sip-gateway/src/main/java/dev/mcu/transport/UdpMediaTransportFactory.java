@@ -1,0 +1,130 @@
+package dev.mcu.transport;
+
+import dev.mcu.media.MediaKind;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates {@link UdpMediaTransport}s: binds an even RTP port and RTP+1 for RTCP per media kind, all
+ * up front, so an answer with or without rtcp-mux works. One per server.
+ *
+ * <p>{@link #create} binds synchronously: call it from a SIP thread, never from one of this
+ * factory's event loops.
+ */
+public final class UdpMediaTransportFactory implements MediaTransportFactory {
+    private static final Logger log = LoggerFactory.getLogger(UdpMediaTransportFactory.class);
+
+    private final UdpTransportConfig config;
+    private final EventLoopGroup group;                         // owned: shut down in close()
+    private final ChannelFactory<? extends DatagramChannel> channelFactory;
+    private final PortAllocator ports;
+    private final Set<UdpMediaTransport> open = ConcurrentHashMap.newKeySet();  // closed in close()
+
+    public UdpMediaTransportFactory(UdpTransportConfig config) {
+        this.config = config;
+        boolean epoll = UdpChannels.epollAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(config.threads(), UdpChannels.ioHandlerFactory(epoll));
+        this.channelFactory = UdpChannels.channelFactory(epoll);
+        this.ports = new PortAllocator(config.portMin(), config.portMax());
+        log.info("RTP on {} ports {}-{}, {} {} threads", config.bindAddress().getHostAddress(), config.portMin(),
+                config.portMax(), config.threads(), epoll ? "epoll" : "nio");
+    }
+
+    @Override
+    public MediaTransport create(String callId, InetAddress signallingSource) throws IOException {
+        EventLoop loop = group.next();
+        Map<MediaKind, UdpMediaTransport.PortPair> bound = new EnumMap<>(MediaKind.class);
+        try {
+            for (MediaKind kind : MediaKind.values()) {
+                bound.put(kind, ports.allocate(port -> bindPair(loop, port)));
+            }
+        } catch (IOException exhausted) {
+            log.warn("call {}: {}", callId, exhausted.getMessage());
+            release(bound);
+            throw exhausted;
+        }
+        String cname = "mcu-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        UdpMediaTransport transport = new UdpMediaTransport(callId, signallingSource, config, loop, bound, cname,
+                 this::onTransportClosed);
+        open.add(transport);
+        return transport;
+    }
+
+    private void onTransportClosed(UdpMediaTransport transport) {
+        for (MediaKind kind : MediaKind.values()) {
+            ports.release(transport.localPort(kind));
+        }
+        open.remove(transport);
+    }
+
+    /** Handlers are created per attempt: a Netty handler that is not @Sharable joins one pipeline only. */
+    private UdpMediaTransport.PortPair bindPair(EventLoop loop, int port) throws IOException {
+        DatagramReceiver rtpReceiver = new DatagramReceiver(false);
+        DatagramReceiver rtcpReceiver = new DatagramReceiver(true);
+        Channel rtp = bind(loop, port, rtpReceiver);
+        try {
+            return new UdpMediaTransport.PortPair(port, rtp, rtpReceiver, bind(loop, port + 1, rtcpReceiver),
+                    rtcpReceiver);
+        } catch (IOException busy) {
+            rtp.close().awaitUninterruptibly();
+            throw busy;
+        }
+    }
+
+    private Channel bind(EventLoop loop, int port, DatagramReceiver receiver) throws IOException {
+        ChannelFuture future = new Bootstrap()
+                .group(loop)
+                .channelFactory(channelFactory)
+                // one byte more than allowed, so an oversize datagram shows as such instead of being cut
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxPacketSize() + 1))
+                .handler(receiver)
+                .bind(new InetSocketAddress(config.bindAddress(), port))
+                .awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new IOException("cannot bind UDP " + port, future.cause());
+        }
+        return future.channel();
+    }
+
+    private void release(Map<MediaKind, UdpMediaTransport.PortPair> bound) {
+        for (UdpMediaTransport.PortPair pair : bound.values()) {
+            pair.rtp().close().awaitUninterruptibly();
+            pair.rtcp().close().awaitUninterruptibly();
+            ports.release(pair.rtpPort());
+        }
+    }
+
+    /** Ports currently held by open transports (for tests and the admin page). */
+    int portPairsInUse() {
+        return ports.inUseCount();
+    }
+
+    /** Closes every transport still open, then stops the event loops. */
+    @Override
+    public void close() {
+        for (UdpMediaTransport transport : open) {
+            transport.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
