@@ -32,7 +32,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
     public record Video(int width, int height, int fps, int bitrateKbps, int keyframeIntervalSeconds) {
     }
 
-    public record AudioSettings(int opusBitrateKbps) {
+    public record AudioSettings(int maxSpeakers) {
     }
 
     public record RoomSpec(String name, String pin) {
@@ -146,7 +146,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                         integer(media, "media.decodeThreads")),
                 new Video(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
                         integer(video, "video.bitrateKbps"), integer(video, "video.keyframeIntervalSeconds")),
-                new AudioSettings(integer(audio, "audio.opusBitrateKbps")),
+                new AudioSettings(integer(audio, "audio.maxSpeakers")),
                 new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
                         integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))));
         config.validate();
@@ -166,6 +166,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                 "video.width and video.height must be even and at least 64, got " + video.width + "x" + video.height);
         require(video.fps >= 1 && video.fps <= 60, "video.fps must be 1..60, got " + video.fps);
         require(video.bitrateKbps >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps);
+        require(audio.maxSpeakers >= 1, "audio.maxSpeakers must be at least 1, got " + audio.maxSpeakers);
         require(rooms.maxParticipants >= 1, "rooms.maxParticipants must be at least 1");
         require(rooms.maxCalls >= 1, "rooms.maxCalls must be at least 1");
     }

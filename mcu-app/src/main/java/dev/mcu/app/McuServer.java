@@ -102,7 +102,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         return rooms.room(name).map(room -> {
             Room.RoomStats s = room.stats().join();
             return new RoomSnapshot(s.room(), s.participants(), s.videoProfiles(), s.framesDecoded(), s.framesSent(),
-                    s.clockErrors());
+                    s.audioEncodesLastRound(), s.mixedSpeakers(), s.clockErrors());
         });
     }
 
@@ -115,8 +115,14 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     }
 
     /** A room's figures at one moment, for operators and tests. */
+    /**
+     * @param audioEncodesLastRound audio encodes the last 20 ms round cost: one per mixed speaker plus
+     *                              one per codec among the listeners
+     * @param mixedSpeakers         call ids of the participants mixed in the last round
+     */
     public record RoomSnapshot(String room, int participants, int videoProfiles, long framesDecoded,
-                               long framesSent, long clockErrors) {
+                               long framesSent, int audioEncodesLastRound, List<String> mixedSpeakers,
+                               long clockErrors) {
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.mcu.app;
 
 import dev.mcu.encoder.AudioEncoder;
+import dev.mcu.media.Codec;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.transport.MediaTransport;
@@ -8,11 +9,16 @@ import dev.mcu.transport.MediaTransport;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The audio a participant hears: its mix-minus, encoded in its own codec and sent as its own RTP
- * stream. Media clock thread only; the encoder is owned here.
+ * The audio one participant hears, as its own RTP stream (its own SSRC, sequence and timestamp).
+ * While it is one of the room's current speakers it hears its own mix-minus, encoded by its own
+ * encoder ({@link #sendOwnMix}); otherwise it is sent the payload encoded once for every listener
+ * of its codec ({@link #sendSharedPayload}), and only its RTP header is its own.
+ *
+ * <p>Media clock thread only; the encoder is owned here.
  */
 final class OutboundAudio implements AutoCloseable {
-    private final AudioEncoder encoder;          // owned: closed in close()
+    private final Codec codec;
+    private final AudioEncoder encoder;          // owned: closed in close(); created on first use
     private final MediaTransport transport;      // borrowed from the call
     private final int payloadType;
     private final long ssrc = ThreadLocalRandom.current().nextInt() & 0xffffffffL;
@@ -20,14 +26,24 @@ final class OutboundAudio implements AutoCloseable {
     private long timestamp = ThreadLocalRandom.current().nextInt() & 0xffffffffL;
     private boolean first = true;
 
-    OutboundAudio(AudioEncoder encoder, MediaTransport transport, int payloadType) {
-        this.encoder = encoder;
+    OutboundAudio(Codec codec, MediaTransport transport, int payloadType) {
+        this.codec = codec;
+        this.encoder = AudioEncoder.create(codec);
         this.transport = transport;
         this.payloadType = payloadType;
     }
 
-    void send(short[] pcm48kMono) {
-        byte[] payload = encoder.encode(pcm48kMono);
+    Codec codec() {
+        return codec;
+    }
+
+    /** Encodes and sends this participant's own mix (it is a current speaker). */
+    void sendOwnMix(short[] pcm48kMono) {
+        sendSharedPayload(encoder.encode(pcm48kMono));
+    }
+
+    /** Sends a payload encoded for many listeners; only the RTP header is this stream's. */
+    void sendSharedPayload(byte[] payload) {
         if (payload != null && payload.length > 0) {
             // The marker bit starts a talkspurt (RFC 3551 §4.1): only the first packet here.
             byte[] packet = RtpPacket.build(payloadType, first, sequenceNumber, timestamp, ssrc, payload);
@@ -35,7 +51,7 @@ final class OutboundAudio implements AutoCloseable {
             sequenceNumber = (sequenceNumber + 1) & 0xffff;
             first = false;
         }
-        timestamp = (timestamp + encoder.rtpTicksPerFrame()) & 0xffffffffL;
+        timestamp = (timestamp + codec.ticksPer20ms()) & 0xffffffffL;
     }
 
     @Override

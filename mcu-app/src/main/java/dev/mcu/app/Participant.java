@@ -1,6 +1,5 @@
 package dev.mcu.app;
 
-import dev.mcu.encoder.AudioEncoder;
 import dev.mcu.media.Audio;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
@@ -55,7 +54,7 @@ final class Participant implements MediaListener, AutoCloseable {
                         clockMillis))
                 .orElse(null);
         this.outboundAudio = audio.filter(s -> s.direction().sends())
-                .map(s -> new OutboundAudio(AudioEncoder.create(s.codec()), transport, s.payloadType())).orElse(null);
+                .map(s -> new OutboundAudio(s.codec(), transport, s.payloadType())).orElse(null);
         this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
     }
 

@@ -1,9 +1,12 @@
 package dev.mcu.app;
 
+import dev.mcu.encoder.AudioEncoder;
 import dev.mcu.layouts.Layout;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.layouts.Layouts;
 import dev.mcu.media.I420Frame;
+import dev.mcu.media.Codec;
+import dev.mcu.mixer.AudioLevel;
 import dev.mcu.mixer.AudioMixer;
 import dev.mcu.mixer.MixResult;
 import dev.mcu.mixer.VideoCompositor;
@@ -44,6 +47,10 @@ final class Room implements AutoCloseable {
     private final Map<String, short[]> audioInputs = new HashMap<>();            // clock thread
     private final Map<String, I420Frame> latestFrames = new HashMap<>();         // clock thread
     private final AudioMixer mixer = new AudioMixer();                           // clock thread
+    private final SpeakerSelector speakerSelector;                               // clock thread
+    private final Map<String, Double> levels = new HashMap<>();                   // clock thread
+    private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned, clock thread
+    private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // clock thread, per round
     private final VideoCompositor compositor;                                    // owned, clock thread
     private final long startNanos = System.nanoTime();
     private final long videoTimestampBase = (long) (Math.random() * 0xffffffffL);
@@ -52,9 +59,11 @@ final class Room implements AutoCloseable {
     private List<String> layoutIds = List.of();
     private volatile boolean closed;
     private long clockErrors;
+    private int audioEncodesLastRound;
 
-    Room(String name, McuConfig.Video video, ExecutorService decodePool) {
+    Room(String name, McuConfig.Video video, int maxSpeakers, ExecutorService decodePool) {
         this.name = name;
+        this.speakerSelector = new SpeakerSelector(maxSpeakers);
         this.video = video;
         this.decodePool = decodePool;
         this.compositor = new VideoCompositor(video.width(), video.height());
@@ -136,6 +145,7 @@ final class Room implements AutoCloseable {
 
     private void detach(Participant participant) {
         mixer.forget(participant.id);
+        speakerSelector.forget(participant.id);
         VideoProfileKey key = participant.videoProfile();
         if (key != null) {
             VideoProfile profile = profiles.get(key);
@@ -166,21 +176,39 @@ final class Room implements AutoCloseable {
         return (System.nanoTime() - startNanos) / 1_000_000L;
     }
 
+    /**
+     * Mixes the K loudest speakers. Each of them hears its own mix-minus, encoded for it alone;
+     * everyone else hears the same full mix, encoded once per codec, whatever the room's size.
+     */
     private void mixAudio() {
-        audioInputs.clear();
+        levels.clear();
         for (Participant p : participants.values()) {
             InboundAudio in = p.inboundAudio();
             if (in != null && in.readFrame(p.pcmScratch)) {
-                audioInputs.put(p.id, p.pcmScratch);
+                levels.put(p.id, AudioLevel.dbov(p.pcmScratch));
             }
+        }
+        audioInputs.clear();
+        for (String speaker : speakerSelector.select(levels)) {
+            audioInputs.put(speaker, participants.get(speaker).pcmScratch);
         }
         MixResult mix = mixer.mix(audioInputs);
+        listenerPayloads.clear();
+        int ownEncodes = 0;
         for (Participant p : participants.values()) {
             OutboundAudio out = p.outboundAudio();
-            if (out != null) {
-                out.send(mix.mixFor(p.id));
+            if (out == null) {
+                continue;
+            }
+            if (mix.contributed(p.id)) {
+                out.sendOwnMix(mix.mixFor(p.id));
+                ownEncodes++;
+            } else {
+                out.sendSharedPayload(listenerPayloads.computeIfAbsent(out.codec(),
+                        codec -> listenerEncoders.computeIfAbsent(codec, AudioEncoder::create).encode(mix.fullMix())));
             }
         }
+        audioEncodesLastRound = ownEncodes + listenerPayloads.size();
     }
 
     private void compositeVideo() {
@@ -219,7 +247,8 @@ final class Room implements AutoCloseable {
             }
         }
         long framesSent = profiles.values().stream().mapToLong(VideoProfile::framesSent).sum();
-        return new RoomStats(name, participants.size(), profiles.size(), framesDecoded, framesSent, clockErrors);
+        return new RoomStats(name, participants.size(), profiles.size(), framesDecoded, framesSent,
+                audioEncodesLastRound, List.copyOf(audioInputs.keySet()), clockErrors);
     }
 
     private void safely(String what, Runnable tick) {
@@ -250,6 +279,8 @@ final class Room implements AutoCloseable {
                 profile.close();
             }
             profiles.clear();
+            listenerEncoders.values().forEach(AudioEncoder::close);
+            listenerEncoders.clear();
             compositor.close();
         }, clock);
         try {
@@ -262,6 +293,6 @@ final class Room implements AutoCloseable {
 
     /** Point-in-time figures of a room. */
     record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
-                     long clockErrors) {
+                     int audioEncodesLastRound, List<String> mixedSpeakers, long clockErrors) {
     }
 }

@@ -83,7 +83,7 @@ final class RoomRegistry implements AutoCloseable {
             }
             room = rooms.computeIfAbsent(call.room(), name -> {
                 log.info("Room {} opened", name);
-                return new Room(name, config.video(), decodePool);
+                return new Room(name, config.video(), config.audio().maxSpeakers(), decodePool);
             });
             roomOfCall.put(call.id(), call.room());
         }

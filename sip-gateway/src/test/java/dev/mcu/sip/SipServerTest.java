@@ -232,6 +232,19 @@ class SipServerTest {
     }
 
     @Test
+    void aCallThroughARecordRoutingProxyEchoesRecordRouteAndStarts() throws Exception {
+        // The "proxy" is the server's own address, so in-dialog requests still reach it.
+        javax.sip.header.Header rr = phone.headerFactory().createHeader("Record-Route", "<sip:127.0.0.1:" + port + ";lr>");
+        SipTestPhone.Outgoing call = phone.invite("demo", AUDIO_VIDEO_OFFER, rr);
+        PhoneResponse ok = call.awaitFinal();
+        assertEquals(200, ok.status());
+        assertEquals("<sip:127.0.0.1:" + port + ";lr>", ok.header("Record-Route"));
+        call.ack();
+        assertNotNull(handler.started.poll(WAIT, TimeUnit.SECONDS));
+        assertEquals(200, call.bye().status());
+    }
+
+    @Test
     void hangupFromTheServerSendsByeToThePhone() throws Exception {
         SipTestPhone.Outgoing call = answeredCall(AUDIO_VIDEO_OFFER);
         server.calls().get(0).hangup();
@@ -321,26 +334,22 @@ class SipServerTest {
         return Stream.of(
                 new Raw("the sample as it is (no Max-Forwards, Content-Length 245 for a longer body) gets 400",
                         s -> s, "SIP/2.0 400"),
-                new Raw("the sample with Max-Forwards and Content-Length 245 is read up to 245 bytes",
-                        s -> s.replace("CSeq: 1 INVITE\r\n", "CSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"), EXPLORE),
+                // JAIN-SIP trusts the datagram's end over a Content-Length that is too small.
+                new Raw("the sample with Max-Forwards and a too small Content-Length is taken as a call",
+                        s -> s.replace("CSeq: 1 INVITE\r\n", "CSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"), "SIP/2.0 100"),
                 new Raw("the sample with Max-Forwards and a Content-Length past the end gets 400",
                         s -> s.replace("CSeq: 1 INVITE\r\n", "CSeq: 1 INVITE\r\nMax-Forwards: 70\r\n")
-                                .replace("Content-Length: 245", "Content-Length: 900"), EXPLORE),
+                                .replace("Content-Length: 245", "Content-Length: 900"), "SIP/2.0 400"),
                 new Raw("the sample with a negative Content-Length gets 400",
-                        s -> s.replace("Content-Length: 245", "Content-Length: -5"), EXPLORE));
+                        s -> s.replace("Content-Length: 245", "Content-Length: -5"), "SIP/2.0 400"));
     }
-
-    static final String EXPLORE = "?";
 
     @ParameterizedTest
     @MethodSource("rawInvites")
     void malformedInvitesOverUdpAreAnswered(Raw raw) throws Exception {
-        String status = phone.sendRaw(raw.edit().apply(sampleInvite()), 3000);
-        System.out.println("RAW " + raw.name() + " -> " + status);
-        if (raw.expectedStatus() != EXPLORE) {
-            assertNotNull(status, "the server answered");
-            assertTrue(status.startsWith(raw.expectedStatus()), status);
-        }
+        String status = phone.sendRaw(raw.edit().apply(sampleInvite()));
+        assertNotNull(status, "the server answered");
+        assertTrue(status.startsWith(raw.expectedStatus()), status);
     }
 
     @Test

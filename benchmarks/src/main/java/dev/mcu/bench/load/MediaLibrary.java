@@ -1,0 +1,124 @@
+package dev.mcu.bench.load;
+
+import dev.mcu.encoder.AudioEncoder;
+import dev.mcu.encoder.VideoEncoder;
+import dev.mcu.encoder.VideoEncoderConfig;
+import dev.mcu.media.Audio;
+import dev.mcu.media.Codec;
+import dev.mcu.media.EncodedFrame;
+import dev.mcu.media.I420Frame;
+import dev.mcu.media.analysis.Tones;
+import dev.mcu.media.h264.H264Packetizer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Media encoded once at start-up with the project's own encoders, so that senders only replay
+ * packets: per participant a 2 s loop of 640x360@30 H.264 (a moving pattern in its own hue; one
+ * keyframe at the start of the loop) and 1 s of Opus carrying its own tone, plus the talker's 2 s
+ * cycle of silence followed by a {@link #BURST_MILLIS} tone burst at {@link #BURST_HZ}.
+ * Packets are complete RTP packets whose sequence number, timestamp and SSRC the sender rewrites.
+ *
+ * <p>Threads: built on the main thread, then read-only (shared by sender threads).
+ */
+final class MediaLibrary {
+    static final int VIDEO_WIDTH = 640;
+    static final int VIDEO_HEIGHT = 360;
+    static final int VIDEO_FPS = 30;
+    static final int VIDEO_LOOP_FRAMES = 60;
+    static final int VIDEO_KBPS = 600;
+    static final int VIDEO_PAYLOAD_TYPE = 96;
+    static final int AUDIO_PAYLOAD_TYPE = 111;
+    static final int TONE_AMPLITUDE = 1000;
+    static final double BURST_HZ = 2500;
+    static final int BURST_AMPLITUDE = 6000;
+    static final int BURST_MILLIS = 200;
+    static final int BURST_CYCLE_FRAMES = 100;                               // 2 s
+    static final int BURST_FIRST_FRAME = BURST_CYCLE_FRAMES - BURST_MILLIS / Audio.FRAME_MILLIS;
+
+    /** Video frames of one loop; each frame is its RTP packets. */
+    record VideoLoop(List<List<byte[]>> frames, String encoderName, long bytes) {
+    }
+
+    private MediaLibrary() {
+    }
+
+    /** Participant {@code index}'s tone: 300 Hz + 97 Hz per index, like the ffmpeg baseline's inputs. */
+    static double toneHz(int index) {
+        return 300 + index * 97;
+    }
+
+    static VideoLoop encodeVideo(int index) {
+        VideoEncoderConfig config = VideoEncoderConfig.of(Codec.H264, VIDEO_WIDTH, VIDEO_HEIGHT)
+                .withFps(VIDEO_FPS).withBitrateKbps(VIDEO_KBPS).withKeyframeIntervalFrames(VIDEO_LOOP_FRAMES);
+        H264Packetizer packetizer = new H264Packetizer(1, VIDEO_PAYLOAD_TYPE, 1, 1200, true, 0);
+        List<List<byte[]>> frames = new ArrayList<>();
+        long bytes = 0;
+        try (VideoEncoder encoder = VideoEncoder.create(config)) {
+            for (int f = 0; f < VIDEO_LOOP_FRAMES; f++) {
+                EncodedFrame frame = encoder.encode(picture(index, f), f * 3000L);
+                List<byte[]> packets = frame == null ? List.of() : packetizer.packetize(frame);
+                for (byte[] p : packets) {
+                    bytes += p.length;
+                }
+                frames.add(packets);
+            }
+            return new VideoLoop(frames, encoder.encoderName(), bytes);
+        }
+    }
+
+    /** A diagonal luma ramp that scrolls, a bright square that moves, chroma from the participant's hue. */
+    static I420Frame picture(int index, int frame) {
+        int w = VIDEO_WIDTH;
+        int h = VIDEO_HEIGHT;
+        byte[] data = new byte[I420Frame.sizeOf(w, h)];
+        int shift = frame * 4;
+        int boxX = (frame * 8) % (w - 64);
+        int boxY = (frame * 5) % (h - 64);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean box = x >= boxX && x < boxX + 64 && y >= boxY && y < boxY + 64;
+                data[y * w + x] = (byte) (box ? 235 : 40 + ((x + y + shift) & 127));
+            }
+        }
+        double hue = Math.toRadians(index * 22.5);
+        byte u = (byte) (128 + 90 * Math.cos(hue));
+        byte v = (byte) (128 + 90 * Math.sin(hue));
+        int chroma = I420Frame.chromaWidth(w) * I420Frame.chromaHeight(h);
+        java.util.Arrays.fill(data, w * h, w * h + chroma, u);
+        java.util.Arrays.fill(data, w * h + chroma, w * h + 2 * chroma, v);
+        return new I420Frame(w, h, data, frame * 1_000_000L / VIDEO_FPS);
+    }
+
+    /** One second of Opus payloads of participant {@code index}'s tone (an integer frequency: loops seamlessly). */
+    static List<byte[]> encodeTone(int index) {
+        List<byte[]> payloads = new ArrayList<>();
+        try (AudioEncoder encoder = AudioEncoder.create(Codec.OPUS)) {
+            short[] pcm = new short[Audio.FRAME_SAMPLES];
+            int frames = 1000 / Audio.FRAME_MILLIS;
+            for (int f = 0; f < frames; f++) {
+                Tones.sine(pcm, toneHz(index), TONE_AMPLITUDE, Audio.SAMPLE_RATE, (long) f * Audio.FRAME_SAMPLES);
+                payloads.add(encoder.encode(pcm));
+            }
+        }
+        return payloads;
+    }
+
+    /** The talker's cycle: silence, then the burst in frames {@link #BURST_FIRST_FRAME}.. of the cycle. */
+    static List<byte[]> encodeBurstCycle() {
+        List<byte[]> payloads = new ArrayList<>();
+        try (AudioEncoder encoder = AudioEncoder.create(Codec.OPUS)) {
+            short[] pcm = new short[Audio.FRAME_SAMPLES];
+            for (int f = 0; f < BURST_CYCLE_FRAMES; f++) {
+                if (f >= BURST_FIRST_FRAME) {
+                    Tones.sine(pcm, BURST_HZ, BURST_AMPLITUDE, Audio.SAMPLE_RATE, (long) f * Audio.FRAME_SAMPLES);
+                } else {
+                    java.util.Arrays.fill(pcm, (short) 0);
+                }
+                payloads.add(encoder.encode(pcm));
+            }
+        }
+        return payloads;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.mcu.app;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Chooses who is mixed this round: at most K participants, the loudest by a smoothed level, so a
+ * room of 1,000 costs about as much as a room of K. A current speaker keeps its place until a
+ * newcomer is clearly louder (hysteresis), so the set does not flap on every syllable.
+ *
+ * <p>Media clock thread only.
+ */
+final class SpeakerSelector {
+    /** Below this smoothed level a participant is not speaking (background noise, silence). */
+    static final double SPEECH_FLOOR_DBOV = -50;
+    /** A newcomer must beat the quietest current speaker by this much to take its place. */
+    static final double SWITCH_MARGIN_DB = 6;
+    /** Per 20 ms round: how fast the smoothed level follows the instantaneous one (~100 ms). */
+    static final double SMOOTHING = 0.2;
+
+    private final int maxSpeakers;
+    private final Map<String, Double> smoothed = new HashMap<>();
+    private final Set<String> speakers = new HashSet<>();
+
+    SpeakerSelector(int maxSpeakers) {
+        if (maxSpeakers < 1) {
+            throw new IllegalArgumentException("at least one speaker must be mixed, got " + maxSpeakers);
+        }
+        this.maxSpeakers = maxSpeakers;
+    }
+
+    /**
+     * @param levels this round's level in dBov of everyone who sent audio (absent = silent)
+     * @return the ids to mix this round (a view valid until the next call)
+     */
+    Set<String> select(Map<String, Double> levels) {
+        for (Map.Entry<String, Double> e : smoothed.entrySet()) {
+            Double now = levels.get(e.getKey());
+            double current = now == null ? -127 : now;
+            e.setValue(e.getValue() + SMOOTHING * (current - e.getValue()));
+        }
+        for (Map.Entry<String, Double> e : levels.entrySet()) {
+            smoothed.putIfAbsent(e.getKey(), e.getValue());
+        }
+        speakers.removeIf(id -> !levels.containsKey(id) || smoothed.get(id) < SPEECH_FLOOR_DBOV);
+        List<String> candidates = new ArrayList<>();
+        for (Map.Entry<String, Double> e : smoothed.entrySet()) {
+            if (!speakers.contains(e.getKey()) && levels.containsKey(e.getKey()) && e.getValue() >= SPEECH_FLOOR_DBOV) {
+                candidates.add(e.getKey());
+            }
+        }
+        candidates.sort((a, b) -> Double.compare(smoothed.get(b), smoothed.get(a)));
+        for (String candidate : candidates) {
+            if (speakers.size() < maxSpeakers) {
+                speakers.add(candidate);
+                continue;
+            }
+            String quietest = quietestSpeaker();
+            if (smoothed.get(candidate) > smoothed.get(quietest) + SWITCH_MARGIN_DB) {
+                speakers.remove(quietest);
+                speakers.add(candidate);
+            } else {
+                break; // candidates are sorted: nobody after this one is louder
+            }
+        }
+        return speakers;
+    }
+
+    private String quietestSpeaker() {
+        String quietest = null;
+        for (String id : speakers) {
+            if (quietest == null || smoothed.get(id) < smoothed.get(quietest)) {
+                quietest = id;
+            }
+        }
+        return quietest;
+    }
+
+    void forget(String id) {
+        smoothed.remove(id);
+        speakers.remove(id);
+    }
+}

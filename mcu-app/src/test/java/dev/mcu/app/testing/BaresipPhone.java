@@ -1,0 +1,178 @@
+package dev.mcu.app.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real SIP phone nobody on this project wrote (baresip 1.0, run as a child process) for interop
+ * tests. It runs headless on loopback from its own config directory: it sends a 440 Hz sine
+ * (ausine) and a solid red picture (FFmpeg's lavfi through avformat), dumps the audio it receives
+ * to a WAV file (sndfile), can save the video it receives as PNG (snapshot), prints every SIP
+ * message it sends and receives to its log ({@code -s}), and takes commands on a TCP control
+ * socket (ctrl_tcp). See /work/shared/PEERS.md for the recipe.
+ *
+ * <p>Threads: used from the test thread only. Owns the process and its config directory's
+ * contents; {@link #close()} kills the process by PID (a graceful stop can hang on a half-open
+ * call) and waits for it to go.
+ */
+public final class BaresipPhone implements AutoCloseable {
+    public static final double TONE_HZ = 440;
+    /** The colour of the picture baresip sends, as FFmpeg's lavfi names it. */
+    public static final String PICTURE_COLOUR = "red";
+    /** Safety bound given to baresip's {@code -t}: it quits on its own even if the JVM dies. */
+    private static final int MAX_LIFETIME_SECONDS = 90;
+    private static final Path BINARY = Path.of("/usr/bin/baresip");
+    private static final List<Path> MODULE_DIRS = List.of(Path.of("/usr/lib/baresip/modules"),
+            Path.of("/usr/local/lib/baresip/modules"));
+    private static final List<String> MODULES = List.of("ctrl_tcp", "opus", "g711", "ausine", "aufile", "avcodec",
+            "vp8", "snapshot", "sndfile", "fakevideo", "avformat");
+
+    private final Path dir;
+    private final Path log;
+    private final int controlPort;
+    private final Process process;     // owned
+    private BaresipControl control;    // owned, connected on first use
+
+    private BaresipPhone(Path dir, Path log, int controlPort, Process process) {
+        this.dir = dir;
+        this.log = log;
+        this.controlPort = controlPort;
+        this.process = process;
+    }
+
+    /** Empty when baresip and every module this class loads are installed, else what is missing. */
+    public static Optional<String> whatIsMissing() {
+        if (!Files.isExecutable(BINARY)) {
+            return Optional.of(BINARY + " is not installed (apt-get install -y baresip-core baresip-ffmpeg)");
+        }
+        Optional<Path> modules = moduleDir();
+        if (modules.isEmpty()) {
+            return Optional.of("no baresip module directory among " + MODULE_DIRS);
+        }
+        for (String module : MODULES) {
+            if (!Files.exists(modules.get().resolve(module + ".so"))) {
+                return Optional.of("baresip module " + module + ".so is missing from " + modules.get()
+                        + " (apt-get install -y baresip-core baresip-ffmpeg)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> moduleDir() {
+        return MODULE_DIRS.stream().filter(Files::isDirectory).findFirst();
+    }
+
+    /**
+     * Writes a config into {@code dir} and starts baresip dialling {@code uri} at once.
+     *
+     * @param videoCodec the one video codec baresip offers, as its account's {@code video_codecs}
+     *                   names it: {@code vp8} or {@code h264}
+     */
+    public static BaresipPhone dial(Path dir, String uri, String videoCodec) throws IOException {
+        int sipPort = TestServers.freeSipPort();
+        int controlPort = freeTcpPort();
+        int rtpBase = 20000 + 100 * ThreadLocalRandom.current().nextInt(100); // 20000-29999: clear of TestServers
+        List<String> config = new ArrayList<>(List.of(
+                "sip_listen 127.0.0.1:" + sipPort,
+                "net_interface 127.0.0.1",
+                "audio_source ausine," + (int) TONE_HZ,
+                "ausrc_srate 48000",
+                "ausrc_channels 2",
+                "video_source avformat,lavfi,color=c=" + PICTURE_COLOUR + ":size=320x240:rate=25",
+                "video_display fakevideo,nil",
+                "rtp_ports " + rtpBase + "-" + (rtpBase + 99),
+                "rtp_stats yes",
+                "statmode_default off",
+                "module_path " + moduleDir().orElseThrow()));
+        for (String module : MODULES) {
+            config.add("module " + module + ".so");
+        }
+        config.addAll(List.of(
+                "module_tmp uuid.so",
+                "module_tmp account.so",
+                "ctrl_tcp_listen 127.0.0.1:" + controlPort,
+                "snd_path " + dir.toAbsolutePath(),
+                "avcodec_h264enc libx264",
+                "avcodec_h264dec h264"));
+        Files.write(dir.resolve("config"), config, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("accounts"), "<sip:baresip@127.0.0.1:" + sipPort
+                + ">;regint=0;answermode=auto;video_codecs=" + videoCodec + "\n");
+        Path log = dir.resolve("baresip.log");
+        Process process = new ProcessBuilder(BINARY.toString(), "-f", dir.toAbsolutePath().toString(), "-s",
+                "-t", String.valueOf(MAX_LIFETIME_SECONDS), "-e", "/dial " + uri)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(new File("/dev/null"))
+                .start();
+        return new BaresipPhone(dir, log, controlPort, process);
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Everything baresip printed so far (its SIP trace included), without terminal colour codes. */
+    public String log() {
+        try {
+            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).replaceAll("\u001B\\[[0-9;]*m", "");
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** The SIP messages baresip sent and received so far, from its trace. */
+    public BaresipSipTrace sipTrace() {
+        return BaresipSipTrace.parse(log());
+    }
+
+    /**
+     * Asks baresip to save the next video frame it decodes as a PNG at {@code png} (an absolute
+     * path under 100 characters). The file appears when that frame arrives.
+     */
+    public void requestReceivedSnapshot(Path png) throws IOException {
+        String response = control().command("snapshot_recv", png.toAbsolutePath().toString());
+        if (!response.contains("\"ok\":true")) {
+            throw new IOException("baresip refused snapshot_recv: " + response);
+        }
+    }
+
+    /** The WAV file sndfile writes what baresip decodes (what its user hears) to, once the call has media. */
+    public Optional<Path> receivedAudioDump() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("dump-.*-dec\\.wav")).findFirst();
+        }
+    }
+
+    private BaresipControl control() throws IOException {
+        if (control == null) {
+            control = BaresipControl.connect(controlPort, 5_000);
+        }
+        return control;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (control != null) {
+            control.close();
+        }
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+}
