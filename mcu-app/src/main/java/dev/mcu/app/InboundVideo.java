@@ -37,6 +37,9 @@ final class InboundVideo implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong droppedOverflow = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean visible = true;
+    private volatile boolean resyncNeeded;
+    private final AtomicLong skippedInvisible = new AtomicLong();
     private volatile I420Frame latest;
     private volatile long framesDecoded;
 
@@ -50,6 +53,11 @@ final class InboundVideo implements AutoCloseable {
 
     void offer(RtpPacket packet) {
         if (closed) {
+            return;
+        }
+        if (!visible) {
+            // Nobody sees this participant: don't spend a decode on it.
+            skippedInvisible.incrementAndGet();
             return;
         }
         if (pending.incrementAndGet() > MAX_PENDING_PACKETS) {
@@ -66,6 +74,12 @@ final class InboundVideo implements AutoCloseable {
     }
 
     private void process(RtpPacket packet) {
+        if (resyncNeeded) {
+            // Packets were skipped while hidden: start clean from the keyframe we asked for.
+            resyncNeeded = false;
+            jitterBuffer.reset();
+            depacketizer.reset();
+        }
         long now = clockMillis.getAsLong();
         jitterBuffer.insert(packet, now);
         RtpPacket next;
@@ -82,6 +96,31 @@ final class InboundVideo implements AutoCloseable {
         if (depacketizer.keyframeNeeded() || decoder.keyframeNeeded()) {
             keyframeRequester.run();
         }
+    }
+
+    /**
+     * Called by the media clock when the layout changes. Becoming visible again asks the sender for
+     * a keyframe (the transport rate-limits requests), since the decoder missed the frames between.
+     */
+    void setVisible(boolean nowVisible) {
+        if (nowVisible == visible) {
+            return;
+        }
+        visible = nowVisible;
+        if (nowVisible) {
+            resyncNeeded = true;
+            keyframeRequester.run();
+        } else {
+            latest = null;
+        }
+    }
+
+    boolean visible() {
+        return visible;
+    }
+
+    long skippedInvisible() {
+        return skippedInvisible.get();
     }
 
     /** The newest decoded picture, or null before the first one. */

@@ -1,5 +1,6 @@
 package dev.mcu.app;
 
+import dev.mcu.layouts.LayoutKind;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -29,7 +30,13 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                         int ioThreads, int decodeThreads) {
     }
 
-    public record Video(int width, int height, int fps, int bitrateKbps, int keyframeIntervalSeconds) {
+    /**
+     * @param layout           how the room's video is arranged: GRID, SPEAKER, PRESENTER or PICTURE_IN_PICTURE
+     * @param followSpeaker    a focused layout follows the active speaker
+     * @param highlightSpeaker draw a border around the active speaker's tile
+     */
+    public record Video(int width, int height, int fps, int bitrateKbps, int keyframeIntervalSeconds,
+                        LayoutKind layout, boolean followSpeaker, boolean highlightSpeaker) {
     }
 
     public record AudioSettings(int maxSpeakers) {
@@ -145,7 +152,9 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads")),
                 new Video(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
-                        integer(video, "video.bitrateKbps"), integer(video, "video.keyframeIntervalSeconds")),
+                        integer(video, "video.bitrateKbps"), integer(video, "video.keyframeIntervalSeconds"),
+                        layoutKind(str(video, "video.layout")), bool(video, "video.followSpeaker"),
+                        bool(video, "video.highlightSpeaker")),
                 new AudioSettings(integer(audio, "audio.maxSpeakers")),
                 new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
                         integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))));
@@ -207,6 +216,18 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
             return Boolean.parseBoolean(s);
         }
         throw new IllegalArgumentException("configuration key '" + key + "' must be true or false, got '" + v + "'");
+    }
+
+    private static LayoutKind layoutKind(String value) {
+        String normalized = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        if (normalized.equals("PIP")) {
+            return LayoutKind.PICTURE_IN_PICTURE;
+        }
+        try {
+            return LayoutKind.valueOf(normalized);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("video.layout must be grid, speaker, presenter or pip, got '" + value + "'");
+        }
     }
 
     private static String leaf(String key) {

@@ -102,7 +102,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         return rooms.room(name).map(room -> {
             Room.RoomStats s = room.stats().join();
             return new RoomSnapshot(s.room(), s.participants(), s.videoProfiles(), s.framesDecoded(), s.framesSent(),
-                    s.audioEncodesLastRound(), s.mixedSpeakers(), s.clockErrors());
+                    s.audioEncodesLastRound(), s.mixedSpeakers(), s.activeSpeaker(), s.framesDecodedByParticipant(),
+                    s.videoPacketsSkippedInvisible(), s.visibleInLayout(), s.clockErrors());
         });
     }
 
@@ -119,10 +120,13 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
      * @param audioEncodesLastRound audio encodes the last 20 ms round cost: one per mixed speaker plus
      *                              one per codec among the listeners
      * @param mixedSpeakers         call ids of the participants mixed in the last round
+     * @param activeSpeaker         call id of who has the floor, or null
+     * @param visibleInLayout       call ids that have a tile, in drawing order
      */
     public record RoomSnapshot(String room, int participants, int videoProfiles, long framesDecoded,
                                long framesSent, int audioEncodesLastRound, List<String> mixedSpeakers,
-                               long clockErrors) {
+                               String activeSpeaker, java.util.Map<String, Long> framesDecodedByParticipant,
+                               long videoPacketsSkippedInvisible, List<String> visibleInLayout, long clockErrors) {
     }
 
     @Override

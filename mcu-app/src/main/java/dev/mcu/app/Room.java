@@ -2,10 +2,12 @@ package dev.mcu.app;
 
 import dev.mcu.encoder.AudioEncoder;
 import dev.mcu.layouts.Layout;
+import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.layouts.Layouts;
 import dev.mcu.media.I420Frame;
 import dev.mcu.media.Codec;
+import dev.mcu.mixer.ActiveSpeakerDetector;
 import dev.mcu.mixer.AudioLevel;
 import dev.mcu.mixer.AudioMixer;
 import dev.mcu.mixer.MixResult;
@@ -48,13 +50,14 @@ final class Room implements AutoCloseable {
     private final Map<String, I420Frame> latestFrames = new HashMap<>();         // clock thread
     private final AudioMixer mixer = new AudioMixer();                           // clock thread
     private final SpeakerSelector speakerSelector;                               // clock thread
+    private final ActiveSpeakerDetector activeSpeaker;                           // clock thread
     private final Map<String, Double> levels = new HashMap<>();                   // clock thread
     private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned, clock thread
     private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // clock thread, per round
     private final VideoCompositor compositor;                                    // owned, clock thread
     private final long startNanos = System.nanoTime();
     private final long videoTimestampBase = (long) (Math.random() * 0xffffffffL);
-    private LayoutSpec layoutSpec = LayoutSpec.grid();
+    private LayoutSpec layoutSpec;
     private Layout layout;
     private List<String> layoutIds = List.of();
     private volatile boolean closed;
@@ -64,6 +67,13 @@ final class Room implements AutoCloseable {
     Room(String name, McuConfig.Video video, int maxSpeakers, ExecutorService decodePool) {
         this.name = name;
         this.speakerSelector = new SpeakerSelector(maxSpeakers);
+        this.activeSpeaker = new ActiveSpeakerDetector(new ActiveSpeakerDetector.Listener() {
+            @Override
+            public void onActiveSpeakerChanged(String previousId, String newId) {
+                speakerChanged(newId);
+            }
+        });
+        this.layoutSpec = new LayoutSpec(video.layout(), null);
         this.video = video;
         this.decodePool = decodePool;
         this.compositor = new VideoCompositor(video.width(), video.height());
@@ -146,6 +156,7 @@ final class Room implements AutoCloseable {
     private void detach(Participant participant) {
         mixer.forget(participant.id);
         speakerSelector.forget(participant.id);
+        activeSpeaker.forget(participant.id);
         VideoProfileKey key = participant.videoProfile();
         if (key != null) {
             VideoProfile profile = profiles.get(key);
@@ -158,6 +169,16 @@ final class Room implements AutoCloseable {
             }
         }
         participant.close();
+    }
+
+    /** The floor changed hands: a speaker-focused layout follows it. Clock thread. */
+    private void speakerChanged(String newSpeakerId) {
+        Participant p = newSpeakerId == null ? null : participants.get(newSpeakerId);
+        log.info("Room {}: active speaker is now {}", name, p == null ? "nobody" : p.displayName());
+        if (video.followSpeaker() && newSpeakerId != null && layoutSpec.kind() != LayoutKind.GRID) {
+            layoutSpec = layoutSpec.withFocus(newSpeakerId);
+            layoutIds = null;
+        }
     }
 
     private void onKeyframeRequested(Participant participant) {
@@ -188,6 +209,7 @@ final class Room implements AutoCloseable {
                 levels.put(p.id, AudioLevel.dbov(p.pcmScratch));
             }
         }
+        activeSpeaker.onRound(levels);
         audioInputs.clear();
         for (String speaker : speakerSelector.select(levels)) {
             audioInputs.put(speaker, participants.get(speaker).pcmScratch);
@@ -230,8 +252,14 @@ final class Room implements AutoCloseable {
         if (!ids.equals(layoutIds)) {
             layout = Layouts.compute(layoutSpec, video.width(), video.height(), ids);
             layoutIds = ids;
+            for (Participant p : participants.values()) {
+                if (p.inboundVideo() != null) {
+                    p.inboundVideo().setVisible(layout.isVisible(p.id));
+                }
+            }
         }
-        I420Frame canvas = compositor.compose(layout, latestFrames);
+        String highlighted = video.highlightSpeaker() ? activeSpeaker.activeSpeaker().orElse(null) : null;
+        I420Frame canvas = compositor.compose(layout, latestFrames, highlighted);
         long now = System.nanoTime();
         long rtpTimestamp = (videoTimestampBase + (now - startNanos) * 9 / 100_000) & 0xffffffffL;
         for (VideoProfile profile : profiles.values()) {
@@ -240,15 +268,19 @@ final class Room implements AutoCloseable {
     }
 
     private RoomStats snapshot() {
-        long framesDecoded = 0;
+        Map<String, Long> decodedBy = new LinkedHashMap<>();
+        long skipped = 0;
         for (Participant p : participants.values()) {
             if (p.inboundVideo() != null) {
-                framesDecoded += p.inboundVideo().framesDecoded();
+                decodedBy.put(p.id, p.inboundVideo().framesDecoded());
+                skipped += p.inboundVideo().skippedInvisible();
             }
         }
+        long framesDecoded = decodedBy.values().stream().mapToLong(Long::longValue).sum();
         long framesSent = profiles.values().stream().mapToLong(VideoProfile::framesSent).sum();
         return new RoomStats(name, participants.size(), profiles.size(), framesDecoded, framesSent,
-                audioEncodesLastRound, List.copyOf(audioInputs.keySet()), clockErrors);
+                audioEncodesLastRound, List.copyOf(audioInputs.keySet()), activeSpeaker.activeSpeaker().orElse(null),
+                decodedBy, skipped, layout.participantIds(), clockErrors);
     }
 
     private void safely(String what, Runnable tick) {
@@ -293,6 +325,8 @@ final class Room implements AutoCloseable {
 
     /** Point-in-time figures of a room. */
     record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
-                     int audioEncodesLastRound, List<String> mixedSpeakers, long clockErrors) {
+                     int audioEncodesLastRound, List<String> mixedSpeakers, String activeSpeaker,
+                     Map<String, Long> framesDecodedByParticipant, long videoPacketsSkippedInvisible,
+                     List<String> visibleInLayout, long clockErrors) {
     }
 }
