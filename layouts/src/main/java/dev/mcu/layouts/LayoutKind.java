@@ -9,5 +9,7 @@ public enum LayoutKind {
     /** The focus (presenter) large, the others as a column of thumbnails on the right. */
     PRESENTER,
     /** The focus fills the canvas; one other sits small in the bottom-right corner, drawn on top. */
-    PICTURE_IN_PICTURE
+    PICTURE_IN_PICTURE,
+    /** Tiles from a file, in units relative to the canvas; the focus takes the first tile. */
+    CUSTOM
 }

@@ -47,9 +47,20 @@ public final class Layouts {
                 case SPEAKER -> speaker(tiles, canvasWidth, canvasHeight, focusFirst(spec, ids));
                 case PRESENTER -> presenter(tiles, canvasWidth, canvasHeight, focusFirst(spec, ids));
                 case PICTURE_IN_PICTURE -> pictureInPicture(tiles, canvasWidth, canvasHeight, focusFirst(spec, ids));
+                case CUSTOM -> custom(tiles, canvasWidth, canvasHeight, spec.customTiles(), focusFirst(spec, ids));
             }
         }
         return new Layout(canvasWidth, canvasHeight, tiles);
+    }
+
+    private static void custom(Map<String, Tile> tiles, int canvasWidth, int canvasHeight, List<RelativeTile> rects,
+                               List<String> ids) {
+        for (int i = 0; i < ids.size() && i < rects.size(); i++) {
+            Tile tile = rects.get(i).toTile(canvasWidth, canvasHeight);
+            if (tile != null) {
+                tiles.put(ids.get(i), tile);
+            }
+        }
     }
 
     /** Columns of the grid for {@code count} participants: 1, 2, 2, 2, 3.., 4.., then ceil(sqrt). */

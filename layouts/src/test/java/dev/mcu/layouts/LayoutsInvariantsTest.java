@@ -18,6 +18,9 @@ class LayoutsInvariantsTest {
         int[][] canvases = {{1280, 720}, {1920, 1080}, {641, 359}, {640, 480}, {321, 241}, {176, 144}, {17, 13}};
         List<Arguments> all = new ArrayList<>();
         for (LayoutKind kind : LayoutKind.values()) {
+            if (kind == LayoutKind.CUSTOM) {
+                continue; // needs tiles from a file: CustomLayoutTest
+            }
             for (int[] canvas : canvases) {
                 all.add(Arguments.of(kind, canvas[0], canvas[1]));
             }
@@ -66,6 +69,7 @@ class LayoutsInvariantsTest {
                 case SPEAKER -> Math.min(count, 1 + Layouts.FILMSTRIP_MAX);
                 case PRESENTER -> Math.min(count, 6);
                 case PICTURE_IN_PICTURE -> Math.min(count, 2);
+                case CUSTOM -> throw new AssertionError("not swept");
             };
             assertEquals(expected, layout.size(), layout::toString);
         }

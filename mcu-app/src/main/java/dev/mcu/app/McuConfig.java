@@ -1,6 +1,7 @@
 package dev.mcu.app;
 
 import dev.mcu.layouts.LayoutKind;
+import dev.mcu.layouts.RelativeTile;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -21,9 +22,14 @@ import java.util.Map;
  * file, overlaid by {@code key.path=value} overrides from the command line. Immutable once built.
  * A key the defaults do not know is an error (a typo must not be silently ignored).
  */
-public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, Rooms rooms) {
+public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, Rooms rooms, Http http) {
 
-    public record Sip(String address, int port, List<String> transports) {
+    /** @param wsPort SIP over WebSocket for browsers (RFC 7118), 0 = off */
+    public record Sip(String address, int port, List<String> transports, int wsPort) {
+    }
+
+    /** @param port the join page for browsers, 0 = off */
+    public record Http(int port) {
     }
 
     public record Media(int portMin, int portMax, boolean allowSdpAddressesOutsideSignallingHost,
@@ -34,9 +40,11 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
      * @param layout           how the room's video is arranged: GRID, SPEAKER, PRESENTER or PICTURE_IN_PICTURE
      * @param followSpeaker    a focused layout follows the active speaker
      * @param highlightSpeaker draw a border around the active speaker's tile
+     * @param customTiles      the tiles of a CUSTOM layout, read from {@code video.customLayoutFile}
      */
     public record Video(int width, int height, int fps, int bitrateKbps, int keyframeIntervalSeconds,
-                        LayoutKind layout, boolean followSpeaker, boolean highlightSpeaker) {
+                        LayoutKind layout, boolean followSpeaker, boolean highlightSpeaker,
+                        List<RelativeTile> customTiles) {
     }
 
     public record AudioSettings(int maxSpeakers) {
@@ -146,18 +154,21 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         Map<String, Object> video = asMap(t.get("video"), "video");
         Map<String, Object> audio = asMap(t.get("audio"), "audio");
         Map<String, Object> rooms = asMap(t.get("rooms"), "rooms");
+        Map<String, Object> http = asMap(t.get("http"), "http");
         McuConfig config = new McuConfig(
-                new Sip(str(sip, "sip.address"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports")),
+                new Sip(str(sip, "sip.address"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
+                        integer(sip, "sip.wsPort")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads")),
                 new Video(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
                         integer(video, "video.bitrateKbps"), integer(video, "video.keyframeIntervalSeconds"),
                         layoutKind(str(video, "video.layout")), bool(video, "video.followSpeaker"),
-                        bool(video, "video.highlightSpeaker")),
+                        bool(video, "video.highlightSpeaker"), customTiles(video.get("customLayoutFile"))),
                 new AudioSettings(integer(audio, "audio.maxSpeakers")),
                 new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
-                        integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))));
+                        integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))),
+                new Http(integer(http, "http.port")));
         config.validate();
         return config;
     }
@@ -168,11 +179,18 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
             require(List.of("udp", "tcp").contains(transport.toLowerCase(Locale.ROOT)),
                     "sip.transports may contain udp and tcp, got " + transport);
         }
+        require(sip.wsPort >= 0 && sip.wsPort < 65536, "sip.wsPort must be 0 (off) or 1..65535, got " + sip.wsPort);
+        require(sip.wsPort == 0 || sip.wsPort != sip.port || !sip.transports.contains("tcp"),
+                "sip.wsPort must differ from sip.port when SIP over TCP is on, both are " + sip.port);
+        require(http.port >= 0 && http.port < 65536, "http.port must be 0 (off) or 1..65535, got " + http.port);
+        require(http.port == 0 || http.port != sip.wsPort, "http.port and sip.wsPort must differ, both are " + http.port);
         require(media.portMin > 1024 && media.portMax < 65536 && media.portMax - media.portMin >= 3,
                 "media.portMin..portMax must be a range above 1024 with room for at least one call, got "
                         + media.portMin + ".." + media.portMax);
         require(video.width >= 64 && video.height >= 64 && video.width % 2 == 0 && video.height % 2 == 0,
                 "video.width and video.height must be even and at least 64, got " + video.width + "x" + video.height);
+        require(video.layout != LayoutKind.CUSTOM || !video.customTiles.isEmpty(),
+                "video.layout is custom: set video.customLayoutFile to a YAML or JSON file with a list 'tiles' of {x, y, width, height}");
         require(video.fps >= 1 && video.fps <= 60, "video.fps must be 1..60, got " + video.fps);
         require(video.bitrateKbps >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps);
         require(audio.maxSpeakers >= 1, "audio.maxSpeakers must be at least 1, got " + audio.maxSpeakers);
@@ -218,6 +236,40 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         throw new IllegalArgumentException("configuration key '" + key + "' must be true or false, got '" + v + "'");
     }
 
+    /**
+     * Reads a custom layout: YAML or JSON with {@code tiles: [{x: 0, y: 0, width: 0.5, height: 1}, ...]}
+     * in units of the canvas.
+     */
+    static List<RelativeTile> customTiles(Object file) {
+        if (file == null || file.toString().isBlank()) {
+            return List.of();
+        }
+        Path path = Path.of(file.toString());
+        Map<String, Object> tree;
+        try (Reader reader = Files.newBufferedReader(path)) {
+            tree = asMap(yaml().load(reader), path.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read video.customLayoutFile " + path + ": " + e.getMessage(), e);
+        }
+        if (!(tree.get("tiles") instanceof List<?> tiles)) {
+            throw new IllegalArgumentException(path + " needs a list 'tiles' of {x, y, width, height}");
+        }
+        List<RelativeTile> out = new ArrayList<>();
+        for (Object o : tiles) {
+            Map<String, Object> t = asMap(o, path + " tile");
+            out.add(new RelativeTile(number(t, "x", path), number(t, "y", path), number(t, "width", path),
+                    number(t, "height", path)));
+        }
+        return List.copyOf(out);
+    }
+
+    private static double number(Map<String, Object> m, String key, Path file) {
+        if (m.get(key) instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new IllegalArgumentException(file + ": every tile needs a number '" + key + "', got " + m);
+    }
+
     private static LayoutKind layoutKind(String value) {
         String normalized = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         if (normalized.equals("PIP")) {
@@ -226,7 +278,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         try {
             return LayoutKind.valueOf(normalized);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("video.layout must be grid, speaker, presenter or pip, got '" + value + "'");
+            throw new IllegalArgumentException("video.layout must be grid, speaker, presenter, pip or custom, got '" + value + "'");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mcu.app;
 
+import dev.mcu.app.http.JoinPageServer;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sip.Admission;
@@ -36,6 +37,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final RoomRegistry rooms;                      // owned
     private final UdpMediaTransportFactory transports;     // owned
     private final SipServer sip;                           // owned
+    private final JoinPageServer joinPage;                 // owned, or null when http.port is 0
 
     public McuServer(McuConfig config) throws IOException {
         this.config = config;
@@ -53,9 +55,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 .withPorts(config.media().portMin(), config.media().portMax())
                 .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()));
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
-                config.sip().address(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1");
+                config.sip().address(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
+                .withWebSocketPort(config.sip().wsPort());
         try {
             this.sip = new SipServer(sipConfig, this, transports, new SdpNegotiator(MediaCapabilities.defaults()));
+            this.joinPage = startJoinPage(config, sip);
         } catch (IOException | RuntimeException e) {
             transports.close();
             rooms.close();
@@ -66,6 +70,18 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 config.sip().address(), config.sip().port(), String.join("/", config.sip().transports()),
                 config.media().portMin(), config.media().portMax(), config.video().width(), config.video().height(),
                 config.video().fps(), config.sip().address(), config.sip().port());
+    }
+
+    private static JoinPageServer startJoinPage(McuConfig config, SipServer sip) throws IOException {
+        if (config.http().port() == 0) {
+            return null;
+        }
+        try {
+            return new JoinPageServer(config.sip().address(), config.http().port(), config.sip().wsPort());
+        } catch (IOException e) {
+            sip.close();
+            throw new IOException("cannot serve the join page on port " + config.http().port() + ": " + e.getMessage(), e);
+        }
     }
 
     public McuConfig config() {
@@ -133,6 +149,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     public void close() {
         for (Call call : sip.calls()) {
             call.hangup();
+        }
+        if (joinPage != null) {
+            joinPage.close();
         }
         sip.close();
         rooms.close();

@@ -73,7 +73,7 @@ final class Room implements AutoCloseable {
                 speakerChanged(newId);
             }
         });
-        this.layoutSpec = new LayoutSpec(video.layout(), null);
+        this.layoutSpec = new LayoutSpec(video.layout(), null, video.customTiles());
         this.video = video;
         this.decodePool = decodePool;
         this.compositor = new VideoCompositor(video.width(), video.height());

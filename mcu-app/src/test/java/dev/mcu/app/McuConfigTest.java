@@ -48,4 +48,22 @@ class McuConfigTest {
                 () -> McuConfig.load(null, List.of("video.width=641")));
         assertTrue(e.getMessage().contains("even"), e.getMessage());
     }
+
+    @Test
+    void aCustomLayoutIsReadFromAJsonFileInCanvasUnits(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("layout.json");
+        Files.writeString(file, "{\"tiles\": [{\"x\": 0, \"y\": 0, \"width\": 0.75, \"height\": 1},"
+                + " {\"x\": 0.75, \"y\": 0, \"width\": 0.25, \"height\": 0.5}]}");
+        McuConfig config = McuConfig.load(null, List.of("video.layout=custom", "video.customLayoutFile=" + file));
+        assertEquals(dev.mcu.layouts.LayoutKind.CUSTOM, config.video().layout());
+        assertEquals(List.of(new dev.mcu.layouts.RelativeTile(0, 0, 0.75, 1), new dev.mcu.layouts.RelativeTile(0.75, 0, 0.25, 0.5)),
+                config.video().customTiles());
+    }
+
+    @Test
+    void aCustomLayoutWithoutAFileIsRefusedWithTheFix() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("video.layout=custom")));
+        assertTrue(e.getMessage().contains("video.customLayoutFile"), e.getMessage());
+    }
 }
