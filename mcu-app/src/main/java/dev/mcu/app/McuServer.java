@@ -1,6 +1,7 @@
 package dev.mcu.app;
 
 import dev.mcu.app.http.JoinPageServer;
+import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sip.Admission;
@@ -40,6 +41,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final JoinPageServer joinPage;                 // owned, or null when http.port is 0
 
     public McuServer(McuConfig config) throws IOException {
+        this(config, RoomEvents.NONE);
+    }
+
+    /** @param events told of talk spells and speaker changes in every room */
+    public McuServer(McuConfig config, RoomEvents events) throws IOException {
         this.config = config;
         int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
                 : Runtime.getRuntime().availableProcessors();
@@ -49,7 +55,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.rooms = new RoomRegistry(config, decodePool);
+        this.rooms = new RoomRegistry(config, decodePool, events);
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())
@@ -121,6 +127,17 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                     s.audioEncodesLastRound(), s.mixedSpeakers(), s.activeSpeaker(), s.framesDecodedByParticipant(),
                     s.videoPacketsSkippedInvisible(), s.visibleInLayout(), s.clockErrors());
         });
+    }
+
+    /**
+     * Changes an open room's layout at run time.
+     *
+     * @return false when no such room is open
+     */
+    public boolean setLayout(String room, LayoutSpec spec) {
+        Optional<Room> open = rooms.room(room);
+        open.ifPresent(r -> r.setLayout(spec));
+        return open.isPresent();
     }
 
     public List<String> openRooms() {

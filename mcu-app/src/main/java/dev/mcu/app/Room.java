@@ -64,13 +64,24 @@ final class Room implements AutoCloseable {
     private long clockErrors;
     private int audioEncodesLastRound;
 
-    Room(String name, McuConfig.Video video, int maxSpeakers, ExecutorService decodePool) {
+    Room(String name, McuConfig.Video video, int maxSpeakers, ExecutorService decodePool, RoomEvents events) {
         this.name = name;
         this.speakerSelector = new SpeakerSelector(maxSpeakers);
         this.activeSpeaker = new ActiveSpeakerDetector(new ActiveSpeakerDetector.Listener() {
             @Override
+            public void onTalkStarted(String participantId) {
+                events.onTalkStarted(name, participantId);
+            }
+
+            @Override
+            public void onTalkStopped(String participantId) {
+                events.onTalkStopped(name, participantId);
+            }
+
+            @Override
             public void onActiveSpeakerChanged(String previousId, String newId) {
                 speakerChanged(newId);
+                events.onActiveSpeakerChanged(name, newId);
             }
         });
         this.layoutSpec = new LayoutSpec(video.layout(), null, video.customTiles());
@@ -111,10 +122,13 @@ final class Room implements AutoCloseable {
         join(call);
     }
 
+    /** Changes the layout at run time; the canvas is redrawn on the next frame. */
     void setLayout(LayoutSpec spec) {
         clock.execute(() -> {
-            layoutSpec = spec;
+            layoutSpec = spec.focusId() == null && video.followSpeaker()
+                    ? spec.withFocus(activeSpeaker.activeSpeaker().orElse(null)) : spec;
             layoutIds = null;
+            log.info("Room {}: layout is now {}", name, spec.kind());
         });
     }
 

@@ -31,8 +31,11 @@ final class RoomRegistry implements AutoCloseable {
     private final Map<String, String> roomOfCall = new HashMap<>(); // guarded by this
     private boolean closed;
 
-    RoomRegistry(McuConfig config, ExecutorService decodePool) {
+    private final RoomEvents events;
+
+    RoomRegistry(McuConfig config, ExecutorService decodePool, RoomEvents events) {
         this.config = config;
+        this.events = events;
         this.decodePool = decodePool;
         for (McuConfig.RoomSpec spec : config.rooms().list()) {
             configuredPins.put(spec.name(), spec.pin());
@@ -83,7 +86,7 @@ final class RoomRegistry implements AutoCloseable {
             }
             room = rooms.computeIfAbsent(call.room(), name -> {
                 log.info("Room {} opened", name);
-                return new Room(name, config.video(), config.audio().maxSpeakers(), decodePool);
+                return new Room(name, config.video(), config.audio().maxSpeakers(), decodePool, events);
             });
             roomOfCall.put(call.id(), call.room());
         }

@@ -34,7 +34,18 @@ class SpeakerLayoutTest {
 
     @Test
     void theTalkerFillsTheCanvasAndWhoeverHasNoTileIsNotDecoded() throws Exception {
-        McuServer server = TestServers.start("video.layout=pip");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        McuServer server = TestServers.start(new RoomEvents() {
+            @Override
+            public void onTalkStarted(String room, String callId) {
+                events.add("talk " + callId);
+            }
+
+            @Override
+            public void onActiveSpeakerChanged(String room, String callId) {
+                events.add("floor " + callId);
+            }
+        }, "video.layout=pip");
         toClose.add(server);
         // Join order: silent, silent, talker. The talker takes the floor and the big picture.
         SyntheticParticipant quiet1 = new SyntheticParticipant("quiet1", Codec.OPUS, Codec.H264, 1, ConferenceEndToEndTest.GREEN, 0);
@@ -68,6 +79,16 @@ class SpeakerLayoutTest {
                 () -> "the hidden participant's packets are still being decoded: " + snapshot(server));
         assertTrue(snapshot(server).framesDecodedByParticipant().get(hiddenId) <= decodedWhileHidden + 1,
                 "no more decoding for a participant nobody sees");
+        assertTrue(events.contains("talk " + talkerId) && events.contains("floor " + talkerId), events.toString());
+        assertFalse(events.contains("talk " + hiddenId), "a silent participant never starts talking: " + events);
+
+        // At run time the room switches to a grid: everyone has a tile and is decoded again.
+        assertTrue(server.setLayout("pip", dev.mcu.layouts.LayoutSpec.grid()));
+        Await.until(Duration.ofSeconds(10), () -> snapshot(server).visibleInLayout().size() == 3
+                        && snapshot(server).framesDecodedByParticipant().get(hiddenId) > decodedWhileHidden + 5,
+                () -> "after switching to a grid: " + snapshot(server));
+        Await.until(Duration.ofSeconds(10), () -> topRightIs(talker.lastPicture(), ConferenceEndToEndTest.BLUE),
+                () -> "the once-hidden participant's colour is not in its grid tile: " + talker.lastPicture());
     }
 
     private static McuServer.RoomSnapshot snapshot(McuServer server) {
@@ -75,11 +96,15 @@ class SpeakerLayoutTest {
     }
 
     private static boolean centreIs(I420Frame picture, int[] yuv) {
-        if (picture == null) {
-            return false;
-        }
-        int x = picture.width() / 4;
-        int y = picture.height() / 2;
+        return picture != null && colourAt(picture, picture.width() / 4, picture.height() / 2, yuv);
+    }
+
+    /** Whether the top-right cell of a 2x2 grid (the second to join) shows the colour. */
+    private static boolean topRightIs(I420Frame picture, int[] yuv) {
+        return picture != null && colourAt(picture, picture.width() / 4 * 3, picture.height() / 4, yuv);
+    }
+
+    private static boolean colourAt(I420Frame picture, int x, int y, int[] yuv) {
         return Math.abs(picture.uAt(x, y) - yuv[1]) < 24 && Math.abs(picture.vAt(x, y) - yuv[2]) < 24;
     }
 

@@ -2,6 +2,7 @@ package dev.mcu.app.testing;
 
 import dev.mcu.app.McuConfig;
 import dev.mcu.app.McuServer;
+import dev.mcu.app.RoomEvents;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -38,10 +39,16 @@ public final class TestServers {
      * Extra {@code key=value} overrides come last.
      */
     public static McuServer start(String... overrides) throws IOException {
+        return start(RoomEvents.NONE, overrides);
+    }
+
+    public static McuServer start(RoomEvents events, String... overrides) throws IOException {
         int sipPort = freeSipPort();
         int mediaBase = 40000 + 2 * ThreadLocalRandom.current().nextInt(5000);
         List<String> all = new ArrayList<>(List.of(
                 "sip.port=" + sipPort,
+                "sip.wsPort=0",   // browser tests give free ports; fixed defaults would collide
+                "http.port=0",
                 "media.portMin=" + mediaBase,
                 "media.portMax=" + (mediaBase + 399),
                 "video.width=640",
@@ -50,6 +57,6 @@ public final class TestServers {
                 "video.bitrateKbps=800",
                 "video.keyframeIntervalSeconds=2"));
         all.addAll(List.of(overrides));
-        return new McuServer(McuConfig.load(null, all));
+        return new McuServer(McuConfig.load(null, all), events);
     }
 }
