@@ -58,6 +58,24 @@ public final class BaresipAudioDump {
         return new Tail(new short[0], Math.max(sampleRate, 1), 0);
     }
 
+    /** Copies the dump, writing the RIFF and data sizes baresip never wrote, so any player opens it. */
+    public static void copyWithSizesFixed(Path wav, Path copy) throws IOException {
+        byte[] bytes = Files.readAllBytes(wav);
+        ByteBuffer file = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int position = 12;
+        while (file.limit() >= 12 && position + 8 <= file.limit()) {
+            int size = file.getInt(position + 4);
+            if (tag(file, position).equals("data")) {
+                int dataBytes = file.limit() - position - 8;
+                file.putInt(position + 4, dataBytes);
+                file.putInt(4, file.limit() - 8);
+                break;
+            }
+            position += 8 + size + (size & 1);
+        }
+        Files.write(copy, bytes);
+    }
+
     private static String tag(ByteBuffer file, int at) {
         byte[] four = new byte[4];
         file.get(at, four);

@@ -2,7 +2,9 @@ package dev.mcu.app.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +34,11 @@ public final class BaresipPhone implements AutoCloseable {
     public static final String PICTURE_COLOUR = "red";
     /** Safety bound given to baresip's {@code -t}: it quits on its own even if the JVM dies. */
     private static final int MAX_LIFETIME_SECONDS = 90;
+    /** UDP ports baresip may use for RTP and RTCP: 4 needed (audio and video, RTP + RTCP each). */
+    private static final int RTP_PORT_RANGE = 20;
     private static final Path BINARY = Path.of("/usr/bin/baresip");
+    /** Makes baresip's stdout line-buffered, so its log can be read while it runs. */
+    private static final Path STDBUF = Path.of("/usr/bin/stdbuf");
     private static final List<Path> MODULE_DIRS = List.of(Path.of("/usr/lib/baresip/modules"),
             Path.of("/usr/local/lib/baresip/modules"));
     private static final List<String> MODULES = List.of("ctrl_tcp", "opus", "g711", "ausine", "aufile", "avcodec",
@@ -43,6 +49,7 @@ public final class BaresipPhone implements AutoCloseable {
     private final int controlPort;
     private final Process process;     // owned
     private BaresipControl control;    // owned, connected on first use
+    private Path keepOutputsIn;        // null: the outputs go with the config directory
 
     private BaresipPhone(Path dir, Path log, int controlPort, Process process) {
         this.dir = dir;
@@ -60,7 +67,7 @@ public final class BaresipPhone implements AutoCloseable {
         if (modules.isEmpty()) {
             return Optional.of("no baresip module directory among " + MODULE_DIRS);
         }
-        for (String module : MODULES) {
+        for (String module : Stream.concat(MODULES.stream(), Stream.of("uuid", "account", "menu")).toList()) {
             if (!Files.exists(modules.get().resolve(module + ".so"))) {
                 return Optional.of("baresip module " + module + ".so is missing from " + modules.get()
                         + " (apt-get install -y baresip-core baresip-ffmpeg)");
@@ -82,7 +89,7 @@ public final class BaresipPhone implements AutoCloseable {
     public static BaresipPhone dial(Path dir, String uri, String videoCodec) throws IOException {
         int sipPort = TestServers.freeSipPort();
         int controlPort = freeTcpPort();
-        int rtpBase = 20000 + 100 * ThreadLocalRandom.current().nextInt(100); // 20000-29999: clear of TestServers
+        int rtpBase = freeUdpPortRange(RTP_PORT_RANGE);
         List<String> config = new ArrayList<>(List.of(
                 "sip_listen 127.0.0.1:" + sipPort,
                 "net_interface 127.0.0.1",
@@ -91,7 +98,7 @@ public final class BaresipPhone implements AutoCloseable {
                 "ausrc_channels 2",
                 "video_source avformat,lavfi,color=c=" + PICTURE_COLOUR + ":size=320x240:rate=25",
                 "video_display fakevideo,nil",
-                "rtp_ports " + rtpBase + "-" + (rtpBase + 99),
+                "rtp_ports " + rtpBase + "-" + (rtpBase + RTP_PORT_RANGE - 1),
                 "rtp_stats yes",
                 "statmode_default off",
                 "module_path " + moduleDir().orElseThrow()));
@@ -101,6 +108,7 @@ public final class BaresipPhone implements AutoCloseable {
         config.addAll(List.of(
                 "module_tmp uuid.so",
                 "module_tmp account.so",
+                "module_app menu.so", // the /dial command
                 "ctrl_tcp_listen 127.0.0.1:" + controlPort,
                 "snd_path " + dir.toAbsolutePath(),
                 "avcodec_h264enc libx264",
@@ -109,13 +117,43 @@ public final class BaresipPhone implements AutoCloseable {
         Files.writeString(dir.resolve("accounts"), "<sip:baresip@127.0.0.1:" + sipPort
                 + ">;regint=0;answermode=auto;video_codecs=" + videoCodec + "\n");
         Path log = dir.resolve("baresip.log");
-        Process process = new ProcessBuilder(BINARY.toString(), "-f", dir.toAbsolutePath().toString(), "-s",
-                "-t", String.valueOf(MAX_LIFETIME_SECONDS), "-e", "/dial " + uri)
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(STDBUF)) {
+            command.addAll(List.of(STDBUF.toString(), "-oL", "-eL"));
+        }
+        command.addAll(List.of(BINARY.toString(), "-f", dir.toAbsolutePath().toString(), "-s",
+                "-t", String.valueOf(MAX_LIFETIME_SECONDS), "-e", "/dial " + uri));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(new File("/dev/null"))
                 .start();
         return new BaresipPhone(dir, log, controlPort, process);
+    }
+
+    /**
+     * The first of {@code count} consecutive UDP ports all free on 127.0.0.1 right now, below the
+     * kernel's ephemeral range and away from TestServers' media ports (40000 up). baresip gives up
+     * on a call when it finds no free port in its range, and other tests and benchmarks on this
+     * machine take whole ranges, so a fixed range is not safe.
+     */
+    private static int freeUdpPortRange(int count) throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 10000 + 2 * ThreadLocalRandom.current().nextInt((32000 - 10000 - count) / 2);
+            List<DatagramSocket> probes = new ArrayList<>();
+            try {
+                for (int port = base; port < base + count; port++) {
+                    probes.add(new DatagramSocket(new InetSocketAddress(loopback, port)));
+                }
+                return base;
+            } catch (IOException taken) {
+                // try another range
+            } finally {
+                probes.forEach(DatagramSocket::close);
+            }
+        }
+        throw new IOException("no " + count + " consecutive free UDP ports found for baresip's RTP");
     }
 
     private static int freeTcpPort() throws IOException {
@@ -147,6 +185,9 @@ public final class BaresipPhone implements AutoCloseable {
      * path under 100 characters). The file appears when that frame arrives.
      */
     public void requestReceivedSnapshot(Path png) throws IOException {
+        if (png.toAbsolutePath().toString().length() >= 100) {
+            throw new IllegalArgumentException("baresip's snapshot module truncates paths at 99 characters: " + png);
+        }
         String response = control().command("snapshot_recv", png.toAbsolutePath().toString());
         if (!response.contains("\"ok\":true")) {
             throw new IOException("baresip refused snapshot_recv: " + response);
@@ -167,12 +208,27 @@ public final class BaresipPhone implements AutoCloseable {
         return control;
     }
 
+    /**
+     * Copies baresip's whole log ({@code baresip.log}) and the audio it received
+     * ({@code received-audio.wav}) into {@code outDir} on {@link #close()}, for whoever reads a failure.
+     */
+    public void keepOutputsWhenClosedIn(Path outDir) {
+        keepOutputsIn = outDir;
+    }
+
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         if (control != null) {
             control.close();
         }
         process.destroyForcibly();
         process.waitFor(5, TimeUnit.SECONDS);
+        if (keepOutputsIn != null) {
+            Files.writeString(keepOutputsIn.resolve("baresip.log"), log());
+            Optional<Path> audio = receivedAudioDump();
+            if (audio.isPresent()) {
+                BaresipAudioDump.copyWithSizesFixed(audio.get(), keepOutputsIn.resolve("received-audio.wav"));
+            }
+        }
     }
 }
