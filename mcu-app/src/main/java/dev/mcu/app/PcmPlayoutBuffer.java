@@ -8,9 +8,11 @@ import dev.mcu.media.Audio;
  * both calls are short and synchronized).
  *
  * <p>It absorbs network jitter with a small playout delay: after running dry it waits until
- * {@code primeSamples} are buffered before it plays again, and it never holds more than
- * {@code capacitySamples} (the oldest samples are dropped and counted, so a sender running fast
- * cannot build up delay).
+ * {@code primeSamples} are buffered before it plays again. Delay must not creep up either: when
+ * more than {@code primeSamples} plus one frame is still queued after a read (a burst arrived, or
+ * the sender's clock runs fast), one frame's worth of the oldest audio is skipped, so the buffer
+ * settles back to the playout delay within a few reads. It never holds more than
+ * {@code capacitySamples}; everything skipped or dropped is counted.
  */
 final class PcmPlayoutBuffer {
     private final short[] ring;
@@ -30,7 +32,7 @@ final class PcmPlayoutBuffer {
     }
 
     static PcmPlayoutBuffer forVoice() {
-        // 40 ms playout delay, at most 200 ms queued.
+        // 40 ms playout delay; bursts of up to 200 ms are held, then trimmed back to 40 ms.
         return new PcmPlayoutBuffer(2 * Audio.FRAME_SAMPLES, 10 * Audio.FRAME_SAMPLES);
     }
 
@@ -67,6 +69,12 @@ final class PcmPlayoutBuffer {
         }
         readIndex = (readIndex + out.length) % ring.length;
         size -= out.length;
+        if (size > primeSamples + out.length) {
+            int skip = Math.min(out.length, size - primeSamples);
+            readIndex = (readIndex + skip) % ring.length;
+            size -= skip;
+            samplesDropped += skip;
+        }
         return true;
     }
 

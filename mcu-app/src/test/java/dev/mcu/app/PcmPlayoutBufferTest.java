@@ -51,4 +51,19 @@ class PcmPlayoutBufferTest {
         assertTrue(buffer.read(out));
         assertArrayEquals(ramp(4, 8), out);
     }
+
+    @Test
+    void aBurstIsTrimmedBackToThePlayoutDelaySoLatencyDoesNotCreepUp() {
+        PcmPlayoutBuffer buffer = new PcmPlayoutBuffer(4, 64);
+        short[] out = new short[4];
+        buffer.write(ramp(0, 40), 0, 40); // a 10-frame burst after a network stall
+        int reads = 0;
+        while (buffer.buffered() > 4 + 4 && reads < 20) {
+            assertTrue(buffer.read(out));
+            reads++;
+        }
+        assertTrue(reads <= 5, "settled after " + reads + " reads");
+        assertTrue(buffer.buffered() <= 8, "still " + buffer.buffered() + " samples queued");
+        assertTrue(buffer.samplesDropped() > 0);
+    }
 }
