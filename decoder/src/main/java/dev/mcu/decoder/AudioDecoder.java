@@ -10,6 +10,7 @@ import java.util.Arrays;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
@@ -71,12 +72,15 @@ public final class AudioDecoder implements AutoCloseable {
             return NOTHING;
         }
         short[] samples = NOTHING;
-        while (avcodec_receive_frame(context, frame) >= 0) {
+        while ((ret = avcodec_receive_frame(context, frame)) >= 0) {
             try {
                 samples = append(samples, resampler.convert(frame));
             } finally {
                 av_frame_unref(frame);
             }
+        }
+        if (ret != Ffmpeg.AVERROR_EAGAIN && ret != AVERROR_EOF) {
+            errors++;
         }
         return samples;
     }

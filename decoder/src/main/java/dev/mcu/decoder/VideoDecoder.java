@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_LOW_DELAY;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -73,12 +74,15 @@ public final class VideoDecoder implements AutoCloseable {
             return null;
         }
         I420Frame last = null;
-        while (avcodec_receive_frame(context, picture) >= 0) {
+        while ((ret = avcodec_receive_frame(context, picture)) >= 0) {
             try {
                 last = accept(picture);
             } finally {
                 av_frame_unref(picture);
             }
+        }
+        if (ret != Ffmpeg.AVERROR_EAGAIN && ret != AVERROR_EOF) {
+            failed();
         }
         return last;
     }

@@ -7,6 +7,7 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.ShortPointer;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -127,7 +128,7 @@ public final class AudioEncoder implements AutoCloseable {
         if (pendingCount < frameSamples) {
             int silence = frameSamples - pendingCount;
             System.arraycopy(pending, 0, pending, silence, pendingCount);
-            java.util.Arrays.fill(pending, 0, silence, (short) 0);
+            Arrays.fill(pending, 0, silence, (short) 0);
             pendingCount = frameSamples;
         }
     }

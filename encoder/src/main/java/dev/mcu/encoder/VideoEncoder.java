@@ -7,6 +7,8 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 
+import java.util.Arrays;
+
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -104,12 +106,17 @@ public final class VideoEncoder implements AutoCloseable {
 
     private void applyBitrate() {
         int wanted = targetKbps;
-        if (wanted != appliedKbps) {
+        if (wanted == appliedKbps) {
+            return;
+        }
+        try {
             AVCodecContext reopened = VideoEncoderSettings.open(encoderName, config, wanted);
             avcodec_free_context(context);
             context = reopened;
-            appliedKbps = wanted;
+        } catch (IllegalStateException refused) {
+            failures++; // keep encoding at the old rate rather than stop the room's video
         }
+        appliedKbps = wanted;
     }
 
     private void copyIn(I420Frame frame) {
@@ -154,7 +161,7 @@ public final class VideoEncoder implements AutoCloseable {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, joined, a.length, b.length);
         return joined;
     }
@@ -185,7 +192,7 @@ public final class VideoEncoder implements AutoCloseable {
         return framesEncoded;
     }
 
-    /** Frames the encoder refused: a native problem, never expected. */
+    /** Frames the encoder refused and bit-rate changes it could not apply: native trouble, never expected. */
     public long failures() {
         return failures;
     }

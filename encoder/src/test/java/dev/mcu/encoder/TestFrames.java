@@ -20,8 +20,8 @@ final class TestFrames {
         fillBlocks(data, 0, width, height, block, random);
         int chromaWidth = I420Frame.chromaWidth(width);
         int chromaHeight = I420Frame.chromaHeight(height);
-        fillBlocks(data, width * height, chromaWidth, chromaHeight, block / 2, random);
-        fillBlocks(data, width * height + chromaWidth * chromaHeight, chromaWidth, chromaHeight, block / 2, random);
+        fillBlocks(data, width * height, chromaWidth, chromaHeight, Math.max(1, block / 2), random);
+        fillBlocks(data, width * height + chromaWidth * chromaHeight, chromaWidth, chromaHeight, Math.max(1, block / 2), random);
         return new I420Frame(width, height, data, 0);
     }
 
