@@ -1,0 +1,279 @@
+package dev.mcu.bench.load;
+
+import dev.mcu.decoder.AudioDecoder;
+import dev.mcu.media.Audio;
+import dev.mcu.media.Codec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Moves every participant's RTP with two threads for the whole benchmark: a sender that replays
+ * cached packets on a 20 ms (audio) and 1/30 s (video) schedule kept against the monotonic clock,
+ * rewriting sequence numbers, timestamps and SSRC; and a receiver that selects over all sockets,
+ * counts packets and sequence gaps, and for the one latency probe decodes the mix it hears to
+ * time each tone burst from the talker's first burst packet sent (t0) to the first received mix
+ * packet carrying the burst (t1).
+ *
+ * <p>Threads: {@link #add} from the main thread; the two threads it owns stop in {@link #close()}.
+ */
+final class MediaPump implements AutoCloseable {
+    private static final long AUDIO_PERIOD_NANOS = Audio.FRAME_MILLIS * 1_000_000L;
+    private static final long VIDEO_PERIOD_NANOS = 1_000_000_000L / MediaLibrary.VIDEO_FPS;
+    /** Burst detection threshold: a quarter of the amplitude the talker sends. */
+    private static final double BURST_ON = MediaLibrary.BURST_AMPLITUDE / 4.0;
+    private static final double BURST_OFF = BURST_ON / 2;
+    /** Bursts come every 2 s: a detection later than this cannot be attributed to one burst. */
+    private static final long MAX_LATENCY_NANOS = 1_900_000_000L;
+
+    private final List<LoadParticipant> senders = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<LoadParticipant> toRegister = new ConcurrentLinkedQueue<>();
+    private final Selector selector;                               // owned
+    private final Thread sender;
+    private final Thread receiver;
+    private final List<Long> burstsSent = new CopyOnWriteArrayList<>();   // t0, nanoTime
+    private final List<Double> latenciesMillis = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong burstCount = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean running = true;
+    private volatile double loudestBurstHeard;
+    private volatile long sendErrors;
+
+    MediaPump() throws IOException {
+        selector = Selector.open();
+        sender = new Thread(this::sendLoop, "load-rtp-tx");
+        receiver = new Thread(this::receiveLoop, "load-rtp-rx");
+        sender.setDaemon(true);
+        receiver.setDaemon(true);
+        sender.start();
+        receiver.start();
+    }
+
+    /** Starts moving this participant's media (it must have been {@link LoadParticipant#start started}). */
+    void add(LoadParticipant p) {
+        if (p.role != LoadParticipant.Role.LISTENER) {
+            senders.add(p);
+        }
+        toRegister.add(p);
+        selector.wakeup();
+    }
+
+    List<Double> latenciesMillis() {
+        return new ArrayList<>(latenciesMillis);
+    }
+
+    /** Starts a measurement window: forgets latencies and bursts so far. */
+    void clearLatencies() {
+        latenciesMillis.clear();
+        burstCount.set(0);
+        loudestBurstHeard = 0;
+    }
+
+    /** Bursts the talker started since {@link #clearLatencies()} (each should yield one latency). */
+    long burstsSent() {
+        return burstCount.get();
+    }
+
+    double loudestBurstHeard() {
+        return loudestBurstHeard;
+    }
+
+    long sendErrors() {
+        return sendErrors;
+    }
+
+    private void sendLoop() {
+        ByteBuffer out = ByteBuffer.allocateDirect(2048);
+        while (running) {
+            long now = System.nanoTime();
+            for (LoadParticipant p : senders) {
+                if (!p.started) {
+                    continue;
+                }
+                if (p.startNanos == 0) {
+                    p.startNanos = now;
+                    p.audioSeq = (int) (p.audioSsrc & 0xffff);
+                    p.videoSeq = (int) (p.videoSsrc & 0xffff);
+                }
+                long elapsed = now - p.startNanos;
+                while (p.audioFramesSent * AUDIO_PERIOD_NANOS <= elapsed && running) {
+                    sendAudio(p, out);
+                }
+                while (p.videoLoop != null && p.videoFramesSent * VIDEO_PERIOD_NANOS <= elapsed && running) {
+                    sendVideo(p, out);
+                }
+            }
+            sleepMillis(2);
+        }
+    }
+
+    private void sendAudio(LoadParticipant p, ByteBuffer out) {
+        long frame = p.audioFramesSent++;
+        byte[] payload = p.audioPayloads.get((int) (frame % p.audioPayloads.size()));
+        out.clear();
+        out.put((byte) 0x80).put((byte) ((frame == 0 ? 0x80 : 0) | p.audioPayloadType))
+                .putShort((short) p.audioSeq++).putInt((int) (frame * Audio.FRAME_SAMPLES)).putInt((int) p.audioSsrc)
+                .put(payload).flip();
+        if (p.burstTalker && frame % MediaLibrary.BURST_CYCLE_FRAMES == MediaLibrary.BURST_FIRST_FRAME) {
+            burstsSent.add(System.nanoTime());
+            burstCount.incrementAndGet();
+        }
+        send(p.audio, out, p);
+        if (p.burstTalker) {
+            // keep the record bounded: only recent bursts can match a detection
+            while (burstsSent.size() > 64) {
+                burstsSent.remove(0);
+            }
+        }
+    }
+
+    private void sendVideo(LoadParticipant p, ByteBuffer out) {
+        long frame = p.videoFramesSent++;
+        List<byte[]> packets = p.videoLoop.frames().get((int) (frame % p.videoLoop.frames().size()));
+        long timestamp = frame * 90_000L / MediaLibrary.VIDEO_FPS;
+        for (byte[] packet : packets) {
+            out.clear();
+            out.put(packet).flip();
+            out.put(1, (byte) ((packet[1] & 0x80) | p.videoPayloadType));
+            out.putShort(2, (short) p.videoSeq++);
+            out.putInt(4, (int) timestamp);
+            out.putInt(8, (int) p.videoSsrc);
+            send(p.video, out, p);
+        }
+    }
+
+    private void send(DatagramChannel channel, ByteBuffer packet, LoadParticipant p) {
+        try {
+            channel.send(packet, channel == p.audio ? p.remoteAudio : p.remoteVideo);
+        } catch (IOException e) {
+            sendErrors++;
+        }
+    }
+
+    private void receiveLoop() {
+        ByteBuffer in = ByteBuffer.allocate(2048);
+        AudioDecoder decoder = null;
+        boolean burstOn = false;
+        try {
+            while (running) {
+                LoadParticipant joining;
+                while ((joining = toRegister.poll()) != null) {
+                    register(joining.audio, joining, false);
+                    if (joining.video != null) {
+                        register(joining.video, joining, true);
+                    }
+                    if (joining.latencyProbe && decoder == null) {
+                        decoder = new AudioDecoder(Codec.OPUS);
+                    }
+                }
+                if (selector.select(200) == 0) {
+                    continue;
+                }
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    Endpoint endpoint = (Endpoint) key.attachment();
+                    DatagramChannel channel = (DatagramChannel) key.channel();
+                    for (int burst = 0; burst < 64; burst++) {
+                        in.clear();
+                        if (!key.isValid() || channel.receive(in) == null) {
+                            break;
+                        }
+                        long arrived = System.nanoTime();
+                        int length = in.position();
+                        if (length < 12 || (in.get(0) & 0xc0) != 0x80) {
+                            continue;
+                        }
+                        LoadParticipant p = endpoint.participant;
+                        int pt = in.get(1) & 0x7f;
+                        boolean marker = (in.get(1) & 0x80) != 0;
+                        int seq = in.getShort(2) & 0xffff;
+                        if (endpoint.video) {
+                            if (pt == p.videoPayloadType) {
+                                p.videoIn.onPacket(seq, length, marker);
+                            }
+                        } else if (pt == p.audioPayloadType) {
+                            p.audioIn.onPacket(seq, length, marker);
+                            if (p.latencyProbe && decoder != null) {
+                                int headerLength = 12 + 4 * (in.get(0) & 0x0f);
+                                short[] pcm = decoder.decode(in.array(), headerLength, length - headerLength);
+                                double amplitude = LoadParticipant.burstAmplitude(pcm);
+                                loudestBurstHeard = Math.max(loudestBurstHeard, amplitude);
+                                if (!burstOn && amplitude > BURST_ON) {
+                                    burstOn = true;
+                                    recordLatency(arrived);
+                                } else if (burstOn && amplitude < BURST_OFF) {
+                                    burstOn = false;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                System.err.println("load benchmark: the RTP receiver stopped: " + e);
+            }
+        } finally {
+            if (decoder != null) {
+                decoder.close();
+            }
+        }
+    }
+
+    /** t1 - t0 against the newest burst sent before t1, when it is recent enough to be the one heard. */
+    private void recordLatency(long arrived) {
+        long best = -1;
+        for (long sent : burstsSent) {
+            if (sent <= arrived && sent > best) {
+                best = sent;
+            }
+        }
+        if (best > 0 && arrived - best < MAX_LATENCY_NANOS) {
+            latenciesMillis.add((arrived - best) / 1e6);
+        }
+    }
+
+    private void register(DatagramChannel channel, LoadParticipant p, boolean video) {
+        try {
+            channel.register(selector, SelectionKey.OP_READ, new Endpoint(p, video));
+        } catch (ClosedChannelException e) {
+            // the participant left before we registered it
+        }
+    }
+
+    private record Endpoint(LoadParticipant participant, boolean video) {
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            sender.join(3000);
+            receiver.join(3000);
+            selector.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // nothing left to free
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.mcu.bench.load;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one {@link Scenario}: a fresh server process, every participant dialled in (INVITEs in
+ * parallel, bounded), a warm-up, then a measured window of server CPU and what receivers got;
+ * finally BYE for every call and the server stopped — on every path out.
+ *
+ * <p>Threads: the main thread, plus a small pool for the INVITEs and BYEs.
+ */
+final class ScenarioRunner {
+    private static final int SIGNALLING_THREADS = 16;
+
+    private final Path jar;
+    private final Path workDir;
+    private final int warmupSeconds;
+    private final int measureSeconds;
+    private final List<MediaLibrary.VideoLoop> videoLoops;
+    private final List<List<byte[]>> tones;
+    private final List<byte[]> burstCycle;
+
+    ScenarioRunner(Path jar, Path workDir, int warmupSeconds, int measureSeconds,
+                   List<MediaLibrary.VideoLoop> videoLoops, List<List<byte[]>> tones, List<byte[]> burstCycle) {
+        this.jar = jar;
+        this.workDir = workDir;
+        this.warmupSeconds = warmupSeconds;
+        this.measureSeconds = measureSeconds;
+        this.videoLoops = videoLoops;
+        this.tones = tones;
+        this.burstCycle = burstCycle;
+    }
+
+    ScenarioResult run(Scenario scenario) throws Exception {
+        List<LoadParticipant> people = new ArrayList<>();
+        List<RawSipUac.Call> calls = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService signalling = Executors.newFixedThreadPool(SIGNALLING_THREADS);
+        log("%s: starting the server", scenario.name());
+        try (ServerProcess server = ServerProcess.start(jar, workDir, scenario.name(), List.of());
+             RawSipUac uac = new RawSipUac(server.sipPort());
+             MediaPump pump = new MediaPump()) {
+            try {
+                for (int i = 0; i < scenario.calls(); i++) {
+                    people.add(participant(scenario, i));
+                }
+                long joinStart = System.nanoTime();
+                AtomicInteger failures = new AtomicInteger();
+                String[] firstFailure = {null};
+                List<Future<?>> joins = new ArrayList<>();
+                for (LoadParticipant p : people) {
+                    joins.add(signalling.submit(() -> {
+                        try {
+                            RawSipUac.Call call = uac.invite(scenario.name(), p.name, p.offer());
+                            calls.add(call);
+                            p.start(call.answerSdp);
+                            pump.add(p);
+                        } catch (Exception e) {
+                            if (failures.getAndIncrement() == 0) {
+                                firstFailure[0] = p.name + ": " + e.getMessage();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> join : joins) {
+                    join.get(120, TimeUnit.SECONDS);
+                }
+                double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+                log("%s: %d calls up in %.1f s (%d failed%s); warming up %d s", scenario.name(), calls.size(),
+                        joinSeconds, failures.get(), firstFailure[0] == null ? "" : ", first: " + firstFailure[0],
+                        warmupSeconds);
+                if (calls.isEmpty()) {
+                    return ScenarioResult.failed(scenario, "no call was established: " + firstFailure[0]);
+                }
+                Thread.sleep(warmupSeconds * 1000L);
+                pump.clearLatencies();
+                long benchPid = ProcessHandle.current().pid();
+                List<LoadParticipant.Snapshot[]> before = snapshots(people);
+                double cpu0 = server.cpuSeconds();
+                double benchCpu0 = ServerProcess.cpuSecondsOf(benchPid);
+                long t0 = System.nanoTime();
+                log("%s: measuring %d s", scenario.name(), measureSeconds);
+                long end = t0 + measureSeconds * 1_000_000_000L;
+                while (System.nanoTime() < end) {
+                    if (!server.isAlive()) {
+                        return ScenarioResult.failed(scenario, "the server died during the measurement");
+                    }
+                    Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                }
+                double cpu1 = server.cpuSeconds();
+                double benchCpu1 = ServerProcess.cpuSecondsOf(benchPid);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                List<LoadParticipant.Snapshot[]> after = snapshots(people);
+                return summarise(scenario, people, before, after, seconds, joinSeconds, failures.get(),
+                        cpu1 - cpu0, benchCpu1 - benchCpu0, server.peakRssMiB(), pump);
+            } finally {
+                hangUp(calls, signalling);
+                pump.close();
+                for (LoadParticipant p : people) {
+                    p.close();
+                }
+            }
+        } finally {
+            signalling.shutdownNow();
+        }
+    }
+
+    private LoadParticipant participant(Scenario scenario, int i) throws java.io.IOException {
+        if (scenario.video()) {
+            boolean talker = i == 0;
+            return new LoadParticipant("video" + i, LoadParticipant.Role.VIDEO,
+                    talker ? burstCycle : tones.get(i % tones.size()), videoLoops.get(i % videoLoops.size()),
+                    talker, i == 1);
+        }
+        if (i == 0) {
+            return new LoadParticipant("talker", LoadParticipant.Role.TALKER, burstCycle, null, true, false);
+        }
+        return new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false, i == 1);
+    }
+
+    private static List<LoadParticipant.Snapshot[]> snapshots(List<LoadParticipant> people) {
+        List<LoadParticipant.Snapshot[]> out = new ArrayList<>();
+        for (LoadParticipant p : people) {
+            out.add(new LoadParticipant.Snapshot[]{p.audioIn.snapshot(), p.videoIn.snapshot()});
+        }
+        return out;
+    }
+
+    private static ScenarioResult summarise(Scenario scenario, List<LoadParticipant> people,
+                                            List<LoadParticipant.Snapshot[]> before,
+                                            List<LoadParticipant.Snapshot[]> after, double seconds,
+                                            double joinSeconds, int joinFailures, double serverCpu,
+                                            double benchCpu, double rss, MediaPump pump) {
+        List<Double> audioPps = new ArrayList<>();
+        List<Double> videoFps = new ArrayList<>();
+        double videoKbps = 0;
+        long audioLost = 0;
+        long audioGot = 0;
+        long videoLost = 0;
+        long videoGot = 0;
+        for (int i = 0; i < people.size(); i++) {
+            LoadParticipant p = people.get(i);
+            if (!p.started) {
+                continue;
+            }
+            LoadParticipant.Snapshot a0 = before.get(i)[0];
+            LoadParticipant.Snapshot a1 = after.get(i)[0];
+            audioPps.add((a1.packets() - a0.packets()) / seconds);
+            audioLost += a1.lostSince(a0);
+            audioGot += a1.packets() - a0.packets();
+            if (p.video != null) {
+                LoadParticipant.Snapshot v0 = before.get(i)[1];
+                LoadParticipant.Snapshot v1 = after.get(i)[1];
+                videoFps.add((v1.frames() - v0.frames()) / seconds);
+                videoKbps += (v1.bytes() - v0.bytes()) * 8 / 1000.0 / seconds;
+                videoLost += v1.lostSince(v0);
+                videoGot += v1.packets() - v0.packets();
+            }
+        }
+        return new ScenarioResult(scenario, seconds, joinSeconds, joinFailures, serverCpu, benchCpu, rss,
+                mean(audioPps), percentile(audioPps, 5), percent(audioLost, audioGot),
+                mean(videoFps), percentile(videoFps, 5), videoFps.isEmpty() ? 0 : videoKbps / videoFps.size(),
+                percent(videoLost, videoGot), pump.latenciesMillis(), pump.burstsSent(), pump.loudestBurstHeard(), null);
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p / 100 * sorted.length))];
+    }
+
+    private static double percent(long lost, long got) {
+        return lost + got == 0 ? 0 : 100.0 * lost / (lost + got);
+    }
+
+    /** BYE for every call, in parallel, each bounded; what does not answer is ended by killing the server. */
+    private static void hangUp(List<RawSipUac.Call> calls, ExecutorService signalling) {
+        List<Future<?>> byes = new ArrayList<>();
+        synchronized (calls) {
+            for (RawSipUac.Call call : calls) {
+                byes.add(signalling.submit(() -> call.bye(3000)));
+            }
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        for (Future<?> bye : byes) {
+            try {
+                bye.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // a BYE without answer: the server is stopped next anyway
+            }
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[load] " + format + "%n", args);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,170 @@
+package dev.mcu.bench.load;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MCU server as a separate process ({@code java -jar mcu-app.jar --set ...}), so that its CPU
+ * time can be read alone from {@code /proc/<pid>/stat}. Its output goes to a log file; its pid to
+ * a pid file the run script uses to kill it should this JVM die without running its hooks.
+ *
+ * <p>Threads: the main thread. Owns the process: {@link #close()} (also run by a shutdown hook)
+ * ends it with SIGTERM, then SIGKILL after 5 s.
+ */
+final class ServerProcess implements AutoCloseable {
+    private final Process process;
+    private final int sipPort;
+    private final Path pidFile;
+    private final Thread killer;
+
+    private ServerProcess(Process process, int sipPort, Path pidFile) {
+        this.process = process;
+        this.sipPort = sipPort;
+        this.pidFile = pidFile;
+        this.killer = new Thread(() -> process.destroyForcibly(), "kill-mcu-server");
+        Runtime.getRuntime().addShutdownHook(killer);
+    }
+
+    /** Starts the server and waits (at most 60 s) until it answers SIP OPTIONS. */
+    static ServerProcess start(Path jar, Path workDir, String scenario, List<String> overrides)
+            throws IOException, InterruptedException {
+        int sipPort = freeSipPort();
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-jar");
+        command.add(jar.toString());
+        List<String> sets = new ArrayList<>(List.of(
+                "sip.port=" + sipPort,
+                "media.portMin=21000",
+                "media.portMax=29999",
+                "rooms.maxCalls=1100",
+                "rooms.maxParticipants=1100"));
+        sets.addAll(overrides);
+        for (String set : sets) {
+            command.add("--set");
+            command.add(set);
+        }
+        Files.createDirectories(workDir);
+        Path log = workDir.resolve("load-server-" + scenario + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        Path pidFile = workDir.resolve("load-server.pid");
+        Files.writeString(pidFile, Long.toString(process.pid()));
+        ServerProcess server = new ServerProcess(process, sipPort, pidFile);
+        try (RawSipUac probe = new RawSipUac(sipPort)) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IOException("the MCU server exited with " + process.exitValue() + "; see " + log);
+                }
+                if (probe.ping(500)) {
+                    return server;
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        server.close();
+        throw new IOException("the MCU server did not answer OPTIONS within 60 s; see " + log);
+    }
+
+    int sipPort() {
+        return sipPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** CPU seconds (user + system, all threads) the server has used so far. */
+    double cpuSeconds() throws IOException {
+        return cpuSecondsOf(process.pid());
+    }
+
+    static double cpuSecondsOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+        return ticks / (double) Ticks.PER_SECOND;
+    }
+
+    /** Peak resident memory of the server so far, in MiB (VmHWM). */
+    double peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone
+        }
+        return -1;
+    }
+
+    private static int freeSipPort() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+                int port = tcp.getLocalPort();
+                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP");
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IOException | IllegalStateException e) {
+            // already shutting down, or the file is gone
+        }
+    }
+
+    /** Kernel clock ticks per second ({@code getconf CLK_TCK}), for /proc CPU times. */
+    static final class Ticks {
+        static final long PER_SECOND = read();
+
+        private static long read() {
+            try {
+                Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes()).trim();
+                p.waitFor(5, TimeUnit.SECONDS);
+                return Long.parseLong(out);
+            } catch (IOException | InterruptedException | NumberFormatException e) {
+                return 100;
+            }
+        }
+    }
+}
