@@ -22,13 +22,18 @@ import java.util.Map;
  * file, overlaid by {@code key.path=value} overrides from the command line. Immutable once built.
  * A key the defaults do not know is an error (a typo must not be silently ignored).
  */
-public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, Rooms rooms, Http http) {
+public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, Rooms rooms, Http http,
+                        WebRtc webrtc) {
 
     /** @param wsPort SIP over WebSocket for browsers (RFC 7118), 0 = off */
     public record Sip(String address, int port, List<String> transports, int wsPort) {
     }
 
     /** @param port the join page for browsers, 0 = off */
+    /** @param port the one UDP port all browsers' media uses (ICE-lite, DTLS-SRTP); 0 = off */
+    public record WebRtc(int port) {
+    }
+
     public record Http(int port) {
     }
 
@@ -155,6 +160,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         Map<String, Object> audio = asMap(t.get("audio"), "audio");
         Map<String, Object> rooms = asMap(t.get("rooms"), "rooms");
         Map<String, Object> http = asMap(t.get("http"), "http");
+        Map<String, Object> webrtc = asMap(t.get("webrtc"), "webrtc");
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort")),
@@ -168,7 +174,8 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                 new AudioSettings(integer(audio, "audio.maxSpeakers")),
                 new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
                         integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))),
-                new Http(integer(http, "http.port")));
+                new Http(integer(http, "http.port")),
+                new WebRtc(integer(webrtc, "webrtc.port")));
         config.validate();
         return config;
     }
@@ -194,6 +201,9 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         require(video.fps >= 1 && video.fps <= 60, "video.fps must be 1..60, got " + video.fps);
         require(video.bitrateKbps >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps);
         require(audio.maxSpeakers >= 1, "audio.maxSpeakers must be at least 1, got " + audio.maxSpeakers);
+        require(webrtc.port >= 0 && webrtc.port < 65536, "webrtc.port must be 0..65535, got " + webrtc.port);
+        require(webrtc.port == 0 || webrtc.port < media.portMin || webrtc.port > media.portMax,
+                "webrtc.port " + webrtc.port + " lies inside media.portMin..portMax; move one of them");
         require(rooms.maxParticipants >= 1, "rooms.maxParticipants must be at least 1");
         require(rooms.maxCalls >= 1, "rooms.maxCalls must be at least 1");
     }

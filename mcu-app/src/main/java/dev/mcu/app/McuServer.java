@@ -12,6 +12,8 @@ import dev.mcu.sip.SipServer;
 import dev.mcu.sip.SipServerConfig;
 import dev.mcu.transport.UdpMediaTransportFactory;
 import dev.mcu.transport.UdpTransportConfig;
+import dev.mcu.transport.webrtc.WebRtcTransportConfig;
+import dev.mcu.transport.webrtc.WebRtcTransportFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final ExecutorService decodePool;              // owned
     private final RoomRegistry rooms;                      // owned
     private final UdpMediaTransportFactory transports;     // owned
+    private final WebRtcTransportFactory webRtcTransports; // owned, or null when webrtc.port is 0
     private final SipServer sip;                           // owned
     private final JoinPageServer joinPage;                 // owned, or null when http.port is 0
 
@@ -63,10 +66,19 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
                 config.sip().address(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
                 .withWebSocketPort(config.sip().wsPort());
+        WebRtcTransportFactory webRtc = null;
         try {
-            this.sip = new SipServer(sipConfig, this, transports, new SdpNegotiator(MediaCapabilities.defaults()));
+            if (config.webrtc().port() != 0) {
+                webRtc = new WebRtcTransportFactory(WebRtcTransportConfig.of(address, config.webrtc().port()));
+            }
+            this.webRtcTransports = webRtc;
+            this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
+                    new SdpNegotiator(MediaCapabilities.defaults()));
             this.joinPage = startJoinPage(config, sip);
         } catch (IOException | RuntimeException e) {
+            if (webRtc != null) {
+                webRtc.close();
+            }
             transports.close();
             rooms.close();
             decodePool.shutdownNow();
@@ -172,6 +184,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         }
         sip.close();
         rooms.close();
+        if (webRtcTransports != null) {
+            webRtcTransports.close();
+        }
         transports.close();
         decodePool.shutdown();
         try {

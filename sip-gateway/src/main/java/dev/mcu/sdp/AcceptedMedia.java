@@ -16,8 +16,19 @@ import java.util.Map;
  * @param remoteHost          where the remote wants RTP (its c= address)
  * @param remotePort          its m= port
  * @param rtcpMux             whether RTCP shares the RTP port
+ * @param rtxPayloadType      the RFC 4588 rtx payload type (apt = the chosen one) we answer, or -1;
+ *                            only WebRTC answers take rtx
  */
 public record AcceptedMedia(int mLineIndex, dev.mcu.sip.NegotiatedStream stream, RtpMap rtpMap,
                             Map<String, String> localFmtp, RtpMap telephoneEvent, String telephoneEventFmtp,
-                            List<RtcpFb> feedback, String remoteHost, int remotePort, boolean rtcpMux) {
+                            List<RtcpFb> feedback, String remoteHost, int remotePort, boolean rtcpMux,
+                            int rtxPayloadType) {
+
+    /** Without rtx. */
+    public AcceptedMedia(int mLineIndex, dev.mcu.sip.NegotiatedStream stream, RtpMap rtpMap,
+                         Map<String, String> localFmtp, RtpMap telephoneEvent, String telephoneEventFmtp,
+                         List<RtcpFb> feedback, String remoteHost, int remotePort, boolean rtcpMux) {
+        this(mLineIndex, stream, rtpMap, localFmtp, telephoneEvent, telephoneEventFmtp, feedback, remoteHost,
+                remotePort, rtcpMux, -1);
+    }
 }

@@ -24,6 +24,9 @@ public record MediaCapabilities(List<Codec> audio, List<Codec> video, boolean te
                                 int h264PacketizationMode, Set<String> protocols) {
 
     public static final Set<String> PLAIN_RTP = Set.of("RTP/AVP", "RTP/AVPF");
+    /** What browsers offer: RTP over DTLS-SRTP with ICE (RFC 8827). */
+    public static final String WEBRTC_PROTOCOL = "UDP/TLS/RTP/SAVPF";
+    public static final Set<String> WEBRTC = Set.of(WEBRTC_PROTOCOL);
 
     public MediaCapabilities {
         audio = List.copyOf(audio);
@@ -55,6 +58,12 @@ public record MediaCapabilities(List<Codec> audio, List<Codec> video, boolean te
     public MediaCapabilities withVideo(List<Codec> codecs) {
         return new MediaCapabilities(audio, codecs, telephoneEvent, audioReceiveKbps, videoReceiveKbps,
                 h264LevelIdc, h264PacketizationMode, protocols);
+    }
+
+    /** These capabilities for other m= line protocols (e.g. {@link #WEBRTC}). */
+    public MediaCapabilities withProtocols(Set<String> accepted) {
+        return new MediaCapabilities(audio, video, telephoneEvent, audioReceiveKbps, videoReceiveKbps,
+                h264LevelIdc, h264PacketizationMode, accepted);
     }
 
     public List<Codec> codecs(MediaKind kind) {

@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param accepted      in m-line order
  * @param refusals      one plain-language reason per refused m-line ("m-line 2 (video): ...")
  * @param mLineCount    how many m-lines the offer had
+ * @param webRtc        the offerer's ICE/DTLS parameters when the accepted media is WebRTC
+ *                      (UDP/TLS/RTP/SAVPF), else {@code null}
  */
-public record Negotiation(List<AcceptedMedia> accepted, List<String> refusals, int mLineCount) {
+public record Negotiation(List<AcceptedMedia> accepted, List<String> refusals, int mLineCount,
+                          RemoteWebRtc webRtc) {
     /** RFC 3261 §20.43 warning codes the SIP layer puts in 488's Warning header. */
     public static final int WARN_INCOMPATIBLE_FORMAT = 305;
     public static final int WARN_MEDIA_TYPE_NOT_AVAILABLE = 304;
@@ -23,6 +26,16 @@ public record Negotiation(List<AcceptedMedia> accepted, List<String> refusals, i
     public Negotiation {
         accepted = List.copyOf(accepted);
         refusals = List.copyOf(refusals);
+    }
+
+    /** A plain RTP negotiation. */
+    public Negotiation(List<AcceptedMedia> accepted, List<String> refusals, int mLineCount) {
+        this(accepted, refusals, mLineCount, null);
+    }
+
+    /** Whether the accepted media runs over ICE + DTLS-SRTP. */
+    public boolean isWebRtc() {
+        return webRtc != null;
     }
 
     /** False when no m-line could be accepted: the SIP layer answers 488 Not Acceptable Here. */

@@ -26,6 +26,8 @@ import java.util.Set;
 public final class SdpNegotiator {
     /** Feedback the transport implements (RTCP NACK, PLI, FIR); anything else offered is not echoed. */
     private static final Set<String> SUPPORTED_FEEDBACK = Set.of("nack", "nack pli", "ccm fir");
+    /** WebRTC also gets goog-remb: the transport reads the browser's bandwidth estimate. */
+    private static final Set<String> WEBRTC_FEEDBACK = Set.of("nack", "nack pli", "ccm fir", "goog-remb");
     private static final String TELEPHONE_EVENT_EVENTS = "0-15";
 
     // Payload types we use in our own offers.
@@ -46,6 +48,20 @@ public final class SdpNegotiator {
         return capabilities;
     }
 
+    /** A negotiator with the same codecs that takes browsers' UDP/TLS/RTP/SAVPF (and only that). */
+    public SdpNegotiator forWebRtc() {
+        return new SdpNegotiator(capabilities.withProtocols(MediaCapabilities.WEBRTC));
+    }
+
+    /** Whether an offer comes from a WebRTC endpoint: some live m-line is UDP/TLS/RTP/SAVPF. */
+    public static boolean isWebRtcOffer(SessionDescription offer) {
+        return offer.media().stream().anyMatch(m -> !m.isRejected() && isWebRtc(m));
+    }
+
+    private static boolean isWebRtc(MediaDescription m) {
+        return MediaCapabilities.WEBRTC_PROTOCOL.equalsIgnoreCase(m.protocol());
+    }
+
     /** Matches the offer and, when something is in common, writes our answer. */
     public Answer answer(SessionDescription offer, LocalEndpoint local) {
         Negotiation negotiation = negotiate(offer);
@@ -58,6 +74,8 @@ public final class SdpNegotiator {
         List<AcceptedMedia> accepted = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         Set<MediaKind> taken = EnumSet.noneOf(MediaKind.class);
+        RemoteWebRtc webRtc = null;
+        String firstWebRtcMid = null;
         List<MediaDescription> lines = offer.media();
         for (int i = 0; i < lines.size(); i++) {
             MediaDescription m = lines.get(i);
@@ -74,18 +92,80 @@ public final class SdpNegotiator {
                 refusal = "transport " + m.protocol() + " is not supported (we take " + String.join(", ", capabilities.protocols()) + ")";
             } else if (taken.contains(kind.get())) {
                 refusal = "only one " + m.media() + " stream per call";
+            } else if (isWebRtc(m) && (refusal = webRtcRefusal(offer, m, webRtc != null, firstWebRtcMid)) != null) {
+                // refused: ICE/DTLS parameters missing, or not bundled with the first WebRTC m-line
             } else {
                 Optional<AcceptedMedia> match = match(offer, m, i, kind.get());
                 if (match.isPresent()) {
                     accepted.add(match.get());
                     taken.add(kind.get());
+                    if (isWebRtc(m) && webRtc == null) {
+                        webRtc = remoteWebRtc(offer, m);
+                        firstWebRtcMid = m.mid().orElse(null);
+                    }
                     continue;
                 }
                 refusal = "no common codec among " + describeFormats(m) + " (we take " + capabilities.codecs(kind.get()) + ")";
             }
             refusals.add(label + ": " + refusal);
         }
-        return new Negotiation(accepted, refusals, lines.size());
+        return new Negotiation(accepted, refusals, lines.size(), webRtc);
+    }
+
+    /** Why a UDP/TLS/RTP/SAVPF m-line cannot be taken, or {@code null} when it can. */
+    private static String webRtcRefusal(SessionDescription offer, MediaDescription m, boolean notFirst,
+                                        String firstMid) {
+        if (webRtcAttribute(offer, m, "ice-ufrag") == null || webRtcAttribute(offer, m, "ice-pwd") == null) {
+            return "WebRTC without ICE credentials (a=ice-ufrag, a=ice-pwd)";
+        }
+        if (!usableFingerprint(webRtcAttribute(offer, m, "fingerprint"))) {
+            return "WebRTC without a usable a=fingerprint";
+        }
+        String setup = setupOf(offer, m);
+        if (!Set.of("actpass", "active", "passive").contains(setup)) {
+            return "cannot answer a=setup:" + setup;
+        }
+        if (!m.rtcpMux()) {
+            return "WebRTC without a=rtcp-mux is not supported";
+        }
+        if (notFirst && !bundledTogether(offer, firstMid, m.mid().orElse(null))) {
+            return "WebRTC media must be bundled (a=group:BUNDLE) with the first m-line";
+        }
+        return null;
+    }
+
+    private static boolean usableFingerprint(String value) {
+        if (value == null) {
+            return false;
+        }
+        try {
+            dev.mcu.webrtc.DtlsFingerprint.parse(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean bundledTogether(SessionDescription offer, String firstMid, String mid) {
+        return firstMid != null && mid != null && offer.groups().stream()
+                .anyMatch(g -> g.semantics().equalsIgnoreCase("BUNDLE") && g.mids().contains(firstMid) && g.mids().contains(mid));
+    }
+
+    /** A media-level attribute, else the session-level one (ICE and DTLS attributes may be either). */
+    private static String webRtcAttribute(SessionDescription offer, MediaDescription m, String name) {
+        return m.attributes().value(name).or(() -> offer.attributes().value(name)).map(String::trim)
+                .filter(v -> !v.isEmpty()).orElse(null);
+    }
+
+    /** The offer's a=setup; absent means active (RFC 4145 §4). */
+    private static String setupOf(SessionDescription offer, MediaDescription m) {
+        String setup = webRtcAttribute(offer, m, "setup");
+        return setup == null ? "active" : setup.toLowerCase(Locale.ROOT);
+    }
+
+    private static RemoteWebRtc remoteWebRtc(SessionDescription offer, MediaDescription m) {
+        return new RemoteWebRtc(webRtcAttribute(offer, m, "ice-ufrag"), webRtcAttribute(offer, m, "ice-pwd"),
+                webRtcAttribute(offer, m, "fingerprint"), setupOf(offer, m));
     }
 
     private Optional<AcceptedMedia> match(SessionDescription offer, MediaDescription m, int index, MediaKind kind) {
@@ -122,8 +202,9 @@ public final class SdpNegotiator {
             }
         }
         List<RtcpFb> feedback = new ArrayList<>();
+        Set<String> supportedFeedback = isWebRtc(m) ? WEBRTC_FEEDBACK : SUPPORTED_FEEDBACK;
         for (RtcpFb fb : m.rtcpFeedback(chosenPt)) {
-            if (SUPPORTED_FEEDBACK.contains(fb.kind().toLowerCase(Locale.ROOT))
+            if (supportedFeedback.contains(fb.kind().toLowerCase(Locale.ROOT))
                     && feedback.stream().noneMatch(f -> f.kind().equalsIgnoreCase(fb.kind()))) {
                 feedback.add(new RtcpFb(chosenPt, fb.type(), fb.subtype()));
             }
@@ -131,15 +212,27 @@ public final class SdpNegotiator {
 
         Connection connection = offer.connectionFor(m).orElseThrow(); // parse() guarantees one
         Direction offered = offer.direction(m);
-        if (connection.isHoldAddress() && offered.receives()) {
-            // RFC 2543 hold: c=0.0.0.0 means "do not send to me".
+        if (connection.isHoldAddress() && offered.receives() && !isWebRtc(m)) {
+            // RFC 2543 hold: c=0.0.0.0 means "do not send to me" (with ICE it only means "see the candidates").
             offered = offered == Direction.SENDRECV ? Direction.SENDONLY : Direction.INACTIVE;
         }
         int kbps = m.bandwidthKbps() > 0 ? m.bandwidthKbps() : offer.bandwidthKbps();
         NegotiatedStream stream = new NegotiatedStream(kind, chosenCodec, chosenPt, Map.copyOf(remoteFmtp),
                 te == null ? -1 : te.payloadType(), offered.reverse(), kbps);
+        int rtx = isWebRtc(m) ? rtxFor(m, chosenPt) : -1;
         return Optional.of(new AcceptedMedia(index, stream, rtpMap, localFmtp, te, teFmtp, List.copyOf(feedback),
-                connection.host(), m.port(), m.rtcpMux()));
+                connection.host(), m.port(), m.rtcpMux(), rtx));
+    }
+
+    /** The offered rtx payload type whose apt is {@code pt} (RFC 4588 §8.6), or -1. */
+    private static int rtxFor(MediaDescription m, int pt) {
+        for (int candidate : m.payloadTypes()) {
+            boolean rtx = m.rtpMap(candidate).map(r -> r.encodingName().equalsIgnoreCase("rtx")).orElse(false);
+            if (rtx && String.valueOf(pt).equals(m.fmtpParameters(candidate).get("apt"))) {
+                return candidate;
+            }
+        }
+        return -1;
     }
 
     /** The codec a payload type carries, if we support it with the parameters offered. */
@@ -240,6 +333,12 @@ public final class SdpNegotiator {
 
     private SessionDescription writeAnswer(SessionDescription offer, Negotiation negotiation, LocalEndpoint local) {
         SessionDescription answer = newSession(local);
+        if (negotiation.isWebRtc()) {
+            if (local.webRtc() == null) {
+                throw new IllegalArgumentException("a WebRTC offer needs a WebRTC transport to answer it");
+            }
+            WebRtcAnswer.addSessionAttributes(answer, offer, negotiation, local.webRtc());
+        }
         List<MediaDescription> offered = offer.media();
         for (int i = 0; i < offered.size(); i++) {
             MediaDescription m = offered.get(i);
@@ -253,7 +352,11 @@ public final class SdpNegotiator {
                 continue;
             }
             AcceptedMedia a = accepted.get();
-            answer.media().add(mediaSection(m.media(), m.protocol(), a, local, m.mid().orElse(null), a.rtcpMux()));
+            MediaDescription section = mediaSection(m.media(), m.protocol(), a, local, m.mid().orElse(null), a.rtcpMux());
+            if (negotiation.isWebRtc() && isWebRtc(m)) {
+                WebRtcAnswer.addMediaAttributes(section, m, negotiation.webRtc(), local.webRtc(), a);
+            }
+            answer.media().add(section);
         }
         local.origin().stamp(answer);
         return answer;

@@ -39,7 +39,9 @@ final class InviteProcessor {
     private final SipMessages sip;                  // borrowed
     private final ConferenceHandler handler;        // borrowed
     private final MediaTransportFactory transports; // borrowed
+    private final MediaTransportFactory webRtcTransports; // borrowed; null when browsers are not served
     private final SdpNegotiator negotiator;
+    private final SdpNegotiator webRtcNegotiator;
     private final Map<String, SipCall> calls;       // borrowed: the server's registry
     /** INVITEs without a final response yet, by Call-ID; the value says whether a CANCEL came. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -56,10 +58,21 @@ final class InviteProcessor {
 
     InviteProcessor(SipMessages sip, ConferenceHandler handler, MediaTransportFactory transports,
                     SdpNegotiator negotiator, Map<String, SipCall> calls) {
+        this(sip, handler, transports, null, negotiator, calls);
+    }
+
+    /**
+     * @param webRtcTransports the factory for UDP/TLS/RTP/SAVPF offers (browsers), or null to refuse
+     *                         them; every other call gets {@code transports}
+     */
+    InviteProcessor(SipMessages sip, ConferenceHandler handler, MediaTransportFactory transports,
+                    MediaTransportFactory webRtcTransports, SdpNegotiator negotiator, Map<String, SipCall> calls) {
         this.sip = sip;
         this.handler = handler;
         this.transports = transports;
+        this.webRtcTransports = webRtcTransports;
         this.negotiator = negotiator;
+        this.webRtcNegotiator = negotiator.forWebRtc();
         this.calls = calls;
     }
 
@@ -96,6 +109,8 @@ final class InviteProcessor {
         boolean hasOffer = body != null && body.length > 0;
         SessionDescription offer = null;
         Negotiation negotiation = null;
+        SdpNegotiator callNegotiator = negotiator;
+        MediaTransportFactory factory = transports;
         if (hasOffer) {
             if (!isSdp(request)) {
                 refuse(st, join, sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request), "its body is not SDP");
@@ -108,7 +123,11 @@ final class InviteProcessor {
                         "its SDP is malformed (" + e.getMessage() + ")");
                 return;
             }
-            negotiation = negotiator.negotiate(offer);
+            if (webRtcTransports != null && SdpNegotiator.isWebRtcOffer(offer)) {
+                callNegotiator = webRtcNegotiator;
+                factory = webRtcTransports;
+            }
+            negotiation = callNegotiator.negotiate(offer);
             if (!negotiation.succeeded()) {
                 refuse(st, join, sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request,
                         negotiation.warningCode(), negotiation.refusalSummary()),
@@ -119,23 +138,24 @@ final class InviteProcessor {
 
         MediaTransport transport;
         try {
-            transport = transports.create(join.callId(), join.signallingSource());
+            transport = factory.create(join.callId(), join.signallingSource());
         } catch (IOException e) {
             refuse(st, join, sip.busy(request, sip.config.retryAfterSeconds(), "no free media ports"),
                     "no free media ports (" + e.getMessage() + ")");
             return;
         }
         SipCall call = new SipCall(join, transport, new LocalOrigin("mcu", sip.config.advertisedAddress()), sip,
-                negotiator, handler, ended -> calls.remove(ended.id(), ended));
+                callNegotiator, handler, ended -> calls.remove(ended.id(), ended));
+        transport.setFailureHandler(reason -> call.hangup("its media failed: " + reason));
         boolean sent = false;
         try {
             String sdp;
             SessionDescription ourOffer = null;
             if (hasOffer) {
                 call.apply(negotiation);
-                sdp = negotiator.answer(offer, call.localEndpoint()).sdp().toString();
+                sdp = callNegotiator.answer(offer, call.localEndpoint()).sdp().toString();
             } else {
-                ourOffer = negotiator.offer(call.localEndpoint());
+                ourOffer = callNegotiator.offer(call.localEndpoint());
                 sdp = ourOffer.toString();
             }
             Response ok = call.okWith(request, sdp);

@@ -7,10 +7,14 @@ import dev.mcu.sdp.LocalEndpoint;
 import dev.mcu.sdp.LocalOrigin;
 import dev.mcu.sdp.Negotiation;
 import dev.mcu.sdp.SdpNegotiator;
+import dev.mcu.sdp.RemoteWebRtc;
 import dev.mcu.sdp.SdpParseException;
 import dev.mcu.sdp.SessionDescription;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
+import dev.mcu.transport.webrtc.RemoteIceParameters;
+import dev.mcu.transport.webrtc.WebRtcTransport;
+import dev.mcu.webrtc.DtlsFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,16 +82,25 @@ final class SipCall implements Call {
     }
 
     LocalEndpoint localEndpoint() {
-        return new LocalEndpoint(sip.config.advertisedAddress(), transport::localPort, origin);
+        return new LocalEndpoint(sip.config.advertisedAddress(), transport::localPort, origin,
+                transport instanceof WebRtcTransport webRtc ? webRtc.localDescription() : null);
     }
 
     /** Applies an agreed offer/answer to the transport: configure what was accepted, disable the rest. */
     void apply(Negotiation negotiation) {
+        if (negotiation.isWebRtc() && transport instanceof WebRtcTransport webRtc) {
+            RemoteWebRtc remote = negotiation.webRtc();
+            webRtc.configureWebRtc(new RemoteIceParameters(remote.iceUfrag(), remote.icePassword()),
+                    DtlsFingerprint.parse(remote.fingerprint()), remote.setup());
+        }
         for (MediaKind kind : MediaKind.values()) {
             Optional<AcceptedMedia> accepted = negotiation.accepted(kind);
             if (accepted.isPresent()) {
                 AcceptedMedia a = accepted.get();
                 transport.configure(a.stream(), remote(a), a.rtcpMux());
+                if (transport instanceof WebRtcTransport webRtc) {
+                    webRtc.useRtx(kind, a.rtxPayloadType());
+                }
             } else {
                 transport.disable(kind);
             }
@@ -253,7 +266,7 @@ final class SipCall implements Call {
         hangup("hung up by the server");
     }
 
-    private void hangup(String reason) {
+    void hangup(String reason) {
         Dialog d;
         synchronized (this) {
             d = state == State.ENDED ? null : dialog;

@@ -44,6 +44,7 @@ public final class SipServer implements AutoCloseable {
     private final ThreadPoolExecutor inviteWorker; // owned: shut down in close()
     private final SipDispatcher dispatcher;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    private final WebSocketSipStack webSocket;    // owned, or null without SIP over WebSocket
 
     /**
      * @param transports borrowed: the caller closes it after this server
@@ -51,6 +52,17 @@ public final class SipServer implements AutoCloseable {
      */
     public SipServer(SipServerConfig config, ConferenceHandler handler, MediaTransportFactory transports,
                      SdpNegotiator negotiator) throws IOException {
+        this(config, handler, transports, null, negotiator);
+    }
+
+    /**
+     * @param transports       borrowed: plain RTP for SIP phones; the caller closes it after this server
+     * @param webRtcTransports borrowed, may be null: ICE-lite + DTLS-SRTP for UDP/TLS/RTP/SAVPF offers
+     *                         (browsers); without it such offers get 488
+     * @throws IOException when the SIP port cannot be bound
+     */
+    public SipServer(SipServerConfig config, ConferenceHandler handler, MediaTransportFactory transports,
+                     MediaTransportFactory webRtcTransports, SdpNegotiator negotiator) throws IOException {
         this.config = config;
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -77,10 +89,14 @@ public final class SipServer implements AutoCloseable {
                         t.setDaemon(true);
                         return t;
                     });
-            InviteProcessor invites = new InviteProcessor(sip, handler, transports, negotiator, calls);
+            InviteProcessor invites = new InviteProcessor(sip, handler, transports, webRtcTransports, negotiator, calls);
             dispatcher = new SipDispatcher(sip, invites, calls, inviteWorker);
             provider.addSipListener(dispatcher);
             stack.start();
+            webSocket = config.webSocketPort() > 0
+                    ? new WebSocketSipStack(config, s -> new InviteProcessor(s, handler, transports, webRtcTransports, negotiator, calls),
+                            calls, inviteWorker)
+                    : null;
         } catch (Exception e) {
             stack.stop();
             throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + config.port()
@@ -90,7 +106,7 @@ public final class SipServer implements AutoCloseable {
                 String.join("+", config.transports()), config.advertisedAddress());
     }
 
-    private static Properties stackProperties(SipServerConfig config) {
+    static Properties stackProperties(SipServerConfig config) {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "mcu-sip-" + config.port() + "-" + STACKS.incrementAndGet());
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
@@ -129,6 +145,9 @@ public final class SipServer implements AutoCloseable {
             stack.deleteSipProvider(provider);
         } catch (Exception e) {
             LOG.debug("while closing the SIP listening points: {}", e.toString());
+        }
+        if (webSocket != null) {
+            webSocket.close();
         }
         stack.stop();
         LOG.info("SIP server on {}:{} stopped", config.bindAddress(), config.port());

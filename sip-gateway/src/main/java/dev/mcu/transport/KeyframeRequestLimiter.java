@@ -6,17 +6,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * Lets at most one keyframe request through per interval: a burst of requests (several layout
  * changes, a retrying decoder) becomes one PLI. Thread-safe; the clock is passed in.
  */
-final class KeyframeRequestLimiter {
+public final class KeyframeRequestLimiter {
     private static final long NEVER = Long.MIN_VALUE;
 
     private final long intervalNanos;
     private final AtomicLong nextAllowedNanos = new AtomicLong(NEVER);
 
-    KeyframeRequestLimiter(long intervalNanos) {
+    public KeyframeRequestLimiter(long intervalNanos) {
         this.intervalNanos = intervalNanos;
     }
 
-    boolean tryAcquire(long nowNanos) {
+    public boolean tryAcquire(long nowNanos) {
         long next = nextAllowedNanos.get();
         if (next != NEVER && nowNanos - next < 0) {
             return false;

@@ -17,10 +17,6 @@ import dev.mcu.media.rtcp.SenderReport;
 import dev.mcu.media.rtcp.SourceDescription;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.sip.NegotiatedStream;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -31,30 +27,31 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One media kind of one call: its RTP and RTCP sockets, what was negotiated, where to send, the
- * remote's reception statistics, the NACK cache and the counters.
+ * One media kind of one call: what was negotiated, where to send, the remote's reception
+ * statistics, the NACK cache and the counters. It writes through a {@link PacketOutput} (plain
+ * sockets, or SRTP on the shared WebRTC port) and reads clear packets its owner hands in.
  *
  * <p>Threads: {@code onDatagram}, {@code sendReport} and {@code sendKeyframeRequest} run on the
  * transport's event loop, which alone touches {@link #sources}, {@link #dtmf} and the latches'
  * accept side. {@code sendRtp} and {@code configure} may come from any thread and only touch
  * volatile or atomic state.
  */
-final class MediaEndpoint {
+public final class MediaEndpoint {
     /** At most this many remote SSRCs get statistics; the least recently heard one is evicted. */
     private static final int MAX_REMOTE_SOURCES = 8;
     private static final int NACK_CACHE_PACKETS = 512;
     private static final int RTCP_PT_MIN = 64;
     private static final int RTCP_PT_MAX = 95;
     private static final int PAYLOAD_TYPE_MASK = 0x7f;
-    private static final int MARKER_BIT = 0x80;
 
     /** What configure() agreed, swapped as a whole. */
     private record Settings(NegotiatedStream stream, boolean rtcpMux) {
     }
 
     private final MediaKind kind;
-    private final Channel rtpChannel;   // borrowed: owned and closed by UdpMediaTransport
-    private final Channel rtcpChannel;  // borrowed: owned and closed by UdpMediaTransport
+    private final PacketOutput output;  // borrowed: its sockets belong to the transport
+    /** The SSRC every sent packet gets, or -1 to keep the packetizer's. */
+    private final long outgoingSsrc;
     private final int maxPacketSize;
     private final String cname;
     private final long localSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
@@ -67,6 +64,10 @@ final class MediaEndpoint {
     private final DigitDeduplicator dtmf = new DigitDeduplicator();
 
     private volatile Settings settings;
+    /** RFC 4588: retransmit as rtx with this payload type and SSRC, or plainly when the type is -1. */
+    private volatile int rtxPayloadType = -1;
+    private volatile long rtxSsrc;
+    private int rtxSequenceNumber = ThreadLocalRandom.current().nextInt(1 << 16); // event loop only
     private volatile MediaListener listener = MediaListener.NONE;
     private volatile long remoteSsrc = -1;
     /** Sender state for the SR, written by the sending thread. */
@@ -76,26 +77,30 @@ final class MediaEndpoint {
     private volatile boolean sentSinceLastReport;
     private int firSequenceNumber;
 
-    MediaEndpoint(String callId, MediaKind kind, Channel rtpChannel, Channel rtcpChannel, int maxPacketSize,
-                  String cname) {
+    /**
+     * @param outgoingSsrc the SSRC to write into every sent packet (WebRTC announces it in a=ssrc),
+     *                     or -1 to send the packetizer's SSRC unchanged
+     */
+    public MediaEndpoint(String callId, MediaKind kind, PacketOutput output, int maxPacketSize, String cname,
+                         long outgoingSsrc) {
         this.kind = kind;
-        this.rtpChannel = rtpChannel;
-        this.rtcpChannel = rtcpChannel;
+        this.output = output;
+        this.outgoingSsrc = outgoingSsrc;
         this.maxPacketSize = maxPacketSize;
         this.cname = cname;
         this.rtpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTP");
         this.rtcpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTCP");
     }
 
-    int localRtpPort() {
-        return ((InetSocketAddress) rtpChannel.localAddress()).getPort();
+    public MediaKind kind() {
+        return kind;
     }
 
-    void setListener(MediaListener listener) {
+    public void setListener(MediaListener listener) {
         this.listener = listener;
     }
 
-    void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux, boolean trusted) {
+    public void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux, boolean trusted) {
         rtpLatch.expect(remoteRtp, trusted);
         InetSocketAddress remoteRtcp = remoteRtp == null || rtcpMux ? null
                 : new InetSocketAddress(remoteRtp.getAddress(), remoteRtp.getPort() + 1);
@@ -103,19 +108,67 @@ final class MediaEndpoint {
         settings = new Settings(stream, rtcpMux);
     }
 
-    void disable() {
+    public void disable() {
         settings = null;
         rtpLatch.reset();
         rtcpLatch.reset();
         sent.clear();
     }
 
-    InetSocketAddress latchedRemote() {
+    /** What was negotiated, or {@code null} while disabled. */
+    public NegotiatedStream stream() {
+        Settings current = settings;
+        return current == null ? null : current.stream();
+    }
+
+    /** Whether an RTP packet with this payload type belongs to this stream (its codec or telephone-event). */
+    public boolean carriesPayloadType(int payloadType) {
+        Settings current = settings;
+        return current != null && (current.stream().payloadType() == payloadType
+                || (current.stream().telephoneEventPayloadType() >= 0
+                    && current.stream().telephoneEventPayloadType() == payloadType));
+    }
+
+    /** Whether {@code ssrc} is the remote's media source or our own sending source on this stream. */
+    public boolean knowsSsrc(long ssrc) {
+        return ssrc == remoteSsrc || ssrc == ourSsrc();
+    }
+
+    /**
+     * Retransmits NACKed packets as RFC 4588 rtx packets (own payload type, SSRC and sequence
+     * numbers, original sequence number first in the payload) instead of resending them as they were;
+     * -1 turns it off.
+     */
+    public void useRtx(int payloadType, long ssrc) {
+        this.rtxSsrc = ssrc;
+        this.rtxPayloadType = payloadType;
+    }
+
+    public int rtxPayloadType() {
+        return rtxPayloadType;
+    }
+
+    /** Counts a packet its owner threw away before it reached this stream (bad SRTP, too early...). */
+    public void countDropped() {
+        counters.dropped.increment();
+    }
+
+    public InetSocketAddress latchedRemote() {
         return rtpLatch.latched();
     }
 
-    TransportStats stats() {
+    public TransportStats stats() {
         return counters.snapshot();
+    }
+
+    /** The remote's last REMB estimate in bits/s, 0 when it sent none. */
+    public long remoteBitrateEstimateBps() {
+        return counters.remoteBitrateEstimateBps;
+    }
+
+    /** Counts a keyframe request the owner's rate limit swallowed. */
+    public void countKeyframeRequestSuppressed() {
+        counters.keyframeRequestsSuppressed.increment();
     }
 
     StreamCounters counters() {
@@ -124,7 +177,7 @@ final class MediaEndpoint {
 
     // ---- receive, on the event loop ----
 
-    void onDatagram(byte[] data, InetSocketAddress source, boolean onRtcpPort, long nowNanos) {
+    public void onDatagram(byte[] data, InetSocketAddress source, boolean onRtcpPort, long nowNanos) {
         Settings current = settings;
         if (current == null || data.length > maxPacketSize || data.length < 2) {
             counters.dropped.increment();
@@ -218,16 +271,41 @@ final class MediaEndpoint {
         }
         for (int sequenceNumber : nack.lostSequenceNumbers()) {
             byte[] packet = sent.get(sequenceNumber);
-            if (packet != null && SentPacketCache.ssrc(packet) == nack.mediaSsrc()) {
+            if (packet == null) {
+                continue;
+            }
+            long sentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : SentPacketCache.ssrc(packet);
+            if (sentSsrc == nack.mediaSsrc()) {
                 counters.retransmitted.increment();
-                writeRtp(packet, current.stream().payloadType(), target);
+                int rtx = rtxPayloadType;
+                if (rtx >= 0) {
+                    output.sendRtp(rtxPacket(packet), rtx, rtxSsrc, target);
+                } else {
+                    output.sendRtp(packet, current.stream().payloadType(), outgoingSsrc, target);
+                }
             }
         }
     }
 
+    /** The rtx form of a sent packet (RFC 4588 §4): its header with the next rtx sequence number, then OSN and payload. */
+    private byte[] rtxPacket(byte[] original) {
+        RtpPacket parsed = RtpPacket.parse(original);
+        int header = parsed.payloadOffset() - parsed.offset();
+        byte[] out = new byte[header + 2 + parsed.payloadLength()];
+        System.arraycopy(original, parsed.offset(), out, 0, header);
+        out[0] &= ~0x20; // the original's padding is not carried
+        rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xffff;
+        out[2] = (byte) (rtxSequenceNumber >>> 8);
+        out[3] = (byte) rtxSequenceNumber;
+        out[header] = original[parsed.offset() + 2];
+        out[header + 1] = original[parsed.offset() + 3];
+        System.arraycopy(original, parsed.payloadOffset(), out, header + 2, parsed.payloadLength());
+        return out;
+    }
+
     // ---- send, any thread ----
 
-    void sendRtp(byte[] packet) {
+    public void sendRtp(byte[] packet) {
         Settings current = settings;
         InetSocketAddress target = rtpLatch.target();
         RtpPacket parsed = RtpPacket.parse(packet);
@@ -239,25 +317,17 @@ final class MediaEndpoint {
         counters.packetsSent.increment();
         counters.bytesSent.add(packet.length);
         counters.payloadBytesSent.add(parsed.payloadLength());
-        lastSentSsrc = parsed.ssrc();
+        lastSentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : parsed.ssrc();
         lastSentRtpTimestamp = parsed.timestamp();
         lastSentNanos = System.nanoTime();
         sentSinceLastReport = true;
-        writeRtp(packet, current.stream().payloadType(), target);
-    }
-
-    /** Copies the shared packet into a pooled buffer with the remote's payload type; Netty releases it. */
-    private void writeRtp(byte[] packet, int payloadType, InetSocketAddress target) {
-        ByteBuf buf = rtpChannel.alloc().directBuffer(packet.length);
-        buf.writeBytes(packet);
-        buf.setByte(1, (packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
-        rtpChannel.writeAndFlush(new DatagramPacket(buf, target), rtpChannel.voidPromise());
+        output.sendRtp(packet, current.stream().payloadType(), outgoingSsrc, target);
     }
 
     // ---- RTCP out, on the event loop ----
 
     /** Sends the periodic compound SR or RR + SDES; does nothing while there is nowhere to send. */
-    void sendReport(long nowNanos, long unixMillis) {
+    public void sendReport(long nowNanos, long unixMillis) {
         Settings current = settings;
         if (current == null || rtcpTarget(current) == null) {
             return;
@@ -284,7 +354,7 @@ final class MediaEndpoint {
     }
 
     /** PLI and FIR for the remote's media SSRC; false when the remote has sent nothing to name. */
-    boolean sendKeyframeRequest() {
+    public boolean sendKeyframeRequest() {
         Settings current = settings;
         long mediaSsrc = remoteSsrc;
         if (current == null || mediaSsrc < 0 || rtcpTarget(current) == null) {
@@ -305,16 +375,17 @@ final class MediaEndpoint {
 
     private void sendRtcp(Settings current, List<RtcpPacket> compound) {
         InetSocketAddress target = rtcpTarget(current);
-        Channel channel = current.rtcpMux() ? rtpChannel : rtcpChannel;
         if (target == null) {
             return;
         }
         counters.rtcpSent.increment();
-        ByteBuf buf = Unpooled.wrappedBuffer(RtcpCompound.write(compound));
-        channel.writeAndFlush(new DatagramPacket(buf, target), channel.voidPromise());
+        output.sendRtcp(RtcpCompound.write(compound), target, current.rtcpMux());
     }
 
     private long ourSsrc() {
+        if (outgoingSsrc >= 0) {
+            return outgoingSsrc;
+        }
         long ssrc = lastSentSsrc;
         return ssrc >= 0 ? ssrc : localSsrc;
     }

@@ -5,6 +5,7 @@ import dev.mcu.sip.NegotiatedStream;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The RTP/RTCP endpoint of one call: one UDP port pair per media kind (or one port with rtcp-mux).
@@ -43,6 +44,14 @@ public interface MediaTransport extends AutoCloseable {
     void requestKeyframe();
 
     Optional<InetSocketAddress> latchedRemote(MediaKind kind);
+
+    /**
+     * Where to report that this transport can no longer carry media (a WebRTC peer's ICE consent
+     * lapsed, its DTLS handshake failed or it closed DTLS), with a reason for the log: called at
+     * most once, never on a transport thread. Plain RTP transports never fail this way.
+     */
+    default void setFailureHandler(Consumer<String> onFailure) {
+    }
 
     TransportStats stats(MediaKind kind);
 

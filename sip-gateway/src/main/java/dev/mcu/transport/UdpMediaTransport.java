@@ -54,8 +54,8 @@ public final class UdpMediaTransport implements MediaTransport {
         this.ports = new EnumMap<>(ports);
         this.onClosed = onClosed;
         for (Map.Entry<MediaKind, PortPair> e : ports.entrySet()) {
-            MediaEndpoint endpoint = new MediaEndpoint(callId, e.getKey(), e.getValue().rtp(), e.getValue().rtcp(),
-                    config.maxPacketSize(), cname);
+            MediaEndpoint endpoint = new MediaEndpoint(callId, e.getKey(),
+                    new ChannelOutput(e.getValue().rtp(), e.getValue().rtcp()), config.maxPacketSize(), cname, -1);
             endpoints.put(e.getKey(), endpoint);
             e.getValue().rtpReceiver().attach(endpoint);
             e.getValue().rtcpReceiver().attach(endpoint);

@@ -34,6 +34,19 @@ public final class TestServers {
         throw new IOException("no port free for both UDP and TCP");
     }
 
+    /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}. */
+    public static int freeUdpPortOutside(int min, int max) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                int port = udp.getLocalPort();
+                if (port < min || port > max) {
+                    return port;
+                }
+            }
+        }
+        throw new IOException("no free UDP port outside " + min + ".." + max);
+    }
+
     /**
      * A server with a small canvas (tests decode what it sends) on fresh SIP and media ports.
      * Extra {@code key=value} overrides come last.
@@ -51,6 +64,7 @@ public final class TestServers {
                 "http.port=0",
                 "media.portMin=" + mediaBase,
                 "media.portMax=" + (mediaBase + 399),
+                "webrtc.port=" + freeUdpPortOutside(mediaBase, mediaBase + 399),
                 "video.width=640",
                 "video.height=360",
                 "video.fps=15",

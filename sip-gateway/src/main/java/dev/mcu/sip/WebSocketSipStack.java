@@ -1,0 +1,93 @@
+package dev.mcu.sip;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sip.ListeningPoint;
+import javax.sip.SipFactory;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * SIP over WebSocket (RFC 7118) for browsers: a second JAIN-SIP stack with the NIO message
+ * processors and one "WS" listening point, delivering to the same call handling as the UDP/TCP
+ * stack (its own {@link SipMessages} and dispatcher, but the server's call registry and INVITE
+ * worker). A separate stack because the NIO processors cannot dial out over TLS and need other
+ * blocking settings than the main stack (see DEPENDENCIES.md).
+ *
+ * <p>Threads: JAIN-SIP's NIO threads deliver the events. Owned by {@link SipServer}, which closes
+ * it; it owns its stack.
+ */
+final class WebSocketSipStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketSipStack.class);
+
+    private final SipServerConfig config;   // this stack's view: port = the WebSocket port
+    private final SipStack stack;           // owned
+    private final SipProvider provider;     // owned by the stack
+    private final SipDispatcher dispatcher;
+
+    /**
+     * @param serverConfig      the server's configuration; its webSocketPort must be set
+     * @param inviteProcessors  builds the INVITE handling for this stack's messages, as for the main stack
+     * @param calls             borrowed: the server's call registry
+     * @param inviteWorker      borrowed: the server's INVITE worker
+     * @throws IOException when the WebSocket port cannot be bound
+     */
+    WebSocketSipStack(SipServerConfig serverConfig, Function<SipMessages, InviteProcessor> inviteProcessors,
+                      Map<String, SipCall> calls, Executor inviteWorker) throws IOException {
+        this.config = serverConfig.forWebSocketStack();
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        try {
+            stack = factory.createSipStack(stackProperties(config));
+        } catch (Exception e) {
+            throw new IOException("cannot create the SIP over WebSocket stack: " + e.getMessage(), e);
+        }
+        try {
+            ListeningPoint ws = stack.createListeningPoint(config.bindAddress(), config.port(), "WS");
+            provider = stack.createSipProvider(ws);
+            SipMessages sip = new SipMessages(provider, factory.createMessageFactory(), factory.createHeaderFactory(),
+                    factory.createAddressFactory(), config);
+            dispatcher = new SipDispatcher(sip, inviteProcessors.apply(sip), calls, inviteWorker);
+            provider.addSipListener(dispatcher);
+            stack.start();
+        } catch (Exception e) {
+            stack.stop();
+            throw new IOException("cannot listen for SIP over WebSocket on " + config.bindAddress() + ":" + config.port()
+                    + " (" + e.getMessage() + ")", e);
+        }
+        LOG.info("SIP over WebSocket listening on ws://{}:{}", config.bindAddress(), config.port());
+    }
+
+    private static Properties stackProperties(SipServerConfig config) {
+        Properties p = SipServer.stackProperties(config);
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.NIO_BLOCKING_MODE", "NONBLOCKING");
+        return p;
+    }
+
+    int port() {
+        return config.port();
+    }
+
+    @Override
+    public void close() {
+        try {
+            provider.removeSipListener(dispatcher);
+            for (ListeningPoint lp : provider.getListeningPoints()) {
+                provider.removeListeningPoint(lp);
+                stack.deleteListeningPoint(lp);
+            }
+            stack.deleteSipProvider(provider);
+        } catch (Exception e) {
+            LOG.debug("while closing the WebSocket listening point: {}", e.toString());
+        }
+        stack.stop();
+        LOG.info("SIP over WebSocket on {}:{} stopped", config.bindAddress(), config.port());
+    }
+}

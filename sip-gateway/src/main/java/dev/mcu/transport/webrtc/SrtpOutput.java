@@ -1,0 +1,105 @@
+package dev.mcu.transport.webrtc;
+
+import dev.mcu.transport.PacketOutput;
+import dev.mcu.webrtc.PacketBuffer;
+import dev.mcu.webrtc.SrtpContext;
+import dev.mcu.webrtc.SrtpSession;
+import dev.mcu.webrtc.SrtpStatus;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+/**
+ * SRTP out of the shared port for one WebRTC transport (both media kinds, BUNDLE): copies the shared
+ * packet, rewrites payload type and SSRC, protects it with the session's outbound context and sends
+ * it. Nothing leaves before the DTLS handshake produced keys. Thread-safe: the outbound context is
+ * used under a lock, because RTP comes from the room's media clock and RTCP and retransmissions
+ * from the event loop. Borrows the channel.
+ */
+final class SrtpOutput implements PacketOutput {
+    private static final int PAYLOAD_TYPE_MASK = 0x7f;
+    private static final int MARKER_BIT = 0x80;
+
+    private final Channel channel;
+    private final Supplier<SrtpSession> session;
+    private final Object outboundLock = new Object();
+    /**
+     * The last RTP packet protected, by SSRC and sequence number. Re-protecting the same packet gives
+     * the same bytes, but Java's GCM refuses to reuse the IV of the call just before, which is
+     * exactly what a NACK for the newest packet asks for: that one is resent as it was.
+     */
+    private PacketBuffer lastProtected;       // guarded by outboundLock; never modified once stored
+    private long lastProtectedKey = -1;      // guarded by outboundLock
+
+    SrtpOutput(Channel channel, Supplier<SrtpSession> session) {
+        this.channel = channel;
+        this.session = session;
+    }
+
+    @Override
+    public void sendRtp(byte[] packet, int payloadType, long ssrc, InetSocketAddress target) {
+        SrtpSession keys = session.get();
+        if (keys == null || packet.length < 12) {
+            return;
+        }
+        PacketBuffer buffer = copyWithRoom(packet);
+        byte[] bytes = buffer.array();
+        bytes[1] = (byte) ((packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
+        if (ssrc >= 0) {
+            bytes[8] = (byte) (ssrc >>> 24);
+            bytes[9] = (byte) (ssrc >>> 16);
+            bytes[10] = (byte) (ssrc >>> 8);
+            bytes[11] = (byte) ssrc;
+        }
+        long packetKey = (readUint32(bytes, 8) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+        PacketBuffer protectedPacket;
+        synchronized (outboundLock) {
+            if (packetKey == lastProtectedKey && lastProtected != null) {
+                protectedPacket = lastProtected; // a NACK for the packet just sent
+            } else if (keys.outbound().protectRtp(buffer) == SrtpStatus.OK) {
+                protectedPacket = buffer;
+                lastProtected = buffer;
+                lastProtectedKey = packetKey;
+            } else {
+                protectedPacket = null;
+            }
+        }
+        if (protectedPacket != null) {
+            write(protectedPacket, target);
+        }
+    }
+
+    private static long readUint32(byte[] b, int at) {
+        return ((long) (b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    @Override
+    public void sendRtcp(byte[] compound, InetSocketAddress target, boolean muxed) {
+        SrtpSession keys = session.get();
+        if (keys == null) {
+            return;
+        }
+        PacketBuffer buffer = copyWithRoom(compound);
+        SrtpStatus status;
+        synchronized (outboundLock) {
+            status = keys.outbound().protectRtcp(buffer);
+        }
+        if (status == SrtpStatus.OK) {
+            write(buffer, target);
+        }
+    }
+
+    private static PacketBuffer copyWithRoom(byte[] packet) {
+        byte[] bytes = new byte[packet.length + SrtpContext.MAX_TRAILER];
+        System.arraycopy(packet, 0, bytes, 0, packet.length);
+        return new PacketBuffer(bytes, 0, packet.length);
+    }
+
+    private void write(PacketBuffer buffer, InetSocketAddress target) {
+        channel.writeAndFlush(new DatagramPacket(
+                Unpooled.wrappedBuffer(buffer.array(), buffer.offset(), buffer.length()), target), channel.voidPromise());
+    }
+}

@@ -1,0 +1,124 @@
+package dev.mcu.transport.webrtc;
+
+import dev.mcu.transport.MediaTransport;
+import dev.mcu.transport.MediaTransportFactory;
+import dev.mcu.webrtc.DtlsCertificate;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Creates {@link WebRtcTransport}s, all on ONE UDP port (one Netty socket on one event loop) and
+ * with one DTLS certificate generated at start. One per server; the SIP layer uses it for
+ * UDP/TLS/RTP/SAVPF offers. The constructor binds the port; {@link #create} binds nothing and never
+ * blocks, so any thread may call it.
+ *
+ * <p>Owns the event loop group, the socket and the certificate; closes every transport still open
+ * in {@link #close}.
+ */
+public final class WebRtcTransportFactory implements MediaTransportFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransportFactory.class);
+
+    private final WebRtcTransportConfig config;
+    private final DtlsCertificate certificate;
+    private final LongSupplier clockMillis;
+    private final EventLoopGroup group;                  // owned: shut down in close()
+    private final Channel channel;                       // owned: closed in close()
+    private final DropCounters drops = new DropCounters();
+    private final SharedPortDemux demux;
+    private final Set<WebRtcTransport> open = ConcurrentHashMap.newKeySet();
+
+    /** Binds the shared port and generates a fresh certificate. */
+    public WebRtcTransportFactory(WebRtcTransportConfig config) throws IOException {
+        this(config, DtlsCertificate.generate(), System::currentTimeMillis);
+    }
+
+    /**
+     * @param certificate our DTLS identity (e.g. {@link DtlsCertificate#fromPem} of a stored one)
+     * @param clockMillis the clock ICE consent freshness runs on (tests move it)
+     * @throws IOException when the port cannot be bound
+     */
+    public WebRtcTransportFactory(WebRtcTransportConfig config, DtlsCertificate certificate, LongSupplier clockMillis)
+            throws IOException {
+        this.config = config;
+        this.certificate = certificate;
+        this.clockMillis = clockMillis;
+        this.demux = new SharedPortDemux(config.maxPacketSize(), drops);
+        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ChannelFuture bound = new Bootstrap()
+                .group(group)
+                .channel(NioDatagramChannel.class)
+                // one byte more than allowed, so an oversize datagram shows as such instead of being cut
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxPacketSize() + 1))
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .handler(new SharedPortHandler(demux))
+                .bind(new InetSocketAddress(config.bindAddress(), config.port()))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            throw new IOException("cannot bind the WebRTC port " + config.bindAddress().getHostAddress() + ":"
+                    + config.port(), bound.cause());
+        }
+        this.channel = bound.channel();
+        LOG.info("WebRTC (ICE-lite, DTLS-SRTP) on UDP {}, candidate {}:{}, certificate {}", channel.localAddress(),
+                config.advertisedAddress(), port(), certificate.fingerprint());
+    }
+
+    @Override
+    public WebRtcTransport create(String callId, InetAddress signallingSource) {
+        WebRtcTransport transport = new WebRtcTransport(callId, channel, demux, certificate, config, clockMillis, drops,
+                open::remove);
+        open.add(transport);
+        return transport;
+    }
+
+    /** The shared UDP port (the bound one when the configuration said 0). */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public DtlsCertificate certificate() {
+        return certificate;
+    }
+
+    /** Datagrams thrown away on the shared port for {@code reason}, by every transport and by the router. */
+    public long dropped(WebRtcDrop reason) {
+        return drops.get(reason);
+    }
+
+    public Map<WebRtcDrop, Long> drops() {
+        return drops.snapshot();
+    }
+
+    /** Transports created and not yet closed. */
+    public int openTransports() {
+        return open.size();
+    }
+
+    /** Closes every transport still open, the socket, then the event loop. */
+    @Override
+    public void close() {
+        for (MediaTransport transport : Set.copyOf(open)) {
+            transport.close();
+        }
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,170 @@
+package dev.mcu.sip;
+
+import dev.mcu.sdp.MediaCapabilities;
+import dev.mcu.sdp.SdpNegotiator;
+import dev.mcu.sip.testing.FakeMediaTransportFactory;
+import dev.mcu.sip.testing.SipTestPhone;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SIP over WebSocket (RFC 7118) as a browser speaks it, with the JDK's WebSocket client. */
+class WebSocketSipTest {
+    private static final int WAIT = SipTestPhone.TIMEOUT_SECONDS;
+    private static final String CLIENT_HOST = "df7jal23ls0d.invalid";
+
+    SipServerTest.RecordingHandler handler;
+    FakeMediaTransportFactory transports;
+    SipServer server;
+    int wsPort;
+    WsSipClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        handler = new SipServerTest.RecordingHandler();
+        handler.rooms.put("demo", Admission.accept());
+        transports = new FakeMediaTransportFactory(2);
+        wsPort = SipTestPhone.freePort();
+        server = new SipServer(SipServerConfig.of("127.0.0.1", SipTestPhone.freePort()).withWebSocketPort(wsPort),
+                handler, transports, new SdpNegotiator(MediaCapabilities.defaults()));
+        client = new WsSipClient(URI.create("ws://127.0.0.1:" + wsPort));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+        transports.close();
+    }
+
+    @Test
+    void optionsOverWebSocketGets200() throws Exception {
+        client.send(request("OPTIONS", "sip:127.0.0.1:" + wsPort + ";transport=ws", "opt-" + UUID.randomUUID(), 1, "", null));
+        String response = client.awaitMessage();
+        assertTrue(response.startsWith("SIP/2.0 200"), response);
+        assertTrue(response.contains("CSeq: 1 OPTIONS"), response);
+    }
+
+    @Test
+    void anInviteOverWebSocketIsAnsweredAndTheCallStartsAndEndsWithBye() throws Exception {
+        String callId = "ws-" + UUID.randomUUID();
+        client.send(request("INVITE", "sip:demo@127.0.0.1:" + wsPort, callId, 1, "", SipServerTest.AUDIO_VIDEO_OFFER));
+        String ok = client.awaitFinal();
+        assertTrue(ok.startsWith("SIP/2.0 200"), ok);
+        assertTrue(ok.contains("transport=ws"), "our Contact names the WebSocket transport: " + ok);
+        assertTrue(ok.contains("m=audio"), ok);
+        String toTag = header(ok, "To").replaceAll(".*;tag=", "");
+        client.send(request("ACK", "sip:demo@127.0.0.1:" + wsPort + ";transport=ws", callId, 1, toTag, null));
+        assertNotNull(handler.started.poll(WAIT, TimeUnit.SECONDS), "the call started after the ACK");
+
+        client.send(request("BYE", "sip:demo@127.0.0.1:" + wsPort + ";transport=ws", callId, 2, toTag, null));
+        String byeOk = client.awaitFinal();
+        assertTrue(byeOk.startsWith("SIP/2.0 200") && byeOk.contains("CSeq: 2 BYE"), byeOk);
+        assertNotNull(handler.ended.poll(WAIT, TimeUnit.SECONDS), "the call ended after the BYE");
+    }
+
+    @Test
+    void aHangupFromTheServerReachesTheBrowserAsByeOverItsWebSocket() throws Exception {
+        String callId = "ws-" + UUID.randomUUID();
+        client.send(request("INVITE", "sip:demo@127.0.0.1:" + wsPort, callId, 1, "", SipServerTest.AUDIO_VIDEO_OFFER));
+        String ok = client.awaitFinal();
+        assertTrue(ok.startsWith("SIP/2.0 200"), ok);
+        String toTag = header(ok, "To").replaceAll(".*;tag=", "");
+        client.send(request("ACK", "sip:demo@127.0.0.1:" + wsPort + ";transport=ws", callId, 1, toTag, null));
+        Call call = handler.started.poll(WAIT, TimeUnit.SECONDS);
+        assertNotNull(call);
+
+        call.hangup();
+        String bye = client.awaitMessage();
+        assertTrue(bye.startsWith("BYE "), bye);
+        assertEquals(callId, header(bye, "Call-ID"));
+    }
+
+    private static String request(String method, String uri, String callId, int cseq, String toTag, String sdp) {
+        String body = sdp == null ? "" : sdp;
+        String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
+        return method + " " + uri + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/WS " + CLIENT_HOST + ";branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "To: <sip:demo@127.0.0.1>" + (toTag.isEmpty() ? "" : ";tag=" + toTag) + "\r\n"
+                + "From: \"Browser\" <sip:browser@" + CLIENT_HOST + ">;tag=browsertag\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + cseq + " " + method + "\r\n"
+                + "Contact: <sip:browser@" + CLIENT_HOST + ";transport=ws>\r\n"
+                + (sdp == null ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    private static String header(String message, String name) {
+        for (String line : message.split("\r\n")) {
+            if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        throw new AssertionError("no " + name + " in " + message);
+    }
+
+    /** A WebSocket with subprotocol "sip"; every text message received goes to a queue. */
+    static final class WsSipClient implements WebSocket.Listener, AutoCloseable {
+        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final WebSocket socket;
+
+        WsSipClient(URI uri) throws Exception {
+            socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("sip")
+                    .buildAsync(uri, this).get(WAIT, TimeUnit.SECONDS);
+            assertEquals("sip", socket.getSubprotocol(), "the server accepted subprotocol sip");
+        }
+
+        void send(String message) throws Exception {
+            socket.sendText(message, true).get(WAIT, TimeUnit.SECONDS);
+        }
+
+        String awaitMessage() throws InterruptedException {
+            String m = received.poll(WAIT, TimeUnit.SECONDS);
+            assertNotNull(m, "no SIP message over the WebSocket within " + WAIT + " s");
+            return m;
+        }
+
+        /** The next response that is not provisional. */
+        String awaitFinal() throws InterruptedException {
+            for (int i = 0; i < 10; i++) {
+                String m = awaitMessage();
+                if (!m.startsWith("SIP/2.0 1")) {
+                    return m;
+                }
+            }
+            throw new AssertionError("ten provisional responses and no final one");
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void close() {
+            socket.abort();
+        }
+    }
+}
