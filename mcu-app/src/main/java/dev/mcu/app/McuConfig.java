@@ -26,7 +26,15 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                         WebRtc webrtc) {
 
     /** @param wsPort SIP over WebSocket for browsers (RFC 7118), 0 = off */
-    public record Sip(String address, int port, List<String> transports, int wsPort) {
+    /**
+     * @param address           where SIP, RTP and the join page bind (0.0.0.0 for every interface)
+     * @param advertisedAddress what Contact headers and SDP tell phones to reach; empty = {@code address}
+     */
+    public record Sip(String address, String advertisedAddress, int port, List<String> transports, int wsPort) {
+        /** The address phones are told to use. */
+        public String reachableAddress() {
+            return advertisedAddress.isBlank() ? address : advertisedAddress;
+        }
     }
 
     /** @param port the join page for browsers, 0 = off */
@@ -162,7 +170,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         Map<String, Object> http = asMap(t.get("http"), "http");
         Map<String, Object> webrtc = asMap(t.get("webrtc"), "webrtc");
         McuConfig config = new McuConfig(
-                new Sip(str(sip, "sip.address"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
+                new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
@@ -181,6 +189,8 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
     }
 
     private void validate() {
+        require(!isWildcard(sip.reachableAddress()),
+                "sip.address is " + sip.address + ": set sip.advertisedAddress to the address phones can reach");
         require(sip.port > 0 && sip.port < 65536, "sip.port must be 1..65535, got " + sip.port);
         for (String transport : sip.transports) {
             require(List.of("udp", "tcp").contains(transport.toLowerCase(Locale.ROOT)),
@@ -206,6 +216,10 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                 "webrtc.port " + webrtc.port + " lies inside media.portMin..portMax; move one of them");
         require(rooms.maxParticipants >= 1, "rooms.maxParticipants must be at least 1");
         require(rooms.maxCalls >= 1, "rooms.maxCalls must be at least 1");
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
     }
 
     private static void require(boolean ok, String message) {

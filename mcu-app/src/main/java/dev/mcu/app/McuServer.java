@@ -64,12 +64,13 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 .withPorts(config.media().portMin(), config.media().portMax())
                 .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()));
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
-                config.sip().address(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
+                config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
                 .withWebSocketPort(config.sip().wsPort());
         WebRtcTransportFactory webRtc = null;
         try {
             if (config.webrtc().port() != 0) {
-                webRtc = new WebRtcTransportFactory(WebRtcTransportConfig.of(address, config.webrtc().port()));
+                webRtc = new WebRtcTransportFactory(WebRtcTransportConfig.of(address, config.webrtc().port())
+                        .withAdvertisedAddress(config.sip().reachableAddress()));
             }
             this.webRtcTransports = webRtc;
             this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
@@ -87,7 +88,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         log.info("MCU listening for SIP on {}:{} ({}), media ports {}-{}, video {}x{}@{} fps; dial sip:ROOM@{}:{}",
                 config.sip().address(), config.sip().port(), String.join("/", config.sip().transports()),
                 config.media().portMin(), config.media().portMax(), config.video().width(), config.video().height(),
-                config.video().fps(), config.sip().address(), config.sip().port());
+                config.video().fps(), config.sip().reachableAddress(), config.sip().port());
     }
 
     private static JoinPageServer startJoinPage(McuConfig config, SipServer sip) throws IOException {

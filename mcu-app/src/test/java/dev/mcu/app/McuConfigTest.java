@@ -66,4 +66,13 @@ class McuConfigTest {
                 () -> McuConfig.load(null, List.of("video.layout=custom")));
         assertTrue(e.getMessage().contains("video.customLayoutFile"), e.getMessage());
     }
+
+    @Test
+    void bindingEveryInterfaceNeedsAnAddressToAdvertise() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("sip.address=0.0.0.0")));
+        assertTrue(e.getMessage().contains("sip.advertisedAddress"), e.getMessage());
+        McuConfig config = McuConfig.load(null, List.of("sip.address=0.0.0.0", "sip.advertisedAddress=192.0.2.10"));
+        assertEquals("192.0.2.10", config.sip().reachableAddress());
+    }
 }

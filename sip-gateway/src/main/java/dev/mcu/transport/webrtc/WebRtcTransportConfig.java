@@ -34,4 +34,8 @@ public record WebRtcTransportConfig(InetAddress bindAddress, int port, String ad
     public static WebRtcTransportConfig of(InetAddress address, int port) {
         return new WebRtcTransportConfig(address, port, address.getHostAddress(), 1500, 1000, Duration.ofSeconds(20));
     }
+
+    public WebRtcTransportConfig withAdvertisedAddress(String address) {
+        return new WebRtcTransportConfig(bindAddress, port, address, maxPacketSize, rtcpIntervalMillis, dtlsTimeout);
+    }
 }
