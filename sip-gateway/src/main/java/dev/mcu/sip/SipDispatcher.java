@@ -66,7 +66,7 @@ final class SipDispatcher implements SipListenerExt {
     }
 
     private void dispatch(RequestEvent event, ServerTransaction st, Request request, String method) {
-        if (hasUnsupportedVersion(st, request) || hasUnsupportedRequire(st, request)) {
+        if (hasUnsupportedRequire(st, request)) {
             return;
         }
         switch (method) {
@@ -104,17 +104,6 @@ final class SipDispatcher implements SipListenerExt {
             LOG.debug("could not add Supported", e);
         }
         return ok;
-    }
-
-    /** JAIN-SIP parses any "SIP/x.y" request line; we speak SIP/2.0 only: 505 (RFC 3261 §21.5.7). */
-    private boolean hasUnsupportedVersion(ServerTransaction st, Request request) {
-        String version = ((gov.nist.javax.sip.message.SIPRequest) request).getRequestLine().getSipVersion();
-        if ("SIP/2.0".equalsIgnoreCase(version)) {
-            return false;
-        }
-        LOG.info("refused a {} to {}: it speaks {}", request.getMethod(), request.getRequestURI(), version);
-        sip.send(st, sip.response(Response.VERSION_NOT_SUPPORTED, request));
-        return true;
     }
 
     /** RFC 3261 §8.2.2.3: a Require we do not implement gets 420 with Unsupported. */
