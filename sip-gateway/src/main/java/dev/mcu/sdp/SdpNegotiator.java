@@ -217,8 +217,10 @@ public final class SdpNegotiator {
             offered = offered == Direction.SENDRECV ? Direction.SENDONLY : Direction.INACTIVE;
         }
         int kbps = m.bandwidthKbps() > 0 ? m.bandwidthKbps() : offer.bandwidthKbps();
+        boolean firAgreed = feedback.stream()
+                .anyMatch(f -> f.type().equalsIgnoreCase("ccm") && "fir".equalsIgnoreCase(f.subtype()));
         NegotiatedStream stream = new NegotiatedStream(kind, chosenCodec, chosenPt, Map.copyOf(remoteFmtp),
-                te == null ? -1 : te.payloadType(), offered.reverse(), kbps);
+                te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed);
         int rtx = isWebRtc(m) ? rtxFor(m, chosenPt) : -1;
         return Optional.of(new AcceptedMedia(index, stream, rtpMap, localFmtp, te, teFmtp, List.copyOf(feedback),
                 connection.host(), m.port(), m.rtcpMux(), rtx));

@@ -14,9 +14,18 @@ import java.util.Map;
  * @param fmtp                      the agreed a=fmtp parameters of the codec (e.g. packetization-mode,
  *                                  profile-level-id for H.264), keys in lower case
  * @param bandwidthKbps             the remote's b=AS (or TIAS/1000) for this stream, 0 when unstated
+ * @param firAgreed                 both sides agreed to "ccm fir": a keyframe request may carry a FIR
+ *                                  besides the PLI (a phone that did not agree logs it as unknown)
  */
 public record NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
-                               int telephoneEventPayloadType, Direction direction, int bandwidthKbps) {
+                               int telephoneEventPayloadType, Direction direction, int bandwidthKbps,
+                               boolean firAgreed) {
+
+    /** A stream whose answer did not agree to RFC 5104 FIR ("a=rtcp-fb:PT ccm fir"). */
+    public NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
+                            int telephoneEventPayloadType, Direction direction, int bandwidthKbps) {
+        this(kind, codec, payloadType, fmtp, telephoneEventPayloadType, direction, bandwidthKbps, false);
+    }
 
     /** H.264 packetization-mode (RFC 6184 §8.1): 0 when absent. */
     public int h264PacketizationMode() {

@@ -353,7 +353,10 @@ public final class MediaEndpoint {
         sendRtcp(current, List.of(report, SourceDescription.ofCname(ssrc, cname)));
     }
 
-    /** PLI and FIR for the remote's media SSRC; false when the remote has sent nothing to name. */
+    /**
+     * PLI (and FIR where the answer agreed to it) for the remote's media SSRC; false when the remote
+     * has sent nothing to name.
+     */
     public boolean sendKeyframeRequest() {
         Settings current = settings;
         long mediaSsrc = remoteSsrc;
@@ -363,9 +366,12 @@ public final class MediaEndpoint {
         long ssrc = ourSsrc();
         firSequenceNumber = (firSequenceNumber + 1) & 0xff;
         counters.keyframeRequestsSent.increment();
-        sendRtcp(current, List.of(new ReceiverReport(ssrc, List.of()), SourceDescription.ofCname(ssrc, cname),
-                new PictureLossIndication(ssrc, mediaSsrc),
-                new FullIntraRequest(ssrc, List.of(new FullIntraRequest.Entry(mediaSsrc, firSequenceNumber)))));
+        List<RtcpPacket> request = new ArrayList<>(List.of(new ReceiverReport(ssrc, List.of()),
+                SourceDescription.ofCname(ssrc, cname), new PictureLossIndication(ssrc, mediaSsrc)));
+        if (current.stream().firAgreed()) {
+            request.add(new FullIntraRequest(ssrc, List.of(new FullIntraRequest.Entry(mediaSsrc, firSequenceNumber))));
+        }
+        sendRtcp(current, request);
         return true;
     }
 

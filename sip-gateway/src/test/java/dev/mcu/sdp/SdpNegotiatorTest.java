@@ -113,6 +113,17 @@ class SdpNegotiatorTest {
     }
 
     @Test
+    void firIsAgreedOnlyWhenTheOfferAsksForIt() throws Exception {
+        String video = "m=video 10002 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=rtcp-fb:96 nack pli\r\n";
+        SdpNegotiator negotiator = new SdpNegotiator(MediaCapabilities.defaults());
+        Answer withoutFir = negotiator.answer(SessionDescription.parse(HEAD + video), LOCAL);
+        assertFalse(withoutFir.negotiation().accepted(MediaKind.VIDEO).orElseThrow().stream().firAgreed());
+        Answer withFir = negotiator.answer(SessionDescription.parse(HEAD + video + "a=rtcp-fb:96 ccm fir\r\n"), LOCAL);
+        assertTrue(withFir.negotiation().accepted(MediaKind.VIDEO).orElseThrow().stream().firAgreed());
+        assertTrue(withFir.sdp().toString().contains("a=rtcp-fb:96 ccm fir"), withFir.sdp().toString());
+    }
+
+    @Test
     void nothingInCommonGivesNoAnswerAndSaysWhy() throws Exception {
         String offer = HEAD + "m=audio 10000 RTP/AVP 18 3\r\na=rtpmap:18 G729/8000\r\na=rtpmap:3 GSM/8000\r\n";
         Answer answer = new SdpNegotiator(MediaCapabilities.defaults()).answer(SessionDescription.parse(offer), LOCAL);

@@ -2,6 +2,7 @@ package dev.mcu.transport;
 
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtcp.FullIntraRequest;
+import dev.mcu.sip.NegotiatedStream;
 import dev.mcu.media.rtcp.GenericNack;
 import dev.mcu.media.rtcp.PictureLossIndication;
 import dev.mcu.media.rtcp.ReceiverReport;
@@ -181,7 +182,10 @@ class UdpMediaTransportRtcpTest {
 
     @Test
     void keyframeRequestsNameThePhonesVideoSourceAndAreRateLimited() throws Exception {
-        transport.configure(video(), phone.address(), true);
+        NegotiatedStream agreedFir = video();
+        agreedFir = new NegotiatedStream(agreedFir.kind(), agreedFir.codec(), agreedFir.payloadType(), agreedFir.fmtp(),
+                agreedFir.telephoneEventPayloadType(), agreedFir.direction(), agreedFir.bandwidthKbps(), true);
+        transport.configure(agreedFir, phone.address(), true);
         phone.send(remoteVideo(1), videoPort());
         listener.nextRtp();
 
@@ -194,5 +198,18 @@ class UdpMediaTransportRtcpTest {
         TransportStats stats = transport.stats(MediaKind.VIDEO);
         assertEquals(1, stats.keyframeRequestsSent());
         assertEquals(1, stats.keyframeRequestsSuppressed());
+    }
+
+    @Test
+    void aPhoneThatDidNotAgreeToFirGetsOnlyAPli() throws Exception {
+        transport.configure(video(), phone.address(), true);
+        phone.send(remoteVideo(1), videoPort());
+        listener.nextRtp();
+
+        transport.requestKeyframe();
+
+        List<RtcpPacket> compound = phone.receiveRtcp(packets -> has(packets, PictureLossIndication.class));
+        assertEquals(REMOTE_SSRC, find(compound, PictureLossIndication.class).mediaSsrc());
+        assertEquals(null, find(compound, FullIntraRequest.class), "no FIR without a=rtcp-fb ccm fir");
     }
 }
