@@ -7,8 +7,6 @@ import dev.mcu.media.rtp.JitterBuffer;
 import dev.mcu.media.rtp.RtpPacket;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,36 +21,20 @@ import java.util.function.LongSupplier;
 final class InboundAudio implements AutoCloseable {
     static final int MAX_PENDING_PACKETS = 100;
 
-    private final Executor decodeExecutor;
     private final JitterBuffer jitterBuffer = JitterBuffer.forAudio();
     private final AudioDecoder decoder;          // owned: closed on the decode executor in close()
     private final PcmPlayoutBuffer playout = PcmPlayoutBuffer.forVoice();
     private final LongSupplier clockMillis;
-    private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong droppedOverflow = new AtomicLong();
-    private volatile boolean closed;
+    private final DecodeQueue queue;
 
     InboundAudio(Codec codec, Executor decodeExecutor, LongSupplier clockMillis) {
-        this.decodeExecutor = decodeExecutor;
+        this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process);
         this.clockMillis = clockMillis;
         this.decoder = new AudioDecoder(codec);
     }
 
     void offer(RtpPacket packet) {
-        if (closed) {
-            return;
-        }
-        if (pending.incrementAndGet() > MAX_PENDING_PACKETS) {
-            pending.decrementAndGet();
-            droppedOverflow.incrementAndGet();
-            return;
-        }
-        decodeExecutor.execute(() -> {
-            pending.decrementAndGet();
-            if (!closed) {
-                process(packet);
-            }
-        });
+        queue.offer(packet);
     }
 
     private void process(RtpPacket packet) {
@@ -71,7 +53,7 @@ final class InboundAudio implements AutoCloseable {
     }
 
     long droppedOverflow() {
-        return droppedOverflow.get();
+        return queue.droppedOverflow();
     }
 
     long decodeErrors() {
@@ -80,7 +62,10 @@ final class InboundAudio implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        decodeExecutor.execute(decoder::close);
+        // The SIP layer may keep the ended call (and so this object) for a while: free the big parts now.
+        queue.closeThen(() -> {
+            decoder.close();
+            jitterBuffer.reset();
+        });
     }
 }

@@ -11,7 +11,6 @@ import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.media.vp8.Vp8Depacketizer;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -28,15 +27,12 @@ final class InboundVideo implements AutoCloseable {
     /** Packets waiting for the decoder beyond this are dropped: a stalled decoder must not eat memory. */
     static final int MAX_PENDING_PACKETS = 600;
 
-    private final Executor decodeExecutor;
     private final JitterBuffer jitterBuffer = JitterBuffer.forVideo();
     private final Depacketizer depacketizer;
     private final VideoDecoder decoder;          // owned: closed on the decode executor in close()
     private final Runnable keyframeRequester;
     private final LongSupplier clockMillis;
-    private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong droppedOverflow = new AtomicLong();
-    private volatile boolean closed;
+    private final DecodeQueue queue;
     private volatile boolean visible = true;
     private volatile boolean resyncNeeded;
     private final AtomicLong skippedInvisible = new AtomicLong();
@@ -44,7 +40,7 @@ final class InboundVideo implements AutoCloseable {
     private volatile long framesDecoded;
 
     InboundVideo(Codec codec, Executor decodeExecutor, Runnable keyframeRequester, LongSupplier clockMillis) {
-        this.decodeExecutor = decodeExecutor;
+        this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process);
         this.keyframeRequester = keyframeRequester;
         this.clockMillis = clockMillis;
         this.depacketizer = codec == Codec.H264 ? new H264Depacketizer() : new Vp8Depacketizer();
@@ -52,25 +48,12 @@ final class InboundVideo implements AutoCloseable {
     }
 
     void offer(RtpPacket packet) {
-        if (closed) {
-            return;
-        }
         if (!visible) {
             // Nobody sees this participant: don't spend a decode on it.
             skippedInvisible.incrementAndGet();
             return;
         }
-        if (pending.incrementAndGet() > MAX_PENDING_PACKETS) {
-            pending.decrementAndGet();
-            droppedOverflow.incrementAndGet();
-            return;
-        }
-        decodeExecutor.execute(() -> {
-            pending.decrementAndGet();
-            if (!closed) {
-                process(packet);
-            }
-        });
+        queue.offer(packet);
     }
 
     private void process(RtpPacket packet) {
@@ -133,7 +116,7 @@ final class InboundVideo implements AutoCloseable {
     }
 
     long droppedOverflow() {
-        return droppedOverflow.get();
+        return queue.droppedOverflow();
     }
 
     long decodeErrors() {
@@ -142,7 +125,12 @@ final class InboundVideo implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        decodeExecutor.execute(decoder::close);
+        // The SIP layer may keep the ended call (and so this object) for a while: free the big parts now.
+        queue.closeThen(() -> {
+            decoder.close();
+            jitterBuffer.reset();
+            depacketizer.reset();
+            latest = null;
+        });
     }
 }

@@ -39,6 +39,10 @@ final class ServerProcess implements AutoCloseable {
         int sipPort = freeSipPort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        String extraJvmArgs = System.getenv("MCU_SERVER_JVM_ARGS");
+        if (extraJvmArgs != null && !extraJvmArgs.isBlank()) {
+            command.addAll(List.of(extraJvmArgs.trim().split("\\s+")));
+        }
         command.add("-jar");
         command.add(jar.toString());
         List<String> sets = new ArrayList<>(List.of(
