@@ -55,7 +55,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
      * @param highlightSpeaker draw a border around the active speaker's tile
      * @param customTiles      the tiles of a CUSTOM layout, read from {@code video.customLayoutFile}
      */
-    public record Video(int width, int height, int fps, int bitrateKbps, int keyframeIntervalSeconds,
+    public record Video(int width, int height, int fps, int bitrateKbps, int minBitrateKbps, int keyframeIntervalSeconds,
                         LayoutKind layout, boolean followSpeaker, boolean highlightSpeaker,
                         List<RelativeTile> customTiles) {
     }
@@ -176,7 +176,8 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads")),
                 new Video(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
-                        integer(video, "video.bitrateKbps"), integer(video, "video.keyframeIntervalSeconds"),
+                        integer(video, "video.bitrateKbps"), integer(video, "video.minBitrateKbps"),
+                        integer(video, "video.keyframeIntervalSeconds"),
                         layoutKind(str(video, "video.layout")), bool(video, "video.followSpeaker"),
                         bool(video, "video.highlightSpeaker"), customTiles(video.get("customLayoutFile"))),
                 new AudioSettings(integer(audio, "audio.maxSpeakers")),
@@ -209,6 +210,10 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         require(video.layout != LayoutKind.CUSTOM || !video.customTiles.isEmpty(),
                 "video.layout is custom: set video.customLayoutFile to a YAML or JSON file with a list 'tiles' of {x, y, width, height}");
         require(video.fps >= 1 && video.fps <= 60, "video.fps must be 1..60, got " + video.fps);
+        require(media.ioThreads >= 1 && media.decodeThreads >= 0,
+                "media.ioThreads must be at least 1 and media.decodeThreads at least 0");
+        require(video.minBitrateKbps >= 30 && video.minBitrateKbps <= video.bitrateKbps,
+                "video.minBitrateKbps must be 30..video.bitrateKbps, got " + video.minBitrateKbps);
         require(video.bitrateKbps >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps);
         require(audio.maxSpeakers >= 1, "audio.maxSpeakers must be at least 1, got " + audio.maxSpeakers);
         require(webrtc.port >= 0 && webrtc.port < 65536, "webrtc.port must be 0..65535, got " + webrtc.port);

@@ -62,6 +62,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())
+                .withThreads(config.media().ioThreads())
                 .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()));
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
                 config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
@@ -138,7 +139,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             Room.RoomStats s = room.stats().join();
             return new RoomSnapshot(s.room(), s.participants(), s.videoProfiles(), s.framesDecoded(), s.framesSent(),
                     s.audioEncodesLastRound(), s.mixedSpeakers(), s.activeSpeaker(), s.framesDecodedByParticipant(),
-                    s.videoPacketsSkippedInvisible(), s.visibleInLayout(), s.clockErrors());
+                    s.videoPacketsSkippedInvisible(), s.visibleInLayout(), s.videoBitrateKbps(), s.clockErrors());
         });
     }
 
@@ -168,11 +169,13 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
      * @param mixedSpeakers         call ids of the participants mixed in the last round
      * @param activeSpeaker         call id of who has the floor, or null
      * @param visibleInLayout       call ids that have a tile, in drawing order
+     * @param videoBitrateKbps      each video output profile's current target bit rate
      */
     public record RoomSnapshot(String room, int participants, int videoProfiles, long framesDecoded,
                                long framesSent, int audioEncodesLastRound, List<String> mixedSpeakers,
                                String activeSpeaker, java.util.Map<String, Long> framesDecodedByParticipant,
-                               long videoPacketsSkippedInvisible, List<String> visibleInLayout, long clockErrors) {
+                               long videoPacketsSkippedInvisible, List<String> visibleInLayout,
+                               java.util.Map<String, Integer> videoBitrateKbps, long clockErrors) {
     }
 
     @Override

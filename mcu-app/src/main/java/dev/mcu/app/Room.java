@@ -294,7 +294,15 @@ final class Room implements AutoCloseable {
         long framesSent = profiles.values().stream().mapToLong(VideoProfile::framesSent).sum();
         return new RoomStats(name, participants.size(), profiles.size(), framesDecoded, framesSent,
                 audioEncodesLastRound, List.copyOf(audioInputs.keySet()), activeSpeaker.activeSpeaker().orElse(null),
-                decodedBy, skipped, layout.participantIds(), clockErrors);
+                decodedBy, skipped, layout.participantIds(), videoBitrates(), clockErrors);
+    }
+
+    private Map<String, Integer> videoBitrates() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (VideoProfile profile : profiles.values()) {
+            out.put(profile.key().toString(), profile.bitrateKbps());
+        }
+        return out;
     }
 
     private void safely(String what, Runnable tick) {
@@ -341,6 +349,6 @@ final class Room implements AutoCloseable {
     record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
                      int audioEncodesLastRound, List<String> mixedSpeakers, String activeSpeaker,
                      Map<String, Long> framesDecodedByParticipant, long videoPacketsSkippedInvisible,
-                     List<String> visibleInLayout, long clockErrors) {
+                     List<String> visibleInLayout, Map<String, Integer> videoBitrateKbps, long clockErrors) {
     }
 }

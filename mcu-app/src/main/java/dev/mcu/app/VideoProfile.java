@@ -34,6 +34,9 @@ final class VideoProfile implements AutoCloseable {
     private final Set<MediaTransport> receivers = new CopyOnWriteArraySet<>();
     private final AtomicBoolean keyframeWanted = new AtomicBoolean(true);
     private long lastForcedKeyframeNanos = Long.MIN_VALUE / 2;
+    private final ProfileBitrate bitrate;
+    private final int framesPerBitrateCheck;
+    private long[] estimates = new long[8];
     private long framesSent;
     private long packetsSent;
 
@@ -47,6 +50,8 @@ final class VideoProfile implements AutoCloseable {
             config = config.withMaxNalBytes(VideoEncoderConfig.SINGLE_PACKET_NAL_BYTES);
         }
         this.encoder = VideoEncoder.create(config);
+        this.bitrate = new ProfileBitrate(video.bitrateKbps(), video.minBitrateKbps());
+        this.framesPerBitrateCheck = video.fps();
         long ssrc = ThreadLocalRandom.current().nextInt() & 0xffffffffL;
         this.packetizer = key.codec() == Codec.H264
                 ? new H264Packetizer(key.packetizationMode(), 96, ssrc)
@@ -75,6 +80,9 @@ final class VideoProfile implements AutoCloseable {
     }
 
     void encodeAndSend(I420Frame canvas, long rtpTimestamp, long nowNanos) {
+        if (framesSent % framesPerBitrateCheck == 0) {
+            adaptBitrate();
+        }
         if (keyframeWanted.get() && nowNanos - lastForcedKeyframeNanos >= MIN_KEYFRAME_SPACING_NANOS) {
             keyframeWanted.set(false);
             lastForcedKeyframeNanos = nowNanos;
@@ -92,6 +100,26 @@ final class VideoProfile implements AutoCloseable {
         }
         framesSent++;
         packetsSent += packets.size();
+    }
+
+    /** Once a second: follow the receivers' REMB estimates (a change is applied with a keyframe). */
+    private void adaptBitrate() {
+        int count = 0;
+        for (MediaTransport receiver : receivers) {
+            if (count == estimates.length) {
+                estimates = java.util.Arrays.copyOf(estimates, count * 2);
+            }
+            estimates[count++] = receiver.stats(MediaKind.VIDEO).remoteBitrateEstimateBps();
+        }
+        int kbps = bitrate.update(estimates, count);
+        if (kbps > 0) {
+            encoder.setBitrateKbps(kbps);
+            requestKeyframe();
+        }
+    }
+
+    int bitrateKbps() {
+        return bitrate.currentKbps();
     }
 
     long framesSent() {

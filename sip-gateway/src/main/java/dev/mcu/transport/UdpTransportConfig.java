@@ -39,6 +39,11 @@ public record UdpTransportConfig(InetAddress bindAddress, int portMin, int portM
                 DEFAULT_MAX_PACKET_SIZE, DEFAULT_RTCP_INTERVAL_MILLIS);
     }
 
+    public UdpTransportConfig withThreads(int count) {
+        return new UdpTransportConfig(bindAddress, portMin, portMax, count, allowSdpAddressesOutsideSignallingHost,
+                maxPacketSize, rtcpIntervalMillis);
+    }
+
     public UdpTransportConfig withPorts(int min, int max) {
         return new UdpTransportConfig(bindAddress, min, max, threads, allowSdpAddressesOutsideSignallingHost,
                 maxPacketSize, rtcpIntervalMillis);

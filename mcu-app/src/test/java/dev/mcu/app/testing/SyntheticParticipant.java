@@ -13,6 +13,7 @@ import dev.mcu.media.analysis.Tones;
 import dev.mcu.media.h264.H264Depacketizer;
 import dev.mcu.media.h264.H264Packetizer;
 import dev.mcu.media.rtcp.PictureLossIndication;
+import dev.mcu.media.rtcp.Remb;
 import dev.mcu.media.rtp.Depacketizer;
 import dev.mcu.media.rtp.Packetizer;
 import dev.mcu.media.rtp.RtpPacket;
@@ -30,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +67,7 @@ public final class SyntheticParticipant implements AutoCloseable {
     private int receivedWrite;
     private long receivedTotal;
     private volatile I420Frame lastPicture;
+    private volatile long lastVideoSsrc;
     private volatile boolean running = true;
     private InetSocketAddress remoteAudio;
     private InetSocketAddress remoteVideo;
@@ -237,6 +240,7 @@ public final class SyntheticParticipant implements AutoCloseable {
                     continue;
                 }
                 videoPacketsReceived.incrementAndGet();
+                lastVideoSsrc = rtp.ssrc();
                 EncodedFrame frame = depacketizer.push(rtp);
                 if (frame != null) {
                     I420Frame picture = decoder.decode(frame);
@@ -259,6 +263,14 @@ public final class SyntheticParticipant implements AutoCloseable {
         PictureLossIndication pli = new PictureLossIndication(1234, mediaSsrc);
         byte[] out = new byte[pli.encodedSize()];
         pli.writeTo(out, 0);
+        send(videoSocket, new InetSocketAddress(remoteVideo.getAddress(), remoteVideo.getPort() + 1), out);
+    }
+
+    /** Tells the MCU, as a browser's congestion control would, how much video this receiver can take. */
+    public void sendRemb(long bitsPerSecond) {
+        Remb remb = new Remb(1234, bitsPerSecond, List.of(lastVideoSsrc));
+        byte[] out = new byte[remb.encodedSize()];
+        remb.writeTo(out, 0);
         send(videoSocket, new InetSocketAddress(remoteVideo.getAddress(), remoteVideo.getPort() + 1), out);
     }
 
