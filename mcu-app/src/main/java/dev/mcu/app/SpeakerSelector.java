@@ -19,7 +19,10 @@ final class SpeakerSelector {
     static final double SPEECH_FLOOR_DBOV = -50;
     /** A newcomer must beat the quietest current speaker by this much to take its place. */
     static final double SWITCH_MARGIN_DB = 6;
-    /** Per 20 ms round: how fast the smoothed level follows the instantaneous one (~100 ms). */
+    /**
+     * Per 20 ms round: how fast the smoothed level falls (~100 ms). It rises at once, so the first
+     * syllable of a new talker is mixed, not clipped.
+     */
     static final double SMOOTHING = 0.2;
 
     private final int maxSpeakers;
@@ -41,7 +44,7 @@ final class SpeakerSelector {
         for (Map.Entry<String, Double> e : smoothed.entrySet()) {
             Double now = levels.get(e.getKey());
             double current = now == null ? -127 : now;
-            e.setValue(e.getValue() + SMOOTHING * (current - e.getValue()));
+            e.setValue(current > e.getValue() ? current : e.getValue() + SMOOTHING * (current - e.getValue()));
         }
         for (Map.Entry<String, Double> e : levels.entrySet()) {
             smoothed.putIfAbsent(e.getKey(), e.getValue());

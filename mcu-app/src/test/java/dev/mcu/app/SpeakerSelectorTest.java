@@ -64,4 +64,14 @@ class SpeakerSelectorTest {
         Set<String> mixed = selector.select(levels("b", -30));
         assertTrue(mixed.contains("b") && !mixed.contains("a"), "mixed: " + mixed);
     }
+
+    @Test
+    void aNewTalkerIsMixedFromItsFirstLoudFrameWhenThereIsRoom() {
+        SpeakerSelector selector = new SpeakerSelector(4);
+        for (int round = 0; round < 50; round++) {
+            selector.select(levels("talker", -90, "other", -20));
+        }
+        assertEquals(Set.of("other", "talker"), Set.copyOf(selector.select(levels("talker", -15, "other", -20))),
+                "the first word must not be clipped while the level catches up");
+    }
 }
