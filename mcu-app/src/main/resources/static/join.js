@@ -33,6 +33,22 @@
 
   async function join(room, name) {
     setPhase('media', 'Opening camera and microphone…');
+    const ports = await config();
+    if (!window.isSecureContext) {
+      // Browsers offer the camera only to https pages and http://127.0.0.1 / localhost.
+      const https = ports.httpsPort ? 'https://' + location.hostname + ':' + ports.httpsPort + '/' : 'https';
+      state.cause = 'insecure origin';
+      setPhase('failed', 'Browsers allow the camera only over HTTPS here: open ' + https);
+      return;
+    }
+    // A page on https may only open wss:// (mixed content is blocked).
+    const secure = location.protocol === 'https:';
+    const port = secure ? ports.wssPort : ports.wsPort;
+    if (!port) {
+      state.cause = 'no ' + (secure ? 'wss' : 'ws') + ' port';
+      setPhase('failed', 'The server has SIP over ' + (secure ? 'secure WebSocket (sip.wssPort)' : 'WebSocket (sip.wsPort)') + ' turned off');
+      return;
+    }
     try {
       localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
     } catch (e) {
@@ -44,9 +60,8 @@
     $('mute-mic').disabled = false;
     $('mute-cam').disabled = false;
 
-    const { wsPort } = await config();
     const host = location.hostname;
-    const socket = new JsSIP.WebSocketInterface('ws://' + host + ':' + wsPort);
+    const socket = new JsSIP.WebSocketInterface((secure ? 'wss://' : 'ws://') + host + ':' + port);
     ua = new JsSIP.UA({
       sockets: [socket],
       uri: 'sip:' + encodeURIComponent(name.replace(/\s+/g, '.')) + '@' + host,

@@ -23,14 +23,16 @@ import java.util.Map;
  * A key the defaults do not know is an error (a typo must not be silently ignored).
  */
 public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, Rooms rooms, Http http,
-                        WebRtc webrtc) {
+                        WebRtc webrtc, Tls tls) {
 
     /** @param wsPort SIP over WebSocket for browsers (RFC 7118), 0 = off */
     /**
      * @param address           where SIP, RTP and the join page bind (0.0.0.0 for every interface)
      * @param advertisedAddress what Contact headers and SDP tell phones to reach; empty = {@code address}
      */
-    public record Sip(String address, String advertisedAddress, int port, List<String> transports, int wsPort) {
+    /** @param wssPort SIP over secure WebSocket (wss://) for the join page on https, 0 = off */
+    public record Sip(String address, String advertisedAddress, int port, List<String> transports, int wsPort,
+                      int wssPort) {
         /** The address phones are told to use. */
         public String reachableAddress() {
             return advertisedAddress.isBlank() ? address : advertisedAddress;
@@ -42,7 +44,22 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
     public record WebRtc(int port) {
     }
 
-    public record Http(int port) {
+    /** @param httpsPort the join page over HTTPS (browsers on other hosts need it for the camera), 0 = off */
+    public record Http(int port, int httpsPort) {
+    }
+
+    /**
+     * The certificate of HTTPS and WSS.
+     *
+     * @param keystore a PKCS12 file; when it does not exist, a self-signed certificate is generated there
+     * @param password the keystore's (and its key's) password
+     */
+    public record Tls(String keystore, String password) {
+    }
+
+    /** True when HTTPS or WSS is on, so the server needs its certificate. */
+    public boolean needsTls() {
+        return http.httpsPort > 0 || sip.wssPort > 0;
     }
 
     public record Media(int portMin, int portMax, boolean allowSdpAddressesOutsideSignallingHost,
@@ -169,9 +186,10 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         Map<String, Object> rooms = asMap(t.get("rooms"), "rooms");
         Map<String, Object> http = asMap(t.get("http"), "http");
         Map<String, Object> webrtc = asMap(t.get("webrtc"), "webrtc");
+        Map<String, Object> tls = asMap(t.get("tls"), "tls");
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
-                        integer(sip, "sip.wsPort")),
+                        integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads")),
@@ -183,8 +201,9 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                 new AudioSettings(integer(audio, "audio.maxSpeakers")),
                 new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
                         integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))),
-                new Http(integer(http, "http.port")),
-                new WebRtc(integer(webrtc, "webrtc.port")));
+                new Http(integer(http, "http.port"), integer(http, "http.httpsPort")),
+                new WebRtc(integer(webrtc, "webrtc.port")),
+                new Tls(str(tls, "tls.keystore"), str(tls, "tls.password")));
         config.validate();
         return config;
     }
@@ -198,10 +217,14 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                     "sip.transports may contain udp and tcp, got " + transport);
         }
         require(sip.wsPort >= 0 && sip.wsPort < 65536, "sip.wsPort must be 0 (off) or 1..65535, got " + sip.wsPort);
-        require(sip.wsPort == 0 || sip.wsPort != sip.port || !sip.transports.contains("tcp"),
-                "sip.wsPort must differ from sip.port when SIP over TCP is on, both are " + sip.port);
+        require(sip.wssPort >= 0 && sip.wssPort < 65536, "sip.wssPort must be 0 (off) or 1..65535, got " + sip.wssPort);
         require(http.port >= 0 && http.port < 65536, "http.port must be 0 (off) or 1..65535, got " + http.port);
-        require(http.port == 0 || http.port != sip.wsPort, "http.port and sip.wsPort must differ, both are " + http.port);
+        require(http.httpsPort >= 0 && http.httpsPort < 65536,
+                "http.httpsPort must be 0 (off) or 1..65535, got " + http.httpsPort);
+        requireDistinctTcpPorts();
+        require(!needsTls() || !tls.keystore.isBlank(),
+                "tls.keystore must name a PKCS12 file (it is generated when missing) while http.httpsPort or sip.wssPort is on");
+        require(!needsTls() || !tls.password.isEmpty(), "tls.password must not be empty while http.httpsPort or sip.wssPort is on");
         require(media.portMin > 1024 && media.portMax < 65536 && media.portMax - media.portMin >= 3,
                 "media.portMin..portMax must be a range above 1024 with room for at least one call, got "
                         + media.portMin + ".." + media.portMax);
@@ -221,6 +244,25 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                 "webrtc.port " + webrtc.port + " lies inside media.portMin..portMax; move one of them");
         require(rooms.maxParticipants >= 1, "rooms.maxParticipants must be at least 1");
         require(rooms.maxCalls >= 1, "rooms.maxCalls must be at least 1");
+    }
+
+    /** The TCP listeners that are on must each have their own port. */
+    private void requireDistinctTcpPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (sip.transports.contains("tcp")) {
+            ports.put("sip.port (TCP)", sip.port);
+        }
+        ports.put("sip.wsPort", sip.wsPort);
+        ports.put("sip.wssPort", sip.wssPort);
+        ports.put("http.port", http.port);
+        ports.put("http.httpsPort", http.httpsPort);
+        List<Map.Entry<String, Integer>> on = ports.entrySet().stream().filter(e -> e.getValue() > 0).toList();
+        for (int i = 0; i < on.size(); i++) {
+            for (int j = i + 1; j < on.size(); j++) {
+                require(!on.get(i).getValue().equals(on.get(j).getValue()), on.get(j).getKey() + " and " + on.get(i).getKey()
+                        + " must differ, both are " + on.get(i).getValue());
+            }
+        }
     }
 
     private static boolean isWildcard(String address) {

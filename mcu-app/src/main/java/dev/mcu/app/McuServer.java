@@ -10,6 +10,7 @@ import dev.mcu.sip.ConferenceHandler;
 import dev.mcu.sip.JoinRequest;
 import dev.mcu.sip.SipServer;
 import dev.mcu.sip.SipServerConfig;
+import dev.mcu.sip.tls.TlsIdentity;
 import dev.mcu.transport.UdpMediaTransportFactory;
 import dev.mcu.transport.UdpTransportConfig;
 import dev.mcu.transport.webrtc.WebRtcTransportConfig;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +44,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final WebRtcTransportFactory webRtcTransports; // owned, or null when webrtc.port is 0
     private final SipServer sip;                           // owned
     private final JoinPageServer joinPage;                 // owned, or null when http.port is 0
+    private final JoinPageServer secureJoinPage;           // owned, or null when http.httpsPort is 0
 
     public McuServer(McuConfig config) throws IOException {
         this(config, RoomEvents.NONE);
@@ -50,6 +53,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     /** @param events told of talk spells and speaker changes in every room */
     public McuServer(McuConfig config, RoomEvents events) throws IOException {
         this.config = config;
+        TlsIdentity tls = config.needsTls() ? TlsIdentity.loadOrGenerate(Path.of(config.tls().keystore()),
+                config.tls().password(), List.of(config.sip().address(), config.sip().reachableAddress())) : null;
         int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger decoderNumber = new AtomicInteger();
@@ -66,7 +71,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()));
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
                 config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
-                .withWebSocketPort(config.sip().wsPort());
+                .withWebSocketPort(config.sip().wsPort())
+                .withSecureWebSocket(config.sip().wssPort(), tls);
         WebRtcTransportFactory webRtc = null;
         try {
             if (config.webrtc().port() != 0) {
@@ -76,7 +82,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             this.webRtcTransports = webRtc;
             this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
                     new SdpNegotiator(MediaCapabilities.defaults()));
-            this.joinPage = startJoinPage(config, sip);
+            this.joinPage = startJoinPage(config, sip, config.http().port(), null, null);
+            this.secureJoinPage = startJoinPage(config, sip, config.http().httpsPort(), tls, joinPage);
         } catch (IOException | RuntimeException e) {
             if (webRtc != null) {
                 webRtc.close();
@@ -92,15 +99,25 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 config.video().fps(), config.sip().reachableAddress(), config.sip().port());
     }
 
-    private static JoinPageServer startJoinPage(McuConfig config, SipServer sip) throws IOException {
-        if (config.http().port() == 0) {
+    /**
+     * @param tls          HTTPS with this certificate, or null for HTTP
+     * @param otherPage    closed with the SIP server when this one cannot start, may be null
+     */
+    private static JoinPageServer startJoinPage(McuConfig config, SipServer sip, int port, TlsIdentity tls,
+                                                JoinPageServer otherPage) throws IOException {
+        if (port == 0) {
             return null;
         }
         try {
-            return new JoinPageServer(config.sip().address(), config.http().port(), config.sip().wsPort());
+            return new JoinPageServer(config.sip().address(), port, tls == null ? null : tls.sslContext(),
+                    new JoinPageServer.PagePorts(config.sip().wsPort(), config.sip().wssPort(), config.http().httpsPort()));
         } catch (IOException e) {
+            if (otherPage != null) {
+                otherPage.close();
+            }
             sip.close();
-            throw new IOException("cannot serve the join page on port " + config.http().port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot serve the join page on " + (tls == null ? "http" : "https") + " port " + port
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -182,6 +199,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     public void close() {
         for (Call call : sip.calls()) {
             call.hangup();
+        }
+        if (secureJoinPage != null) {
+            secureJoinPage.close();
         }
         if (joinPage != null) {
             joinPage.close();

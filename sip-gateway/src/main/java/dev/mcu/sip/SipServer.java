@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The MCU's SIP user agent server on JAIN-SIP (blocking message processors, UDP and TCP on one
@@ -45,6 +46,7 @@ public final class SipServer implements AutoCloseable {
     private final SipDispatcher dispatcher;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     private final WebSocketSipStack webSocket;    // owned, or null without SIP over WebSocket
+    private final WebSocketSipStack secureWebSocket; // owned, or null without SIP over secure WebSocket
 
     /**
      * @param transports borrowed: the caller closes it after this server
@@ -93,10 +95,21 @@ public final class SipServer implements AutoCloseable {
             dispatcher = new SipDispatcher(sip, invites, calls, inviteWorker);
             provider.addSipListener(dispatcher);
             stack.start();
+            Function<SipMessages, InviteProcessor> browserInvites =
+                    s -> new InviteProcessor(s, handler, transports, webRtcTransports, negotiator, calls);
             webSocket = config.webSocketPort() > 0
-                    ? new WebSocketSipStack(config, s -> new InviteProcessor(s, handler, transports, webRtcTransports, negotiator, calls),
-                            calls, inviteWorker)
+                    ? new WebSocketSipStack(config, false, browserInvites, calls, inviteWorker)
                     : null;
+            try {
+                secureWebSocket = config.secureWebSocketPort() > 0
+                        ? new WebSocketSipStack(config, true, browserInvites, calls, inviteWorker)
+                        : null;
+            } catch (IOException | RuntimeException e) {
+                if (webSocket != null) {
+                    webSocket.close();
+                }
+                throw e;
+            }
         } catch (Exception e) {
             stack.stop();
             throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + config.port()
@@ -148,6 +161,9 @@ public final class SipServer implements AutoCloseable {
         }
         if (webSocket != null) {
             webSocket.close();
+        }
+        if (secureWebSocket != null) {
+            secureWebSocket.close();
         }
         stack.stop();
         LOG.info("SIP server on {}:{} stopped", config.bindAddress(), config.port());

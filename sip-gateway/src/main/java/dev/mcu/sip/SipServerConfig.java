@@ -1,5 +1,7 @@
 package dev.mcu.sip;
 
+import dev.mcu.sip.tls.TlsIdentity;
+
 import java.util.List;
 
 /**
@@ -14,15 +16,25 @@ import java.util.List;
  * @param userAgent          the Server header
  * @param webSocketPort      TCP port for SIP over WebSocket (RFC 7118, subprotocol {@code sip}) on
  *                           bindAddress, served by a second JAIN-SIP stack; 0 = no WebSocket
+ * @param secureWebSocketPort TCP port for SIP over secure WebSocket (WSS, the same over TLS) on
+ *                           bindAddress, served by a third stack with {@code tls}; 0 = no WSS
+ * @param tls                the certificate for WSS; null when secureWebSocketPort is 0
  */
 public record SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
-                              int retryAfterSeconds, String userAgent, int webSocketPort) {
+                              int retryAfterSeconds, String userAgent, int webSocketPort,
+                              int secureWebSocketPort, TlsIdentity tls) {
     public static final int DEFAULT_PORT = 5060;
 
     /** Without SIP over WebSocket. */
     public SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
                            int retryAfterSeconds, String userAgent) {
         this(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent, 0);
+    }
+
+    /** Without SIP over secure WebSocket. */
+    public SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
+                           int retryAfterSeconds, String userAgent, int webSocketPort) {
+        this(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent, webSocketPort, 0, null);
     }
 
     public SipServerConfig {
@@ -36,17 +48,39 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
         if (webSocketPort < 0 || webSocketPort > 65535) {
             throw new IllegalArgumentException("webSocketPort must be 0 (off) or 1..65535, got " + webSocketPort);
         }
+        if (secureWebSocketPort < 0 || secureWebSocketPort > 65535) {
+            throw new IllegalArgumentException("secureWebSocketPort must be 0 (off) or 1..65535, got " + secureWebSocketPort);
+        }
+        if (secureWebSocketPort > 0 && tls == null) {
+            throw new IllegalArgumentException("SIP over secure WebSocket needs a TLS certificate");
+        }
+        if (secureWebSocketPort > 0 && secureWebSocketPort == webSocketPort) {
+            throw new IllegalArgumentException("webSocketPort and secureWebSocketPort must differ, both are " + webSocketPort);
+        }
     }
 
     /** This configuration with SIP over WebSocket on {@code port} (0 = off). */
     public SipServerConfig withWebSocketPort(int port) {
-        return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent, port);
+        return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent, port,
+                secureWebSocketPort, tls);
+    }
+
+    /** This configuration with SIP over secure WebSocket on {@code port} (0 = off) with {@code tls}. */
+    public SipServerConfig withSecureWebSocket(int port, TlsIdentity tls) {
+        return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent,
+                webSocketPort, port, tls);
     }
 
     /** What the WebSocket stack says about itself: its own port and transport in Contact headers. */
     SipServerConfig forWebSocketStack() {
         return new SipServerConfig(bindAddress, webSocketPort, advertisedAddress, List.of("ws"), retryAfterSeconds,
                 userAgent, webSocketPort);
+    }
+
+    /** What the secure WebSocket stack says about itself, as {@link #forWebSocketStack()}. */
+    SipServerConfig forSecureWebSocketStack() {
+        return new SipServerConfig(bindAddress, secureWebSocketPort, advertisedAddress, List.of("wss"), retryAfterSeconds,
+                userAgent, 0, secureWebSocketPort, tls);
     }
 
     /** UDP and TCP on one address and port. */

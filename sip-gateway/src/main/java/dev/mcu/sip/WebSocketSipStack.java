@@ -15,10 +15,17 @@ import java.util.function.Function;
 
 /**
  * SIP over WebSocket (RFC 7118) for browsers: a second JAIN-SIP stack with the NIO message
- * processors and one "WS" listening point, delivering to the same call handling as the UDP/TCP
- * stack (its own {@link SipMessages} and dispatcher, but the server's call registry and INVITE
- * worker). A separate stack because the NIO processors cannot dial out over TLS and need other
- * blocking settings than the main stack (see DEPENDENCIES.md).
+ * processors and one "WS" (or, secure, "WSS") listening point, delivering to the same call
+ * handling as the UDP/TCP stack (its own {@link SipMessages} and dispatcher, but the server's call
+ * registry and INVITE worker). A separate stack because the NIO processors cannot dial out over
+ * TLS and need other blocking settings than the main stack (see DEPENDENCIES.md). WS and WSS are
+ * two instances, so each one's Contact headers name its own port.
+ *
+ * <p>WSS: JAIN-SIP reads the certificate from the keystore file named by the stack's
+ * {@code javax.net.ssl.keyStore*} properties (set here from the {@link dev.mcu.sip.tls.TlsIdentity},
+ * per stack, not as JVM-wide system properties). Its WSS channel keeps the JDK's default protocols
+ * and cipher suites (TLS 1.3 and 1.2 with ECDHE) as long as {@code ENABLED_CIPHER_SUITES} is
+ * not set, and never asks browsers for a client certificate.
  *
  * <p>Threads: JAIN-SIP's NIO threads deliver the events. Owned by {@link SipServer}, which closes
  * it; it owns its stack.
@@ -27,29 +34,33 @@ final class WebSocketSipStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketSipStack.class);
 
     private final SipServerConfig config;   // this stack's view: port = the WebSocket port
+    private final String scheme;            // ws or wss, for the log
     private final SipStack stack;           // owned
     private final SipProvider provider;     // owned by the stack
     private final SipDispatcher dispatcher;
 
     /**
-     * @param serverConfig      the server's configuration; its webSocketPort must be set
+     * @param serverConfig      the server's configuration; its webSocketPort (or, secure, its
+     *                          secureWebSocketPort and tls) must be set
+     * @param secure            WSS on secureWebSocketPort instead of WS on webSocketPort
      * @param inviteProcessors  builds the INVITE handling for this stack's messages, as for the main stack
      * @param calls             borrowed: the server's call registry
      * @param inviteWorker      borrowed: the server's INVITE worker
-     * @throws IOException when the WebSocket port cannot be bound
+     * @throws IOException when the WebSocket port cannot be bound or the keystore not read
      */
-    WebSocketSipStack(SipServerConfig serverConfig, Function<SipMessages, InviteProcessor> inviteProcessors,
+    WebSocketSipStack(SipServerConfig serverConfig, boolean secure, Function<SipMessages, InviteProcessor> inviteProcessors,
                       Map<String, SipCall> calls, Executor inviteWorker) throws IOException {
-        this.config = serverConfig.forWebSocketStack();
+        this.config = secure ? serverConfig.forSecureWebSocketStack() : serverConfig.forWebSocketStack();
+        this.scheme = secure ? "wss" : "ws";
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         try {
-            stack = factory.createSipStack(stackProperties(config));
+            stack = factory.createSipStack(stackProperties(config, secure));
         } catch (Exception e) {
-            throw new IOException("cannot create the SIP over WebSocket stack: " + e.getMessage(), e);
+            throw new IOException("cannot create the SIP over " + scheme + " stack: " + e.getMessage(), e);
         }
         try {
-            ListeningPoint ws = stack.createListeningPoint(config.bindAddress(), config.port(), "WS");
+            ListeningPoint ws = stack.createListeningPoint(config.bindAddress(), config.port(), secure ? "WSS" : "WS");
             provider = stack.createSipProvider(ws);
             SipMessages sip = new SipMessages(provider, factory.createMessageFactory(), factory.createHeaderFactory(),
                     factory.createAddressFactory(), config);
@@ -58,16 +69,23 @@ final class WebSocketSipStack implements AutoCloseable {
             stack.start();
         } catch (Exception e) {
             stack.stop();
-            throw new IOException("cannot listen for SIP over WebSocket on " + config.bindAddress() + ":" + config.port()
+            throw new IOException("cannot listen for SIP over " + scheme + " on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
         }
-        LOG.info("SIP over WebSocket listening on ws://{}:{}", config.bindAddress(), config.port());
+        LOG.info("SIP over WebSocket listening on {}://{}:{}", scheme, config.bindAddress(), config.port());
     }
 
-    private static Properties stackProperties(SipServerConfig config) {
+    private static Properties stackProperties(SipServerConfig config, boolean secure) {
         Properties p = SipServer.stackProperties(config);
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
         p.setProperty("gov.nist.javax.sip.NIO_BLOCKING_MODE", "NONBLOCKING");
+        if (secure) {
+            // Read by JAIN-SIP's DefaultSecurityManagerProvider from these stack properties.
+            p.setProperty("javax.net.ssl.keyStore", config.tls().keystore().toString());
+            p.setProperty("javax.net.ssl.keyStorePassword", config.tls().password());
+            p.setProperty("javax.net.ssl.keyStoreType", config.tls().keystoreType());
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        }
         return p;
     }
 
@@ -85,9 +103,9 @@ final class WebSocketSipStack implements AutoCloseable {
             }
             stack.deleteSipProvider(provider);
         } catch (Exception e) {
-            LOG.debug("while closing the WebSocket listening point: {}", e.toString());
+            LOG.debug("while closing the {} listening point: {}", scheme, e.toString());
         }
         stack.stop();
-        LOG.info("SIP over WebSocket on {}:{} stopped", config.bindAddress(), config.port());
+        LOG.info("SIP over {} on {}:{} stopped", scheme, config.bindAddress(), config.port());
     }
 }

@@ -94,22 +94,27 @@ class WebSocketSipTest {
         assertEquals(callId, header(bye, "Call-ID"));
     }
 
-    private static String request(String method, String uri, String callId, int cseq, String toTag, String sdp) {
+    static String request(String method, String uri, String callId, int cseq, String toTag, String sdp) {
+        return request("WS", method, uri, callId, cseq, toTag, sdp);
+    }
+
+    /** A request as JsSIP writes it, with {@code transport} (WS or WSS) in Via and Contact. */
+    static String request(String transport, String method, String uri, String callId, int cseq, String toTag, String sdp) {
         String body = sdp == null ? "" : sdp;
         String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
         return method + " " + uri + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/WS " + CLIENT_HOST + ";branch=" + branch + "\r\n"
+                + "Via: SIP/2.0/" + transport + " " + CLIENT_HOST + ";branch=" + branch + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "To: <sip:demo@127.0.0.1>" + (toTag.isEmpty() ? "" : ";tag=" + toTag) + "\r\n"
                 + "From: \"Browser\" <sip:browser@" + CLIENT_HOST + ">;tag=browsertag\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: " + cseq + " " + method + "\r\n"
-                + "Contact: <sip:browser@" + CLIENT_HOST + ";transport=ws>\r\n"
+                + "Contact: <sip:browser@" + CLIENT_HOST + ";transport=" + transport.toLowerCase(java.util.Locale.ROOT) + ">\r\n"
                 + (sdp == null ? "" : "Content-Type: application/sdp\r\n")
                 + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 
-    private static String header(String message, String name) {
+    static String header(String message, String name) {
         for (String line : message.split("\r\n")) {
             if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
                 return line.substring(name.length() + 1).trim();
@@ -125,7 +130,12 @@ class WebSocketSipTest {
         private final WebSocket socket;
 
         WsSipClient(URI uri) throws Exception {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("sip")
+            this(uri, HttpClient.newHttpClient());
+        }
+
+        /** @param http for wss://, a client whose SSLContext trusts the server's certificate */
+        WsSipClient(URI uri, HttpClient http) throws Exception {
+            socket = http.newWebSocketBuilder().subprotocols("sip")
                     .buildAsync(uri, this).get(WAIT, TimeUnit.SECONDS);
             assertEquals("sip", socket.getSubprotocol(), "the server accepted subprotocol sip");
         }

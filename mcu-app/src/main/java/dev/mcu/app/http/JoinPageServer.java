@@ -2,9 +2,12 @@ package dev.mcu.app.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,10 +18,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The join page for browsers over plain HTTP (the JDK's HTTP server): {@code /} is the page,
- * {@code /join.js} and {@code /jssip.min.js} its scripts (from the jar's {@code static/}),
- * {@code /config.json} tells the page the SIP over WebSocket port. Only GET and HEAD; anything
- * else 405, unknown paths 404.
+ * The join page for browsers over HTTP or, with an {@link SSLContext}, HTTPS (the JDK's HTTP
+ * server; one instance per scheme): {@code /} is the page, {@code /join.js} and
+ * {@code /jssip.min.js} its scripts (from the jar's {@code static/}), {@code /config.json} tells
+ * the page the SIP over WebSocket ports (ws and wss) and the HTTPS port. Only GET and HEAD;
+ * anything else 405, unknown paths 404.
  *
  * <p>Threads: one small pool of its own serves requests. Owns the server socket and the pool,
  * both released by {@link #close()}.
@@ -34,19 +38,54 @@ public final class JoinPageServer implements AutoCloseable {
     private record StaticFile(String resource, String contentType) {
     }
 
+    /**
+     * What the page is told in {@code /config.json}; 0 = off.
+     *
+     * @param wsPort    SIP over WebSocket, for a page loaded over http
+     * @param wssPort   SIP over secure WebSocket, for a page loaded over https
+     * @param httpsPort the page over https, so a page on plain http can point there
+     */
+    public record PagePorts(int wsPort, int wssPort, int httpsPort) {
+        String toJson() {
+            return "{\"wsPort\":" + wsPort + ",\"wssPort\":" + wssPort + ",\"httpsPort\":" + httpsPort + "}";
+        }
+    }
+
     private final HttpServer server;      // owned
     private final ExecutorService pool;   // owned
     private final byte[] configJson;
+    private final String scheme;
 
     /**
+     * The page over plain HTTP, with SIP over WebSocket only.
+     *
      * @param bindAddress   where to listen, e.g. 127.0.0.1
      * @param port          the HTTP port (0 picks a free one; see {@link #port()})
      * @param webSocketPort the port of SIP over WebSocket the page connects to
      * @throws IOException when the port cannot be bound
      */
     public JoinPageServer(String bindAddress, int port, int webSocketPort) throws IOException {
-        this.configJson = ("{\"wsPort\":" + webSocketPort + "}").getBytes(StandardCharsets.UTF_8);
-        this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
+        this(bindAddress, port, null, new PagePorts(webSocketPort, 0, 0));
+    }
+
+    /**
+     * @param bindAddress where to listen, e.g. 127.0.0.1
+     * @param port        the HTTP or HTTPS port (0 picks a free one; see {@link #port()})
+     * @param tls         borrowed: HTTPS with this context's certificate; null for plain HTTP
+     * @param pagePorts   what {@code /config.json} tells the page
+     * @throws IOException when the port cannot be bound
+     */
+    public JoinPageServer(String bindAddress, int port, SSLContext tls, PagePorts pagePorts) throws IOException {
+        this.configJson = pagePorts.toJson().getBytes(StandardCharsets.UTF_8);
+        this.scheme = tls == null ? "http" : "https";
+        InetSocketAddress address = new InetSocketAddress(bindAddress, port);
+        if (tls == null) {
+            this.server = HttpServer.create(address, 16);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 16);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            this.server = https;
+        }
         this.pool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "http-join-page");
             t.setDaemon(true);
@@ -55,7 +94,8 @@ public final class JoinPageServer implements AutoCloseable {
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
-        LOG.info("Join page on http://{}:{}/ (SIP over WebSocket on port {})", bindAddress, port(), webSocketPort);
+        LOG.info("Join page on {}://{}:{}/ (SIP over WebSocket: ws port {}, wss port {})", scheme, bindAddress, port(),
+                pagePorts.wsPort(), pagePorts.wssPort());
     }
 
     public int port() {
@@ -107,6 +147,6 @@ public final class JoinPageServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         pool.shutdownNow();
-        LOG.info("Join page on port {} stopped", server.getAddress().getPort());
+        LOG.info("Join page on {} port {} stopped", scheme, server.getAddress().getPort());
     }
 }

@@ -53,7 +53,7 @@ class JoinPageServerTest {
     void configJsonTellsThePageTheWebSocketPort() throws Exception {
         HttpResponse<String> config = get("/config.json");
         assertEquals(200, config.statusCode());
-        assertEquals("{\"wsPort\":18088}", config.body());
+        assertEquals("{\"wsPort\":18088,\"wssPort\":0,\"httpsPort\":0}", config.body());
     }
 
     @Test

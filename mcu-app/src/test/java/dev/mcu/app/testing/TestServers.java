@@ -9,13 +9,27 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Starts MCU servers on loopback with ports no other test uses. */
 public final class TestServers {
+    private static Path tlsDirectory; // one per test JVM, so a generated certificate is reused
+
     private TestServers() {
+    }
+
+    /** Where tests keep the TLS keystore (generated on the first server with https or wss on). */
+    public static synchronized Path tlsKeystore() throws IOException {
+        if (tlsDirectory == null) {
+            tlsDirectory = Files.createTempDirectory("mcu-test-tls");
+            tlsDirectory.toFile().deleteOnExit();
+            tlsDirectory.resolve("mcu-tls.p12").toFile().deleteOnExit();
+        }
+        return tlsDirectory.resolve("mcu-tls.p12");
     }
 
     /** A port free for both UDP and TCP on 127.0.0.1 right now. */
@@ -62,6 +76,9 @@ public final class TestServers {
                 "sip.port=" + sipPort,
                 "sip.wsPort=0",   // browser tests give free ports; fixed defaults would collide
                 "http.port=0",
+                "sip.wssPort=0",   // https and wss off unless a test gives ports
+                "http.httpsPort=0",
+                "tls.keystore=" + tlsKeystore(),
                 "media.portMin=" + mediaBase,
                 "media.portMax=" + (mediaBase + 399),
                 "webrtc.port=" + freeUdpPortOutside(mediaBase, mediaBase + 399),
