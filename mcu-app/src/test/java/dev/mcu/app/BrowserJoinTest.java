@@ -100,6 +100,7 @@ class BrowserJoinTest {
                 () -> "the browser's INVITE got no final response; page says '" + status() + "', state " + callState());
         Object finalStatus = callState().get("finalStatus");
         System.out.printf("browser INVITE over WebSocket: final response %s, page status '%s'%n", finalStatus, status());
+        saveSessionDescriptions();
         assertNotNull(finalStatus, "the call failed before the server answered: " + callState());
 
         assertEquals(200L, ((Number) finalStatus).longValue(),
@@ -144,6 +145,17 @@ class BrowserJoinTest {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         return driver;
+    }
+
+    /** Keeps what Chromium offered and what the MCU answered, for people reading a failure or the issue notes. */
+    private void saveSessionDescriptions() throws java.io.IOException {
+        Object offer = js().executeScript("const pc = window.mcuCall && window.mcuCall.peerConnection;"
+                + " return pc && pc.localDescription ? pc.localDescription.sdp : null;");
+        Object answer = js().executeScript("const pc = window.mcuCall && window.mcuCall.peerConnection;"
+                + " return pc && pc.remoteDescription ? pc.remoteDescription.sdp : null;");
+        Path dir = Files.createDirectories(Path.of("target", "browser-join"));
+        Files.writeString(dir.resolve("chromium-offer.sdp"), String.valueOf(offer));
+        Files.writeString(dir.resolve("mcu-answer.sdp"), String.valueOf(answer));
     }
 
     @SuppressWarnings("unchecked")
