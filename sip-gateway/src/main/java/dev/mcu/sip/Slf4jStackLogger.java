@@ -28,7 +28,25 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override public void logFatalError(String message) { LOG.error(message); }
     @Override public void logError(String message) { LOG.error(message); }
     @Override public void logError(String message, Exception e) { LOG.error(message, e); }
-    @Override public void logWarning(String message) { LOG.warn(message); }
+    @Override public void logWarning(String message) {
+        if (isTlsDefaultsNotice(message)) {
+            LOG.debug(message);
+        } else {
+            LOG.warn(message);
+        }
+    }
+
+    /**
+     * At start-up every stack warns that it uses the JVM's default TLS key and trust stores. We open
+     * no SIP-over-TLS listener (WSS gets its keystore explicitly), so these would only mislead an
+     * operator reading the log.
+     */
+    static boolean isTlsDefaultsNotice(String message) {
+        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        return m.startsWith("using default tls security policy") || m.startsWith("using default keystore type")
+                || m.startsWith("using default truststore type") || m.startsWith("tls server settings will be inactive")
+                || m.startsWith("tls trust settings will be inactive");
+    }
     @Override public void logInfo(String message) { LOG.debug(message); }
     @Override public boolean isLoggingEnabled() { return LOG.isDebugEnabled(); }
 
