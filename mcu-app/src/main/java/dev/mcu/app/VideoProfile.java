@@ -10,6 +10,7 @@ import dev.mcu.media.h264.H264Packetizer;
 import dev.mcu.media.rtp.Packetizer;
 import dev.mcu.media.vp8.Vp8Packetizer;
 import dev.mcu.transport.MediaTransport;
+import dev.mcu.transport.TransportStats;
 
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,7 @@ final class VideoProfile implements AutoCloseable {
     private final ProfileBitrate bitrate;
     private final int framesPerBitrateCheck;
     private long[] estimates = new long[8];
+    private int[] losses = new int[8];
     private long framesSent;
     private long packetsSent;
 
@@ -102,16 +104,19 @@ final class VideoProfile implements AutoCloseable {
         packetsSent += packets.size();
     }
 
-    /** Once a second: follow the receivers' REMB estimates (a change is applied with a keyframe). */
+    /** Once a second: follow the receivers' REMB and loss reports (a change is applied with a keyframe). */
     private void adaptBitrate() {
         int count = 0;
         for (MediaTransport receiver : receivers) {
             if (count == estimates.length) {
                 estimates = java.util.Arrays.copyOf(estimates, count * 2);
+                losses = java.util.Arrays.copyOf(losses, count * 2);
             }
-            estimates[count++] = receiver.stats(MediaKind.VIDEO).remoteBitrateEstimateBps();
+            TransportStats stats = receiver.stats(MediaKind.VIDEO);
+            estimates[count] = stats.remoteBitrateEstimateBps();
+            losses[count++] = stats.remoteFractionLost();
         }
-        int kbps = bitrate.update(estimates, count);
+        int kbps = bitrate.update(estimates, losses, count);
         if (kbps > 0) {
             encoder.setBitrateKbps(kbps);
             requestKeyframe();

@@ -251,6 +251,9 @@ public final class MediaEndpoint {
                 if (statistics != null) {
                     statistics.onSenderReport(sr.ntpTimestamp(), nowNanos);
                 }
+                noteReportsAboutUs(sr.reports());
+            } else if (packet instanceof ReceiverReport rr) {
+                noteReportsAboutUs(rr.reports());
             } else if (packet instanceof PictureLossIndication || packet instanceof FullIntraRequest) {
                 counters.keyframeRequestsReceived.increment();
                 listener.onKeyframeRequested();
@@ -259,6 +262,16 @@ public final class MediaEndpoint {
                 retransmit(nack);
             } else if (packet instanceof Remb remb) {
                 counters.remoteBitrateEstimateBps = remb.bitrateBps();
+            }
+        }
+    }
+
+    /** How the remote receives what we send: its loss figure steers the bit rate of our output. */
+    private void noteReportsAboutUs(List<ReportBlock> blocks) {
+        long ours = lastSentSsrc;
+        for (ReportBlock block : blocks) {
+            if (block.ssrc() == ours) {
+                counters.remoteFractionLost = block.fractionLost();
             }
         }
     }

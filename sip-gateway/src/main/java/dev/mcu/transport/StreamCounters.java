@@ -26,11 +26,12 @@ final class StreamCounters {
     volatile long packetsLost;
     volatile long jitter;
     volatile long remoteBitrateEstimateBps;
+    volatile int remoteFractionLost = -1;
 
     TransportStats snapshot() {
         return new TransportStats(packetsReceived.sum(), bytesReceived.sum(), packetsSent.sum(), bytesSent.sum(),
                 packetsLost, jitter, rtcpReceived.sum(), rtcpSent.sum(), nacksReceived.sum(), retransmitted.sum(),
                 keyframeRequestsReceived.sum(), dropped.sum(), sendDropped.sum(), keyframeRequestsSent.sum(),
-                keyframeRequestsSuppressed.sum(), remoteBitrateEstimateBps);
+                keyframeRequestsSuppressed.sum(), remoteBitrateEstimateBps, remoteFractionLost);
     }
 }

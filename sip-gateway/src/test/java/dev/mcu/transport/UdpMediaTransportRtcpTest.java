@@ -115,6 +115,21 @@ class UdpMediaTransportRtcpTest {
     }
 
     @Test
+    void theLossThePhoneReportsForOurStreamIsRememberedAndOthersAreIgnored() throws Exception {
+        transport.configure(video(), phone.address(), true);
+        phone.send(remoteVideo(1), videoPort());
+        listener.nextRtp();
+        assertEquals(-1, transport.stats(MediaKind.VIDEO).remoteFractionLost(), "no report yet");
+        transport.sendRtp(MediaKind.VIDEO, mcuVideo(1));
+
+        phone.send(RtcpCompound.write(List.of(new ReceiverReport(REMOTE_SSRC, List.of(
+                new ReportBlock(0x0bad_cafeL, 200, 9, 1, 0, 0, 0),     // about some other stream: ignored
+                new ReportBlock(MCU_SSRC, 64, 30, 1, 0, 0, 0))))), videoPort()); // 64/256 = 25% of ours lost
+
+        await("the loss report", () -> transport.stats(MediaKind.VIDEO).remoteFractionLost() == 64);
+    }
+
+    @Test
     void theRembBitrateIsRemembered() throws Exception {
         transport.configure(video(), phone.address(), true);
         phone.send(RtcpCompound.write(List.of(new ReceiverReport(REMOTE_SSRC, List.of()),
