@@ -1,8 +1,10 @@
 package dev.mcu.app;
 
 import dev.mcu.decoder.AudioDecoder;
+import dev.mcu.mixer.AudioLevel;
 import dev.mcu.media.Audio;
 import dev.mcu.media.Codec;
+import dev.mcu.media.rtp.AudioLevelIndication;
 import dev.mcu.media.rtp.JitterBuffer;
 import dev.mcu.media.rtp.RtpPacket;
 
@@ -14,23 +16,34 @@ import java.util.function.LongSupplier;
  * executor (jitter buffer → FFmpeg decoder, resampled to 48 kHz mono) into a playout buffer that
  * the room's media clock reads every 20 ms.
  *
+ * <p>When the sender puts its own level in an RFC 6464 header extension (browsers do), the level of
+ * the newest decoded packet is kept and {@link #levelDbov} reports it instead of measuring the
+ * decoded frame; a level older than {@link #SIGNALLED_LEVEL_MAX_AGE_MILLIS} counts as absent.
+ *
  * <p>Threads: {@link #offer} on the Netty event loop; decoding on the serial executor;
  * {@link #readFrame} on the media clock. The decoder is owned here and closed on the serial
  * executor.
  */
 final class InboundAudio implements AutoCloseable {
     static final int MAX_PENDING_PACKETS = 100;
+    static final long SIGNALLED_LEVEL_MAX_AGE_MILLIS = 100;
+    private static final long NO_LEVEL = Long.MIN_VALUE;
 
     private final JitterBuffer jitterBuffer = JitterBuffer.forAudio();
     private final AudioDecoder decoder;          // owned: closed on the decode executor in close()
     private final PcmPlayoutBuffer playout = PcmPlayoutBuffer.forVoice();
     private final LongSupplier clockMillis;
     private final DecodeQueue queue;
+    private final int audioLevelExtensionId;    // RFC 8285 id of the RFC 6464 level, -1: not agreed
+    /** (clock millis << 8) | RFC 6464 indication byte of the newest decoded packet; written by the decoder. */
+    private volatile long signalledLevel = NO_LEVEL;
 
-    InboundAudio(Codec codec, Executor decodeExecutor, LongSupplier clockMillis) {
+    /** @param audioLevelExtensionId the agreed id of the RFC 6464 audio level, or -1 */
+    InboundAudio(Codec codec, Executor decodeExecutor, LongSupplier clockMillis, int audioLevelExtensionId) {
         this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process);
         this.clockMillis = clockMillis;
         this.decoder = new AudioDecoder(codec);
+        this.audioLevelExtensionId = audioLevelExtensionId;
     }
 
     void offer(RtpPacket packet) {
@@ -42,9 +55,32 @@ final class InboundAudio implements AutoCloseable {
         jitterBuffer.insert(packet, now);
         RtpPacket next;
         while ((next = jitterBuffer.poll(now)) != null) {
+            rememberSignalledLevel(next, now);
             short[] pcm = decoder.decode(next.buffer(), next.payloadOffset(), next.payloadLength());
             playout.write(pcm, 0, pcm.length);
         }
+    }
+
+    private void rememberSignalledLevel(RtpPacket packet, long now) {
+        if (audioLevelExtensionId > 0) {
+            int indication = AudioLevelIndication.read(packet, audioLevelExtensionId);
+            if (indication != AudioLevelIndication.ABSENT) {
+                signalledLevel = (now << 8) | indication;
+            }
+        }
+    }
+
+    /**
+     * The level of this participant's frame just read, in dBov: what the sender signalled (RFC 6464)
+     * within the last {@link #SIGNALLED_LEVEL_MAX_AGE_MILLIS}, else measured from {@code frame}.
+     * Media clock.
+     */
+    double levelDbov(short[] frame) {
+        long latest = signalledLevel;
+        if (latest != NO_LEVEL && clockMillis.getAsLong() - (latest >> 8) <= SIGNALLED_LEVEL_MAX_AGE_MILLIS) {
+            return AudioLevelIndication.dbov((int) (latest & 0xff));
+        }
+        return AudioLevel.dbov(frame);
     }
 
     /** Fills {@code out} (960 samples) with this participant's next 20 ms; false when it is silent. */

@@ -48,7 +48,8 @@ final class Participant implements MediaListener, AutoCloseable {
         Optional<NegotiatedStream> video = stream(call, MediaKind.VIDEO);
         MediaTransport transport = call.transport();
         this.inboundAudio = audio.filter(s -> s.direction().receives())
-                .map(s -> new InboundAudio(s.codec(), new SerialExecutor(decodePool), clockMillis)).orElse(null);
+                .map(s -> new InboundAudio(s.codec(), new SerialExecutor(decodePool), clockMillis,
+                        s.audioLevelExtensionId())).orElse(null);
         this.inboundVideo = video.filter(s -> s.direction().receives())
                 .map(s -> new InboundVideo(s.codec(), new SerialExecutor(decodePool), transport::requestKeyframe,
                         clockMillis))

@@ -8,7 +8,6 @@ import dev.mcu.layouts.Layouts;
 import dev.mcu.media.I420Frame;
 import dev.mcu.media.Codec;
 import dev.mcu.mixer.ActiveSpeakerDetector;
-import dev.mcu.mixer.AudioLevel;
 import dev.mcu.mixer.AudioMixer;
 import dev.mcu.mixer.MixResult;
 import dev.mcu.mixer.VideoCompositor;
@@ -220,7 +219,7 @@ final class Room implements AutoCloseable {
         for (Participant p : participants.values()) {
             InboundAudio in = p.inboundAudio();
             if (in != null && in.readFrame(p.pcmScratch)) {
-                levels.put(p.id, AudioLevel.dbov(p.pcmScratch));
+                levels.put(p.id, in.levelDbov(p.pcmScratch)); // RFC 6464 level when signalled
             }
         }
         activeSpeaker.onRound(levels);

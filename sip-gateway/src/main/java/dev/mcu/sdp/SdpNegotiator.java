@@ -2,6 +2,7 @@ package dev.mcu.sdp;
 
 import dev.mcu.media.Codec;
 import dev.mcu.media.MediaKind;
+import dev.mcu.media.rtp.AudioLevelIndication;
 import dev.mcu.sip.Direction;
 import dev.mcu.sip.NegotiatedStream;
 
@@ -22,6 +23,9 @@ import java.util.Set;
  * first codec we support; among several payload types of that codec (baresip offers H.264 with
  * packetization-mode 0 at 96 and mode 1 at 97) take the one we prefer. The answer names that one
  * payload type (plus telephone-event), so the remote never switches codecs under the shared encoder.
+ *
+ * <p>Of the RTP header extensions an audio m-line offers, we take the RFC 6464 audio level (the
+ * sender's own level, for speaker detection without decoding first) and echo its id; no others.
  */
 public final class SdpNegotiator {
     /** Feedback the transport implements (RTCP NACK, PLI, FIR); anything else offered is not echoed. */
@@ -219,11 +223,17 @@ public final class SdpNegotiator {
         int kbps = m.bandwidthKbps() > 0 ? m.bandwidthKbps() : offer.bandwidthKbps();
         boolean firAgreed = feedback.stream()
                 .anyMatch(f -> f.type().equalsIgnoreCase("ccm") && "fir".equalsIgnoreCase(f.subtype()));
+        int audioLevelId = kind == MediaKind.AUDIO ? audioLevelExtension(m).map(Extmap::id).orElse(-1) : -1;
         NegotiatedStream stream = new NegotiatedStream(kind, chosenCodec, chosenPt, Map.copyOf(remoteFmtp),
-                te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed);
+                te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed, audioLevelId);
         int rtx = isWebRtc(m) ? rtxFor(m, chosenPt) : -1;
         return Optional.of(new AcceptedMedia(index, stream, rtpMap, localFmtp, te, teFmtp, List.copyOf(feedback),
                 connection.host(), m.port(), m.rtcpMux(), rtx));
+    }
+
+    /** The remote's RFC 6464 audio-level extmap, when it will send it. */
+    private static Optional<Extmap> audioLevelExtension(MediaDescription m) {
+        return Extmap.find(m, AudioLevelIndication.URI).filter(Extmap::writerSends);
     }
 
     /** The offered rtx payload type whose apt is {@code pt} (RFC 4588 §8.6), or -1. */
@@ -354,7 +364,10 @@ public final class SdpNegotiator {
                 continue;
             }
             AcceptedMedia a = accepted.get();
-            MediaDescription section = mediaSection(m.media(), m.protocol(), a, local, m.mid().orElse(null), a.rtcpMux());
+            Extmap audioLevel = a.stream().hasAudioLevelExtension()
+                    ? audioLevelExtension(m).map(Extmap::answerForReceiving).orElse(null) : null;
+            MediaDescription section = mediaSection(m.media(), m.protocol(), a, local, m.mid().orElse(null), a.rtcpMux(),
+                    audioLevel);
             if (negotiation.isWebRtc() && isWebRtc(m)) {
                 WebRtcAnswer.addMediaAttributes(section, m, negotiation.webRtc(), local.webRtc(), a);
             }
@@ -365,7 +378,7 @@ public final class SdpNegotiator {
     }
 
     private MediaDescription mediaSection(String media, String protocol, AcceptedMedia a, LocalEndpoint local,
-                                          String mid, boolean rtcpMux) {
+                                          String mid, boolean rtcpMux, Extmap audioLevel) {
         MediaKind kind = a.stream().kind();
         int port = local.ports().applyAsInt(kind);
         List<String> formats = new ArrayList<>();
@@ -380,6 +393,9 @@ public final class SdpNegotiator {
         Attributes attrs = out.attributes();
         if (mid != null) {
             attrs.add("mid", mid);
+        }
+        if (audioLevel != null) {
+            attrs.add("extmap", audioLevel.value());
         }
         attrs.add("rtpmap", a.rtpMap().value());
         if (!a.localFmtp().isEmpty()) {
@@ -557,7 +573,13 @@ public final class SdpNegotiator {
 
     private static AcceptedMedia withLocalFmtp(AcceptedMedia a, MediaDescription ours) {
         Map<String, String> offered = ours.fmtpParameters(a.rtpMap().payloadType());
-        return new AcceptedMedia(a.mLineIndex(), a.stream(), a.rtpMap(), offered, a.telephoneEvent(),
+        NegotiatedStream stream = a.stream();
+        if (stream.hasAudioLevelExtension() && Extmap.find(ours, AudioLevelIndication.URI).isEmpty()) {
+            // An extension is only agreed when offered (RFC 8285 §6): our offers carry none.
+            stream = new NegotiatedStream(stream.kind(), stream.codec(), stream.payloadType(), stream.fmtp(),
+                    stream.telephoneEventPayloadType(), stream.direction(), stream.bandwidthKbps(), stream.firAgreed());
+        }
+        return new AcceptedMedia(a.mLineIndex(), stream, a.rtpMap(), offered, a.telephoneEvent(),
                 a.telephoneEventFmtp(), a.feedback(), a.remoteHost(), a.remotePort(), a.rtcpMux());
     }
 }

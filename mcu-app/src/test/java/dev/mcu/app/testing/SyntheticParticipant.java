@@ -14,6 +14,7 @@ import dev.mcu.media.h264.H264Depacketizer;
 import dev.mcu.media.h264.H264Packetizer;
 import dev.mcu.media.rtcp.PictureLossIndication;
 import dev.mcu.media.rtcp.Remb;
+import dev.mcu.media.rtp.AudioLevelIndication;
 import dev.mcu.media.rtp.Depacketizer;
 import dev.mcu.media.rtp.Packetizer;
 import dev.mcu.media.rtp.RtpPacket;
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * solid-colour picture and a sine tone over RTP from its own loopback sockets, and decodes what the
  * MCU sends back (the composite it sees and the mix it hears). Signalling is the caller's job:
  * {@link #offer()} gives the SDP to put in an INVITE and {@link #start} takes the answer.
+ * {@link #withAudioLevelExtension} makes it also claim a level of its choosing in an RFC 6464 header
+ * extension, as a browser does, whatever its audio really holds.
  *
  * <p>Threads: a scheduler thread sends; one thread per socket receives and decodes. Everything is
  * released in {@link #close()}.
@@ -50,6 +53,8 @@ public final class SyntheticParticipant implements AutoCloseable {
     public static final int SOURCE_WIDTH = 320;
     public static final int SOURCE_HEIGHT = 240;
     public static final int TONE_AMPLITUDE = 6000;
+    /** The a=extmap id this participant offers for the RFC 6464 audio level. */
+    public static final int AUDIO_LEVEL_EXTENSION_ID = 1;
 
     private final String name;
     private final Codec audioCodec;
@@ -73,6 +78,8 @@ public final class SyntheticParticipant implements AutoCloseable {
     private InetSocketAddress remoteVideo;
     private int audioPayloadType;
     private int videoPayloadType;
+    private int audioLevelIndication = AudioLevelIndication.ABSENT; // what the extension says, if offered
+    private int agreedAudioLevelId = -1;                            // from the answer's a=extmap
     private Thread audioReceiver;
     private Thread videoReceiver;
     private AudioEncoder audioEncoder;         // owned: closed in close() after the sender stopped
@@ -98,6 +105,22 @@ public final class SyntheticParticipant implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Offers the RFC 6464 audio level (a=extmap:1) and, when the answer agrees, puts this level in a
+     * one-byte header extension on every audio packet. Call before {@link #offer()}.
+     *
+     * @param levelMinusDbov 0 (loudest) .. 127 (silence)
+     */
+    public SyntheticParticipant withAudioLevelExtension(int levelMinusDbov, boolean voice) {
+        this.audioLevelIndication = AudioLevelIndication.of(levelMinusDbov, voice);
+        return this;
+    }
+
+    /** The audio-level extension id the MCU's answer agreed, or -1. */
+    public int agreedAudioLevelExtensionId() {
+        return agreedAudioLevelId;
+    }
+
     /** An SDP offer for this participant's codecs, on its loopback ports. */
     public String offer() {
         StringBuilder sdp = new StringBuilder()
@@ -110,8 +133,11 @@ public final class SyntheticParticipant implements AutoCloseable {
         sdp.append("m=audio ").append(audioSocket.getLocalPort()).append(" RTP/AVP ").append(audioPt).append(" 101\r\n")
                 .append("a=rtpmap:").append(audioPt).append(' ').append(audioCodec.encodingName()).append('/')
                 .append(audioCodec.rtpClockRate()).append(audioCodec == Codec.OPUS ? "/2" : "").append("\r\n")
-                .append("a=rtpmap:101 telephone-event/8000\r\n")
-                .append("a=sendrecv\r\n");
+                .append("a=rtpmap:101 telephone-event/8000\r\n");
+        if (audioLevelIndication != AudioLevelIndication.ABSENT) {
+            sdp.append("a=extmap:").append(AUDIO_LEVEL_EXTENSION_ID).append(' ').append(AudioLevelIndication.URI).append("\r\n");
+        }
+        sdp.append("a=sendrecv\r\n");
         if (videoCodec != null) {
             sdp.append("m=video ").append(videoSocket.getLocalPort()).append(" RTP/AVPF 96\r\n")
                     .append("a=rtpmap:96 ").append(videoCodec.encodingName()).append("/90000\r\n");
@@ -137,6 +163,10 @@ public final class SyntheticParticipant implements AutoCloseable {
             if (m.media().equals("audio")) {
                 remoteAudio = where;
                 audioPayloadType = Integer.parseInt(m.formats().get(0));
+                if (audioLevelIndication != AudioLevelIndication.ABSENT
+                        && m.attributes().values("extmap").contains(AUDIO_LEVEL_EXTENSION_ID + " " + AudioLevelIndication.URI)) {
+                    agreedAudioLevelId = AUDIO_LEVEL_EXTENSION_ID;
+                }
             } else if (m.media().equals("video") && videoCodec != null) {
                 remoteVideo = where;
                 videoPayloadType = Integer.parseInt(m.formats().get(0));
@@ -174,10 +204,28 @@ public final class SyntheticParticipant implements AutoCloseable {
         Tones.sine(pcm, toneHz, TONE_AMPLITUDE, Audio.SAMPLE_RATE, state[1]);
         byte[] payload = encoder.encode(pcm);
         long timestamp = state[1] * audioCodec.rtpClockRate() / Audio.SAMPLE_RATE;
-        send(audioSocket, remoteAudio, RtpPacket.build(audioPayloadType, state[0] == 0, (int) state[0] & 0xffff,
-                timestamp, ssrc, payload));
+        byte[] packet = RtpPacket.build(audioPayloadType, state[0] == 0, (int) state[0] & 0xffff, timestamp, ssrc, payload);
+        send(audioSocket, remoteAudio, agreedAudioLevelId > 0 ? withAudioLevel(packet) : packet);
         state[0]++;
         state[1] += Audio.FRAME_SAMPLES;
+    }
+
+    /**
+     * The packet with an RFC 8285 one-byte extension block holding the audio level:
+     * {@code BE DE 00 01 | ID=1 L=0 | V+level | 00 00 (padding)}, X bit set.
+     */
+    private byte[] withAudioLevel(byte[] packet) {
+        byte[] out = new byte[packet.length + 8];
+        System.arraycopy(packet, 0, out, 0, RtpPacket.FIXED_HEADER_SIZE);
+        out[0] |= 0x10;
+        int at = RtpPacket.FIXED_HEADER_SIZE;
+        out[at] = (byte) 0xBE;
+        out[at + 1] = (byte) 0xDE;
+        out[at + 3] = 1;
+        out[at + 4] = (byte) (agreedAudioLevelId << 4);
+        out[at + 5] = (byte) audioLevelIndication;
+        System.arraycopy(packet, RtpPacket.FIXED_HEADER_SIZE, out, at + 8, packet.length - RtpPacket.FIXED_HEADER_SIZE);
+        return out;
     }
 
     private void sendVideo(VideoEncoder encoder, Packetizer packetizer, I420Frame picture, long[] frameIndex) {
