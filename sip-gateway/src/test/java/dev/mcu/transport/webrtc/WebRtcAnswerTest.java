@@ -57,6 +57,76 @@ class WebRtcAnswerTest {
                 transport.localDescription());
     }
 
+    /**
+     * A Plan B offer, as Chrome wrote them before M96: one m-line per kind named by mid "audio" and
+     * "video", tracks told apart only by a=ssrc msid/mslabel/label lines, several ssrcs per m-line.
+     */
+    static final String PLAN_B_OFFER = String.join("\r\n",
+            "v=0",
+            "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
+            "s=-",
+            "t=0 0",
+            "a=group:BUNDLE audio video",
+            "a=msid-semantic: WMS stream1",
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111 0",
+            "c=IN IP4 127.0.0.1",
+            "a=rtcp:9 IN IP4 0.0.0.0",
+            "a=ice-ufrag:PlnB",
+            "a=ice-pwd:planBpasswordplanBpasswd",
+            "a=fingerprint:sha-256 9B:8D:A8:A6:35:52:E0:4A:2E:8E:3D:2A:1C:0B:4A:6B:12:30:0F:63:3A:77:FF:E0:1C:DD:8A:7B:0E:8C:3D:55",
+            "a=setup:actpass",
+            "a=mid:audio",
+            "a=sendrecv",
+            "a=rtcp-mux",
+            "a=rtpmap:111 opus/48000/2",
+            "a=fmtp:111 minptime=10;useinbandfec=1",
+            "a=rtpmap:0 PCMU/8000",
+            "a=ssrc:1001 cname:planb",
+            "a=ssrc:1001 msid:stream1 audio1",
+            "a=ssrc:1001 mslabel:stream1",
+            "a=ssrc:1001 label:audio1",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96 97",
+            "c=IN IP4 127.0.0.1",
+            "a=rtcp:9 IN IP4 0.0.0.0",
+            "a=ice-ufrag:PlnB",
+            "a=ice-pwd:planBpasswordplanBpasswd",
+            "a=fingerprint:sha-256 9B:8D:A8:A6:35:52:E0:4A:2E:8E:3D:2A:1C:0B:4A:6B:12:30:0F:63:3A:77:FF:E0:1C:DD:8A:7B:0E:8C:3D:55",
+            "a=setup:actpass",
+            "a=mid:video",
+            "a=sendrecv",
+            "a=rtcp-mux",
+            "a=rtpmap:96 VP8/90000",
+            "a=rtcp-fb:96 nack pli",
+            "a=rtpmap:97 rtx/90000",
+            "a=fmtp:97 apt=96",
+            "a=ssrc-group:FID 2001 2002",
+            "a=ssrc:2001 cname:planb",
+            "a=ssrc:2001 msid:stream1 video1",
+            "a=ssrc:2002 cname:planb",
+            "a=ssrc:2002 msid:stream1 video1",
+            "a=ssrc:3001 cname:planb",
+            "a=ssrc:3001 msid:stream1 screen1",
+            "") + "\r\n";
+
+    @Test
+    void aPlanBOfferIsAnsweredOnItsMidsWithOneBundledTransport() throws Exception {
+        Answer answer = WEBRTC.answer(SessionDescription.parse(PLAN_B_OFFER), local());
+
+        assertTrue(answer.acceptable(), answer.negotiation().refusalSummary());
+        SessionDescription sdp = SessionDescription.parse(answer.sdp().toString());
+        assertEquals(List.of("BUNDLE audio video"), sdp.attributes().values("group"));
+        assertEquals(2, sdp.media().size());
+        MediaDescription audio = sdp.media().get(0);
+        MediaDescription video = sdp.media().get(1);
+        assertEquals("audio", audio.attributes().value("mid").orElseThrow());
+        assertEquals("video", video.attributes().value("mid").orElseThrow());
+        assertEquals(factory.port(), audio.port());
+        assertEquals(factory.port(), video.port());
+        assertEquals("opus", audio.rtpMap(111).orElseThrow().encodingName());
+        assertEquals("VP8", video.rtpMap(96).orElseThrow().encodingName());
+        assertEquals(2, answer.streams().size(), "one audio and one video stream, whatever the number of offered ssrcs");
+    }
+
     @Test
     void chromesVideoOfferGetsAnIceLiteDtlsAnswerOnTheSharedPort() throws Exception {
         SessionDescription offer = SessionDescription.parse(chromeVideoOffer());
