@@ -1,6 +1,5 @@
 package dev.mcu.media.rtcp;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,13 +32,9 @@ public record ReceiverReport(long senderSsrc, List<ReportBlock> reports) impleme
         if (!RtcpHeader.isValid(b, at, length, RtcpHeader.PT_RR)) {
             return null;
         }
-        int count = RtcpHeader.count(b, at);
-        if (FIXED_SIZE + count * ReportBlock.SIZE > RtcpHeader.packetSize(b, at)) {
+        List<ReportBlock> blocks = ReportBlock.parseAll(b, at, FIXED_SIZE);
+        if (blocks == null) {
             return null;
-        }
-        List<ReportBlock> blocks = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            blocks.add(ReportBlock.parse(b, at + FIXED_SIZE + i * ReportBlock.SIZE));
         }
         return new ReceiverReport(RtcpHeader.uint32(b, at + 4), blocks);
     }
@@ -54,10 +49,7 @@ public record ReceiverReport(long senderSsrc, List<ReportBlock> reports) impleme
         int size = encodedSize();
         RtcpHeader.write(out, at, reports.size(), RtcpHeader.PT_RR, size);
         RtcpHeader.putUint32(out, at + 4, senderSsrc);
-        int p = at + FIXED_SIZE;
-        for (ReportBlock block : reports) {
-            p += block.writeTo(out, p);
-        }
+        ReportBlock.writeAll(reports, out, at + FIXED_SIZE);
         return size;
     }
 }

@@ -1,5 +1,8 @@
 package dev.mcu.media.rtcp;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A reception report block of an SR or RR (RFC 3550 §6.4.1), 24 bytes.
  *
@@ -47,5 +50,28 @@ public record ReportBlock(long ssrc, int fractionLost, int cumulativeLost, long 
         RtcpHeader.putUint32(out, at + 16, lastSr);
         RtcpHeader.putUint32(out, at + 20, delaySinceLastSr);
         return SIZE;
+    }
+
+    /**
+     * The report blocks of an SR or RR at {@code b[at]} (count from its header), which start
+     * {@code fixedSize} bytes in; {@code null} when they do not fit the packet's length.
+     */
+    static List<ReportBlock> parseAll(byte[] b, int at, int fixedSize) {
+        int count = RtcpHeader.count(b, at);
+        if (fixedSize + count * SIZE > RtcpHeader.packetSize(b, at)) {
+            return null;
+        }
+        List<ReportBlock> blocks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            blocks.add(parse(b, at + fixedSize + i * SIZE));
+        }
+        return blocks;
+    }
+
+    static void writeAll(List<ReportBlock> blocks, byte[] out, int at) {
+        int p = at;
+        for (ReportBlock block : blocks) {
+            p += block.writeTo(out, p);
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.mcu.media.rtcp;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,13 +47,9 @@ public record SenderReport(long senderSsrc, long ntpTimestamp, long rtpTimestamp
         if (!RtcpHeader.isValid(b, at, length, RtcpHeader.PT_SR)) {
             return null;
         }
-        int count = RtcpHeader.count(b, at);
-        if (FIXED_SIZE + count * ReportBlock.SIZE > RtcpHeader.packetSize(b, at)) {
+        List<ReportBlock> blocks = ReportBlock.parseAll(b, at, FIXED_SIZE);
+        if (blocks == null) {
             return null;
-        }
-        List<ReportBlock> blocks = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            blocks.add(ReportBlock.parse(b, at + FIXED_SIZE + i * ReportBlock.SIZE));
         }
         long ntp = (RtcpHeader.uint32(b, at + 8) << 32) | RtcpHeader.uint32(b, at + 12);
         return new SenderReport(RtcpHeader.uint32(b, at + 4), ntp, RtcpHeader.uint32(b, at + 16),
@@ -76,10 +71,7 @@ public record SenderReport(long senderSsrc, long ntpTimestamp, long rtpTimestamp
         RtcpHeader.putUint32(out, at + 16, rtpTimestamp);
         RtcpHeader.putUint32(out, at + 20, packetCount);
         RtcpHeader.putUint32(out, at + 24, octetCount);
-        int p = at + FIXED_SIZE;
-        for (ReportBlock block : reports) {
-            p += block.writeTo(out, p);
-        }
+        ReportBlock.writeAll(reports, out, at + FIXED_SIZE);
         return size;
     }
 }
