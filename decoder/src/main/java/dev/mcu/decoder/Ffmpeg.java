@@ -54,12 +54,19 @@ final class Ffmpeg {
         if (context == null) {
             throw new OutOfMemoryError("avcodec_alloc_context3(" + name + ")");
         }
-        configure.accept(context);
-        int ret = avcodec_open2(context, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
-        if (ret < 0) {
-            avcodec_free_context(context);
-            throw new IllegalStateException("cannot open decoder " + name + ": " + error(ret));
+        boolean success = false;
+        try {
+            configure.accept(context);
+            int ret = avcodec_open2(context, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+            if (ret < 0) {
+                throw new IllegalStateException("cannot open decoder " + name + ": " + error(ret));
+            }
+            success = true;
+            return context;
+        } finally {
+            if (!success) {
+                avcodec_free_context(context); // a configure step that throws must not leak the context
+            }
         }
-        return context;
     }
 }
