@@ -1,6 +1,5 @@
 package dev.mcu.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -29,18 +28,10 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket datagram)) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+        java.net.InetSocketAddress sender = msg instanceof DatagramPacket datagram ? datagram.sender() : null;
+        byte[] data = Datagrams.copyAndRelease(msg);
+        if (data == null) {
             return;
-        }
-        byte[] data;
-        java.net.InetSocketAddress sender = datagram.sender();
-        try {
-            ByteBuf content = datagram.content();
-            data = new byte[content.readableBytes()];
-            content.getBytes(content.readerIndex(), data);
-        } finally {
-            datagram.release();
         }
         MediaEndpoint target = endpoint;
         if (target != null) {

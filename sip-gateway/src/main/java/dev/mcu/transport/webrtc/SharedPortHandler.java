@@ -1,10 +1,9 @@
 package dev.mcu.transport.webrtc;
 
-import io.netty.buffer.ByteBuf;
+import dev.mcu.transport.Datagrams;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +24,11 @@ final class SharedPortHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof DatagramPacket datagram)) {
-            ReferenceCountUtil.release(msg);
-            return;
+        InetSocketAddress sender = msg instanceof DatagramPacket datagram ? datagram.sender() : null;
+        byte[] data = Datagrams.copyAndRelease(msg);
+        if (data != null) {
+            demux.onDatagram(data, sender, System.nanoTime());
         }
-        byte[] data;
-        InetSocketAddress sender = datagram.sender();
-        try {
-            ByteBuf content = datagram.content();
-            data = new byte[content.readableBytes()];
-            content.getBytes(content.readerIndex(), data);
-        } finally {
-            datagram.release();
-        }
-        demux.onDatagram(data, sender, System.nanoTime());
     }
 
     @Override
