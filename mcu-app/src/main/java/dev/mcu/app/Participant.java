@@ -4,7 +4,7 @@ import dev.mcu.media.Audio;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.sip.Call;
-import dev.mcu.sip.NegotiatedStream;
+import dev.mcu.media.NegotiatedStream;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package dev.mcu.app;
 
 import dev.mcu.media.Codec;
-import dev.mcu.sip.NegotiatedStream;
+import dev.mcu.media.NegotiatedStream;
 
 /**
  * What makes two receivers share one encoded stream: the codec, and for H.264 the packetization

@@ -11,7 +11,7 @@ import dev.mcu.media.I420Frame;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.analysis.Tones;
 import dev.mcu.sip.Call;
-import dev.mcu.sip.NegotiatedStream;
+import dev.mcu.media.NegotiatedStream;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.media.NegotiatedStream;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
 

@@ -1,5 +1,7 @@
 package dev.mcu.sip;
 
+import dev.mcu.media.Direction;
+import dev.mcu.media.NegotiatedStream;
 import dev.mcu.media.MediaKind;
 import dev.mcu.sdp.AcceptedMedia;
 import dev.mcu.sdp.Answer;
@@ -12,8 +14,8 @@ import dev.mcu.sdp.SdpParseException;
 import dev.mcu.sdp.SessionDescription;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
-import dev.mcu.transport.webrtc.RemoteIceParameters;
-import dev.mcu.transport.webrtc.WebRtcTransport;
+import dev.mcu.webrtc.RemoteIceParameters;
+import dev.mcu.transport.WebRtcSession;
 import dev.mcu.webrtc.DtlsFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,14 +85,15 @@ final class SipCall implements Call {
 
     LocalEndpoint localEndpoint() {
         return new LocalEndpoint(sip.config.advertisedAddress(), transport::localPort, origin,
-                transport instanceof WebRtcTransport webRtc ? webRtc.localDescription() : null);
+                transport.webRtc().map(WebRtcSession::localDescription).orElse(null));
     }
 
     /** Applies an agreed offer/answer to the transport: configure what was accepted, disable the rest. */
     void apply(Negotiation negotiation) {
-        if (negotiation.isWebRtc() && transport instanceof WebRtcTransport webRtc) {
+        Optional<WebRtcSession> webRtc = transport.webRtc();
+        if (negotiation.isWebRtc() && webRtc.isPresent()) {
             RemoteWebRtc remote = negotiation.webRtc();
-            webRtc.configureWebRtc(new RemoteIceParameters(remote.iceUfrag(), remote.icePassword()),
+            webRtc.get().configureWebRtc(new RemoteIceParameters(remote.iceUfrag(), remote.icePassword()),
                     DtlsFingerprint.parse(remote.fingerprint()), remote.setup());
         }
         for (MediaKind kind : MediaKind.values()) {
@@ -98,9 +101,7 @@ final class SipCall implements Call {
             if (accepted.isPresent()) {
                 AcceptedMedia a = accepted.get();
                 transport.configure(a.stream(), remote(a), a.rtcpMux());
-                if (transport instanceof WebRtcTransport webRtc) {
-                    webRtc.useRtx(kind, a.rtxPayloadType());
-                }
+                webRtc.ifPresent(session -> session.useRtx(kind, a.rtxPayloadType()));
             } else {
                 transport.disable(kind);
             }

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.media.Direction;
 import dev.mcu.media.Codec;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;

@@ -1,7 +1,7 @@
 package dev.mcu.sip.testing;
 
 import dev.mcu.media.MediaKind;
-import dev.mcu.sip.NegotiatedStream;
+import dev.mcu.media.NegotiatedStream;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.MediaTransportFactory;

@@ -1,0 +1,411 @@
+package dev.mcu.transport;
+
+import dev.mcu.media.MediaKind;
+import dev.mcu.media.dtmf.DigitDeduplicator;
+import dev.mcu.media.dtmf.TelephoneEvent;
+import dev.mcu.media.rtcp.FullIntraRequest;
+import dev.mcu.media.rtcp.GenericNack;
+import dev.mcu.media.rtcp.NtpTime;
+import dev.mcu.media.rtcp.PictureLossIndication;
+import dev.mcu.media.rtcp.ReceiveStatistics;
+import dev.mcu.media.rtcp.ReceiverReport;
+import dev.mcu.media.rtcp.Remb;
+import dev.mcu.media.rtcp.ReportBlock;
+import dev.mcu.media.rtcp.RtcpCompound;
+import dev.mcu.media.rtcp.RtcpPacket;
+import dev.mcu.media.rtcp.SenderReport;
+import dev.mcu.media.rtcp.SourceDescription;
+import dev.mcu.media.rtp.RtpPacket;
+import dev.mcu.media.NegotiatedStream;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One media kind of one call: what was negotiated, where to send, the remote's reception
+ * statistics, the NACK cache and the counters. It writes through a {@link PacketOutput} (plain
+ * sockets, or SRTP on the shared WebRTC port) and reads clear packets its owner hands in.
+ *
+ * <p>Threads: {@code onDatagram}, {@code sendReport} and {@code sendKeyframeRequest} run on the
+ * transport's event loop, which alone touches {@link #sources}, {@link #dtmf} and the latches'
+ * accept side. {@code sendRtp} and {@code configure} may come from any thread and only touch
+ * volatile or atomic state.
+ */
+public final class MediaEndpoint {
+    /** At most this many remote SSRCs get statistics; the least recently heard one is evicted. */
+    private static final int MAX_REMOTE_SOURCES = 8;
+    private static final int NACK_CACHE_PACKETS = 512;
+    private static final int RTCP_PT_MIN = 64;
+    private static final int RTCP_PT_MAX = 95;
+    private static final int PAYLOAD_TYPE_MASK = 0x7f;
+
+    /** What configure() agreed, swapped as a whole. */
+    private record Settings(NegotiatedStream stream, boolean rtcpMux) {
+    }
+
+    private final MediaKind kind;
+    private final PacketOutput output;  // borrowed: its sockets belong to the transport
+    /** The SSRC every sent packet gets, or -1 to keep the packetizer's. */
+    private final long outgoingSsrc;
+    private final int maxPacketSize;
+    private final String cname;
+    private final long localSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+    private final long clockOriginNanos = System.nanoTime();
+    private final RemoteLatch rtpLatch;
+    private final RemoteLatch rtcpLatch;
+    private final SentPacketCache sent = new SentPacketCache(NACK_CACHE_PACKETS);
+    private final StreamCounters counters = new StreamCounters();
+    private final Map<Long, ReceiveStatistics> sources = new LinkedHashMap<>(16, 0.75f, true);
+    private final DigitDeduplicator dtmf = new DigitDeduplicator();
+
+    private volatile Settings settings;
+    /** RFC 4588: retransmit as rtx with this payload type and SSRC, or plainly when the type is -1. */
+    private volatile int rtxPayloadType = -1;
+    private volatile long rtxSsrc;
+    private int rtxSequenceNumber = ThreadLocalRandom.current().nextInt(1 << 16); // event loop only
+    private volatile MediaListener listener = MediaListener.NONE;
+    private volatile long remoteSsrc = -1;
+    /** Sender state for the SR, written by the sending thread. */
+    private volatile long lastSentSsrc = -1;
+    private volatile long lastSentRtpTimestamp;
+    private volatile long lastSentNanos;
+    private volatile boolean sentSinceLastReport;
+    private int firSequenceNumber;
+
+    /**
+     * @param outgoingSsrc the SSRC to write into every sent packet (WebRTC announces it in a=ssrc),
+     *                     or -1 to send the packetizer's SSRC unchanged
+     */
+    public MediaEndpoint(String callId, MediaKind kind, PacketOutput output, int maxPacketSize, String cname,
+                         long outgoingSsrc) {
+        this.kind = kind;
+        this.output = output;
+        this.outgoingSsrc = outgoingSsrc;
+        this.maxPacketSize = maxPacketSize;
+        this.cname = cname;
+        this.rtpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTP");
+        this.rtcpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTCP");
+    }
+
+    public MediaKind kind() {
+        return kind;
+    }
+
+    public void setListener(MediaListener listener) {
+        this.listener = listener;
+    }
+
+    public void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux, boolean trusted) {
+        rtpLatch.expect(remoteRtp, trusted);
+        InetSocketAddress remoteRtcp = remoteRtp == null || rtcpMux ? null
+                : new InetSocketAddress(remoteRtp.getAddress(), remoteRtp.getPort() + 1);
+        rtcpLatch.expect(remoteRtcp, trusted && remoteRtcp != null);
+        settings = new Settings(stream, rtcpMux);
+    }
+
+    public void disable() {
+        settings = null;
+        rtpLatch.reset();
+        rtcpLatch.reset();
+        sent.clear();
+    }
+
+    /** What was negotiated, or {@code null} while disabled. */
+    public NegotiatedStream stream() {
+        Settings current = settings;
+        return current == null ? null : current.stream();
+    }
+
+    /** Whether an RTP packet with this payload type belongs to this stream (its codec or telephone-event). */
+    public boolean carriesPayloadType(int payloadType) {
+        Settings current = settings;
+        return current != null && (current.stream().payloadType() == payloadType
+                || (current.stream().telephoneEventPayloadType() >= 0
+                    && current.stream().telephoneEventPayloadType() == payloadType));
+    }
+
+    /** Whether {@code ssrc} is the remote's media source or our own sending source on this stream. */
+    public boolean knowsSsrc(long ssrc) {
+        return ssrc == remoteSsrc || ssrc == ourSsrc();
+    }
+
+    /**
+     * Retransmits NACKed packets as RFC 4588 rtx packets (own payload type, SSRC and sequence
+     * numbers, original sequence number first in the payload) instead of resending them as they were;
+     * -1 turns it off.
+     */
+    public void useRtx(int payloadType, long ssrc) {
+        this.rtxSsrc = ssrc;
+        this.rtxPayloadType = payloadType;
+    }
+
+    public int rtxPayloadType() {
+        return rtxPayloadType;
+    }
+
+    /** Counts a packet its owner threw away before it reached this stream (bad SRTP, too early...). */
+    public void countDropped() {
+        counters.dropped.increment();
+    }
+
+    public InetSocketAddress latchedRemote() {
+        return rtpLatch.latched();
+    }
+
+    public TransportStats stats() {
+        return counters.snapshot();
+    }
+
+    /** The remote's last REMB estimate in bits/s, 0 when it sent none. */
+    public long remoteBitrateEstimateBps() {
+        return counters.remoteBitrateEstimateBps;
+    }
+
+    /** Counts a keyframe request the owner's rate limit swallowed. */
+    public void countKeyframeRequestSuppressed() {
+        counters.keyframeRequestsSuppressed.increment();
+    }
+
+    StreamCounters counters() {
+        return counters;
+    }
+
+    // ---- receive, on the event loop ----
+
+    public void onDatagram(byte[] data, InetSocketAddress source, boolean onRtcpPort, long nowNanos) {
+        Settings current = settings;
+        if (current == null || data.length > maxPacketSize || data.length < 2) {
+            counters.dropped.increment();
+            return;
+        }
+        int secondByteType = data[1] & PAYLOAD_TYPE_MASK;
+        boolean rtcp = onRtcpPort || (secondByteType >= RTCP_PT_MIN && secondByteType <= RTCP_PT_MAX);
+        RemoteLatch latch = onRtcpPort ? rtcpLatch : rtpLatch;
+        if (rtcp) {
+            onRtcp(data, source, latch, nowNanos);
+        } else {
+            onRtp(current.stream(), data, source, nowNanos);
+        }
+    }
+
+    private void onRtp(NegotiatedStream stream, byte[] data, InetSocketAddress source, long nowNanos) {
+        RtpPacket packet = RtpPacket.parse(data);
+        if (packet == null) {
+            counters.dropped.increment();
+            return;
+        }
+        int pt = packet.payloadType();
+        boolean telephoneEvent = stream.telephoneEventPayloadType() >= 0 && pt == stream.telephoneEventPayloadType();
+        if ((pt != stream.payloadType() && !telephoneEvent) || !rtpLatch.accept(source, nowNanos)
+                || !stream.direction().receives()) {
+            counters.dropped.increment();
+            return;
+        }
+        counters.packetsReceived.increment();
+        counters.bytesReceived.add(data.length);
+        remoteSsrc = packet.ssrc();
+        updateStatistics(packet, stream.codec().rtpClockRate(), nowNanos);
+        if (telephoneEvent) {
+            TelephoneEvent event = TelephoneEvent.parse(data, packet.payloadOffset(), packet.payloadLength());
+            char digit = event == null ? 0 : dtmf.onPacket(packet.timestamp(), event);
+            if (digit != 0) {
+                listener.onDtmf(digit);
+            }
+            return;
+        }
+        listener.onRtp(kind, packet);
+    }
+
+    private void updateStatistics(RtpPacket packet, int clockRate, long nowNanos) {
+        ReceiveStatistics statistics = sources.get(packet.ssrc());
+        if (statistics == null) {
+            if (sources.size() >= MAX_REMOTE_SOURCES) {
+                Iterator<Long> eldest = sources.keySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+            statistics = new ReceiveStatistics(packet.ssrc());
+            sources.put(packet.ssrc(), statistics);
+        }
+        long elapsedMicros = (nowNanos - clockOriginNanos) / 1000;
+        statistics.onRtp(packet.sequenceNumber(), packet.timestamp(), elapsedMicros * clockRate / 1_000_000);
+        counters.packetsLost = statistics.cumulativeLost();
+        counters.jitter = statistics.jitter();
+    }
+
+    private void onRtcp(byte[] data, InetSocketAddress source, RemoteLatch latch, long nowNanos) {
+        List<RtcpPacket> packets = RtcpCompound.parse(data, 0, data.length);
+        if (packets == null || !latch.accept(source, nowNanos)) {
+            counters.dropped.increment();
+            return;
+        }
+        counters.rtcpReceived.increment();
+        for (RtcpPacket packet : packets) {
+            if (packet instanceof SenderReport sr) {
+                ReceiveStatistics statistics = sources.get(sr.senderSsrc());
+                if (statistics != null) {
+                    statistics.onSenderReport(sr.ntpTimestamp(), nowNanos);
+                }
+                noteReportsAboutUs(sr.reports());
+            } else if (packet instanceof ReceiverReport rr) {
+                noteReportsAboutUs(rr.reports());
+            } else if (packet instanceof PictureLossIndication || packet instanceof FullIntraRequest) {
+                counters.keyframeRequestsReceived.increment();
+                listener.onKeyframeRequested();
+            } else if (packet instanceof GenericNack nack) {
+                counters.nacksReceived.increment();
+                retransmit(nack);
+            } else if (packet instanceof Remb remb) {
+                counters.remoteBitrateEstimateBps = remb.bitrateBps();
+            }
+        }
+    }
+
+    /** How the remote receives what we send: its loss figure steers the bit rate of our output. */
+    private void noteReportsAboutUs(List<ReportBlock> blocks) {
+        long ours = lastSentSsrc;
+        for (ReportBlock block : blocks) {
+            if (block.ssrc() == ours) {
+                counters.remoteFractionLost = block.fractionLost();
+            }
+        }
+    }
+
+    private void retransmit(GenericNack nack) {
+        Settings current = settings;
+        InetSocketAddress target = rtpLatch.target();
+        if (current == null || target == null || !current.stream().direction().sends()) {
+            return;
+        }
+        for (int sequenceNumber : nack.lostSequenceNumbers()) {
+            byte[] packet = sent.get(sequenceNumber);
+            if (packet == null) {
+                continue;
+            }
+            long sentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : SentPacketCache.ssrc(packet);
+            if (sentSsrc == nack.mediaSsrc()) {
+                counters.retransmitted.increment();
+                int rtx = rtxPayloadType;
+                if (rtx >= 0) {
+                    output.sendRtp(rtxPacket(packet), rtx, rtxSsrc, target);
+                } else {
+                    output.sendRtp(packet, current.stream().payloadType(), outgoingSsrc, target);
+                }
+            }
+        }
+    }
+
+    /** The rtx form of a sent packet (RFC 4588 §4): its header with the next rtx sequence number, then OSN and payload. */
+    private byte[] rtxPacket(byte[] original) {
+        RtpPacket parsed = RtpPacket.parse(original);
+        int header = parsed.payloadOffset() - parsed.offset();
+        byte[] out = new byte[header + 2 + parsed.payloadLength()];
+        System.arraycopy(original, parsed.offset(), out, 0, header);
+        out[0] &= ~0x20; // the original's padding is not carried
+        rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xffff;
+        out[2] = (byte) (rtxSequenceNumber >>> 8);
+        out[3] = (byte) rtxSequenceNumber;
+        out[header] = original[parsed.offset() + 2];
+        out[header + 1] = original[parsed.offset() + 3];
+        System.arraycopy(original, parsed.payloadOffset(), out, header + 2, parsed.payloadLength());
+        return out;
+    }
+
+    // ---- send, any thread ----
+
+    public void sendRtp(byte[] packet) {
+        Settings current = settings;
+        InetSocketAddress target = rtpLatch.target();
+        RtpPacket parsed = RtpPacket.parse(packet);
+        if (current == null || target == null || parsed == null || !current.stream().direction().sends()) {
+            counters.sendDropped.increment();
+            return;
+        }
+        sent.put(packet);
+        counters.packetsSent.increment();
+        counters.bytesSent.add(packet.length);
+        counters.payloadBytesSent.add(parsed.payloadLength());
+        lastSentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : parsed.ssrc();
+        lastSentRtpTimestamp = parsed.timestamp();
+        lastSentNanos = System.nanoTime();
+        sentSinceLastReport = true;
+        output.sendRtp(packet, current.stream().payloadType(), outgoingSsrc, target);
+    }
+
+    // ---- RTCP out, on the event loop ----
+
+    /** Sends the periodic compound SR or RR + SDES; does nothing while there is nowhere to send. */
+    public void sendReport(long nowNanos, long unixMillis) {
+        Settings current = settings;
+        if (current == null || rtcpTarget(current) == null) {
+            return;
+        }
+        List<ReportBlock> blocks = new ArrayList<>(sources.size());
+        for (ReceiveStatistics statistics : sources.values()) {
+            if (statistics.packetsReceived() > 0 && blocks.size() < SenderReport.MAX_REPORTS) {
+                blocks.add(statistics.reportBlock(nowNanos));
+            }
+        }
+        long ssrc = ourSsrc();
+        RtcpPacket report;
+        if (sentSinceLastReport) {
+            sentSinceLastReport = false;
+            long sinceLastSentMicros = (nowNanos - lastSentNanos) / 1000;
+            long rtpNow = lastSentRtpTimestamp
+                    + sinceLastSentMicros * current.stream().codec().rtpClockRate() / 1_000_000;
+            report = new SenderReport(ssrc, NtpTime.fromUnixMillis(unixMillis), rtpNow & 0xffffffffL,
+                    counters.packetsSent.sum() & 0xffffffffL, counters.payloadBytesSent.sum() & 0xffffffffL, blocks);
+        } else {
+            report = new ReceiverReport(ssrc, blocks);
+        }
+        sendRtcp(current, List.of(report, SourceDescription.ofCname(ssrc, cname)));
+    }
+
+    /**
+     * PLI (and FIR where the answer agreed to it) for the remote's media SSRC; false when the remote
+     * has sent nothing to name.
+     */
+    public boolean sendKeyframeRequest() {
+        Settings current = settings;
+        long mediaSsrc = remoteSsrc;
+        if (current == null || mediaSsrc < 0 || rtcpTarget(current) == null) {
+            return false;
+        }
+        long ssrc = ourSsrc();
+        firSequenceNumber = (firSequenceNumber + 1) & 0xff;
+        counters.keyframeRequestsSent.increment();
+        List<RtcpPacket> request = new ArrayList<>(List.of(new ReceiverReport(ssrc, List.of()),
+                SourceDescription.ofCname(ssrc, cname), new PictureLossIndication(ssrc, mediaSsrc)));
+        if (current.stream().firAgreed()) {
+            request.add(new FullIntraRequest(ssrc, List.of(new FullIntraRequest.Entry(mediaSsrc, firSequenceNumber))));
+        }
+        sendRtcp(current, request);
+        return true;
+    }
+
+    private InetSocketAddress rtcpTarget(Settings current) {
+        return current.rtcpMux() ? rtpLatch.target() : rtcpLatch.target();
+    }
+
+    private void sendRtcp(Settings current, List<RtcpPacket> compound) {
+        InetSocketAddress target = rtcpTarget(current);
+        if (target == null) {
+            return;
+        }
+        counters.rtcpSent.increment();
+        output.sendRtcp(RtcpCompound.write(compound), target, current.rtcpMux());
+    }
+
+    private long ourSsrc() {
+        if (outgoingSsrc >= 0) {
+            return outgoingSsrc;
+        }
+        long ssrc = lastSentSsrc;
+        return ssrc >= 0 ? ssrc : localSsrc;
+    }
+}

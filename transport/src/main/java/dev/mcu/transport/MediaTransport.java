@@ -1,0 +1,65 @@
+package dev.mcu.transport;
+
+import dev.mcu.media.MediaKind;
+import dev.mcu.media.NegotiatedStream;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The RTP/RTCP endpoint of one call: one UDP port pair per media kind (or one port with rtcp-mux).
+ * It latches to where the remote's media really comes from, answers and generates RTCP
+ * (SR/RR, PLI/FIR/NACK), keeps a short cache of sent packets for NACK retransmission, and counts
+ * every packet it drops. Thread-safe: send methods may be called from any thread.
+ */
+public interface MediaTransport extends AutoCloseable {
+
+    /** The local port for a media kind's RTP, for the SDP answer (RTCP is this + 1 unless muxed). */
+    int localPort(MediaKind kind);
+
+    /**
+     * Applies (or re-applies, on re-INVITE) what offer/answer agreed.
+     *
+     * @param remoteRtp where the SDP says to send RTP; used only while it is trusted (see
+     *                  {@link MediaTransportFactory}) and until real packets arrive to latch onto
+     * @param rtcpMux   whether RTCP shares the RTP port
+     */
+    void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux);
+
+    /** Stops a media kind (port 0 in a new answer). */
+    void disable(MediaKind kind);
+
+    void setListener(MediaListener listener);
+
+    /**
+     * Sends an RTP packet built by the MCU's packetizer. The transport rewrites the payload type to
+     * the one the remote negotiated (and never modifies {@code packet}, which is shared by every
+     * receiver of the same output profile). Dropped and counted when nothing is latched yet, the
+     * direction forbids sending, or the stream is not configured.
+     */
+    void sendRtp(MediaKind kind, byte[] packet);
+
+    /** Sends an RTCP PLI (and FIR when the remote negotiated ccm fir) for the remote's video. */
+    void requestKeyframe();
+
+    Optional<InetSocketAddress> latchedRemote(MediaKind kind);
+
+    /**
+     * Where to report that this transport can no longer carry media (a WebRTC peer's ICE consent
+     * lapsed, its DTLS handshake failed or it closed DTLS), with a reason for the log: called at
+     * most once, never on a transport thread. Plain RTP transports never fail this way.
+     */
+    default void setFailureHandler(Consumer<String> onFailure) {
+    }
+
+    TransportStats stats(MediaKind kind);
+
+    /** The WebRTC (ICE-lite, DTLS-SRTP) side of this transport, when it carries a browser's media. */
+    default Optional<WebRtcSession> webRtc() {
+        return Optional.empty();
+    }
+
+    @Override
+    void close();
+}

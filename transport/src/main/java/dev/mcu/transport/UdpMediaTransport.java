@@ -1,0 +1,163 @@
+package dev.mcu.transport;
+
+import dev.mcu.media.MediaKind;
+import dev.mcu.media.NegotiatedStream;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Plain RTP/RTCP over UDP for one call: for each media kind an RTP socket on an even port and an
+ * RTCP socket on the next one, all on one Netty event loop, so receive-side state needs no locks.
+ * See {@link MediaTransport} for the contract and {@link RemoteLatch} for where packets go.
+ *
+ * <p>Created by {@link UdpMediaTransportFactory}, which bound the channels; this class owns them
+ * from then on.
+ */
+public final class UdpMediaTransport implements MediaTransport {
+    static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
+
+    /** One kind's sockets, the even RTP port and RTCP on port + 1, with their handlers. */
+    record PortPair(int rtpPort, Channel rtp, DatagramReceiver rtpReceiver, Channel rtcp,
+                    DatagramReceiver rtcpReceiver) {
+    }
+
+    private final InetAddress signallingSource;
+    private final boolean trustAnySdpAddress;
+    private final EventLoop loop;                                           // borrowed from the factory
+    private final Map<MediaKind, PortPair> ports;                           // owned: closed in close()
+    private final Map<MediaKind, MediaEndpoint> endpoints = new EnumMap<>(MediaKind.class);
+    private final ScheduledFuture<?> reportTask;                            // owned: cancelled in close()
+    private final KeyframeRequestLimiter keyframeLimiter =
+            new KeyframeRequestLimiter(KEYFRAME_REQUEST_INTERVAL_NANOS);
+    private final Consumer<UdpMediaTransport> onClosed;   // the factory frees the ports
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    UdpMediaTransport(String callId, InetAddress signallingSource, UdpTransportConfig config, EventLoop loop,
+                      Map<MediaKind, PortPair> ports, String cname,
+                      Consumer<UdpMediaTransport> onClosed) {
+        this.signallingSource = signallingSource;
+        this.trustAnySdpAddress = config.allowSdpAddressesOutsideSignallingHost();
+        this.loop = loop;
+        this.ports = new EnumMap<>(ports);
+        this.onClosed = onClosed;
+        for (Map.Entry<MediaKind, PortPair> e : ports.entrySet()) {
+            MediaEndpoint endpoint = new MediaEndpoint(callId, e.getKey(),
+                    new ChannelOutput(e.getValue().rtp(), e.getValue().rtcp()), config.maxPacketSize(), cname, -1);
+            endpoints.put(e.getKey(), endpoint);
+            e.getValue().rtpReceiver().attach(endpoint);
+            e.getValue().rtcpReceiver().attach(endpoint);
+        }
+        long interval = config.rtcpIntervalMillis();
+        this.reportTask = loop.scheduleAtFixedRate(this::sendReports, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public int localPort(MediaKind kind) {
+        return ports.get(kind).rtpPort();
+    }
+
+    @Override
+    public void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux) {
+        endpoints.get(stream.kind()).configure(stream, remoteRtp, rtcpMux, isTrusted(remoteRtp));
+    }
+
+    /** The anti-reflection rule of {@link MediaTransportFactory}. */
+    private boolean isTrusted(InetSocketAddress sdpAddress) {
+        if (sdpAddress == null || sdpAddress.isUnresolved() || sdpAddress.getPort() == 0
+                || sdpAddress.getAddress().isAnyLocalAddress()) {
+            return false;
+        }
+        return trustAnySdpAddress || sdpAddress.getAddress().equals(signallingSource);
+    }
+
+    @Override
+    public void disable(MediaKind kind) {
+        endpoints.get(kind).disable();
+    }
+
+    @Override
+    public void setListener(MediaListener listener) {
+        for (MediaEndpoint endpoint : endpoints.values()) {
+            endpoint.setListener(listener);
+        }
+    }
+
+    @Override
+    public void sendRtp(MediaKind kind, byte[] packet) {
+        endpoints.get(kind).sendRtp(packet);
+    }
+
+    @Override
+    public void requestKeyframe() {
+        MediaEndpoint video = endpoints.get(MediaKind.VIDEO);
+        if (!keyframeLimiter.tryAcquire(System.nanoTime())) {
+            video.counters().keyframeRequestsSuppressed.increment();
+            return;
+        }
+        loop.execute(video::sendKeyframeRequest);
+    }
+
+    @Override
+    public Optional<InetSocketAddress> latchedRemote(MediaKind kind) {
+        return Optional.ofNullable(endpoints.get(kind).latchedRemote());
+    }
+
+    @Override
+    public TransportStats stats(MediaKind kind) {
+        return endpoints.get(kind).stats();
+    }
+
+    /** The remote's last REMB estimate for a kind in bits/s, 0 when it sent none. */
+    public long remoteBitrateEstimateBps(MediaKind kind) {
+        return endpoints.get(kind).counters().remoteBitrateEstimateBps;
+    }
+
+    private void sendReports() {
+        long now = System.nanoTime();
+        long wallClock = System.currentTimeMillis();
+        for (MediaEndpoint endpoint : endpoints.values()) {
+            endpoint.sendReport(now, wallClock);
+        }
+    }
+
+    /**
+     * Cancels the RTCP task and closes the sockets. Waits for them to close unless called on the
+     * event loop, so the ports are free again when this returns from any other thread.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        reportTask.cancel(false);
+        for (MediaEndpoint endpoint : endpoints.values()) {
+            endpoint.disable();
+        }
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (PortPair pair : ports.values()) {
+            closing.add(pair.rtcp().close());
+            closing.add(pair.rtp().close());
+        }
+        if (loop.inEventLoop()) {
+            closing.get(closing.size() - 1).addListener(f -> onClosed.accept(this));
+            return;
+        }
+        for (ChannelFuture future : closing) {
+            future.awaitUninterruptibly();
+        }
+        onClosed.accept(this);
+    }
+}
