@@ -1,6 +1,8 @@
 package dev.mcu.app;
 
-import dev.mcu.app.http.JoinPageServer;
+import dev.mcu.app.http.HttpServer;
+import dev.mcu.app.http.Router;
+import dev.mcu.app.http.StaticPages;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;
@@ -43,8 +45,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final UdpMediaTransportFactory transports;     // owned
     private final WebRtcTransportFactory webRtcTransports; // owned, or null when webrtc.port is 0
     private final SipServer sip;                           // owned
-    private final JoinPageServer joinPage;                 // owned, or null when http.port is 0
-    private final JoinPageServer secureJoinPage;           // owned, or null when http.httpsPort is 0
+    private final HttpServer http;                         // owned, or null when http.port is 0
+    private final HttpServer https;                        // owned, or null when http.httpsPort is 0
 
     public McuServer(McuConfig config) throws IOException {
         this(config, RoomEvents.NONE);
@@ -82,8 +84,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             this.webRtcTransports = webRtc;
             this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
                     new SdpNegotiator(MediaCapabilities.defaults()));
-            this.joinPage = startJoinPage(config, sip, config.http().port(), null, null);
-            this.secureJoinPage = startJoinPage(config, sip, config.http().httpsPort(), tls, joinPage);
+            Router router = routes();
+            this.http = startHttp(config, sip, config.http().port(), null, router, null);
+            this.https = startHttp(config, sip, config.http().httpsPort(), tls, router, http);
         } catch (IOException | RuntimeException e) {
             if (webRtc != null) {
                 webRtc.close();
@@ -99,26 +102,47 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 config.video().fps(), config.sip().reachableAddress(), config.sip().port());
     }
 
+    /** Everything served over HTTP and HTTPS: the join page, the API, events, metrics and health. */
+    private Router routes() {
+        Router router = new Router();
+        StaticPages.addTo(router, new StaticPages.PagePorts(config.sip().wsPort(), config.sip().wssPort(),
+                config.http().httpsPort()));
+        return router;
+    }
+
     /**
-     * @param tls          HTTPS with this certificate, or null for HTTP
-     * @param otherPage    closed with the SIP server when this one cannot start, may be null
+     * @param tls       HTTPS with this certificate, or null for HTTP
+     * @param other     closed with the SIP server when this one cannot start, may be null
      */
-    private static JoinPageServer startJoinPage(McuConfig config, SipServer sip, int port, TlsIdentity tls,
-                                                JoinPageServer otherPage) throws IOException {
+    private static HttpServer startHttp(McuConfig config, SipServer sip, int port, TlsIdentity tls, Router router,
+                                        HttpServer other) throws IOException {
         if (port == 0) {
             return null;
         }
+        String key = tls == null ? "http.port" : "http.httpsPort";
         try {
-            return new JoinPageServer(config.sip().address(), port, tls == null ? null : tls.sslContext(),
-                    new JoinPageServer.PagePorts(config.sip().wsPort(), config.sip().wssPort(), config.http().httpsPort()));
+            HttpServer server = new HttpServer(config.sip().address(), port, tls == null ? null : tls.sslContext(), router);
+            log.info("Join page on {}://{}:{}/ (SIP over WebSocket: ws port {}, wss port {})", server.scheme(),
+                    config.sip().reachableAddress(), server.port(), config.sip().wsPort(), config.sip().wssPort());
+            return server;
         } catch (IOException e) {
-            if (otherPage != null) {
-                otherPage.close();
+            if (other != null) {
+                other.close();
             }
             sip.close();
-            throw new IOException("cannot serve the join page on " + (tls == null ? "http" : "https") + " port " + port
-                    + ": " + e.getMessage(), e);
+            throw new IOException("cannot serve " + (tls == null ? "HTTP" : "HTTPS") + " on port " + port
+                    + " (" + e.getMessage() + "); move it with --set " + key + "=N or turn it off with " + key + "=0", e);
         }
+    }
+
+    /** The port of the plain HTTP server, or 0 when it is off. */
+    public int httpPort() {
+        return http == null ? 0 : http.port();
+    }
+
+    /** The port of the HTTPS server, or 0 when it is off. */
+    public int httpsPort() {
+        return https == null ? 0 : https.port();
     }
 
     public McuConfig config() {
@@ -200,11 +224,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         for (Call call : sip.calls()) {
             call.hangup();
         }
-        if (secureJoinPage != null) {
-            secureJoinPage.close();
+        if (https != null) {
+            https.close();
         }
-        if (joinPage != null) {
-            joinPage.close();
+        if (http != null) {
+            http.close();
         }
         sip.close();
         rooms.close();

@@ -15,13 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class JoinPageServerTest {
+class StaticPagesTest {
     private final HttpClient http = HttpClient.newHttpClient();
-    private JoinPageServer server;
+    private HttpServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = new JoinPageServer("127.0.0.1", 0, 18088);
+        Router router = new Router();
+        StaticPages.addTo(router, new StaticPages.PagePorts(18088, 0, 0));
+        server = new HttpServer("127.0.0.1", 0, null, router);
     }
 
     @AfterEach
