@@ -1,5 +1,6 @@
 package dev.mcu.app;
 
+import dev.mcu.conference.VideoSettings;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.RelativeTile;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -22,7 +23,7 @@ import java.util.Map;
  * file, overlaid by {@code key.path=value} overrides from the command line. Immutable once built.
  * A key the defaults do not know is an error (a typo must not be silently ignored).
  */
-public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, Rooms rooms, Http http,
+public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings audio, Rooms rooms, Http http,
                         WebRtc webrtc, Tls tls) {
 
     /** @param wsPort SIP over WebSocket for browsers (RFC 7118), 0 = off */
@@ -72,10 +73,6 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
      * @param highlightSpeaker draw a border around the active speaker's tile
      * @param customTiles      the tiles of a CUSTOM layout, read from {@code video.customLayoutFile}
      */
-    public record Video(int width, int height, int fps, int bitrateKbps, int minBitrateKbps, int keyframeIntervalSeconds,
-                        LayoutKind layout, boolean followSpeaker, boolean highlightSpeaker,
-                        List<RelativeTile> customTiles) {
-    }
 
     public record AudioSettings(int maxSpeakers) {
     }
@@ -193,7 +190,7 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads")),
-                new Video(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
+                new VideoSettings(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
                         integer(video, "video.bitrateKbps"), integer(video, "video.minBitrateKbps"),
                         integer(video, "video.keyframeIntervalSeconds"),
                         layoutKind(str(video, "video.layout")), bool(video, "video.followSpeaker"),
@@ -228,16 +225,16 @@ public record McuConfig(Sip sip, Media media, Video video, AudioSettings audio, 
         require(media.portMin > 1024 && media.portMax < 65536 && media.portMax - media.portMin >= 3,
                 "media.portMin..portMax must be a range above 1024 with room for at least one call, got "
                         + media.portMin + ".." + media.portMax);
-        require(video.width >= 64 && video.height >= 64 && video.width % 2 == 0 && video.height % 2 == 0,
-                "video.width and video.height must be even and at least 64, got " + video.width + "x" + video.height);
-        require(video.layout != LayoutKind.CUSTOM || !video.customTiles.isEmpty(),
+        require(video.width() >= 64 && video.height() >= 64 && video.width() % 2 == 0 && video.height() % 2 == 0,
+                "video.width and video.height must be even and at least 64, got " + video.width() + "x" + video.height());
+        require(video.layout() != LayoutKind.CUSTOM || !video.customTiles().isEmpty(),
                 "video.layout is custom: set video.customLayoutFile to a YAML or JSON file with a list 'tiles' of {x, y, width, height}");
-        require(video.fps >= 1 && video.fps <= 60, "video.fps must be 1..60, got " + video.fps);
+        require(video.fps() >= 1 && video.fps() <= 60, "video.fps must be 1..60, got " + video.fps());
         require(media.ioThreads >= 1 && media.decodeThreads >= 0,
                 "media.ioThreads must be at least 1 and media.decodeThreads at least 0");
-        require(video.minBitrateKbps >= 30 && video.minBitrateKbps <= video.bitrateKbps,
-                "video.minBitrateKbps must be 30..video.bitrateKbps, got " + video.minBitrateKbps);
-        require(video.bitrateKbps >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps);
+        require(video.minBitrateKbps() >= 30 && video.minBitrateKbps() <= video.bitrateKbps(),
+                "video.minBitrateKbps must be 30..video.bitrateKbps, got " + video.minBitrateKbps());
+        require(video.bitrateKbps() >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps());
         require(audio.maxSpeakers >= 1, "audio.maxSpeakers must be at least 1, got " + audio.maxSpeakers);
         require(webrtc.port >= 0 && webrtc.port < 65536, "webrtc.port must be 0..65535, got " + webrtc.port);
         require(webrtc.port == 0 || webrtc.port < media.portMin || webrtc.port > media.portMax,

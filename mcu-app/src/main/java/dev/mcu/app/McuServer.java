@@ -3,6 +3,8 @@ package dev.mcu.app;
 import dev.mcu.app.http.HttpServer;
 import dev.mcu.app.http.Router;
 import dev.mcu.app.http.StaticPages;
+import dev.mcu.conference.RoomEvents;
+import dev.mcu.conference.Room;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;

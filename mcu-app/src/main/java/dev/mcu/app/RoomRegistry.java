@@ -1,5 +1,7 @@
 package dev.mcu.app;
 
+import dev.mcu.conference.RoomEvents;
+import dev.mcu.conference.Room;
 import dev.mcu.sip.Admission;
 import dev.mcu.sip.Call;
 import dev.mcu.sip.JoinRequest;
@@ -90,7 +92,7 @@ final class RoomRegistry implements AutoCloseable {
             });
             roomOfCall.put(call.id(), call.room());
         }
-        room.join(call);
+        room.join(new SipMember(call));
     }
 
     void update(Call call) {
@@ -99,7 +101,7 @@ final class RoomRegistry implements AutoCloseable {
             room = rooms.get(roomOfCall.get(call.id()));
         }
         if (room != null) {
-            room.update(call);
+            room.update(new SipMember(call));
         }
     }
 

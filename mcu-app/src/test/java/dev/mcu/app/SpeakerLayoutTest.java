@@ -1,5 +1,6 @@
 package dev.mcu.app;
 
+import dev.mcu.conference.RoomEvents;
 import dev.mcu.app.testing.Await;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;

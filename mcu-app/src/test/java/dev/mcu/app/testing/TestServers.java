@@ -1,8 +1,8 @@
 package dev.mcu.app.testing;
 
+import dev.mcu.conference.RoomEvents;
 import dev.mcu.app.McuConfig;
 import dev.mcu.app.McuServer;
-import dev.mcu.app.RoomEvents;
 
 import java.io.IOException;
 import java.net.DatagramSocket;

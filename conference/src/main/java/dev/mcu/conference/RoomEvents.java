@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 /**
  * What happens in rooms, for the admin API and integrations. Called on the room's media clock

@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import dev.mcu.encoder.VideoEncoder;
 import dev.mcu.encoder.VideoEncoderConfig;
@@ -42,7 +42,7 @@ final class VideoProfile implements AutoCloseable {
     private long framesSent;
     private long packetsSent;
 
-    VideoProfile(VideoProfileKey key, McuConfig.Video video) {
+    VideoProfile(VideoProfileKey key, VideoSettings video) {
         this.key = key;
         VideoEncoderConfig config = VideoEncoderConfig.of(key.codec(), video.width(), video.height())
                 .withFps(video.fps())

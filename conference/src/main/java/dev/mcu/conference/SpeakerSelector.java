@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import dev.mcu.decoder.AudioDecoder;
 import dev.mcu.mixer.AudioLevel;

@@ -1,9 +1,8 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import dev.mcu.media.Audio;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
-import dev.mcu.sip.Call;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
@@ -15,7 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
- * One call's media inside a room, built from what its offer/answer agreed: decoders for what it
+ * One member's media inside a room, built from what its offer/answer agreed: decoders for what it
  * sends us, an audio encoder for the mix it hears, and the video output profile it receives.
  *
  * <p>Threads: built on the SIP thread; {@link MediaListener} callbacks on the transport's event
@@ -33,20 +32,22 @@ final class Participant implements MediaListener, AutoCloseable {
 
     final String id;
     final short[] pcmScratch = new short[Audio.FRAME_SAMPLES]; // media clock only
-    private final Call call;                         // borrowed: the SIP layer owns it
+    private final Member member;                     // borrowed: the signalling side owns it
+    private final String roomName;
     private final Listener listener;
     private final InboundAudio inboundAudio;         // owned, may be null
     private final InboundVideo inboundVideo;         // owned, may be null
     private final OutboundAudio outboundAudio;       // owned, may be null
     private final VideoProfileKey videoProfile;      // null when we send it no video
 
-    Participant(Call call, Executor decodePool, LongSupplier clockMillis, Listener listener) {
-        this.id = call.id();
-        this.call = call;
+    Participant(Member member, String roomName, Executor decodePool, LongSupplier clockMillis, Listener listener) {
+        this.id = member.id();
+        this.member = member;
+        this.roomName = roomName;
         this.listener = listener;
-        Optional<NegotiatedStream> audio = stream(call, MediaKind.AUDIO);
-        Optional<NegotiatedStream> video = stream(call, MediaKind.VIDEO);
-        MediaTransport transport = call.transport();
+        Optional<NegotiatedStream> audio = stream(member, MediaKind.AUDIO);
+        Optional<NegotiatedStream> video = stream(member, MediaKind.VIDEO);
+        MediaTransport transport = member.transport();
         this.inboundAudio = audio.filter(s -> s.direction().receives())
                 .map(s -> new InboundAudio(s.codec(), new SerialExecutor(decodePool), clockMillis,
                         s.audioLevelExtensionId())).orElse(null);
@@ -59,20 +60,20 @@ final class Participant implements MediaListener, AutoCloseable {
         this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
     }
 
-    private static Optional<NegotiatedStream> stream(Call call, MediaKind kind) {
-        return call.streams().stream().filter(s -> s.kind() == kind).findFirst();
+    private static Optional<NegotiatedStream> stream(Member member, MediaKind kind) {
+        return member.streams().stream().filter(s -> s.kind() == kind).findFirst();
     }
 
     String displayName() {
-        return call.joinRequest().caller();
+        return member.displayName();
     }
 
     MediaTransport transport() {
-        return call.transport();
+        return member.transport();
     }
 
-    Call call() {
-        return call;
+    Member member() {
+        return member;
     }
 
     InboundAudio inboundAudio() {
@@ -107,7 +108,7 @@ final class Participant implements MediaListener, AutoCloseable {
 
     @Override
     public void onDtmf(char digit) {
-        log.info("{} pressed DTMF '{}' in room {}", displayName(), digit, call.room());
+        log.info("{} pressed DTMF '{}' in room {}", displayName(), digit, roomName);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;

@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import org.junit.jupiter.api.Test;
 

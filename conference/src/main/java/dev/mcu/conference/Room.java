@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import dev.mcu.encoder.AudioEncoder;
 import dev.mcu.layouts.Layout;
@@ -11,7 +11,6 @@ import dev.mcu.mixer.ActiveSpeakerDetector;
 import dev.mcu.mixer.AudioMixer;
 import dev.mcu.mixer.MixResult;
 import dev.mcu.mixer.VideoCompositor;
-import dev.mcu.sip.Call;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +35,11 @@ import java.util.concurrent.TimeUnit;
  * hand their work to the clock. A slow participant cannot stall the clock: decoding happens on the
  * decode pool, and the clock only reads the latest decoded picture and the buffered audio.
  */
-final class Room implements AutoCloseable {
+public final class Room implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Room.class);
 
     private final String name;
-    private final McuConfig.Video video;
+    private final VideoSettings video;
     private final ExecutorService decodePool;                                    // borrowed
     private final ScheduledExecutorService clock;                                // owned
     private final Map<String, Participant> participants = new LinkedHashMap<>(); // clock thread
@@ -63,7 +62,7 @@ final class Room implements AutoCloseable {
     private long clockErrors;
     private int audioEncodesLastRound;
 
-    Room(String name, McuConfig.Video video, int maxSpeakers, ExecutorService decodePool, RoomEvents events) {
+    public Room(String name, VideoSettings video, int maxSpeakers, ExecutorService decodePool, RoomEvents events) {
         this.name = name;
         this.speakerSelector = new SpeakerSelector(maxSpeakers);
         this.activeSpeaker = new ActiveSpeakerDetector(new ActiveSpeakerDetector.Listener() {
@@ -99,30 +98,30 @@ final class Room implements AutoCloseable {
                 framePeriodNanos, framePeriodNanos, TimeUnit.NANOSECONDS);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    /** Adds a call's media to the room. The participant is built here, on the caller's thread. */
-    void join(Call call) {
-        Participant participant = new Participant(call, decodePool, this::clockMillis, this::onKeyframeRequested);
-        call.setMediaListener(participant);
+    /** Adds a member's media to the room. The participant is built here, on the caller's thread. */
+    public void join(Member member) {
+        Participant participant = new Participant(member, name, decodePool, this::clockMillis, this::onKeyframeRequested);
+        member.setMediaListener(participant);
         clock.execute(() -> add(participant));
     }
 
-    /** Removes a call's media; returns when the clock has let go of it. */
-    CompletableFuture<Void> leave(String callId) {
+    /** Removes a member's media; returns when the clock has let go of it. */
+    public CompletableFuture<Void> leave(String callId) {
         return CompletableFuture.runAsync(() -> remove(callId), clock);
     }
 
     /** Rebuilds a participant's media after a re-INVITE changed codecs, ports or direction. */
-    void update(Call call) {
-        leave(call.id());
-        join(call);
+    public void update(Member member) {
+        leave(member.id());
+        join(member);
     }
 
     /** Changes the layout at run time; the canvas is redrawn on the next frame. */
-    void setLayout(LayoutSpec spec) {
+    public void setLayout(LayoutSpec spec) {
         clock.execute(() -> {
             layoutSpec = spec.focusId() == null && video.followSpeaker()
                     ? spec.withFocus(activeSpeaker.activeSpeaker().orElse(null)) : spec;
@@ -132,7 +131,7 @@ final class Room implements AutoCloseable {
     }
 
     /** Counters for the admin view and tests; answered by the clock thread. */
-    CompletableFuture<RoomStats> stats() {
+    public CompletableFuture<RoomStats> stats() {
         return CompletableFuture.supplyAsync(this::snapshot, clock);
     }
 
@@ -345,7 +344,7 @@ final class Room implements AutoCloseable {
     }
 
     /** Point-in-time figures of a room. */
-    record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
+    public record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
                      int audioEncodesLastRound, List<String> mixedSpeakers, String activeSpeaker,
                      Map<String, Long> framesDecodedByParticipant, long videoPacketsSkippedInvisible,
                      List<String> visibleInLayout, Map<String, Integer> videoBitrateKbps, long clockErrors) {

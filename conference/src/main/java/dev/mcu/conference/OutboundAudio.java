@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 import dev.mcu.encoder.AudioEncoder;
 import dev.mcu.media.Codec;

@@ -1,4 +1,4 @@
-package dev.mcu.app;
+package dev.mcu.conference;
 
 /**
  * The bit rate of one output profile, from how its receivers are doing. Two signals, the lower wins:

@@ -1,0 +1,15 @@
+package dev.mcu.conference;
+
+import dev.mcu.layouts.LayoutKind;
+import dev.mcu.layouts.RelativeTile;
+
+import java.util.List;
+
+/**
+ * How a room's composite looks and is encoded: canvas size and rate, the encoder's bit rate range and
+ * keyframe interval, and the layout with its speaker rules. Immutable.
+ */
+public record VideoSettings(int width, int height, int fps, int bitrateKbps, int minBitrateKbps,
+                            int keyframeIntervalSeconds, LayoutKind layout, boolean followSpeaker,
+                            boolean highlightSpeaker, List<RelativeTile> customTiles) {
+}
