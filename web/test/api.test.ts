@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Api, ApiError, lobby, roleInToken } from '../src/lib/api';
+
+function answer(status: number, body: string, type = 'application/json'): typeof fetch {
+  return (async () => new Response(body, { status, headers: { 'content-type': type } })) as typeof fetch;
+}
+
+test('the lobby says a room needs a PIN and is a webinar', async () => {
+  const a = await lobby('board', '', answer(200, '{"room":"board","mode":"webinar","pinRequired":true,"locked":false}'));
+  assert.deepEqual(a, { kind: 'room', info: { room: 'board', mode: 'webinar', pinRequired: true, locked: false } });
+});
+
+test('a JSON 404 is an unknown room with the server\'s words', async () => {
+  const a = await lobby('nope', '', answer(404, '{"error":"No room named \'nope\' on this server"}'));
+  assert.deepEqual(a, { kind: 'unknown-room', message: "No room named 'nope' on this server" });
+});
+
+test('a server without the API (404 text for every /api path) or no answer at all is "no API"', async () => {
+  assert.deepEqual(await lobby('x', '', answer(404, 'no such page: /api/v1/lobby/x', 'text/plain')), { kind: 'no-api' });
+  const down = (async () => { throw new TypeError('Failed to fetch'); }) as typeof fetch;
+  assert.deepEqual(await lobby('x', '', down), { kind: 'no-api' });
+});
+
+test('room calls carry the bearer token and JSON bodies to the contract\'s paths', async () => {
+  const seen: { url: string; init: RequestInit }[] = [];
+  const record = (async (url: string, init: RequestInit) => {
+    seen.push({ url, init });
+    return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+  }) as unknown as typeof fetch;
+  const api = new Api('tok', '', record);
+  await api.hand('my room', 'p1', true);
+  await api.lock('r', false);
+  await api.layout('r', 'speaker', 'p2');
+  assert.equal(seen[0].url, '/api/v1/rooms/my%20room/participants/p1/hand');
+  assert.equal(seen[0].init.method, 'POST');
+  assert.equal((seen[0].init.headers as Record<string, string>).authorization, 'Bearer tok');
+  assert.equal(seen[0].init.body, '{"raised":true}');
+  assert.equal(seen[1].init.method, 'DELETE');
+  assert.equal(seen[1].url, '/api/v1/rooms/r/lock');
+  assert.equal(seen[2].init.method, 'PUT');
+  assert.equal(seen[2].init.body, '{"kind":"speaker","focus":"p2"}');
+  assert.equal(api.eventsUrl('r'), '/api/v1/events?room=r&access_token=tok');
+});
+
+test('an API error carries the server\'s words', async () => {
+  const api = new Api('tok', '', answer(403, '{"error":"Only hosts may change roles"}'));
+  await assert.rejects(api.role('r', 'p', 'host'), (e: unknown) =>
+    e instanceof ApiError && e.status === 403 && e.message === 'Only hosts may change roles');
+});
+
+test('the role is read from a JWT-like token, and nothing from an opaque one', () => {
+  const payload = Buffer.from(JSON.stringify({ room: 'r', participant: 'p', role: 'host' })).toString('base64url');
+  assert.equal(roleInToken(`h.${payload}.s`), 'host');
+  assert.equal(roleInToken('opaque-token'), null);
+  assert.equal(roleInToken('a.!!!.c'), null);
+});
