@@ -96,7 +96,7 @@ class BrowserJoinTest {
         browser.findElement(By.id("name")).sendKeys("Browser Tester");
         browser.findElement(By.id("join")).click();
 
-        Await.until(Duration.ofSeconds(20), () -> callState().get("finalStatus") != null || "failed".equals(callState().get("phase")),
+        Await.until(Duration.ofSeconds(20), () -> callState().get("finalStatus") != null || "error".equals(callState().get("phase")),
                 () -> "the browser's INVITE got no final response; page says '" + status() + "', state " + callState());
         Object finalStatus = callState().get("finalStatus");
         System.out.printf("browser INVITE over WebSocket: final response %s, page status '%s'%n", finalStatus, status());
@@ -124,7 +124,7 @@ class BrowserJoinTest {
                 () -> "the browser's tile in the phone's picture does not change (fake camera is animated)");
 
         browser.findElement(By.id("leave")).click();
-        Await.until(Duration.ofSeconds(10), () -> "ended".equals(callState().get("phase")),
+        Await.until(Duration.ofSeconds(10), () -> "left".equals(callState().get("phase")),
                 () -> "Leave did not end the browser's call: " + callState());
         Await.until(Duration.ofSeconds(10), () -> server.roomSnapshot(ROOM).map(s -> s.participants() == 1).orElse(false),
                 () -> "the browser is still in the room after Leave");

@@ -60,7 +60,7 @@ class SecureBrowserJoinTest {
         browser.findElement(By.id("name")).sendKeys("Secure Tester");
         browser.findElement(By.id("join")).click();
 
-        Await.until(Duration.ofSeconds(20), () -> callState().get("finalStatus") != null || "failed".equals(callState().get("phase")),
+        Await.until(Duration.ofSeconds(20), () -> callState().get("finalStatus") != null || "error".equals(callState().get("phase")),
                 () -> "the browser's INVITE over wss got no final response; state " + callState());
         assertEquals(200L, ((Number) callState().get("finalStatus")).longValue(), "state " + callState());
         Await.until(Duration.ofSeconds(10), () -> server.roomSnapshot("secure").map(r -> r.participants() == 1).orElse(false),

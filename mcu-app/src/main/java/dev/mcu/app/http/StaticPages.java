@@ -5,10 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The browser pages, from the jar's {@code static/}: {@code /} is the join page, {@code /join.js}
- * and {@code /jssip.min.js} its scripts, {@code /config.json} tells the page the SIP over
- * WebSocket ports (ws and wss) and the HTTPS port, {@code /dashboard} the operators' page when the
- * jar has one. Files are read once, when the routes are added.
+ * The browser pages, from the jar's {@code static/} (built by web/): {@code /} is the join page,
+ * {@code /join.js} its script (JsSIP bundled in), {@code /app.css} the look it shares with the
+ * operators' {@code /dashboard} ({@code /dashboard.js}); {@code /config.json} tells the page the
+ * SIP over WebSocket ports (ws and wss) and the HTTPS port. Files are read once, when the routes
+ * are added.
  */
 public final class StaticPages {
     private StaticPages() {
@@ -29,7 +30,7 @@ public final class StaticPages {
         router.get("/", request -> index);
         router.get("/index.html", request -> index);
         router.get("/join.js", constant(file("static/join.js", "text/javascript; charset=utf-8")));
-        router.get("/jssip.min.js", constant(file("static/jssip.min.js", "text/javascript; charset=utf-8")));
+        router.get("/app.css", constant(file("static/app.css", "text/css; charset=utf-8")));
         Response config = Response.json(ports);
         router.get("/config.json", request -> config);
         Response dashboard = optionalFile("static/dashboard.html", "text/html; charset=utf-8");

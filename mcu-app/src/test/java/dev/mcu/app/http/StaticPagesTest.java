@@ -37,18 +37,32 @@ class StaticPagesTest {
     }
 
     @Test
-    void theRootIsAJoinPageWithRoomNameMuteAndLeaveThatLoadsJsSip() throws Exception {
+    void theRootIsAJoinPageWithRoomNamePinMuteAndLeaveThatBundlesJsSip() throws Exception {
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-        for (String part : List.of("id=\"room\"", "id=\"name\"", "id=\"mute-mic\"", "id=\"mute-cam\"", "id=\"leave\"",
-                "id=\"remote\"", "src=\"jssip.min.js\"", "src=\"join.js\"")) {
+        for (String part : List.of("id=\"room\"", "id=\"name\"", "id=\"pin\"", "id=\"mute-mic\"", "id=\"mute-cam\"",
+                "id=\"leave\"", "id=\"remote\"", "href=\"app.css\"", "src=\"join.js\"")) {
             assertTrue(page.body().contains(part), "the page has " + part);
         }
-        HttpResponse<String> jssip = get("/jssip.min.js");
-        assertEquals(200, jssip.statusCode());
-        assertTrue(jssip.body().contains("WebSocketInterface") && jssip.body().length() > 100_000, "the JsSIP bundle");
-        assertTrue(get("/join.js").body().contains("new JsSIP.UA"), "join.js dials with JsSIP");
+        HttpResponse<String> join = get("/join.js");
+        assertEquals(200, join.statusCode());
+        assertTrue(join.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertTrue(join.body().contains("JsSIP") && join.body().contains("X-MCU-Token") && join.body().length() > 100_000,
+                "join.js bundles JsSIP and reads the room token");
+        HttpResponse<String> css = get("/app.css");
+        assertEquals(200, css.statusCode());
+        assertTrue(css.headers().firstValue("Content-Type").orElse("").startsWith("text/css"));
+    }
+
+    @Test
+    void theDashboardIsServedWithTheSameLook() throws Exception {
+        HttpResponse<String> page = get("/dashboard");
+        assertEquals(200, page.statusCode());
+        for (String part : List.of("id=\"admin-token\"", "href=\"app.css\"", "src=\"dashboard.js\"")) {
+            assertTrue(page.body().contains(part), "the dashboard has " + part);
+        }
+        assertTrue(get("/dashboard.js").body().contains("/api/v1/rooms"), "the dashboard reads the rooms API");
     }
 
     @Test

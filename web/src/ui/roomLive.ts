@@ -1,0 +1,89 @@
+// A room's participant list kept live: loaded from the API, then updated from its Server-Sent
+// Events; reloaded when the event stream reconnects (events may have been missed) or when a join
+// event lacks a name. Used by the join page (room token) and the dashboard (admin token). Main thread.
+
+import { Api } from '../lib/api';
+import { EVENT_TYPES, empty, loaded, reduce, type ParticipantsState, type RoomEvent } from '../lib/participants';
+
+export interface RoomLiveListener {
+  changed(state: ParticipantsState, event: RoomEvent | null): void;
+  /** The list could not be loaded (e.g. the server has no API); the text says why. */
+  unavailable(why: string): void;
+}
+
+export class RoomLive {
+  state: ParticipantsState = empty;
+  private events: EventSource | null = null;
+  private reloadTimer: number | undefined;
+  private stopped = false;
+
+  constructor(private readonly api: Api, readonly room: string, private readonly listener: RoomLiveListener) {
+  }
+
+  start(): void {
+    void this.reload();
+    const source = new EventSource(this.api.eventsUrl(this.room));
+    this.events = source;
+    let opened = false;
+    source.addEventListener('open', () => {
+      if (opened) {
+        this.scheduleReload(); // reconnected: events in the gap are lost
+      }
+      opened = true;
+    });
+    for (const type of EVENT_TYPES) {
+      source.addEventListener(type, (e) => this.onEvent((e as MessageEvent).data));
+    }
+  }
+
+  private onEvent(data: string): void {
+    let event: RoomEvent;
+    try {
+      event = JSON.parse(data) as RoomEvent;
+    } catch {
+      return; // not JSON: nothing the page can use
+    }
+    if (event.room !== undefined && event.room !== this.room) {
+      return;
+    }
+    this.state = reduce(this.state, event);
+    if (event.type === 'participant.joined' && typeof event.name !== 'string') {
+      this.scheduleReload();
+    }
+    this.listener.changed(this.state, event);
+  }
+
+  scheduleReload(): void {
+    window.clearTimeout(this.reloadTimer);
+    this.reloadTimer = window.setTimeout(() => void this.reload(), 300);
+  }
+
+  async reload(): Promise<void> {
+    try {
+      const [list, info] = await Promise.all([
+        this.api.participants(this.room),
+        this.api.roomInfo(this.room).catch(() => null),
+      ]);
+      if (this.stopped) {
+        return;
+      }
+      this.state = loaded(this.state, list);
+      if (info) {
+        this.state = { ...this.state, layout: info.layout ?? this.state.layout, locked: info.locked ?? this.state.locked,
+          recording: info.recording ?? this.state.recording };
+      }
+      this.listener.changed(this.state, null);
+    } catch (e) {
+      if (!this.stopped) {
+        this.listener.unavailable(e instanceof Error ? e.message : String(e));
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    window.clearTimeout(this.reloadTimer);
+    this.events?.close();
+    this.events = null;
+  }
+}
