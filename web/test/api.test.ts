@@ -18,6 +18,7 @@ test('a JSON 404 is an unknown room with the server\'s words', async () => {
 
 test('a server without the API (404 text for every /api path) or no answer at all is "no API"', async () => {
   assert.deepEqual(await lobby('x', '', answer(404, 'no such page: /api/v1/lobby/x', 'text/plain')), { kind: 'no-api' });
+  assert.deepEqual(await lobby('x', '', answer(404, '{"error":"nothing at /api/v1/lobby/x"}')), { kind: 'no-api' });
   const down = (async () => { throw new TypeError('Failed to fetch'); }) as typeof fetch;
   assert.deepEqual(await lobby('x', '', down), { kind: 'no-api' });
 });

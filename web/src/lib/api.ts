@@ -74,8 +74,10 @@ export async function lobby(room: string, base = '', fetchImpl: Fetch = fetch): 
       locked: b.locked === true,
     } };
   }
-  if (response.status === 404 && body) {
-    return { kind: 'unknown-room', message: errorText(body, response) };
+  // The server's router answers a path it has no route for with {"error":"nothing at /api/..."}: no API.
+  const message = body ? errorText(body, response) : '';
+  if (response.status === 404 && body && !message.startsWith('nothing at ')) {
+    return { kind: 'unknown-room', message };
   }
   return { kind: 'no-api' };
 }
