@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * wins the race gets the INVITE a 487 and the worker then drops its result.
  */
 final class InviteProcessor {
-    private static final Logger LOG = LoggerFactory.getLogger(InviteProcessor.class);
+    private static final Logger log = LoggerFactory.getLogger(InviteProcessor.class);
 
     private final SipMessages sip;                  // borrowed
     private final ConferenceHandler handler;        // borrowed
@@ -162,7 +162,7 @@ final class InviteProcessor {
             synchronized (this) {
                 Pending p = pending.remove(join.callId());
                 if (p == null || p.cancelled) {
-                    LOG.info("{} gave up calling room '{}' before we answered", join.caller(), join.room());
+                    log.info("{} gave up calling room '{}' before we answered", join.caller(), join.room());
                     return;
                 }
                 calls.put(join.callId(), call);
@@ -171,7 +171,7 @@ final class InviteProcessor {
                 sent = true;
             }
         } catch (Exception e) {
-            LOG.warn("could not answer {} calling room '{}': {}", join.caller(), join.room(), e.toString());
+            log.warn("could not answer {} calling room '{}': {}", join.caller(), join.room(), e.toString());
         } finally {
             if (!sent) {
                 calls.remove(join.callId(), call);
@@ -206,7 +206,7 @@ final class InviteProcessor {
             }
             p.finalSent = true;
         }
-        LOG.info("refused {} calling room '{}' from {}: {} ({} {})", join.caller(), join.room(),
+        log.info("refused {} calling room '{}' from {}: {} ({} {})", join.caller(), join.room(),
                 join.signallingSource().getHostAddress(), why, response.getStatusCode(), response.getReasonPhrase());
         sip.send(st, response);
     }
@@ -214,7 +214,7 @@ final class InviteProcessor {
     /** Refuses an INVITE the worker could not take (queue full): 503 with Retry-After. */
     void overloaded(ServerTransaction st) {
         pending.remove(callId(st.getRequest()));
-        LOG.warn("refused a call to {}: too many calls being set up at once", st.getRequest().getRequestURI());
+        log.warn("refused a call to {}: too many calls being set up at once", st.getRequest().getRequestURI());
         sip.send(st, sip.busy(st.getRequest(), sip.config.retryAfterSeconds(), "server overloaded"));
     }
 

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * call's lock, and the {@link ConferenceHandler} is called after the lock is released.
  */
 final class SipCall implements Call {
-    private static final Logger LOG = LoggerFactory.getLogger(SipCall.class);
+    private static final Logger log = LoggerFactory.getLogger(SipCall.class);
 
     enum State { ANSWERED, ACTIVE, ENDED }
 
@@ -144,10 +144,10 @@ final class SipCall implements Call {
             }
         }
         if (failure != null) {
-            LOG.info("{} in room '{}': hanging up, {}", join.caller(), room(), failure);
+            log.info("{} in room '{}': hanging up, {}", join.caller(), room(), failure);
             hangup("the answer in the ACK was unusable: " + failure);
         } else if (start) {
-            LOG.info("{} joined room '{}' from {} ({})", join.caller(), room(), join.signallingSource().getHostAddress(),
+            log.info("{} joined room '{}' from {} ({})", join.caller(), room(), join.signallingSource().getHostAddress(),
                     describe(streams));
             handler.onCallStarted(this);
         } else if (update) {
@@ -192,7 +192,7 @@ final class SipCall implements Call {
         }
         sip.send(st, response);
         if (response.getStatusCode() == Response.OK && request.getRawContent() != null && request.getRawContent().length > 0) {
-            LOG.info("{} in room '{}' changed the call: {}", join.caller(), room(), describe(streams));
+            log.info("{} in room '{}' changed the call: {}", join.caller(), room(), describe(streams));
             handler.onCallUpdated(this);
         }
     }
@@ -212,12 +212,12 @@ final class SipCall implements Call {
         try {
             offer = SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
         } catch (SdpParseException e) {
-            LOG.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), e.getMessage());
+            log.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), e.getMessage());
             return sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage());
         }
         Answer answer = negotiator.answer(offer, localEndpoint());
         if (!answer.acceptable()) {
-            LOG.info("{} in room '{}': re-INVITE refused, {}", join.caller(), room(), answer.negotiation().refusalSummary());
+            log.info("{} in room '{}': re-INVITE refused, {}", join.caller(), room(), answer.negotiation().refusalSummary());
             return sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request, answer.negotiation().warningCode(),
                     answer.negotiation().refusalSummary());
         }
@@ -248,7 +248,7 @@ final class SipCall implements Call {
         if (subtype.equals(InfoBodies.MEDIA_CONTROL)) {
             sip.send(st, sip.response(Response.OK, request));
             if (InfoBodies.isPictureFastUpdate(body)) {
-                LOG.debug("{} in room '{}' asked for a keyframe (SIP INFO)", join.caller(), room());
+                log.debug("{} in room '{}' asked for a keyframe (SIP INFO)", join.caller(), room());
                 listener.onKeyframeRequested();
             }
         } else if (subtype.equals(InfoBodies.DTMF_RELAY)) {
@@ -278,7 +278,7 @@ final class SipCall implements Call {
                 ClientTransaction ct = sip.provider.getNewClientTransaction(bye);
                 d.sendRequest(ct);
             } catch (Exception e) {
-                LOG.debug("could not send BYE to {}: {}", join.caller(), e.toString());
+                log.debug("could not send BYE to {}: {}", join.caller(), e.toString());
             }
         }
         end(reason);
@@ -296,7 +296,7 @@ final class SipCall implements Call {
         }
         transport.close();
         onEnded.accept(this);
-        LOG.info("{} left room '{}': {}", join.caller(), room(), reason);
+        log.info("{} left room '{}': {}", join.caller(), room(), reason);
         if (notify) {
             handler.onCallEnded(this, reason);
         }

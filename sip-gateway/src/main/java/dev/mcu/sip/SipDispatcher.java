@@ -31,7 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
  * everything else is quick and handled here.
  */
 final class SipDispatcher implements SipListenerExt {
-    private static final Logger LOG = LoggerFactory.getLogger(SipDispatcher.class);
+    private static final Logger log = LoggerFactory.getLogger(SipDispatcher.class);
 
     private final SipMessages sip;             // borrowed
     private final InviteProcessor invites;     // borrowed
@@ -60,7 +60,7 @@ final class SipDispatcher implements SipListenerExt {
         try {
             dispatch(event, st, request, method);
         } catch (RuntimeException e) {
-            LOG.warn("failed to handle a {} from {}: {}", method, request.getHeader("From"), e.toString(), e);
+            log.warn("failed to handle a {} from {}: {}", method, request.getHeader("From"), e.toString(), e);
             sip.send(st, sip.response(Response.SERVER_INTERNAL_ERROR, request));
         }
     }
@@ -88,7 +88,7 @@ final class SipDispatcher implements SipListenerExt {
             case Request.OPTIONS -> sip.send(st, options(request));
             default -> {
                 int status = SipMessages.KNOWN_UNSERVED.contains(method) ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED;
-                LOG.debug("answered {} {} with {}", method, request.getRequestURI(), status);
+                log.debug("answered {} {} with {}", method, request.getRequestURI(), status);
                 sip.send(st, sip.response(status, request));
             }
         }
@@ -101,7 +101,7 @@ final class SipDispatcher implements SipListenerExt {
             // We implement no option tags; an empty Supported header says so (RFC 3261 §20.37).
             ok.setHeader(sip.headers.createHeader("Supported", ""));
         } catch (java.text.ParseException e) {
-            LOG.debug("could not add Supported", e);
+            log.debug("could not add Supported", e);
         }
         return ok;
     }
@@ -122,11 +122,11 @@ final class SipDispatcher implements SipListenerExt {
                 UnsupportedHeader unsupported = sip.headers.createUnsupportedHeader(tag);
                 bad.addHeader(unsupported);
             } catch (java.text.ParseException e) {
-                LOG.debug("bad option tag {}", tag);
+                log.debug("bad option tag {}", tag);
             }
         }
         if (bad != null) {
-            LOG.info("refused a {} to {}: it requires SIP extensions we do not implement", request.getMethod(), request.getRequestURI());
+            log.info("refused a {} to {}: it requires SIP extensions we do not implement", request.getMethod(), request.getRequestURI());
             sip.send(st, bad);
             return true;
         }
@@ -145,18 +145,18 @@ final class SipDispatcher implements SipListenerExt {
         } catch (TransactionUnavailableException e) {
             // The stack parsed the request but it breaks RFC 3261 (e.g. no Max-Forwards): 400, statelessly.
             Request request = event.getRequest();
-            LOG.info("refused a malformed {} from {}: {}", request.getMethod(),
+            log.info("refused a malformed {} from {}: {}", request.getMethod(),
                     ((gov.nist.javax.sip.message.SIPMessage) request).getRemoteAddress(), e.getMessage());
             try {
                 Response bad = sip.response(Response.BAD_REQUEST, request);
                 bad.setReasonPhrase("Bad Request (" + e.getMessage().replaceAll("[\\r\\n]+", " ") + ")");
                 sip.provider.sendResponse(bad);
             } catch (Exception sendFailed) {
-                LOG.debug("could not send 400: {}", sendFailed.toString());
+                log.debug("could not send 400: {}", sendFailed.toString());
             }
             return null;
         } catch (Exception e) {
-            LOG.debug("no server transaction for {}: {}", event.getRequest().getMethod(), e.toString());
+            log.debug("no server transaction for {}: {}", event.getRequest().getMethod(), e.toString());
             return null;
         }
     }
@@ -189,7 +189,7 @@ final class SipDispatcher implements SipListenerExt {
     @Override
     public void processDialogTimeout(DialogTimeoutEvent event) {
         if (event.getDialog().getApplicationData() instanceof SipCall c) {
-            LOG.info("{} never acknowledged our answer for room '{}' ({})", c.joinRequest().caller(), c.room(), event.getReason());
+            log.info("{} never acknowledged our answer for room '{}' ({})", c.joinRequest().caller(), c.room(), event.getReason());
             c.hangup();
         }
     }
@@ -203,7 +203,7 @@ final class SipDispatcher implements SipListenerExt {
 
     @Override
     public void processIOException(IOExceptionEvent event) {
-        LOG.debug("SIP I/O error towards {}:{} ({})", event.getHost(), event.getPort(), event.getTransport());
+        log.debug("SIP I/O error towards {}:{} ({})", event.getHost(), event.getPort(), event.getTransport());
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.List;
  * used from any SIP thread.
  */
 final class SipMessages {
-    private static final Logger LOG = LoggerFactory.getLogger(SipMessages.class);
+    private static final Logger log = LoggerFactory.getLogger(SipMessages.class);
     static final List<String> ALLOWED = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
             Request.OPTIONS, Request.INFO);
     /** Methods of RFC 3261 and its extensions we know but do not serve: 405, the rest 501. */
@@ -75,7 +75,7 @@ final class SipMessages {
         try {
             r.addHeader(headers.createWarningHeader(config.advertisedAddress(), warnCode, sanitize(text)));
         } catch (ParseException | javax.sip.InvalidArgumentException e) {
-            LOG.debug("could not add Warning '{}'", text, e);
+            log.debug("could not add Warning '{}'", text, e);
         }
         return r;
     }
@@ -124,7 +124,7 @@ final class SipMessages {
         try {
             transaction.sendResponse(response);
         } catch (Exception e) {
-            LOG.debug("could not send {} for {}: {}", response.getStatusCode(), transaction.getRequest().getMethod(), e.toString());
+            log.debug("could not send {} for {}: {}", response.getStatusCode(), transaction.getRequest().getMethod(), e.toString());
         }
     }
 

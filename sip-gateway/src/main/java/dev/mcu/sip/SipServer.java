@@ -30,7 +30,7 @@ import java.util.function.Function;
  * worker pool so admission and port allocation never hold up the stack.
  */
 public final class SipServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
+    private static final Logger log = LoggerFactory.getLogger(SipServer.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
     private static final int INVITE_WORKERS = 2;
     private static final int INVITE_QUEUE = 256;
@@ -115,7 +115,7 @@ public final class SipServer implements AutoCloseable {
             throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
         }
-        LOG.info("SIP server listening on {}:{} ({}), advertising {}", config.bindAddress(), config.port(),
+        log.info("SIP server listening on {}:{} ({}), advertising {}", config.bindAddress(), config.port(),
                 String.join("+", config.transports()), config.advertisedAddress());
     }
 
@@ -157,7 +157,7 @@ public final class SipServer implements AutoCloseable {
             }
             stack.deleteSipProvider(provider);
         } catch (Exception e) {
-            LOG.debug("while closing the SIP listening points: {}", e.toString());
+            log.debug("while closing the SIP listening points: {}", e.toString());
         }
         if (webSocket != null) {
             webSocket.close();
@@ -166,6 +166,6 @@ public final class SipServer implements AutoCloseable {
             secureWebSocket.close();
         }
         stack.stop();
-        LOG.info("SIP server on {}:{} stopped", config.bindAddress(), config.port());
+        log.info("SIP server on {}:{} stopped", config.bindAddress(), config.port());
     }
 }

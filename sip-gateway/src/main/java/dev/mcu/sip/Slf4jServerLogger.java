@@ -14,7 +14,7 @@ import java.util.Properties;
  * phone. Called from any stack thread; stateless.
  */
 public final class Slf4jServerLogger implements ServerLogger {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.mcu.sip.messages");
+    private static final Logger log = LoggerFactory.getLogger("dev.mcu.sip.messages");
 
     @Override public void closeLogFile() { }
 
@@ -34,12 +34,12 @@ public final class Slf4jServerLogger implements ServerLogger {
     }
 
     private static void log(SIPMessage message, String from, String to, boolean sender) {
-        if (LOG.isTraceEnabled()) {
-            LOG.trace("{} {} -> {}\n{}", sender ? "sent" : "received", from, to, message.encode());
+        if (log.isTraceEnabled()) {
+            log.trace("{} {} -> {}\n{}", sender ? "sent" : "received", from, to, message.encode());
         }
     }
 
-    @Override public void logException(Exception e) { LOG.debug("SIP message exception", e); }
+    @Override public void logException(Exception e) { log.debug("SIP message exception", e); }
     @Override public void setStackProperties(Properties properties) { }
     @Override public void setSipStack(SipStack sipStack) { }
 }

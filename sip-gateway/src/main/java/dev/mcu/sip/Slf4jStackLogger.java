@@ -12,27 +12,27 @@ import java.util.Properties;
  * its "debug" goes to TRACE. Called from any stack thread; stateless.
  */
 public final class Slf4jStackLogger implements StackLogger {
-    private static final Logger LOG = LoggerFactory.getLogger("gov.nist.javax.sip");
+    private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
 
     @Override public void logStackTrace() { logStackTrace(TRACE_DEBUG); }
     @Override public void logStackTrace(int level) {
         if (isLoggingEnabled(level)) {
-            LOG.trace("stack trace", new Throwable("stack trace"));
+            log.trace("stack trace", new Throwable("stack trace"));
         }
     }
     @Override public int getLineCount() { return 0; }
-    @Override public void logException(Throwable t) { LOG.warn("SIP stack exception", t); }
-    @Override public void logDebug(String message) { LOG.trace(message); }
-    @Override public void logDebug(String message, Exception e) { LOG.trace(message, e); }
-    @Override public void logTrace(String message) { LOG.trace(message); }
-    @Override public void logFatalError(String message) { LOG.error(message); }
-    @Override public void logError(String message) { LOG.error(message); }
-    @Override public void logError(String message, Exception e) { LOG.error(message, e); }
+    @Override public void logException(Throwable t) { log.warn("SIP stack exception", t); }
+    @Override public void logDebug(String message) { log.trace(message); }
+    @Override public void logDebug(String message, Exception e) { log.trace(message, e); }
+    @Override public void logTrace(String message) { log.trace(message); }
+    @Override public void logFatalError(String message) { log.error(message); }
+    @Override public void logError(String message) { log.error(message); }
+    @Override public void logError(String message, Exception e) { log.error(message, e); }
     @Override public void logWarning(String message) {
         if (isTlsDefaultsNotice(message)) {
-            LOG.debug(message);
+            log.debug(message);
         } else {
-            LOG.warn(message);
+            log.warn(message);
         }
     }
 
@@ -47,28 +47,28 @@ public final class Slf4jStackLogger implements StackLogger {
                 || m.startsWith("using default truststore type") || m.startsWith("tls server settings will be inactive")
                 || m.startsWith("tls trust settings will be inactive");
     }
-    @Override public void logInfo(String message) { LOG.debug(message); }
-    @Override public boolean isLoggingEnabled() { return LOG.isDebugEnabled(); }
+    @Override public void logInfo(String message) { log.debug(message); }
+    @Override public boolean isLoggingEnabled() { return log.isDebugEnabled(); }
 
     @Override
     public boolean isLoggingEnabled(int level) {
         if (level <= TRACE_ERROR) {
-            return LOG.isErrorEnabled();
+            return log.isErrorEnabled();
         }
         if (level <= TRACE_WARN) {
-            return LOG.isWarnEnabled();
+            return log.isWarnEnabled();
         }
         if (level <= TRACE_INFO) {
-            return LOG.isDebugEnabled();
+            return log.isDebugEnabled();
         }
-        return LOG.isTraceEnabled();
+        return log.isTraceEnabled();
     }
 
     @Override public void disableLogging() { }
     @Override public void enableLogging() { }
     @Override public void setBuildTimeStamp(String buildTimeStamp) { }
     @Override public void setStackProperties(Properties properties) { }
-    @Override public String getLoggerName() { return LOG.getName(); }
+    @Override public String getLoggerName() { return log.getName(); }
 
     /**
      * Points JAIN-SIP's static loggers at this bridge before any stack exists (classes that log

@@ -31,7 +31,7 @@ import java.util.function.Function;
  * it; it owns its stack.
  */
 final class WebSocketSipStack implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(WebSocketSipStack.class);
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSipStack.class);
 
     private final SipServerConfig config;   // this stack's view: port = the WebSocket port
     private final String scheme;            // ws or wss, for the log
@@ -72,7 +72,7 @@ final class WebSocketSipStack implements AutoCloseable {
             throw new IOException("cannot listen for SIP over " + scheme + " on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
         }
-        LOG.info("SIP over WebSocket listening on {}://{}:{}", scheme, config.bindAddress(), config.port());
+        log.info("SIP over WebSocket listening on {}://{}:{}", scheme, config.bindAddress(), config.port());
     }
 
     private static Properties stackProperties(SipServerConfig config, boolean secure) {
@@ -103,9 +103,9 @@ final class WebSocketSipStack implements AutoCloseable {
             }
             stack.deleteSipProvider(provider);
         } catch (Exception e) {
-            LOG.debug("while closing the {} listening point: {}", scheme, e.toString());
+            log.debug("while closing the {} listening point: {}", scheme, e.toString());
         }
         stack.stop();
-        LOG.info("SIP over {} on {}:{} stopped", scheme, config.bindAddress(), config.port());
+        log.info("SIP over {} on {}:{} stopped", scheme, config.bindAddress(), config.port());
     }
 }

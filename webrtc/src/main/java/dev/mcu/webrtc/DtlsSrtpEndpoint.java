@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * and its thread (ends after close()).
  */
 public final class DtlsSrtpEndpoint implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DtlsSrtpEndpoint.class);
+    private static final Logger log = LoggerFactory.getLogger(DtlsSrtpEndpoint.class);
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     private static final int QUEUE_CAPACITY = 64;
     private static final int SERVICE_POLL_MILLIS = 1000;
@@ -132,7 +132,7 @@ public final class DtlsSrtpEndpoint implements AutoCloseable {
             try {
                 s.close();
             } catch (IOException | RuntimeException e) {
-                LOG.debug("closing DTLS session: {}", e.toString());
+                log.debug("closing DTLS session: {}", e.toString());
             }
         }
         transport.close();
@@ -163,12 +163,12 @@ public final class DtlsSrtpEndpoint implements AutoCloseable {
                 return;
             }
             SrtpSession keys = SrtpSession.fromKeyingMaterial(support.profile(), support.keyingMaterial(), role);
-            LOG.debug("DTLS-SRTP handshake as {} done in {} ms, profile {}", role,
+            log.debug("DTLS-SRTP handshake as {} done in {} ms, profile {}", role,
                     (System.nanoTime() - startNanos) / 1_000_000, support.profile());
             handshake.complete(keys);
             serviceUntilClosed(established);
         } catch (IOException | RuntimeException e) {
-            LOG.debug("DTLS-SRTP handshake as {} failed after {} ms: {}", role,
+            log.debug("DTLS-SRTP handshake as {} failed after {} ms: {}", role,
                     (System.nanoTime() - startNanos) / 1_000_000, e.toString());
             handshake.completeExceptionally(e);
             transport.close();
@@ -189,7 +189,7 @@ public final class DtlsSrtpEndpoint implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closing.get()) {
-                    LOG.debug("DTLS session as {} ended: {}", role, e.toString());
+                    log.debug("DTLS session as {} ended: {}", role, e.toString());
                 }
                 break;
             }

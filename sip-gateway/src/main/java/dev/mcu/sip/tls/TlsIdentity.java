@@ -62,7 +62,7 @@ import java.util.Set;
  * once, and again by JAIN-SIP (which reads keystores from a path).
  */
 public final class TlsIdentity {
-    private static final Logger LOG = LoggerFactory.getLogger(TlsIdentity.class);
+    private static final Logger log = LoggerFactory.getLogger(TlsIdentity.class);
     private static final String KEYSTORE_TYPE = "PKCS12";
     private static final String ALIAS = "mcu";
     /** Apple platforms refuse TLS server certificates valid for longer, even trusted by hand. */
@@ -118,7 +118,7 @@ public final class TlsIdentity {
         try {
             X509Certificate certificate = firstKeyCertificate(store, keystore);
             TlsIdentity identity = new TlsIdentity(keystore, password, store, certificate, false);
-            LOG.info("TLS certificate {} from {} (SHA-256 {}), valid until {}",
+            log.info("TLS certificate {} from {} (SHA-256 {}), valid until {}",
                     certificate.getSubjectX500Principal().getName(), keystore, identity.sha256Fingerprint(),
                     certificate.getNotAfter().toInstant());
             identity.warnAboutNamesAndDates(serverNames);
@@ -156,7 +156,7 @@ public final class TlsIdentity {
             store.setKeyEntry(ALIAS, keyPair.getPrivate(), password.toCharArray(), new Certificate[] {certificate});
             write(store, keystore, password);
             TlsIdentity identity = new TlsIdentity(keystore, password, store, certificate, true);
-            LOG.warn("Generated a self-signed TLS certificate for {} at {} (SHA-256 {}); browsers will warn until you "
+            log.warn("Generated a self-signed TLS certificate for {} at {} (SHA-256 {}); browsers will warn until you "
                             + "replace it with a real one: set tls.keystore to a PKCS12 file with your certificate and key "
                             + "(e.g. openssl pkcs12 -export -in cert.pem -inkey key.pem -out mcu-tls.p12) and tls.password "
                             + "to its password", String.join(", ", names), keystore, identity.sha256Fingerprint());
@@ -235,14 +235,14 @@ public final class TlsIdentity {
 
     private void warnAboutNamesAndDates(Collection<String> serverNames) {
         if (certificate.getNotAfter().toInstant().isBefore(Instant.now())) {
-            LOG.warn("The TLS certificate in {} expired on {}; browsers will refuse it. Replace it, or delete the file "
+            log.warn("The TLS certificate in {} expired on {}; browsers will refuse it. Replace it, or delete the file "
                     + "to have a new self-signed one generated", keystore, certificate.getNotAfter().toInstant());
         }
         List<String> missing = new ArrayList<>(namesFor(serverNames));
         missing.removeAll(ALWAYS_NAMED);
         missing.removeAll(subjectAltNames());
         if (!missing.isEmpty()) {
-            LOG.warn("The TLS certificate in {} does not name {}; browsers reaching the server that way will warn "
+            log.warn("The TLS certificate in {} does not name {}; browsers reaching the server that way will warn "
                     + "(delete a self-signed file to have it generated again for the current addresses)",
                     keystore, String.join(", ", missing));
         }
@@ -262,7 +262,7 @@ public final class TlsIdentity {
                 }
             }
         } catch (CertificateParsingException e) {
-            LOG.debug("unreadable subjectAltNames in {}: {}", keystore, e.toString());
+            log.debug("unreadable subjectAltNames in {}: {}", keystore, e.toString());
         }
         return out;
     }

@@ -14,7 +14,7 @@ import java.net.InetSocketAddress;
  * the ByteBuf at once and hands the array to the demultiplexer. Runs on the socket's event loop.
  */
 final class SharedPortHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(SharedPortHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(SharedPortHandler.class);
 
     private final SharedPortDemux demux;
 
@@ -34,6 +34,6 @@ final class SharedPortHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // ICMP errors and listener failures: per packet, so debug only; the channel stays open
-        LOG.debug("{} on {}", cause.toString(), ctx.channel().localAddress());
+        log.debug("{} on {}", cause.toString(), ctx.channel().localAddress());
     }
 }

@@ -63,7 +63,7 @@ import java.util.function.LongSupplier;
  * the shared channel from {@link WebRtcTransportFactory}.
  */
 public final class WebRtcTransport implements MediaTransport, WebRtcSession {
-    private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransport.class);
+    private static final Logger log = LoggerFactory.getLogger(WebRtcTransport.class);
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
     private static final long CONSENT_CHECK_MILLIS = 1000;
     /** A browser checks from a handful of candidates; more addresses than this are not mapped. */
@@ -157,7 +157,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         IceLiteAgent current = agent;
         if (current != null) {
             if (!current.remoteUfrag().equals(remote.ufrag())) {
-                LOG.warn("call {}: ICE restart (ufrag {} -> {}) is not supported; keeping the first", callId,
+                log.warn("call {}: ICE restart (ufrag {} -> {}) is not supported; keeping the first", callId,
                         current.remoteUfrag(), remote.ufrag());
             }
             return;
@@ -399,7 +399,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         InetSocketAddress target = nominated != null ? nominated : lastDtlsSource;
         retarget(target);
         srtp = keys; // last: isSecured() means media can flow both ways
-        LOG.info("call {}: DTLS-SRTP up with {} ({}) in {} ms", callId, target, keys.profile(),
+        log.info("call {}: DTLS-SRTP up with {} ({}) in {} ms", callId, target, keys.profile(),
                 dtlsHandshakeNanos / 1_000_000);
         dtls.peerClosed().thenRun(() -> fail("the browser closed the DTLS session"));
     }
@@ -444,7 +444,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         if (closed.get() || !failed.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("call {}: WebRTC transport failed: {}", callId, reason);
+        log.info("call {}: WebRTC transport failed: {}", callId, reason);
         srtp = null;
         Consumer<String> handler = failureHandler;
         CompletableFuture.runAsync(() -> handler.accept(reason));

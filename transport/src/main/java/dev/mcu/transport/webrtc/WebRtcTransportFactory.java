@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * in {@link #close}.
  */
 public final class WebRtcTransportFactory implements MediaTransportFactory {
-    private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransportFactory.class);
+    private static final Logger log = LoggerFactory.getLogger(WebRtcTransportFactory.class);
 
     private final WebRtcTransportConfig config;
     private final DtlsCertificate certificate;
@@ -77,7 +77,7 @@ public final class WebRtcTransportFactory implements MediaTransportFactory {
                     + config.port(), bound.cause());
         }
         this.channel = bound.channel();
-        LOG.info("WebRTC (ICE-lite, DTLS-SRTP) on UDP {}, candidate {}:{}, certificate {}", channel.localAddress(),
+        log.info("WebRTC (ICE-lite, DTLS-SRTP) on UDP {}, candidate {}:{}, certificate {}", channel.localAddress(),
                 config.advertisedAddress(), port(), certificate.fingerprint());
     }
 
