@@ -48,6 +48,11 @@ final class DecodeQueue {
         });
     }
 
+    /** Packets waiting for the decoder now. */
+    int depth() {
+        return pending.get();
+    }
+
     long droppedOverflow() {
         return droppedOverflow.get();
     }

@@ -9,6 +9,7 @@ import dev.mcu.media.rtp.JitterBuffer;
 import dev.mcu.media.rtp.RtpPacket;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,6 +38,9 @@ final class InboundAudio implements AutoCloseable {
     private final int audioLevelExtensionId;    // RFC 8285 id of the RFC 6464 level, -1: not agreed
     /** (clock millis << 8) | RFC 6464 indication byte of the newest decoded packet; written by the decoder. */
     private volatile long signalledLevel = NO_LEVEL;
+    private volatile boolean decoding = true;
+    private volatile boolean resyncNeeded;
+    private final AtomicLong skippedNotHeard = new AtomicLong();
 
     /** @param audioLevelExtensionId the agreed id of the RFC 6464 audio level, or -1 */
     InboundAudio(Codec codec, Executor decodeExecutor, LongSupplier clockMillis, int audioLevelExtensionId) {
@@ -47,10 +51,32 @@ final class InboundAudio implements AutoCloseable {
     }
 
     void offer(RtpPacket packet) {
+        if (!decoding) {
+            // Muted, or an attendee: nobody hears it, so don't spend a decode on it.
+            skippedNotHeard.incrementAndGet();
+            return;
+        }
         queue.offer(packet);
     }
 
+    /** Room clock: whether what this participant says is heard (not muted, not an attendee). */
+    void setDecoding(boolean heard) {
+        if (heard != decoding) {
+            decoding = heard;
+            resyncNeeded = heard;
+        }
+    }
+
+    long skippedNotHeard() {
+        return skippedNotHeard.get();
+    }
+
     private void process(RtpPacket packet) {
+        if (resyncNeeded) {
+            // Packets were skipped while muted: the sequence jumped, start the jitter buffer afresh.
+            resyncNeeded = false;
+            jitterBuffer.reset();
+        }
         long now = clockMillis.getAsLong();
         jitterBuffer.insert(packet, now);
         RtpPacket next;
@@ -88,8 +114,16 @@ final class InboundAudio implements AutoCloseable {
         return out.length == Audio.FRAME_SAMPLES && playout.read(out);
     }
 
+    int queueDepth() {
+        return queue.depth();
+    }
+
     long droppedOverflow() {
         return queue.droppedOverflow();
+    }
+
+    long packetsDecoded() {
+        return decoder.packets();
     }
 
     long decodeErrors() {

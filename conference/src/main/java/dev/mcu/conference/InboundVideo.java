@@ -38,6 +38,7 @@ final class InboundVideo implements AutoCloseable {
     private final AtomicLong skippedInvisible = new AtomicLong();
     private volatile I420Frame latest;
     private volatile long framesDecoded;
+    private final AtomicLong keyframesAsked = new AtomicLong();
 
     InboundVideo(Codec codec, Executor decodeExecutor, Runnable keyframeRequester, LongSupplier clockMillis) {
         this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process);
@@ -77,12 +78,14 @@ final class InboundVideo implements AutoCloseable {
             }
         }
         if (depacketizer.keyframeNeeded() || decoder.keyframeNeeded()) {
-            keyframeRequester.run();
+            askForKeyframe();
         }
     }
 
     /**
-     * Called by the media clock when the layout changes. Becoming visible again asks the sender for
+     * Called by the room clock when the layout, a mute or a role changes: {@code nowVisible} is
+     * whether anybody sees this picture (it has a tile, its video is not muted, it is no attendee).
+     * Becoming visible again asks the sender for
      * a keyframe (the transport rate-limits requests), since the decoder missed the frames between.
      */
     void setVisible(boolean nowVisible) {
@@ -92,10 +95,19 @@ final class InboundVideo implements AutoCloseable {
         visible = nowVisible;
         if (nowVisible) {
             resyncNeeded = true;
-            keyframeRequester.run();
+            askForKeyframe();
         } else {
             latest = null;
         }
+    }
+
+    private void askForKeyframe() {
+        keyframesAsked.incrementAndGet();
+        keyframeRequester.run();
+    }
+
+    long keyframesAsked() {
+        return keyframesAsked.get();
     }
 
     boolean visible() {
@@ -113,6 +125,10 @@ final class InboundVideo implements AutoCloseable {
 
     long framesDecoded() {
         return framesDecoded;
+    }
+
+    int queueDepth() {
+        return queue.depth();
     }
 
     long droppedOverflow() {

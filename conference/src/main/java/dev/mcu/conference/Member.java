@@ -28,6 +28,11 @@ public interface Member {
     /** Where this member's media events go (RTP, RTCP feedback, DTMF, keyframe requests). */
     void setMediaListener(MediaListener listener);
 
+    /** The role it has when it joins; the control plane may change it later. */
+    default Role initialRole() {
+        return Role.SPEAKER;
+    }
+
     /** Ends the connection from our side; does nothing when it is already over. */
     void hangup();
 }

@@ -1,11 +1,14 @@
 package dev.mcu.conference;
 
 import dev.mcu.media.Audio;
+import dev.mcu.media.Codec;
+import dev.mcu.mixer.AudioLevel;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
+import dev.mcu.transport.TransportStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,15 @@ final class Participant implements MediaListener, AutoCloseable {
     private final InboundVideo inboundVideo;         // owned, may be null
     private final OutboundAudio outboundAudio;       // owned, may be null
     private final VideoProfileKey videoProfile;      // null when we send it no video
+    private final Codec audioCodec;    // null when it has no audio
+    private final Codec videoCodec;    // null when it has no video
+    // Room clock only:
+    Role role;
+    boolean audioMuted;
+    boolean videoMuted;
+    double levelDbov = AudioLevel.SILENCE_DBOV;
+    boolean mixed;
+    boolean talking;
 
     Participant(Member member, String roomName, Executor decodePool, LongSupplier clockMillis, Listener listener) {
         this.id = member.id();
@@ -58,6 +70,9 @@ final class Participant implements MediaListener, AutoCloseable {
         this.outboundAudio = audio.filter(s -> s.direction().sends())
                 .map(s -> new OutboundAudio(s.codec(), transport, s.payloadType())).orElse(null);
         this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
+        this.audioCodec = audio.map(NegotiatedStream::codec).orElse(null);
+        this.videoCodec = video.map(NegotiatedStream::codec).orElse(null);
+        this.role = member.initialRole();
     }
 
     private static Optional<NegotiatedStream> stream(Member member, MediaKind kind) {
@@ -90,6 +105,54 @@ final class Participant implements MediaListener, AutoCloseable {
 
     VideoProfileKey videoProfile() {
         return videoProfile;
+    }
+
+    Codec audioCodec() {
+        return audioCodec;
+    }
+
+    Codec videoCodec() {
+        return videoCodec;
+    }
+
+    /** Whether its voice goes into the mix: not muted, and not an attendee. Room clock. */
+    boolean heard() {
+        return !audioMuted && role.isSeenAndHeard();
+    }
+
+    /** Whether it gets a tile in the layout (its picture, or a placeholder while muted). Room clock. */
+    boolean shown() {
+        return inboundVideo != null && role.isSeenAndHeard();
+    }
+
+    /** Its counters from the wire to the mixer and back out. Room clock (transport counters are thread-safe). */
+    ParticipantStats stats(boolean visible) {
+        return new ParticipantStats(
+                audioCodec == null ? null : mediaStats(MediaKind.AUDIO),
+                videoCodec == null ? null : mediaStats(MediaKind.VIDEO),
+                new ParticipantStats.Mixer(visible, mixed, levelDbov));
+    }
+
+    private ParticipantStats.Media mediaStats(MediaKind kind) {
+        TransportStats t = member.transport().stats(kind);
+        java.util.Map<String, Long> dropped = new java.util.LinkedHashMap<>();
+        dropped.put("transport", t.dropped());
+        ParticipantStats.DecodeQueue queue = new ParticipantStats.DecodeQueue(0, 0);
+        ParticipantStats.Decoder decoding = new ParticipantStats.Decoder(0, 0, 0);
+        if (kind == MediaKind.AUDIO && inboundAudio != null) {
+            dropped.put("not heard", inboundAudio.skippedNotHeard());
+            queue = new ParticipantStats.DecodeQueue(inboundAudio.queueDepth(), inboundAudio.droppedOverflow());
+            decoding = new ParticipantStats.Decoder(inboundAudio.packetsDecoded(), inboundAudio.decodeErrors(), 0);
+        } else if (kind == MediaKind.VIDEO && inboundVideo != null) {
+            dropped.put("hidden", inboundVideo.skippedInvisible());
+            queue = new ParticipantStats.DecodeQueue(inboundVideo.queueDepth(), inboundVideo.droppedOverflow());
+            decoding = new ParticipantStats.Decoder(inboundVideo.framesDecoded(), inboundVideo.decodeErrors(),
+                    inboundVideo.keyframesAsked());
+        }
+        return new ParticipantStats.Media(
+                new ParticipantStats.Receive(t.packetsReceived(), t.bytesReceived(), t.packetsLost(), 0, dropped),
+                queue, decoding,
+                new ParticipantStats.Send(t.packetsSent(), t.bytesSent(), t.retransmitted(), t.keyframeRequestsReceived()));
     }
 
     @Override

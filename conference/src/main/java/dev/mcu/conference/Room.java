@@ -8,6 +8,7 @@ import dev.mcu.layouts.Layouts;
 import dev.mcu.media.I420Frame;
 import dev.mcu.media.Codec;
 import dev.mcu.mixer.ActiveSpeakerDetector;
+import dev.mcu.mixer.AudioLevel;
 import dev.mcu.mixer.AudioMixer;
 import dev.mcu.mixer.MixResult;
 import dev.mcu.mixer.VideoCompositor;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +51,8 @@ public final class Room implements AutoCloseable {
     private final AudioMixer mixer = new AudioMixer();                           // clock thread
     private final SpeakerSelector speakerSelector;                               // clock thread
     private final ActiveSpeakerDetector activeSpeaker;                           // clock thread
+    private final RoomEvents events;
+    private final Map<String, I420Frame> placeholders = new HashMap<>();          // clock thread: muted video
     private final Map<String, Double> levels = new HashMap<>();                   // clock thread
     private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned, clock thread
     private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // clock thread, per round
@@ -65,14 +69,17 @@ public final class Room implements AutoCloseable {
     public Room(String name, VideoSettings video, int maxSpeakers, ExecutorService decodePool, RoomEvents events) {
         this.name = name;
         this.speakerSelector = new SpeakerSelector(maxSpeakers);
+        this.events = events;
         this.activeSpeaker = new ActiveSpeakerDetector(new ActiveSpeakerDetector.Listener() {
             @Override
             public void onTalkStarted(String participantId) {
+                setTalking(participantId, true);
                 events.onTalkStarted(name, participantId);
             }
 
             @Override
             public void onTalkStopped(String participantId) {
+                setTalking(participantId, false);
                 events.onTalkStopped(name, participantId);
             }
 
@@ -126,8 +133,118 @@ public final class Room implements AutoCloseable {
             layoutSpec = spec.focusId() == null && video.followSpeaker()
                     ? spec.withFocus(activeSpeaker.activeSpeaker().orElse(null)) : spec;
             layoutIds = null;
-            log.info("Room {}: layout is now {}", name, spec.kind());
+            log.info("Room {}: layout is now {}{}", name, spec.kind(),
+                    spec.focusId() == null ? "" : " on " + spec.focusId());
+            events.onLayoutChanged(name, spec.kind(), spec.focusId());
         });
+    }
+
+    /**
+     * Changes the layout kind and its focus; a null focus follows the active speaker when
+     * {@code video.followSpeaker} is on. A custom layout keeps the configured tiles.
+     *
+     * @throws IllegalArgumentException for a custom layout when none is configured
+     */
+    public void setLayout(LayoutKind kind, String focusId) {
+        setLayout(new LayoutSpec(kind, focusId, kind == LayoutKind.CUSTOM ? video.customTiles() : List.of()));
+    }
+
+    /**
+     * Mutes or unmutes a participant's audio and/or video (null leaves that kind as it is). Muted
+     * audio is not decoded nor mixed; muted video keeps its tile, showing a placeholder with the name.
+     *
+     * @return the participant afterwards, or empty when it is not in this room
+     */
+    public CompletableFuture<Optional<ParticipantSnapshot>> mute(String participantId, Boolean audio, Boolean video) {
+        return onClock(participantId, p -> {
+            boolean changed = false;
+            if (audio != null && audio != p.audioMuted) {
+                p.audioMuted = audio;
+                changed = true;
+            }
+            if (video != null && video != p.videoMuted) {
+                p.videoMuted = video;
+                changed = true;
+            }
+            if (changed) {
+                applyMediaGates(p);
+                log.info("Room {}: {} is now {}", name, p.displayName(), muteWords(p));
+                events.onMuted(name, p.id, p.audioMuted, p.videoMuted);
+            }
+        });
+    }
+
+    /**
+     * Gives a participant a role. An attendee's media is neither decoded, mixed nor shown; it keeps
+     * receiving the room.
+     *
+     * @return the participant afterwards, or empty when it is not in this room
+     */
+    public CompletableFuture<Optional<ParticipantSnapshot>> setRole(String participantId, Role role) {
+        java.util.Objects.requireNonNull(role, "role");
+        return onClock(participantId, p -> {
+            if (p.role != role) {
+                p.role = role;
+                applyMediaGates(p);
+                log.info("Room {}: {} is now {}", name, p.displayName(), role.name().toLowerCase(java.util.Locale.ROOT));
+                events.onRoleChanged(name, p.id, role);
+            }
+        });
+    }
+
+    /** Everyone in the room, in joining order; answered by the room's clock. */
+    public CompletableFuture<List<ParticipantSnapshot>> participants() {
+        return CompletableFuture.supplyAsync(
+                () -> participants.values().stream().map(this::snapshotOf).toList(), clock);
+    }
+
+    /** One participant, or empty when it is not in this room; answered by the room's clock. */
+    public CompletableFuture<Optional<ParticipantSnapshot>> participant(String participantId) {
+        return onClock(participantId, p -> { });
+    }
+
+    private CompletableFuture<Optional<ParticipantSnapshot>> onClock(String participantId,
+                                                                     java.util.function.Consumer<Participant> change) {
+        return CompletableFuture.supplyAsync(() -> {
+            Participant p = participants.get(participantId);
+            if (p == null) {
+                return Optional.empty();
+            }
+            change.accept(p);
+            return Optional.of(snapshotOf(p));
+        }, clock);
+    }
+
+    private static String muteWords(Participant p) {
+        return (p.audioMuted ? "muted" : "unmuted") + " (audio), " + (p.videoMuted ? "muted" : "unmuted") + " (video)";
+    }
+
+    /** After a mute or role change: stop or restart decoding, and redraw the layout. Clock thread. */
+    private void applyMediaGates(Participant p) {
+        if (p.inboundAudio() != null) {
+            p.inboundAudio().setDecoding(p.heard());
+        }
+        if (!p.heard()) {
+            p.levelDbov = AudioLevel.SILENCE_DBOV;
+            speakerSelector.forget(p.id);
+            activeSpeaker.forget(p.id);
+        }
+        if (!p.videoMuted) {
+            placeholders.remove(p.id);
+        }
+        layoutIds = null; // recomputed, with each participant's decoding, on the next frame
+    }
+
+    private void setTalking(String participantId, boolean talking) {
+        Participant p = participants.get(participantId);
+        if (p != null) {
+            p.talking = talking;
+        }
+    }
+
+    private ParticipantSnapshot snapshotOf(Participant p) {
+        return new ParticipantSnapshot(p.id, p.displayName(), p.role, p.audioMuted, p.videoMuted, p.talking,
+                p.levelDbov, layout.isVisible(p.id), p.audioCodec(), p.videoCodec(), p.stats(layout.isVisible(p.id)));
     }
 
     /** Counters for the admin view and tests; answered by the clock thread. */
@@ -151,10 +268,13 @@ public final class Room implements AutoCloseable {
                 return new VideoProfile(k, video);
             }).addReceiver(participant.transport());
         }
-        if (participant.inboundVideo() != null) {
+        applyMediaGates(participant);
+        if (participant.inboundVideo() != null && participant.role.isSeenAndHeard()) {
             participant.transport().requestKeyframe();
         }
-        log.info("Room {}: {} joined ({} in the room)", name, participant.displayName(), participants.size());
+        log.info("Room {}: {} joined as {} ({} in the room)", name, participant.displayName(),
+                participant.role.name().toLowerCase(java.util.Locale.ROOT), participants.size());
+        events.onJoined(name, participant.id, participant.displayName(), participant.role);
     }
 
     private void remove(String callId) {
@@ -162,10 +282,12 @@ public final class Room implements AutoCloseable {
         if (participant != null) {
             detach(participant);
             log.info("Room {}: {} left ({} in the room)", name, participant.displayName(), participants.size());
+            events.onLeft(name, callId);
         }
     }
 
     private void detach(Participant participant) {
+        placeholders.remove(participant.id);
         mixer.forget(participant.id);
         speakerSelector.forget(participant.id);
         activeSpeaker.forget(participant.id);
@@ -217,14 +339,19 @@ public final class Room implements AutoCloseable {
         levels.clear();
         for (Participant p : participants.values()) {
             InboundAudio in = p.inboundAudio();
-            if (in != null && in.readFrame(p.pcmScratch)) {
-                levels.put(p.id, in.levelDbov(p.pcmScratch)); // RFC 6464 level when signalled
+            p.levelDbov = AudioLevel.SILENCE_DBOV;
+            if (in != null && p.heard() && in.readFrame(p.pcmScratch)) {
+                p.levelDbov = in.levelDbov(p.pcmScratch); // RFC 6464 level when signalled
+                levels.put(p.id, p.levelDbov);
             }
         }
         activeSpeaker.onRound(levels);
         audioInputs.clear();
         for (String speaker : speakerSelector.select(levels)) {
             audioInputs.put(speaker, participants.get(speaker).pcmScratch);
+        }
+        for (Participant p : participants.values()) {
+            p.mixed = audioInputs.containsKey(p.id);
         }
         MixResult mix = mixer.mix(audioInputs);
         listenerPayloads.clear();
@@ -252,10 +379,11 @@ public final class Room implements AutoCloseable {
         List<String> ids = new ArrayList<>(participants.size());
         latestFrames.clear();
         for (Participant p : participants.values()) {
-            InboundVideo in = p.inboundVideo();
-            if (in != null) {
+            if (p.shown()) {
                 ids.add(p.id);
-                I420Frame frame = in.latest();
+                // The placeholder is drawn here, not in mute(): the first text drawing loads fonts (slow).
+                I420Frame frame = p.videoMuted ? placeholders.computeIfAbsent(p.id, id -> PlaceholderTile.of(p.displayName()))
+                        : p.inboundVideo().latest();
                 if (frame != null) {
                     latestFrames.put(p.id, frame);
                 }
@@ -266,7 +394,8 @@ public final class Room implements AutoCloseable {
             layoutIds = ids;
             for (Participant p : participants.values()) {
                 if (p.inboundVideo() != null) {
-                    p.inboundVideo().setVisible(layout.isVisible(p.id));
+                    // Decode only pictures somebody sees: in the layout, not muted, not an attendee.
+                    p.inboundVideo().setVisible(p.shown() && !p.videoMuted && layout.isVisible(p.id));
                 }
             }
         }

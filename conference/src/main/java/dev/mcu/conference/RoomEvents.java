@@ -1,7 +1,9 @@
 package dev.mcu.conference;
 
+import dev.mcu.layouts.LayoutKind;
+
 /**
- * What happens in rooms, for the admin API and integrations. Called on the room's media clock
+ * What happens in rooms, for the admin API and integrations. Called on the room's audio clock
  * thread: implementations must return quickly and must not call back into the server.
  */
 public interface RoomEvents {
@@ -11,6 +13,17 @@ public interface RoomEvents {
 
     /** {@code callId} is null when nobody holds the floor any more. */
     default void onActiveSpeakerChanged(String room, String callId) { }
+
+    default void onJoined(String room, String participantId, String name, Role role) { }
+
+    default void onLeft(String room, String participantId) { }
+
+    default void onMuted(String room, String participantId, boolean audioMuted, boolean videoMuted) { }
+
+    default void onRoleChanged(String room, String participantId, Role role) { }
+
+    /** {@code focusId} is null when the layout has no focus or follows the speaker. */
+    default void onLayoutChanged(String room, LayoutKind kind, String focusId) { }
 
     RoomEvents NONE = new RoomEvents() { };
 }

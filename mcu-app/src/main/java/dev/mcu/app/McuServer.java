@@ -186,6 +186,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         });
     }
 
+    /** An open room, for its commands (mute, role, layout) and participant snapshots; empty when not open. */
+    public Optional<Room> room(String name) {
+        return rooms.room(name);
+    }
+
     /**
      * Changes an open room's layout at run time.
      *

@@ -1,0 +1,49 @@
+package dev.mcu.conference;
+
+import java.util.Map;
+
+/**
+ * The counters of one participant, in the order its media flows: what it sent us is received,
+ * queued for the decoder and decoded, then mixed; what we send it is counted on the way out.
+ * An immutable snapshot; {@code audio} or {@code video} is null when the participant has no such
+ * stream.
+ */
+public record ParticipantStats(Media audio, Media video, Mixer mixer) {
+
+    /** One media kind, from the wire to the decoder and back out. */
+    public record Media(Receive receive, DecodeQueue decodeQueue, Decoder decoder, Send send) {
+    }
+
+    /**
+     * @param lost            from sequence gaps (RFC 3550 A.3)
+     * @param droppedByReason packets thrown away before decoding, by why (e.g. "malformed", "hidden")
+     */
+    public record Receive(long packets, long bytes, long lost, long reordered, Map<String, Long> droppedByReason) {
+        public Receive {
+            droppedByReason = Map.copyOf(droppedByReason);
+        }
+    }
+
+    /** @param depth packets waiting for the decoder now */
+    public record DecodeQueue(int depth, long overflowDrops) {
+    }
+
+    /** @param frames decoded pictures (video) or packets (audio) */
+    public record Decoder(long frames, long errors, long keyframesAsked) {
+    }
+
+    /**
+     * @param visible   has a tile in the layout
+     * @param mixed     was among the mixed speakers in the last 20 ms round
+     * @param levelDbov the level of its last 20 ms, -127 when silent
+     */
+    public record Mixer(boolean visible, boolean mixed, double levelDbov) {
+    }
+
+    /**
+     * @param nacksServed              packets retransmitted on the receiver's NACK
+     * @param keyframeRequestsReceived PLI and FIR the receiver sent us
+     */
+    public record Send(long packets, long bytes, long nacksServed, long keyframeRequestsReceived) {
+    }
+}
