@@ -136,6 +136,7 @@ function showFailure(failure: JoinFailure | null): void {
   const detail = document.createElement('span');
   detail.textContent = failure.detail;
   el.status.append(title, detail);
+  el.status.scrollIntoView({ block: 'nearest' });
   if (failure.askPin) {
     show(el.pinRow, true);
     el.pin.value = failure.kind === 'pin-wrong' ? el.pin.value : '';
@@ -398,7 +399,8 @@ function leave(): void {
   const s = session;
   session = null;
   hangUp(s);
-  finish('You left the meeting', 'Your camera and microphone are off.');
+  const stayed = joinedAt ? ` You were in ${target.room} for ${duration((Date.now() - joinedAt) / 1000)}.` : '';
+  finish('You left the meeting', `Your camera and microphone are off.${stayed}`);
 }
 
 /** Stops the call's media, link, timers and live list; remembers mute choices for a rejoin. */

@@ -120,7 +120,7 @@ export function describeMediaError(error: { name?: string; message?: string }): 
     case 'NotAllowedError':
     case 'SecurityError':
       return failure('media-denied', 'Camera and microphone are blocked',
-        'Allow them for this site (the camera icon in the address bar), then try again. You can also join as a viewer if the room allows it.');
+        'Allow them for this site (the camera icon in the address bar), then try again.');
     case 'NotFoundError':
     case 'OverconstrainedError':
       return failure('media-missing', 'No camera or microphone found',
