@@ -201,8 +201,16 @@ public final class MediaEndpoint {
         }
         int pt = packet.payloadType();
         boolean telephoneEvent = stream.telephoneEventPayloadType() >= 0 && pt == stream.telephoneEventPayloadType();
-        if ((pt != stream.payloadType() && !telephoneEvent) || !rtpLatch.accept(source, nowNanos)
-                || !stream.direction().receives()) {
+        if (pt != stream.payloadType() && !telephoneEvent) {
+            counters.dropped.increment();
+            return;
+        }
+        if (!rtpLatch.acceptRtp(source, packet)) {
+            counters.dropped.increment();
+            counters.otherSourceRefused.increment();
+            return;
+        }
+        if (!stream.direction().receives()) {
             counters.dropped.increment();
             return;
         }
@@ -240,8 +248,14 @@ public final class MediaEndpoint {
 
     private void onRtcp(byte[] data, InetSocketAddress source, RemoteLatch latch, long nowNanos) {
         List<RtcpPacket> packets = RtcpCompound.parse(data, 0, data.length);
-        if (packets == null || !latch.accept(source, nowNanos)) {
+        if (packets == null) {
             counters.dropped.increment();
+            return;
+        }
+        long senderSsrc = packets.isEmpty() ? -1 : senderSsrc(packets.get(0));
+        if (!latch.acceptRtcp(source, senderSsrc, rtpLatch)) {
+            counters.dropped.increment();
+            counters.otherSourceRefused.increment();
             return;
         }
         counters.rtcpReceived.increment();
@@ -264,6 +278,24 @@ public final class MediaEndpoint {
                 counters.remoteBitrateEstimateBps = remb.bitrateBps();
             }
         }
+    }
+
+    /** The SSRC of the sender of a compound's first packet, -1 when that packet names none (SDES, BYE). */
+    private static long senderSsrc(RtcpPacket first) {
+        if (first instanceof SenderReport sr) {
+            return sr.senderSsrc();
+        } else if (first instanceof ReceiverReport rr) {
+            return rr.senderSsrc();
+        } else if (first instanceof PictureLossIndication pli) {
+            return pli.senderSsrc();
+        } else if (first instanceof FullIntraRequest fir) {
+            return fir.senderSsrc();
+        } else if (first instanceof GenericNack nack) {
+            return nack.senderSsrc();
+        } else if (first instanceof Remb remb) {
+            return remb.senderSsrc();
+        }
+        return -1;
     }
 
     /** How the remote receives what we send: its loss figure steers the bit rate of our output. */

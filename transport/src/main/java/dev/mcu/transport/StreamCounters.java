@@ -19,6 +19,8 @@ final class StreamCounters {
     final LongAdder retransmitted = new LongAdder();
     final LongAdder keyframeRequestsReceived = new LongAdder();
     final LongAdder dropped = new LongAdder();
+    /** Packets refused because another source holds the latch (part of {@link #dropped}). */
+    final LongAdder otherSourceRefused = new LongAdder();
     final LongAdder sendDropped = new LongAdder();
     final LongAdder keyframeRequestsSent = new LongAdder();
     final LongAdder keyframeRequestsSuppressed = new LongAdder();
@@ -32,6 +34,7 @@ final class StreamCounters {
         return new TransportStats(packetsReceived.sum(), bytesReceived.sum(), packetsSent.sum(), bytesSent.sum(),
                 packetsLost, jitter, rtcpReceived.sum(), rtcpSent.sum(), nacksReceived.sum(), retransmitted.sum(),
                 keyframeRequestsReceived.sum(), dropped.sum(), sendDropped.sum(), keyframeRequestsSent.sum(),
-                keyframeRequestsSuppressed.sum(), remoteBitrateEstimateBps, remoteFractionLost);
+                keyframeRequestsSuppressed.sum(), remoteBitrateEstimateBps, remoteFractionLost,
+                otherSourceRefused.sum());
     }
 }

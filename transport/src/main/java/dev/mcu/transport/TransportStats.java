@@ -14,13 +14,16 @@ package dev.mcu.transport;
  * @param remoteBitrateEstimateBps   the last REMB the remote sent, 0 when none
  * @param remoteFractionLost         the share of our packets the remote's last report says it lost, in
  *                                   1/256 (RFC 3550 §6.4.1), or -1 before any report about our stream
+ * @param otherSourceRefused         packets (part of {@code dropped}) refused because they came from
+ *                                   another source than the latched one without continuing its stream:
+ *                                   stream hijack attempts and stray senders
  */
 public record TransportStats(long packetsReceived, long bytesReceived, long packetsSent, long bytesSent,
                              long packetsLost, long jitterRtpUnits, long rtcpReceived, long rtcpSent,
                              long nacksReceived, long retransmitted, long keyframeRequestsReceived,
                              long dropped, long sendDropped, long keyframeRequestsSent,
                              long keyframeRequestsSuppressed, long remoteBitrateEstimateBps,
-                             int remoteFractionLost) {
+                             int remoteFractionLost, long otherSourceRefused) {
 
     /** The original twelve counters; the send-side extras are zero. */
     public TransportStats(long packetsReceived, long bytesReceived, long packetsSent, long bytesSent,
@@ -28,6 +31,6 @@ public record TransportStats(long packetsReceived, long bytesReceived, long pack
                           long nacksReceived, long retransmitted, long keyframeRequestsReceived,
                           long dropped) {
         this(packetsReceived, bytesReceived, packetsSent, bytesSent, packetsLost, jitterRtpUnits, rtcpReceived,
-                rtcpSent, nacksReceived, retransmitted, keyframeRequestsReceived, dropped, 0, 0, 0, 0, -1);
+                rtcpSent, nacksReceived, retransmitted, keyframeRequestsReceived, dropped, 0, 0, 0, 0, -1, 0);
     }
 }
