@@ -27,10 +27,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole server: SIP signalling, the RTP transports, the decode pool and the rooms, wired
@@ -42,7 +38,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(McuServer.class);
 
     private final McuConfig config;
-    private final ExecutorService decodePool;              // owned
+    private final Threads threads;                         // owned: stopped last
     private final RoomRegistry rooms;                      // owned
     private final UdpMediaTransportFactory transports;     // owned
     private final WebRtcTransportFactory webRtcTransports; // owned, or null when webrtc.port is 0
@@ -59,15 +55,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         this.config = config;
         TlsIdentity tls = config.needsTls() ? TlsIdentity.loadOrGenerate(Path.of(config.tls().keystore()),
                 config.tls().password(), List.of(config.sip().address(), config.sip().reachableAddress())) : null;
-        int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
-                : Runtime.getRuntime().availableProcessors();
-        AtomicInteger decoderNumber = new AtomicInteger();
-        this.decodePool = Executors.newFixedThreadPool(decodeThreads, r -> {
-            Thread t = new Thread(r, "decode-" + decoderNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.rooms = new RoomRegistry(config, decodePool, events);
+        this.threads = new Threads(config);
+        this.rooms = new RoomRegistry(config, threads.decodePool(), events);
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())
@@ -85,7 +74,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             }
             this.webRtcTransports = webRtc;
             this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
-                    new SdpNegotiator(MediaCapabilities.defaults()));
+                    new SdpNegotiator(MediaCapabilities.defaults()), threads.sip());
             Router router = routes();
             this.http = startHttp(config, sip, config.http().port(), null, router, null);
             this.https = startHttp(config, sip, config.http().httpsPort(), tls, router, http);
@@ -95,7 +84,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             }
             transports.close();
             rooms.close();
-            decodePool.shutdownNow();
+            threads.close();
             throw e;
         }
         log.info("MCU listening for SIP on {}:{} ({}), media ports {}-{}, video {}x{}@{} fps; dial sip:ROOM@{}:{}",
@@ -158,6 +147,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             log.info("Refused {} for room {}: {}", request.caller(), request.room(), admission.reason());
         }
         return admission;
+    }
+
+    @Override
+    public void onCallAbandoned(JoinRequest request, String reason) {
+        rooms.abandon(request);
     }
 
     @Override
@@ -243,12 +237,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             webRtcTransports.close();
         }
         transports.close();
-        decodePool.shutdown();
-        try {
-            decodePool.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.close();
         log.info("MCU stopped");
     }
 }

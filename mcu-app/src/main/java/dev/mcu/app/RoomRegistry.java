@@ -19,8 +19,14 @@ import java.util.concurrent.ExecutorService;
  * (each with its optional PIN) and other names get 404; with no list, a room is created on its
  * first dial-in and closed when the last participant leaves.
  *
- * <p>Threads: called from SIP threads; membership changes are serialized by this object's lock,
- * which is never held while a room does media work (room methods only enqueue onto their clock).
+ * <p>A call holds its place from the moment {@link #admit} lets it in, so a burst of INVITEs cannot
+ * pass {@code rooms.maxCalls} or {@code rooms.maxParticipants} before their ACKs; the place is given
+ * back by {@link #abandon} (the call never started) or {@link #leave}. {@link #join} only seats a
+ * call that still holds its place: one that already ended is hung up, never added.
+ *
+ * <p>Threads: {@link #admit} on the SIP INVITE worker, the rest on the SIP call-events executor (each
+ * call's events in order); membership changes are serialized by this object's lock, which is never
+ * held while a room does media work (room methods only enqueue onto their clock).
  */
 final class RoomRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
@@ -30,6 +36,7 @@ final class RoomRegistry implements AutoCloseable {
     private final ExecutorService decodePool;                    // borrowed
     private final Map<String, String> configuredPins = new HashMap<>();
     private final Map<String, Room> rooms = new HashMap<>();      // guarded by this; owned: closed here
+    /** Every admitted call not yet abandoned or left, seated or not: what the limits count. */
     private final Map<String, String> roomOfCall = new HashMap<>(); // guarded by this
     private boolean closed;
 
@@ -76,7 +83,13 @@ final class RoomRegistry implements AutoCloseable {
             return Admission.busy(RETRY_AFTER_SECONDS, "room '" + room + "' is full ("
                     + config.rooms().maxParticipants() + " participants, rooms.maxParticipants)");
         }
+        roomOfCall.put(request.callId(), room);
         return Admission.accept();
+    }
+
+    /** An admitted call that never started gives its place back. */
+    void abandon(JoinRequest request) {
+        release(request.callId());
     }
 
     void join(Call call) {
@@ -86,11 +99,16 @@ final class RoomRegistry implements AutoCloseable {
                 call.hangup();
                 return;
             }
+            if (!call.room().equals(roomOfCall.get(call.id()))) {
+                log.warn("Call from {} for room {} started after it had ended; hanging it up", call.joinRequest().caller(),
+                        call.room());
+                call.hangup();
+                return;
+            }
             room = rooms.computeIfAbsent(call.room(), name -> {
                 log.info("Room {} opened", name);
                 return new Room(name, config.video(), config.audio().maxSpeakers(), decodePool, events);
             });
-            roomOfCall.put(call.id(), call.room());
         }
         room.join(new SipMember(call));
     }
@@ -106,10 +124,15 @@ final class RoomRegistry implements AutoCloseable {
     }
 
     void leave(Call call) {
+        release(call.id());
+    }
+
+    /** Frees a call's place and seat; closes its room when nobody else holds a place there. */
+    private void release(String callId) {
         Room room;
         boolean empty;
         synchronized (this) {
-            String name = roomOfCall.remove(call.id());
+            String name = roomOfCall.remove(callId);
             room = name == null ? null : rooms.get(name);
             if (room == null) {
                 return;
@@ -119,7 +142,7 @@ final class RoomRegistry implements AutoCloseable {
                 rooms.remove(name);
             }
         }
-        room.leave(call.id()).join();
+        room.leave(callId).join();
         if (empty) {
             room.close();
             log.info("Room {} closed (the last participant left)", room.name());

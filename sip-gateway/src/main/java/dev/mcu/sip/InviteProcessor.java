@@ -25,13 +25,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * Answers initial INVITEs: 100 Trying, admission, SDP offer/answer, media transport, 200 OK.
  * {@link #process} runs on the server's INVITE worker (admission and port allocation may take a
  * moment and must not hold up the SIP stack); {@link #cancel} runs on a stack thread. A CANCEL that
- * wins the race gets the INVITE a 487 and the worker then drops its result.
+ * wins the race gets the INVITE a 487 and the worker then drops its result. Once admission said
+ * yes, every way out that is not a 200 OK tells the handler the call was abandoned, so its place
+ * is freed; after the 200 OK the {@link SipCall} does.
  */
 final class InviteProcessor {
     private static final Logger log = LoggerFactory.getLogger(InviteProcessor.class);
@@ -43,6 +46,7 @@ final class InviteProcessor {
     private final SdpNegotiator negotiator;
     private final SdpNegotiator webRtcNegotiator;
     private final Map<String, SipCall> calls;       // borrowed: the server's registry
+    private final Executor callEvents;              // borrowed: runs each call's CallEventQueue
     /** INVITEs without a final response yet, by Call-ID; the value says whether a CANCEL came. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
@@ -56,17 +60,13 @@ final class InviteProcessor {
         }
     }
 
-    InviteProcessor(SipMessages sip, ConferenceHandler handler, MediaTransportFactory transports,
-                    SdpNegotiator negotiator, Map<String, SipCall> calls) {
-        this(sip, handler, transports, null, negotiator, calls);
-    }
-
     /**
      * @param webRtcTransports the factory for UDP/TLS/RTP/SAVPF offers (browsers), or null to refuse
      *                         them; every other call gets {@code transports}
      */
     InviteProcessor(SipMessages sip, ConferenceHandler handler, MediaTransportFactory transports,
-                    MediaTransportFactory webRtcTransports, SdpNegotiator negotiator, Map<String, SipCall> calls) {
+                    MediaTransportFactory webRtcTransports, SdpNegotiator negotiator, Map<String, SipCall> calls,
+                    Executor callEvents) {
         this.sip = sip;
         this.handler = handler;
         this.transports = transports;
@@ -74,6 +74,7 @@ final class InviteProcessor {
         this.negotiator = negotiator;
         this.webRtcNegotiator = negotiator.forWebRtc();
         this.calls = calls;
+        this.callEvents = callEvents;
     }
 
     /** Registers the INVITE and sends 100 Trying; called on the stack thread before {@link #process}. */
@@ -104,7 +105,23 @@ final class InviteProcessor {
                 return;
             }
         }
+        String notAnswered = "the INVITE could not be answered";
+        try {
+            notAnswered = answer(st, request, join);
+        } finally {
+            if (notAnswered != null) {
+                handler.onCallAbandoned(join, notAnswered);
+            }
+        }
+    }
 
+    /**
+     * Negotiates, creates the transport and sends the 200 OK of an admitted call.
+     *
+     * @return null when the handler has heard (or a {@link SipCall} will tell it) how the call ended,
+     *         else why no call came of it
+     */
+    private String answer(ServerTransaction st, Request request, JoinRequest join) {
         byte[] body = request.getRawContent();
         boolean hasOffer = body != null && body.length > 0;
         SessionDescription offer = null;
@@ -113,15 +130,13 @@ final class InviteProcessor {
         MediaTransportFactory factory = transports;
         if (hasOffer) {
             if (!isSdp(request)) {
-                refuse(st, join, sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request), "its body is not SDP");
-                return;
+                return refuseAdmitted(st, join, sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request), "its body is not SDP");
             }
             try {
                 offer = SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
             } catch (SdpParseException e) {
-                refuse(st, join, sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage()),
+                return refuseAdmitted(st, join, sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage()),
                         "its SDP is malformed (" + e.getMessage() + ")");
-                return;
             }
             if (webRtcTransports != null && SdpNegotiator.isWebRtcOffer(offer)) {
                 callNegotiator = webRtcNegotiator;
@@ -129,10 +144,9 @@ final class InviteProcessor {
             }
             negotiation = callNegotiator.negotiate(offer);
             if (!negotiation.succeeded()) {
-                refuse(st, join, sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request,
+                return refuseAdmitted(st, join, sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request,
                         negotiation.warningCode(), negotiation.refusalSummary()),
                         "no media in common: " + negotiation.refusalSummary());
-                return;
             }
         }
 
@@ -140,14 +154,15 @@ final class InviteProcessor {
         try {
             transport = factory.create(join.callId(), join.signallingSource());
         } catch (IOException e) {
-            refuse(st, join, sip.busy(request, sip.config.retryAfterSeconds(), "no free media ports"),
+            return refuseAdmitted(st, join, sip.busy(request, sip.config.retryAfterSeconds(), "no free media ports"),
                     "no free media ports (" + e.getMessage() + ")");
-            return;
         }
         SipCall call = new SipCall(join, transport, new LocalOrigin("mcu", sip.config.advertisedAddress()), sip,
-                callNegotiator, handler, ended -> calls.remove(ended.id(), ended));
+                callNegotiator, handler, ended -> calls.remove(ended.id(), ended),
+                new CallEventQueue(join.callId(), callEvents));
         transport.setFailureHandler(reason -> call.hangup("its media failed: " + reason));
         boolean sent = false;
+        String failure = "the caller cancelled before we answered";
         try {
             String sdp;
             SessionDescription ourOffer = null;
@@ -162,8 +177,7 @@ final class InviteProcessor {
             synchronized (this) {
                 Pending p = pending.remove(join.callId());
                 if (p == null || p.cancelled) {
-                    log.info("{} gave up calling room '{}' before we answered", join.caller(), join.room());
-                    return;
+                    return null; // the finally below ends the call as cancelled
                 }
                 calls.put(join.callId(), call);
                 call.answered(st.getDialog(), ourOffer);
@@ -172,12 +186,13 @@ final class InviteProcessor {
             }
         } catch (Exception e) {
             log.warn("could not answer {} calling room '{}': {}", join.caller(), join.room(), e.toString());
+            failure = "the answer could not be sent (" + e + ")";
         } finally {
             if (!sent) {
-                calls.remove(join.callId(), call);
-                transport.close();
+                call.end(failure); // closes the transport, leaves the registry and reports the call abandoned
             }
         }
+        return null;
     }
 
     /** A CANCEL (RFC 3261 §9.2): 200 for it, and 487 for the INVITE if it has no final response yet. */
@@ -198,6 +213,19 @@ final class InviteProcessor {
         sip.send(p.transaction, sip.response(Response.REQUEST_TERMINATED, p.transaction.getRequest()));
     }
 
+    /**
+     * Gives an admitted caller's place back, then refuses: a caller who retries at once finds the
+     * place free.
+     *
+     * @return null: the handler has heard of it
+     */
+    private String refuseAdmitted(ServerTransaction st, JoinRequest join, Response response, String why) {
+        handler.onCallAbandoned(join, why);
+        refuse(st, join, response, why);
+        return null;
+    }
+
+    /** Sends a final refusal unless a CANCEL came first. */
     private void refuse(ServerTransaction st, JoinRequest join, Response response, String why) {
         synchronized (this) {
             Pending p = pending.remove(join.callId());

@@ -32,12 +32,16 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * One answered call: its dialog, its media transport and the offer/answer state. In-dialog requests
- * arrive on SIP stack threads, {@link #hangup()} on any thread: state changes happen under the
- * call's lock, and the {@link ConferenceHandler} is called after the lock is released.
+ * arrive on SIP stack threads, {@link #hangup()} on any thread (a media failure comes on the
+ * transport-failure executor): state changes happen under the call's lock. The
+ * {@link ConferenceHandler} hears of them through the call's {@link CallEventQueue}: started and
+ * updated are queued under the lock, in the order the state changed, and ended after the state
+ * became ENDED under the lock, so the application always sees started before ended.
  */
 final class SipCall implements Call {
     private static final Logger log = LoggerFactory.getLogger(SipCall.class);
@@ -51,6 +55,7 @@ final class SipCall implements Call {
     private final SdpNegotiator negotiator; // borrowed
     private final ConferenceHandler handler; // borrowed
     private final Consumer<SipCall> onEnded; // removes the call from the server's registry
+    private final Executor events;           // this call's lifecycle events, in order
 
     private volatile List<NegotiatedStream> streams = List.of();
     private volatile MediaListener listener = MediaListener.NONE;
@@ -61,7 +66,7 @@ final class SipCall implements Call {
     private boolean started;
 
     SipCall(JoinRequest join, MediaTransport transport, LocalOrigin origin, SipMessages sip, SdpNegotiator negotiator,
-            ConferenceHandler handler, Consumer<SipCall> onEnded) {
+            ConferenceHandler handler, Consumer<SipCall> onEnded, Executor events) {
         this.join = join;
         this.transport = transport;
         this.origin = origin;
@@ -69,6 +74,7 @@ final class SipCall implements Call {
         this.negotiator = negotiator;
         this.handler = handler;
         this.onEnded = onEnded;
+        this.events = events;
     }
 
     @Override public String id() { return join.callId(); }
@@ -141,17 +147,18 @@ final class SipCall implements Call {
             if (start) {
                 state = State.ACTIVE;
                 started = true;
+                events.execute(() -> {
+                    log.info("{} joined room '{}' from {} ({})", join.caller(), room(),
+                            join.signallingSource().getHostAddress(), describe(streams));
+                    handler.onCallStarted(this);
+                });
+            } else if (update) {
+                events.execute(() -> handler.onCallUpdated(this));
             }
         }
         if (failure != null) {
             log.info("{} in room '{}': hanging up, {}", join.caller(), room(), failure);
             hangup("the answer in the ACK was unusable: " + failure);
-        } else if (start) {
-            log.info("{} joined room '{}' from {} ({})", join.caller(), room(), join.signallingSource().getHostAddress(),
-                    describe(streams));
-            handler.onCallStarted(this);
-        } else if (update) {
-            handler.onCallUpdated(this);
         }
     }
 
@@ -189,12 +196,16 @@ final class SipCall implements Call {
                 return;
             }
             response = reInviteResponse(request);
+            if (response.getStatusCode() == Response.OK && request.getRawContent() != null
+                    && request.getRawContent().length > 0 && started) {
+                List<NegotiatedStream> agreed = streams;
+                events.execute(() -> {
+                    log.info("{} in room '{}' changed the call: {}", join.caller(), room(), describe(agreed));
+                    handler.onCallUpdated(this);
+                });
+            }
         }
         sip.send(st, response);
-        if (response.getStatusCode() == Response.OK && request.getRawContent() != null && request.getRawContent().length > 0) {
-            log.info("{} in room '{}' changed the call: {}", join.caller(), room(), describe(streams));
-            handler.onCallUpdated(this);
-        }
     }
 
     private Response reInviteResponse(Request request) {
@@ -284,21 +295,27 @@ final class SipCall implements Call {
         end(reason);
     }
 
-    /** Ends the call once: closes the transport and tells the application (if it saw the call start). */
+    /**
+     * Ends the call once: closes the transport, then tells the application: ended when it saw the
+     * call start (queued after the started event), abandoned when it never did.
+     */
     void end(String reason) {
-        boolean notify;
+        boolean wasStarted;
         synchronized (this) {
             if (state == State.ENDED) {
                 return;
             }
-            notify = started;
+            wasStarted = started;
             state = State.ENDED;
         }
         transport.close();
         onEnded.accept(this);
-        log.info("{} left room '{}': {}", join.caller(), room(), reason);
-        if (notify) {
-            handler.onCallEnded(this, reason);
+        if (wasStarted) {
+            log.info("{} left room '{}': {}", join.caller(), room(), reason);
+            events.execute(() -> handler.onCallEnded(this, reason));
+        } else {
+            log.info("{} never joined room '{}': {}", join.caller(), room(), reason);
+            events.execute(() -> handler.onCallAbandoned(join, reason));
         }
     }
 

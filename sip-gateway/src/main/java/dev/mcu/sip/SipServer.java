@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -26,14 +24,14 @@ import java.util.function.Function;
  * port). It admits callers through the {@link ConferenceHandler}, negotiates SDP, creates each
  * call's media transport and keeps the call's dialog until BYE.
  *
- * <p>Threads: JAIN-SIP's threads deliver SIP events; initial INVITEs are answered on a small
- * worker pool so admission and port allocation never hold up the stack.
+ * <p>Threads: JAIN-SIP's threads deliver SIP events; initial INVITEs are answered on the borrowed
+ * INVITE worker so admission and port allocation never hold up the stack, and the
+ * {@link ConferenceHandler} hears of each call on the borrowed call-events executor (see
+ * {@link SipExecutors}; the application creates both).
  */
 public final class SipServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipServer.class);
     private static final AtomicInteger STACKS = new AtomicInteger();
-    private static final int INVITE_WORKERS = 2;
-    private static final int INVITE_QUEUE = 256;
 
     static {
         Slf4jStackLogger.install();
@@ -42,7 +40,6 @@ public final class SipServer implements AutoCloseable {
     private final SipServerConfig config;
     private final SipStack stack;                 // owned: stopped in close()
     private final SipProvider provider;           // owned by the stack
-    private final ThreadPoolExecutor inviteWorker; // owned: shut down in close()
     private final SipDispatcher dispatcher;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     private final WebSocketSipStack webSocket;    // owned, or null without SIP over WebSocket
@@ -50,21 +47,24 @@ public final class SipServer implements AutoCloseable {
 
     /**
      * @param transports borrowed: the caller closes it after this server
+     * @param executors  borrowed: the caller stops them after this server
      * @throws IOException when the SIP port cannot be bound
      */
     public SipServer(SipServerConfig config, ConferenceHandler handler, MediaTransportFactory transports,
-                     SdpNegotiator negotiator) throws IOException {
-        this(config, handler, transports, null, negotiator);
+                     SdpNegotiator negotiator, SipExecutors executors) throws IOException {
+        this(config, handler, transports, null, negotiator, executors);
     }
 
     /**
      * @param transports       borrowed: plain RTP for SIP phones; the caller closes it after this server
      * @param webRtcTransports borrowed, may be null: ICE-lite + DTLS-SRTP for UDP/TLS/RTP/SAVPF offers
      *                         (browsers); without it such offers get 488
+     * @param executors        borrowed: the caller stops them after this server
      * @throws IOException when the SIP port cannot be bound
      */
     public SipServer(SipServerConfig config, ConferenceHandler handler, MediaTransportFactory transports,
-                     MediaTransportFactory webRtcTransports, SdpNegotiator negotiator) throws IOException {
+                     MediaTransportFactory webRtcTransports, SdpNegotiator negotiator, SipExecutors executors)
+            throws IOException {
         this.config = config;
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -84,19 +84,15 @@ public final class SipServer implements AutoCloseable {
             }
             SipMessages sip = new SipMessages(provider, factory.createMessageFactory(), factory.createHeaderFactory(),
                     factory.createAddressFactory(), config);
-            AtomicInteger threads = new AtomicInteger();
-            inviteWorker = new ThreadPoolExecutor(INVITE_WORKERS, INVITE_WORKERS, 30, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(INVITE_QUEUE), r -> {
-                        Thread t = new Thread(r, "sip-invite-" + threads.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            InviteProcessor invites = new InviteProcessor(sip, handler, transports, webRtcTransports, negotiator, calls);
+            Executor inviteWorker = executors.inviteWorker();
+            InviteProcessor invites = new InviteProcessor(sip, handler, transports, webRtcTransports, negotiator, calls,
+                    executors.callEvents());
             dispatcher = new SipDispatcher(sip, invites, calls, inviteWorker);
             provider.addSipListener(dispatcher);
             stack.start();
             Function<SipMessages, InviteProcessor> browserInvites =
-                    s -> new InviteProcessor(s, handler, transports, webRtcTransports, negotiator, calls);
+                    s -> new InviteProcessor(s, handler, transports, webRtcTransports, negotiator, calls,
+                            executors.callEvents());
             webSocket = config.webSocketPort() > 0
                     ? new WebSocketSipStack(config, false, browserInvites, calls, inviteWorker)
                     : null;
@@ -148,7 +144,6 @@ public final class SipServer implements AutoCloseable {
         for (SipCall call : List.copyOf(calls.values())) {
             call.hangup();
         }
-        inviteWorker.shutdownNow();
         try {
             provider.removeSipListener(dispatcher);
             for (ListeningPoint lp : provider.getListeningPoints()) {

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.sip.testing.TestSipExecutors;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sip.testing.FakeMediaTransportFactory;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SIP over secure WebSocket (wss://, subprotocol sip) with a self-signed certificate, as a browser on https speaks it. */
 class SecureWebSocketSipTest {
+    final TestSipExecutors executors = new TestSipExecutors();
     private static final int WAIT = SipTestPhone.TIMEOUT_SECONDS;
 
     @TempDir
@@ -50,7 +52,7 @@ class SecureWebSocketSipTest {
         tls = TlsIdentity.loadOrGenerate(dir.resolve("mcu-tls.p12"), "test-password", List.of("127.0.0.1"));
         wssPort = SipTestPhone.freePort();
         server = new SipServer(SipServerConfig.of("127.0.0.1", SipTestPhone.freePort()).withSecureWebSocket(wssPort, tls),
-                handler, transports, new SdpNegotiator(MediaCapabilities.defaults()));
+                handler, transports, new SdpNegotiator(MediaCapabilities.defaults()), executors.executors());
         client = new WebSocketSipTest.WsSipClient(URI.create("wss://127.0.0.1:" + wssPort), trusting(tls.certificate()));
     }
 
@@ -60,6 +62,7 @@ class SecureWebSocketSipTest {
             client.close();
         }
         server.close();
+        executors.close();
         transports.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.sip.testing.TestSipExecutors;
 import dev.mcu.media.Direction;
 import dev.mcu.media.Codec;
 import dev.mcu.media.MediaKind;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SipServerTest {
+    final TestSipExecutors executors = new TestSipExecutors();
     private static final int WAIT = SipTestPhone.TIMEOUT_SECONDS;
 
     static final String AUDIO_VIDEO_OFFER = "v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -50,6 +52,7 @@ class SipServerTest {
         final BlockingQueue<Call> started = new LinkedBlockingQueue<>();
         final BlockingQueue<Call> updated = new LinkedBlockingQueue<>();
         final BlockingQueue<String> ended = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> abandoned = new LinkedBlockingQueue<>();
         volatile CountDownLatch admitGate = new CountDownLatch(0);
 
         @Override
@@ -69,6 +72,7 @@ class SipServerTest {
         @Override public void onCallStarted(Call call) { started.add(call); }
         @Override public void onCallUpdated(Call call) { updated.add(call); }
         @Override public void onCallEnded(Call call, String reason) { ended.add(call.id() + ": " + reason); }
+        @Override public void onCallAbandoned(JoinRequest request, String reason) { abandoned.add(request.callId() + ": " + reason); }
     }
 
     RecordingHandler handler;
@@ -85,7 +89,7 @@ class SipServerTest {
         transports = new FakeMediaTransportFactory(2);
         port = SipTestPhone.freePort();
         server = new SipServer(SipServerConfig.of("127.0.0.1", port), handler, transports,
-                new SdpNegotiator(MediaCapabilities.defaults()));
+                new SdpNegotiator(MediaCapabilities.defaults()), executors.executors());
         phone = new SipTestPhone("127.0.0.1", port);
     }
 
@@ -93,6 +97,7 @@ class SipServerTest {
     void stop() {
         phone.close();
         server.close();
+        executors.close();
         transports.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.sip.testing.TestSipExecutors;
 import dev.mcu.transport.webrtc.Recorder;
 import dev.mcu.transport.webrtc.FakeBrowser;
 import dev.mcu.transport.webrtc.WebRtcTransportFactory;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SIP layer picks the WebRTC transport for browsers' offers and hangs up when their media dies. */
 class WebRtcSipCallTest {
+    final TestSipExecutors executors = new TestSipExecutors();
     private static final String PLAIN_OFFER = "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 49170 RTP/AVP 0\r\na=sendrecv\r\n";
 
@@ -59,8 +61,9 @@ class WebRtcSipCallTest {
             @Override public Admission admit(JoinRequest request) { return Admission.accept(); }
             @Override public void onCallStarted(Call call) { started.add(call); }
             @Override public void onCallUpdated(Call call) { }
+            @Override public void onCallAbandoned(JoinRequest request, String reason) { ended.add(reason); }
             @Override public void onCallEnded(Call call, String reason) { ended.add(reason); }
-        }, plain, webRtc, new SdpNegotiator(MediaCapabilities.defaults()));
+        }, plain, webRtc, new SdpNegotiator(MediaCapabilities.defaults()), executors.executors());
         phone = new SipTestPhone("127.0.0.1", port);
     }
 
@@ -68,6 +71,7 @@ class WebRtcSipCallTest {
     void stop() {
         phone.close();
         server.close();
+        executors.close();
         webRtc.close();
         plain.close();
     }

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.sip.testing.TestSipExecutors;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sip.testing.FakeMediaTransportFactory;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SIP over WebSocket (RFC 7118) as a browser speaks it, with the JDK's WebSocket client. */
 class WebSocketSipTest {
+    final TestSipExecutors executors = new TestSipExecutors();
     private static final int WAIT = SipTestPhone.TIMEOUT_SECONDS;
     private static final String CLIENT_HOST = "df7jal23ls0d.invalid";
 
@@ -40,7 +42,7 @@ class WebSocketSipTest {
         transports = new FakeMediaTransportFactory(2);
         wsPort = SipTestPhone.freePort();
         server = new SipServer(SipServerConfig.of("127.0.0.1", SipTestPhone.freePort()).withWebSocketPort(wsPort),
-                handler, transports, new SdpNegotiator(MediaCapabilities.defaults()));
+                handler, transports, new SdpNegotiator(MediaCapabilities.defaults()), executors.executors());
         client = new WsSipClient(URI.create("ws://127.0.0.1:" + wsPort));
     }
 
@@ -48,6 +50,7 @@ class WebSocketSipTest {
     void stop() {
         client.close();
         server.close();
+        executors.close();
         transports.close();
     }
 

@@ -1,0 +1,102 @@
+package dev.mcu.app;
+
+import dev.mcu.sip.SipExecutors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every thread and pool of the server, created here and nowhere else: their names, sizes and
+ * daemon flags in one place (docs/design.md, "Threads", has the table of what each owns and must
+ * never do). The modules below borrow them as constructor arguments; {@link #close} stops them after
+ * everything that uses them has closed. JAIN-SIP's own stack threads are the one exception: the
+ * library creates them.
+ *
+ * <p>Threads: created and closed by {@link McuServer} on the thread that starts and stops it.
+ */
+final class Threads implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Threads.class);
+    static final int SIP_INVITE_WORKERS = 2;
+    static final int SIP_INVITE_QUEUE = 256;
+    static final int SIP_CALL_EVENT_THREADS = 2;
+
+    private final List<ExecutorService> pools = new ArrayList<>(); // owned: stopped in close(), last first
+    private final ExecutorService decodePool;
+    private final ExecutorService sipInvites;
+    private final ExecutorService sipCallEvents;
+    private final ExecutorService transportFailures;
+
+    Threads(McuConfig config) {
+        int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
+                : Runtime.getRuntime().availableProcessors();
+        decodePool = own(fixed(decodeThreads, named("decode-")));
+        sipInvites = own(new ThreadPoolExecutor(SIP_INVITE_WORKERS, SIP_INVITE_WORKERS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(SIP_INVITE_QUEUE), named("sip-invite-")));
+        sipCallEvents = own(fixed(SIP_CALL_EVENT_THREADS, named("sip-call-events-")));
+        transportFailures = own(fixed(1, named("transport-failure-")));
+    }
+
+    /** Decoding, one serial executor per inbound stream on top (media.decodeThreads, default: cores). */
+    ExecutorService decodePool() {
+        return decodePool;
+    }
+
+    /** The SIP server's INVITE worker (bounded: a full queue means 503) and its call-events executor. */
+    SipExecutors sip() {
+        return new SipExecutors(sipInvites, sipCallEvents);
+    }
+
+    /** Where transports report a failed peer (ICE consent lapsed, DTLS failed or closed): hang-ups run here. */
+    ExecutorService transportFailures() {
+        return transportFailures;
+    }
+
+    private <T extends ExecutorService> T own(T pool) {
+        pools.add(pool);
+        return pool;
+    }
+
+    private static ThreadPoolExecutor fixed(int threads, ThreadFactory factory) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+    }
+
+    /** Daemon threads named {@code prefix1}, {@code prefix2}, ...: a stuck pool never keeps the JVM alive. */
+    static ThreadFactory named(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + number.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Stops every pool, last created first, giving running work a few seconds to finish. */
+    @Override
+    public void close() {
+        List<ExecutorService> reversed = new ArrayList<>(pools);
+        java.util.Collections.reverse(reversed);
+        for (ExecutorService pool : reversed) {
+            pool.shutdown();
+        }
+        for (ExecutorService pool : reversed) {
+            try {
+                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                    log.warn("a thread pool did not stop within 5 s; its threads are daemons and end with the process");
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+            }
+        }
+    }
+}
