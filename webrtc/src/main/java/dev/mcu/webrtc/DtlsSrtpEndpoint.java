@@ -127,6 +127,9 @@ public final class DtlsSrtpEndpoint implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        // Before the transport closes: the handshake thread then fails with "transport closed",
+        // and whoever waits must see the close, not that echo of it.
+        handshake.completeExceptionally(new CancellationException("DTLS endpoint closed"));
         DTLSTransport s = session;
         if (s != null) {
             try {
@@ -136,7 +139,6 @@ public final class DtlsSrtpEndpoint implements AutoCloseable {
             }
         }
         transport.close();
-        handshake.completeExceptionally(new CancellationException("DTLS endpoint closed"));
     }
 
     private void run(int timeoutMillis) {
