@@ -43,10 +43,11 @@ class ArchitectureTest {
             new Module("mixer", List.of("dev.mcu.mixer.."), List.of("media", "layouts")),
             new Module("conference", List.of("dev.mcu.conference.."),
                     List.of("media", "layouts", "decoder", "encoder", "mixer", "transport", "webrtc")),
+            new Module("egress", List.of("dev.mcu.egress.."), List.of("media", "encoder")),
             new Module("sip-gateway", List.of("dev.mcu.sip.."), List.of("media", "sdp", "transport", "webrtc")),
             new Module("mcu-app", List.of("dev.mcu.app.."),
                     List.of("media", "layouts", "webrtc", "sdp", "transport", "decoder", "encoder", "mixer",
-                            "conference", "sip-gateway")));
+                            "conference", "egress", "sip-gateway")));
 
     private static JavaClasses mainClasses;
 
