@@ -4,7 +4,10 @@ benchmark, error bars = JMH's 99.9% confidence interval, CPU time per op from Cp
 mark) and a markdown table, and checks the issue-4 targets (on CPU time when the run has it).
 Standard library only.
 
-    jmh-report.py RESULT.json [MACHINE.txt] --html OUT.html --markdown OUT.md
+    jmh-report.py RESULT.json [MACHINE.txt] --html OUT.html --markdown OUT.md [--charts DIR]
+
+--charts DIR links DIR/<Benchmark>.svg (made by charts.py) under the markdown table; DIR is
+relative to where OUT.md is.
 """
 import argparse
 import html
@@ -91,7 +94,12 @@ def target_rows(rows):
     return out
 
 
-def markdown(rows, machine):
+def chart_name(short):
+    """File name charts.py gives a benchmark's chart: CompositorBenchmark.allSourcesChanged.svg"""
+    return short.replace("/", "_") + ".svg"
+
+
+def markdown(rows, machine, charts=None):
     lines = ["| benchmark | params | wall score ± error | wall median | CPU time | cores | unit |",
              "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
@@ -102,6 +110,10 @@ def markdown(rows, machine):
         wall_text = "-" if wall is None else f"{fmt(wall)} ± {fmt(err)} µs"
         cpu_text = "-" if cpu is None else f"{fmt(cpu)} µs"
         lines.append(f"| {what} | {fmt(limit)} µs | {cpu_text} | {wall_text} | {verdict} |")
+    if charts:
+        lines.append("")
+        for short in dict.fromkeys(r["short"] for r in rows):
+            lines.append(f"![{short}]({charts}/{chart_name(short)})")
     if machine:
         lines += ["", "```", machine.rstrip(), "```"]
     return "\n".join(lines) + "\n"
@@ -176,6 +188,7 @@ def main():
     parser.add_argument("machine", nargs="?")
     parser.add_argument("--html")
     parser.add_argument("--markdown")
+    parser.add_argument("--charts")
     args = parser.parse_args()
     rows = load(args.result)
     if not rows:
@@ -184,7 +197,7 @@ def main():
     if args.html:
         with open(args.html, "w") as f:
             f.write(page(rows, machine))
-    md = markdown(rows, machine)
+    md = markdown(rows, machine, args.charts)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(md)
