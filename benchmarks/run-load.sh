@@ -2,19 +2,40 @@
 # End-to-end load benchmark (not part of `mvn verify`): builds the server jar, compiles the load
 # benchmark against it, then runs dev.mcu.bench.load.LoadBenchmark, which starts the server as its
 # own process per scenario, dials synthetic SIP participants into it over loopback, measures the
-# server's CPU from /proc, and runs the ffmpeg CLI baseline for the same video room sizes.
-# Results: benchmarks/results/load-latest.{json,md}.
+# server's CPU (and each of its threads') from /proc, the video one participant receives, and runs
+# the ffmpeg CLI of the server's own FFmpeg natives on the same job with the same encoder.
 #
-# Usage: benchmarks/run-load.sh [MEASURE_SECONDS]        (default 60; e.g. 20 for a quick run)
-# Environment: SCENARIOS (default video4,video9,video16,listen100,listen1000), WARMUP (10),
-#              BASELINE_SECONDS (20; 0 skips ffmpeg), SKIP_BUILD=1 (reuse the built jar).
+#   benchmarks/run-load.sh [--publish] [MEASURE_SECONDS]     (default 60; e.g. 20 for a quick run)
+#   benchmarks/run-load.sh --help
+#
+# Environment: SCENARIOS (default video4,video16,video64,video64speaker,listen1000,talk1000; also videoN,
+#              videoNspeaker, listenN, talkN), WARMUP (10), BASELINE_SECONDS (20; 0 skips ffmpeg),
+#              GPL=1 (build with -Pgpl: libx264 in the server and the baseline, else OpenH264 in both),
+#              SKIP_BUILD=1 (reuse the built jar), PYTHON (/usr/bin/python3, with numpy and matplotlib:
+#              Debian python3-numpy python3-matplotlib).
+# A run writes only to benchmarks/results/load-<date>/ (not tracked by git): load.md, load.json,
+# charts/*.svg, server logs in work/. With --publish it also copies load.md, load.json and the charts to
+# docs/benchmarks/load[-gpl]/ (tracked; docs/benchmarks.md links there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+publish=0
+case "${1:-}" in
+  --help|-h|help) usage; exit 0 ;;
+  --publish) publish=1; shift ;;
+esac
 measure=${1:-60}
-scenarios=${SCENARIOS:-video4,video9,video16,listen100,listen1000}
-work=benchmarks/target/load
-classes=$work/classes
+[[ "$measure" =~ ^[0-9]+$ ]] || { echo "run-load: MEASURE_SECONDS must be a number, not '$measure' (see --help)" >&2; exit 2; }
+scenarios=${SCENARIOS:-video4,video16,video64,video64speaker,listen1000,talk1000}
+python=${PYTHON:-/usr/bin/python3}
+stamp=$(date +%Y%m%d-%H%M%S)
+out=benchmarks/results/load-$stamp
+work=$out/work
+classes=benchmarks/target/load-classes
 jar=mcu-app/target/mcu-app.jar
+profile=(); flavour=""
+if [ "${GPL:-0}" = 1 ]; then profile=(-Pgpl); flavour=-gpl; fi
 mkdir -p "$work"
 
 kill_server() {
@@ -27,13 +48,35 @@ kill_server() {
 trap kill_server EXIT INT TERM
 
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -s "$jar" ]; then
-  mvn -B -q -o -DskipTests -pl mcu-app -am package || mvn -B -q -DskipTests -pl mcu-app -am package
+  mvn -B -q -o "${profile[@]}" -DskipTests -pl mcu-app -am package \
+    || mvn -B -q "${profile[@]}" -DskipTests -pl mcu-app -am package
+fi
+if [ -n "$flavour" ] && ! unzip -l "$jar" | grep -q 'linux-x86_64-gpl\|libpostproc'; then
+  echo "run-load: GPL=1 but $jar has no GPL natives (built without -Pgpl? drop SKIP_BUILD)" >&2; exit 1
 fi
 rm -rf "$classes"; mkdir -p "$classes"
 javac -d "$classes" -cp "$jar" $(find benchmarks/src/main/java/dev/mcu/bench/load -name '*.java') 2>&1 \
   | grep -v '^Note:' || true
 [ -s "$classes/dev/mcu/bench/load/LoadBenchmark.class" ] || { echo "run-load: compile failed" >&2; exit 1; }
 
-java -cp "$classes:$jar" dev.mcu.bench.load.LoadBenchmark \
+command="${GPL:+GPL=$GPL }SCENARIOS=$scenarios WARMUP=${WARMUP:-10} BASELINE_SECONDS=${BASELINE_SECONDS:-20} benchmarks/run-load.sh $measure"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/machine.txt"
+PYTHON=$python java -cp "$classes:$jar" dev.mcu.bench.load.LoadBenchmark \
   --seconds "$measure" --warmup "${WARMUP:-10}" --scenarios "$scenarios" \
-  --baseline-seconds "${BASELINE_SECONDS:-20}" --jar "$jar" --out benchmarks/results --work "$work"
+  --baseline-seconds "${BASELINE_SECONDS:-20}" --jar "$jar" --out "$out" --work "$work" \
+  --quality-script benchmarks/quality.py --command "$command"
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+if "$python" -c 'import matplotlib' 2>/dev/null; then
+  "$python" benchmarks/charts.py load "$out/load.json" "$out/charts"
+else
+  echo "run-load: no charts ($python has no matplotlib: apt-get install python3-matplotlib)" >&2
+fi
+echo "wrote $out/"
+
+if [ "$publish" = 1 ]; then
+  dest=docs/benchmarks/load$flavour
+  rm -rf "$dest"; mkdir -p "$dest"
+  cp "$out/load.md" "$out/load.json" "$out/machine.txt" "$dest/"
+  [ -d "$out/charts" ] && cp -r "$out/charts" "$dest/"
+  echo "published to $dest/ (commit it, and update the numbers in docs/benchmarks.md)"
+fi

@@ -1,5 +1,10 @@
 package dev.mcu.bench.load;
 
+import dev.mcu.layouts.Layout;
+import dev.mcu.layouts.LayoutSpec;
+import dev.mcu.layouts.Layouts;
+import dev.mcu.layouts.Tile;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,92 +13,171 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the ffmpeg CLI costs for the MCU's core job, the same commands as
- * /work/shared/bench/ffmpeg-mix-baseline.sh: decode N 640x360@30 H.264 inputs (each with an Opus
- * tone), scale them into a 1280x720 grid (xstack), mix the N audio inputs (amix), encode the grid
- * once with libx264 veryfast/zerolatency (one thread) and the mix once with Opus, as fast as it can
- * ({@code -f null}). CPU is user + system time from {@code /usr/bin/time}.
+ * What the ffmpeg CLI costs for the MCU's core job, done like the server does it: the ffmpeg
+ * program of the server's own FFmpeg natives (org.bytedeco:ffmpeg, so the same FFmpeg version,
+ * and OpenH264 in the LGPL build, libx264 under {@code -Pgpl}), fed the very H.264 the load
+ * participants send (each with an Opus tone); it decodes the N inputs, scales each into its grid
+ * tile aspect-fit with bilinear swscale as the compositor does (tile rectangles from the server's
+ * own {@link Layouts}), mixes the audio (amix), and encodes the canvas once with the server's
+ * encoder and settings ({@link #videoEncoderArgs}) and the mix once with Opus, as fast as it can.
+ * CPU is user + system time from {@code /usr/bin/time}. The encoded canvas is kept for the
+ * quality measurement.
  *
- * <p>Threads: the main thread. Inputs are cached in {@code dir} across runs.
+ * <p>Threads: the main thread. Its inputs are made anew in {@code dir} each run.
  */
 final class FfmpegBaseline {
-    static final String VIDEO_CODEC = "libx264 (preset veryfast, tune zerolatency, 1 thread, 1500 kbit/s)";
+    static final int CANVAS_WIDTH = 1280;
+    static final int CANVAS_HEIGHT = 720;
 
-    record Result(int participants, double mediaSeconds, double wallSeconds, double cpuSeconds) {
+    record Result(int participants, double mediaSeconds, double wallSeconds, double cpuSeconds, Path output,
+                  String command) {
         double cpuPerMediaSecond() {
             return cpuSeconds / mediaSeconds;
         }
+    }
+
+    /** Where a participant's picture sits in its tile: aspect-fit and centred, all even (as TileScaler.fit). */
+    record Picture(int x, int y, int width, int height) {
     }
 
     private FfmpegBaseline() {
     }
 
     static boolean available() {
-        return Files.isExecutable(Path.of("/usr/bin/time")) && onPath("ffmpeg");
+        return Files.isExecutable(Path.of("/usr/bin/time")) && ffmpeg() != null;
     }
 
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
+    /** The ffmpeg program shipped with the server's FFmpeg natives, unpacked by JavaCPP; null if missing. */
+    static String ffmpeg() {
+        try {
+            return org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return null;
         }
-        return false;
     }
 
-    static Result run(Path dir, int seconds, int n) throws IOException, InterruptedException {
+    /** The server's encoder settings (VideoEncoderSettings) as ffmpeg options, at the server's default 1500 kbit/s, GOP 10 s. */
+    static List<String> videoEncoderArgs(String encoder) {
+        List<String> rate = List.of("-b:v", "1500k", "-maxrate", "1500k", "-bufsize", "1500k", "-g", "300", "-bf", "0",
+                "-threads", "1");
+        List<String> args = new ArrayList<>(List.of("-c:v", encoder));
+        args.addAll(rate);
+        switch (encoder) {
+            case "libx264" -> args.addAll(List.of("-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline",
+                    "-forced-idr", "1"));
+            case "libopenh264" -> args.addAll(List.of("-profile:v", "constrained_baseline", "-rc_mode", "bitrate",
+                    "-allow_skip_frames", "0"));
+            default -> throw new IllegalArgumentException("no baseline settings for " + encoder);
+        }
+        return args;
+    }
+
+    /** The picture rectangles of a grid of {@code n} 640x360 sources on the server's canvas. */
+    static List<Picture> gridPictures(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("p" + i);
+        }
+        Layout layout = Layouts.compute(LayoutSpec.grid(), CANVAS_WIDTH, CANVAS_HEIGHT, ids);
+        List<Picture> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(fit(layout.tileOf(id), MediaLibrary.VIDEO_WIDTH, MediaLibrary.VIDEO_HEIGHT));
+        }
+        return out;
+    }
+
+    private static Picture fit(Tile t, int srcWidth, int srcHeight) {
+        int w;
+        int h;
+        if ((long) srcWidth * t.height() >= (long) t.width() * srcHeight) {
+            w = t.width();
+            h = clampEven(Math.round((double) t.width() * srcHeight / srcWidth), t.height());
+        } else {
+            h = t.height();
+            w = clampEven(Math.round((double) t.height() * srcWidth / srcHeight), t.width());
+        }
+        return new Picture(t.x() + (((t.width() - w) / 2) & ~1), t.y() + (((t.height() - h) / 2) & ~1), w, h);
+    }
+
+    private static int clampEven(long value, int max) {
+        return (int) Math.max(2, Math.min(max, value & ~1L));
+    }
+
+    static Result run(Path dir, int seconds, int n, String encoder) throws IOException, InterruptedException {
+        String ffmpeg = ffmpeg();
         Files.createDirectories(dir);
         for (int i = 0; i < n; i++) {
-            Path input = dir.resolve("in" + i + ".mkv");
-            if (Files.exists(input) && Files.size(input) > 0) {
-                continue;
+            Path input = dir.resolve("in" + i + "-" + seconds + "s.mkv");
+            // the participant's own H.264 loop repeated (copied, not re-encoded; each loop starts with an IDR)
+            // and an Opus tone like its own
+            Path repeated = dir.resolve("in" + i + "-" + seconds + "s.h264");
+            byte[] loop = Files.readAllBytes(dir.resolve("in" + i + ".h264"));
+            int loops = (seconds * MediaLibrary.VIDEO_FPS + MediaLibrary.VIDEO_LOOP_FRAMES - 1) / MediaLibrary.VIDEO_LOOP_FRAMES;
+            try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(repeated))) {
+                for (int k = 0; k < loops; k++) {
+                    out.write(loop);
+                }
             }
-            exec(dir, List.of("ffmpeg", "-v", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30,hue=h=" + (i * 22),
-                    "-f", "lavfi", "-i", "sine=frequency=" + (300 + i * 97) + ":sample_rate=48000",
-                    "-t", Integer.toString(seconds),
-                    "-c:v", "libx264", "-profile:v", "baseline", "-preset", "veryfast", "-tune", "zerolatency",
-                    "-g", "60", "-b:v", "600k", "-c:a", "libopus", "-b:a", "32k", "-ac", "1", input.getFileName().toString()));
+            exec(dir, List.of(ffmpeg, "-v", "error", "-y",
+                    "-framerate", Integer.toString(MediaLibrary.VIDEO_FPS), "-f", "h264", "-i", repeated.getFileName().toString(),
+                    "-f", "lavfi", "-i", "sine=frequency=" + (int) MediaLibrary.toneHz(i) + ":sample_rate=48000",
+                    "-t", Integer.toString(seconds), "-map", "0:v", "-map", "1:a",
+                    // the raw H.264 demuxer's timestamps stop at the first IDR that restarts the picture order: number the frames
+                    "-c:v", "copy", "-bsf:v", "setts=ts=N/(" + MediaLibrary.VIDEO_FPS + "*TB)", "-c:a", "libopus", "-b:a", "32k", "-ac", "1", input.getFileName().toString()), "prepare");
+            Files.delete(repeated);
         }
-        int cols = (int) Math.ceil(Math.sqrt(n));
-        int tileW = 1280 / cols / 2 * 2;
-        int tileH = 720 / cols / 2 * 2;
+        List<Picture> pictures = gridPictures(n);
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", "time.txt",
-                "ffmpeg", "-v", "error", "-y"));
+                ffmpeg, "-v", "error", "-y"));
         StringBuilder graph = new StringBuilder();
         StringBuilder videos = new StringBuilder();
         StringBuilder audios = new StringBuilder();
         StringBuilder layout = new StringBuilder();
         for (int i = 0; i < n; i++) {
+            Picture p = pictures.get(i);
             command.add("-i");
-            command.add("in" + i + ".mkv");
-            graph.append('[').append(i).append(":v]scale=").append(tileW).append(':').append(tileH)
-                    .append(":flags=fast_bilinear[v").append(i).append("];");
+            command.add("in" + i + "-" + seconds + "s.mkv");
+            graph.append('[').append(i).append(":v]scale=").append(p.width()).append(':').append(p.height())
+                    .append(":flags=bilinear[v").append(i).append("];");
             videos.append("[v").append(i).append(']');
             audios.append('[').append(i).append(":a]");
-            layout.append(layout.length() == 0 ? "" : "|").append((i % cols) * tileW).append('_').append((i / cols) * tileH);
+            layout.append(layout.length() == 0 ? "" : "|").append(p.x()).append('_').append(p.y());
         }
+        // xstack's canvas ends at the last picture: pad it to the server's canvas (pictures keep their places)
         graph.append(videos).append("xstack=inputs=").append(n).append(":layout=").append(layout)
-                .append(":fill=black[v];").append(audios).append("amix=inputs=").append(n).append(":normalize=0[a]");
-        command.addAll(List.of("-filter_complex", graph.toString(),
-                "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-b:v", "1500k",
-                "-threads", "1", "-map", "[a]", "-c:a", "libopus", "-b:a", "48k", "-f", "null", "-"));
-        exec(dir, command);
+                .append(":fill=black,pad=").append(CANVAS_WIDTH).append(':').append(CANVAS_HEIGHT).append(":0:0:black[v];")
+                .append(audios).append("amix=inputs=").append(n).append(":normalize=0[a]");
+        String output = "baseline-" + n + "-" + encoder + ".h264";
+        command.addAll(List.of("-filter_complex", graph.toString(), "-map", "[v]"));
+        command.addAll(videoEncoderArgs(encoder));
+        command.addAll(List.of("-f", "h264", output,
+                "-map", "[a]", "-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-f", "null", "-"));
+        exec(dir, command, "baseline-" + n);
         String[] times = Files.readString(dir.resolve("time.txt")).trim().split("\\s+");
         double wall = Double.parseDouble(times[times.length - 3]);
         double cpu = Double.parseDouble(times[times.length - 2]) + Double.parseDouble(times[times.length - 1]);
-        return new Result(n, seconds, wall, cpu);
+        return new Result(n, seconds, wall, cpu, dir.resolve(output), shellQuote(command.subList(5, command.size())));
     }
 
-    private static void exec(Path dir, List<String> command) throws IOException, InterruptedException {
+    static String shellQuote(List<String> words) {
+        StringBuilder out = new StringBuilder();
+        for (String w : words) {
+            out.append(out.length() == 0 ? "" : " ");
+            out.append(w.matches("[A-Za-z0-9_./:=,+-]+") ? w : "'" + w.replace("'", "'\\''") + "'");
+        }
+        return out.toString();
+    }
+
+    private static void exec(Path dir, List<String> command, String logName) throws IOException, InterruptedException {
+        Path log = dir.resolve("ffmpeg-" + logName + ".log");
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("ffmpeg.log").toFile()).start();
+                .redirectOutput(log.toFile()).start();
         try {
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 throw new IOException("ffmpeg took more than 10 minutes: " + String.join(" ", command));
             }
             if (p.exitValue() != 0) {
-                throw new IOException("ffmpeg failed (" + p.exitValue() + "), see " + dir.resolve("ffmpeg.log"));
+                throw new IOException("ffmpeg failed (" + p.exitValue() + "): " + Files.readString(log).strip());
             }
         } finally {
             p.destroyForcibly();

@@ -15,15 +15,26 @@ import java.util.Map;
  * {@code load-latest.md}. Run by {@code benchmarks/run-load.sh}, not by {@code mvn verify}.
  *
  * <pre>
- * LoadBenchmark [--seconds 60] [--warmup 10] [--scenarios video4,video9,video16,listen100,listen1000]
+ * LoadBenchmark [--seconds 60] [--warmup 10] [--scenarios video4,video16,video64,video64speaker,listen1000,talk1000]
  *               [--baseline-seconds 20] [--jar mcu-app/target/mcu-app.jar] [--out benchmarks/results]
- *               [--work benchmarks/target/load]
+ *               [--work benchmarks/target/load] [--quality-script benchmarks/quality.py]
+ *               [--command 'how it was started, for the report']
  * </pre>
  *
  * <p>Threads: the main thread drives everything; see {@link ScenarioRunner} and {@link MediaPump}.
  */
 public final class LoadBenchmark {
     private LoadBenchmark() {
+    }
+
+    /** The grid's picture rectangles as quality.py wants them: "x,y,w,h;x,y,w,h;...". */
+    private static String pictureList(int n) {
+        StringBuilder out = new StringBuilder();
+        for (FfmpegBaseline.Picture p : FfmpegBaseline.gridPictures(n)) {
+            out.append(out.length() == 0 ? "" : ";").append(p.x()).append(',').append(p.y()).append(',')
+                    .append(p.width()).append(',').append(p.height());
+        }
+        return out.toString();
     }
 
     public static void main(String[] args) throws Exception {
@@ -34,7 +45,9 @@ public final class LoadBenchmark {
                 "baseline-seconds", "20",
                 "jar", "mcu-app/target/mcu-app.jar",
                 "out", "benchmarks/results",
-                "work", "benchmarks/target/load"));
+                "work", "benchmarks/target/load",
+                "quality-script", "benchmarks/quality.py",
+                "command", "benchmarks/run-load.sh"));
         for (int i = 0; i < args.length; i++) {
             String key = args[i].replaceFirst("^--", "");
             if (!options.containsKey(key) || i + 1 >= args.length) {
@@ -58,16 +71,23 @@ public final class LoadBenchmark {
         ScenarioRunner.log("encoding the media every participant replays (once)");
         int videoLoops = scenarios.stream().mapToInt(Scenario::videoParticipants).max().orElse(0);
         List<MediaLibrary.VideoLoop> loops = new ArrayList<>();
-        List<List<byte[]>> tones = new ArrayList<>();
-        for (int i = 0; i < Math.max(videoLoops, 1); i++) {
-            if (videoLoops > 0) {
+        List<MediaLibrary.AudioLoop> tones = new ArrayList<>();
+        for (int i = 0; i < Math.max(videoLoops, Scenario.TALKERS); i++) {
+            if (i < videoLoops) {
                 loops.add(MediaLibrary.encodeVideo(i));
             }
             tones.add(MediaLibrary.encodeTone(i));
         }
-        String replayEncoder = loops.isEmpty() ? "n/a" : loops.get(0).encoderName();
+        // the server picks its H.264 encoder the same way from the same natives (libx264 if present)
+        String encoder = loops.isEmpty() ? dev.mcu.encoder.VideoEncoder.create(
+                dev.mcu.encoder.VideoEncoderConfig.of(dev.mcu.media.Codec.H264, 64, 64)).encoderName()
+                : loops.get(0).encoderName();
+        Path media = work.resolve("media-" + encoder);
+        for (int i = 0; i < loops.size(); i++) {
+            MediaLibrary.writeBaselineInputs(media, i, loops.get(i));
+        }
         ScenarioRunner runner = new ScenarioRunner(Path.of(options.get("jar")), work, warmup, seconds, loops, tones,
-                MediaLibrary.encodeBurstCycle());
+                MediaLibrary.encodeBurstCycle(), MediaLibrary.encodeSilence());
 
         List<ScenarioResult> results = new ArrayList<>();
         for (Scenario scenario : scenarios) {
@@ -81,33 +101,52 @@ public final class LoadBenchmark {
             ScenarioRunner.log("%s", Report.line(result));
         }
 
-        Map<Integer, FfmpegBaseline.Result> baseline = new LinkedHashMap<>();
+        // the ffmpeg CLI doing the same job as each grid room, in the same invocation
+        Map<String, FfmpegBaseline.Result> baseline = new LinkedHashMap<>();
         String baselineNote = null;
         if (baselineSeconds > 0 && FfmpegBaseline.available()) {
             for (Scenario scenario : scenarios) {
-                if (scenario.video()) {
-                    ScenarioRunner.log("ffmpeg baseline: N=%d, %d s of media", scenario.videoParticipants(), baselineSeconds);
+                if (scenario.video() && "grid".equals(scenario.layout())) {
+                    ScenarioRunner.log("ffmpeg baseline: N=%d, %d s of media, %s", scenario.participants(), baselineSeconds,
+                            encoder);
                     try {
-                        FfmpegBaseline.Result r = FfmpegBaseline.run(work.resolve("ffmpeg-" + baselineSeconds + "s"),
-                                baselineSeconds, scenario.videoParticipants());
-                        baseline.put(scenario.videoParticipants(), r);
+                        FfmpegBaseline.Result r = FfmpegBaseline.run(media, baselineSeconds, scenario.participants(), encoder);
+                        baseline.put(scenario.name(), r);
                         ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s (wall %.1f s)", r.participants(),
                                 r.cpuPerMediaSecond(), r.wallSeconds());
                     } catch (Exception e) {
                         baselineNote = "ffmpeg baseline failed: " + e.getMessage();
+                        ScenarioRunner.log("%s", baselineNote);
                     }
                 }
             }
         } else {
             baselineNote = baselineSeconds <= 0 ? "baseline skipped (--baseline-seconds 0)"
-                    : "baseline skipped: ffmpeg or /usr/bin/time is missing";
+                    : "baseline skipped: /usr/bin/time or the ffmpeg program of the FFmpeg natives is missing";
         }
 
-        Report report = new Report(results, baseline, baselineNote, seconds, warmup, replayEncoder);
+        // what a participant receives: SSIM / PSNR of the grid tiles, ours and ffmpeg's
+        Map<String, Quality> quality = new LinkedHashMap<>();
+        for (ScenarioResult r : results) {
+            if (r.error() != null || !r.scenario().video() || !"grid".equals(r.scenario().layout())) {
+                continue;
+            }
+            String pictures = pictureList(r.scenario().participants());
+            Quality.Measure ours = r.recording() == null ? null
+                    : Quality.measure(options.get("quality-script"), media, pictures, r.recording());
+            FfmpegBaseline.Result b = baseline.get(r.scenario().name());
+            Quality.Measure theirs = b == null ? null
+                    : Quality.measure(options.get("quality-script"), media, pictures, b.output());
+            quality.put(r.scenario().name(), new Quality(ours, theirs));
+            ScenarioRunner.log("%s: quality ours %s, ffmpeg %s", r.scenario().name(), ours, theirs);
+        }
+
+        Report report = new Report(results, baseline, quality, baselineNote, seconds, warmup, baselineSeconds, encoder,
+                options.get("command"));
         Path out = Path.of(options.get("out"));
         report.write(out);
         System.out.println(report.markdown());
-        ScenarioRunner.log("wrote %s and %s", out.resolve("load-latest.json"), out.resolve("load-latest.md"));
+        ScenarioRunner.log("wrote %s and %s", out.resolve("load.json"), out.resolve("load.md"));
         System.exit(0);
     }
 }

@@ -23,11 +23,17 @@ import java.util.List;
 final class LoadParticipant implements AutoCloseable {
     enum Role { VIDEO, TALKER, LISTENER }
 
+    static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    static final int OFFERED_LEVEL_ID = 1;
+    private static final java.util.regex.Pattern AGREED_LEVEL = java.util.regex.Pattern.compile(
+            "a=extmap:(\\d+)(?:/\\w+)? " + java.util.regex.Pattern.quote(AUDIO_LEVEL_URI));
+
     final String name;
     final Role role;
     final DatagramChannel audio;              // owned
     final DatagramChannel video;              // owned, null without video
-    final List<byte[]> audioPayloads;         // null for a listener
+    final MediaLibrary.AudioLoop audioLoop;   // null for a listener
+    final boolean sendsLevels;                // offers the RFC 6464 audio level and sends it when agreed
     final MediaLibrary.VideoLoop videoLoop;   // null without video
     final boolean burstTalker;                // its audio is the burst cycle
     final boolean latencyProbe;               // decodes what it hears to time the bursts
@@ -35,12 +41,15 @@ final class LoadParticipant implements AutoCloseable {
     final long videoSsrc;
     final StreamStats audioIn = new StreamStats();
     final StreamStats videoIn = new StreamStats();
+    /** Keeps the video this participant receives for the quality measurement; null: not the probe. */
+    final VideoRecorder recorder;
 
     volatile boolean started;
     InetSocketAddress remoteAudio;            // set in start(), before started
     InetSocketAddress remoteVideo;
     int audioPayloadType;
     int videoPayloadType;
+    int audioLevelId = -1;                    // RFC 8285 id the answer agreed for the level, -1: none
 
     // sender thread only
     long audioFramesSent;
@@ -49,11 +58,12 @@ final class LoadParticipant implements AutoCloseable {
     int videoSeq;
     long startNanos;
 
-    LoadParticipant(String name, Role role, List<byte[]> audioPayloads, MediaLibrary.VideoLoop videoLoop,
-                    boolean burstTalker, boolean latencyProbe) throws IOException {
+    LoadParticipant(String name, Role role, MediaLibrary.AudioLoop audioLoop, MediaLibrary.VideoLoop videoLoop,
+                    boolean burstTalker, boolean latencyProbe, boolean sendsLevels) throws IOException {
         this.name = name;
         this.role = role;
-        this.audioPayloads = audioPayloads;
+        this.audioLoop = audioLoop;
+        this.sendsLevels = sendsLevels;
         this.videoLoop = videoLoop;
         this.burstTalker = burstTalker;
         this.latencyProbe = latencyProbe;
@@ -61,6 +71,7 @@ final class LoadParticipant implements AutoCloseable {
         this.videoSsrc = (name.hashCode() * 31L + 7) & 0xffffffffL;
         this.audio = open();
         this.video = role == Role.VIDEO ? open() : null;
+        this.recorder = latencyProbe && video != null ? new VideoRecorder() : null;
     }
 
     private static DatagramChannel open() throws IOException {
@@ -88,6 +99,7 @@ final class LoadParticipant implements AutoCloseable {
                 .append("m=audio ").append(port(audio)).append(" RTP/AVP ").append(MediaLibrary.AUDIO_PAYLOAD_TYPE).append("\r\n")
                 .append("a=rtpmap:").append(MediaLibrary.AUDIO_PAYLOAD_TYPE).append(" opus/48000/2\r\n")
                 .append("a=rtcp-mux\r\n")
+                .append(sendsLevels ? "a=extmap:" + OFFERED_LEVEL_ID + " " + AUDIO_LEVEL_URI + "\r\n" : "")
                 .append(role == Role.LISTENER ? "a=recvonly\r\n" : "a=sendrecv\r\n");
         if (video != null) {
             int pt = MediaLibrary.VIDEO_PAYLOAD_TYPE;
@@ -114,6 +126,10 @@ final class LoadParticipant implements AutoCloseable {
             if (m.media().equals("audio")) {
                 remoteAudio = where;
                 audioPayloadType = pt;
+                if (sendsLevels) {
+                    java.util.regex.Matcher agreed = AGREED_LEVEL.matcher(answerSdp);
+                    audioLevelId = agreed.find() ? Integer.parseInt(agreed.group(1)) : -1;
+                }
             } else if (m.media().equals("video") && video != null) {
                 remoteVideo = where;
                 videoPayloadType = pt;

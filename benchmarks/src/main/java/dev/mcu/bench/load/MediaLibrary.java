@@ -37,8 +37,12 @@ final class MediaLibrary {
     static final int BURST_CYCLE_FRAMES = 100;                               // 2 s
     static final int BURST_FIRST_FRAME = BURST_CYCLE_FRAMES - BURST_MILLIS / Audio.FRAME_MILLIS;
 
-    /** Video frames of one loop; each frame is its RTP packets. */
-    record VideoLoop(List<List<byte[]>> frames, String encoderName, long bytes) {
+    /** Video frames of one loop; each frame is its RTP packets, and the same frames as Annex B access units. */
+    record VideoLoop(List<List<byte[]>> frames, List<byte[]> accessUnits, String encoderName, long bytes) {
+    }
+
+    /** Opus payloads of a loop and, per payload, its RFC 6464 level byte (voice bit | -dBov). */
+    record AudioLoop(List<byte[]> payloads, byte[] levels) {
     }
 
     private MediaLibrary() {
@@ -54,6 +58,7 @@ final class MediaLibrary {
                 .withFps(VIDEO_FPS).withBitrateKbps(VIDEO_KBPS).withKeyframeIntervalFrames(VIDEO_LOOP_FRAMES);
         H264Packetizer packetizer = new H264Packetizer(1, VIDEO_PAYLOAD_TYPE, 1, 1200, true, 0);
         List<List<byte[]>> frames = new ArrayList<>();
+        List<byte[]> accessUnits = new ArrayList<>();
         long bytes = 0;
         try (VideoEncoder encoder = VideoEncoder.create(config)) {
             for (int f = 0; f < VIDEO_LOOP_FRAMES; f++) {
@@ -63,8 +68,9 @@ final class MediaLibrary {
                     bytes += p.length;
                 }
                 frames.add(packets);
+                accessUnits.add(frame == null ? new byte[0] : frame.data());
             }
-            return new VideoLoop(frames, encoder.encoderName(), bytes);
+            return new VideoLoop(frames, accessUnits, encoder.encoderName(), bytes);
         }
     }
 
@@ -92,33 +98,69 @@ final class MediaLibrary {
     }
 
     /** One second of Opus payloads of participant {@code index}'s tone (an integer frequency: loops seamlessly). */
-    static List<byte[]> encodeTone(int index) {
-        List<byte[]> payloads = new ArrayList<>();
-        try (AudioEncoder encoder = AudioEncoder.create(Codec.OPUS)) {
-            short[] pcm = new short[Audio.FRAME_SAMPLES];
-            int frames = 1000 / Audio.FRAME_MILLIS;
-            for (int f = 0; f < frames; f++) {
-                Tones.sine(pcm, toneHz(index), TONE_AMPLITUDE, Audio.SAMPLE_RATE, (long) f * Audio.FRAME_SAMPLES);
-                payloads.add(encoder.encode(pcm));
-            }
-        }
-        return payloads;
+    static AudioLoop encodeTone(int index) {
+        return encodeAudio(1000 / Audio.FRAME_MILLIS, (pcm, f) ->
+                Tones.sine(pcm, toneHz(index), TONE_AMPLITUDE, Audio.SAMPLE_RATE, (long) f * Audio.FRAME_SAMPLES));
+    }
+
+    /** One second of digital silence, a packet every 20 ms (the encoder's DTX is off, as it always is here). */
+    static AudioLoop encodeSilence() {
+        return encodeAudio(1000 / Audio.FRAME_MILLIS, (pcm, f) -> java.util.Arrays.fill(pcm, (short) 0));
     }
 
     /** The talker's cycle: silence, then the burst in frames {@link #BURST_FIRST_FRAME}.. of the cycle. */
-    static List<byte[]> encodeBurstCycle() {
+    static AudioLoop encodeBurstCycle() {
+        return encodeAudio(BURST_CYCLE_FRAMES, (pcm, f) -> {
+            if (f >= BURST_FIRST_FRAME) {
+                Tones.sine(pcm, BURST_HZ, BURST_AMPLITUDE, Audio.SAMPLE_RATE, (long) f * Audio.FRAME_SAMPLES);
+            } else {
+                java.util.Arrays.fill(pcm, (short) 0);
+            }
+        });
+    }
+
+    private static AudioLoop encodeAudio(int frames, java.util.function.ObjIntConsumer<short[]> fill) {
         List<byte[]> payloads = new ArrayList<>();
+        byte[] levels = new byte[frames];
         try (AudioEncoder encoder = AudioEncoder.create(Codec.OPUS)) {
             short[] pcm = new short[Audio.FRAME_SAMPLES];
-            for (int f = 0; f < BURST_CYCLE_FRAMES; f++) {
-                if (f >= BURST_FIRST_FRAME) {
-                    Tones.sine(pcm, BURST_HZ, BURST_AMPLITUDE, Audio.SAMPLE_RATE, (long) f * Audio.FRAME_SAMPLES);
-                } else {
-                    java.util.Arrays.fill(pcm, (short) 0);
-                }
+            for (int f = 0; f < frames; f++) {
+                fill.accept(pcm, f);
                 payloads.add(encoder.encode(pcm));
+                levels[f] = levelIndication(pcm);
             }
         }
-        return payloads;
+        return new AudioLoop(payloads, levels);
+    }
+
+    /** RFC 6464: the voice-activity bit (set above -50 dBov) and the level as -dBov, 0..127. */
+    static byte levelIndication(short[] pcm) {
+        double sum = 0;
+        for (short sample : pcm) {
+            sum += (double) sample * sample;
+        }
+        double rms = Math.sqrt(sum / pcm.length);
+        double dbov = rms <= 0 ? -127 : 20 * Math.log10(rms / 32768.0);
+        int level = (int) Math.max(0, Math.min(127, Math.round(-dbov)));
+        return (byte) ((dbov > -50 ? 0x80 : 0) | level);
+    }
+
+    /**
+     * Writes what the ffmpeg baseline and the quality measurement need for participant {@code index}:
+     * {@code in<i>.h264}, the very loop it sends (Annex B, 60 frames at 30 fps), and
+     * {@code src<i>.yuv}, the 60 pictures before encoding (I420, 640x360), the reference for SSIM.
+     */
+    static void writeBaselineInputs(java.nio.file.Path dir, int index, VideoLoop loop) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir);
+        try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(dir.resolve("in" + index + ".h264")))) {
+            for (byte[] au : loop.accessUnits()) {
+                out.write(au);
+            }
+        }
+        try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(dir.resolve("src" + index + ".yuv")))) {
+            for (int f = 0; f < VIDEO_LOOP_FRAMES; f++) {
+                out.write(picture(index, f).data());
+            }
+        }
     }
 }

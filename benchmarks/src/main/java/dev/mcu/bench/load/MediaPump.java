@@ -117,11 +117,18 @@ final class MediaPump implements AutoCloseable {
 
     private void sendAudio(LoadParticipant p, ByteBuffer out) {
         long frame = p.audioFramesSent++;
-        byte[] payload = p.audioPayloads.get((int) (frame % p.audioPayloads.size()));
+        int index = (int) (frame % p.audioLoop.payloads().size());
+        byte[] payload = p.audioLoop.payloads().get(index);
+        boolean level = p.audioLevelId > 0;
         out.clear();
-        out.put((byte) 0x80).put((byte) ((frame == 0 ? 0x80 : 0) | p.audioPayloadType))
-                .putShort((short) p.audioSeq++).putInt((int) (frame * Audio.FRAME_SAMPLES)).putInt((int) p.audioSsrc)
-                .put(payload).flip();
+        out.put((byte) (level ? 0x90 : 0x80)).put((byte) ((frame == 0 ? 0x80 : 0) | p.audioPayloadType))
+                .putShort((short) p.audioSeq++).putInt((int) (frame * Audio.FRAME_SAMPLES)).putInt((int) p.audioSsrc);
+        if (level) {
+            // RFC 8285 one-byte header extension with the RFC 6464 level (length field 0 = one byte), padded
+            out.putShort((short) 0xBEDE).putShort((short) 1)
+                    .put((byte) (p.audioLevelId << 4)).put(p.audioLoop.levels()[index]).put((byte) 0).put((byte) 0);
+        }
+        out.put(payload).flip();
         if (p.burstTalker && frame % MediaLibrary.BURST_CYCLE_FRAMES == MediaLibrary.BURST_FIRST_FRAME) {
             burstsSent.add(System.nanoTime());
             burstCount.incrementAndGet();
@@ -200,6 +207,13 @@ final class MediaPump implements AutoCloseable {
                         if (endpoint.video) {
                             if (pt == p.videoPayloadType) {
                                 p.videoIn.onPacket(seq, length, marker);
+                                if (p.recorder != null) {
+                                    if (p.recorder.takeKeyframeRequest()) {
+                                        channel.send(ByteBuffer.wrap(VideoRecorder.pli(p.videoSsrc, in.getInt(8) & 0xffffffffL)),
+                                                p.remoteVideo);
+                                    }
+                                    p.recorder.onPacket(in.array(), length, marker);
+                                }
                             }
                         } else if (pt == p.audioPayloadType) {
                             p.audioIn.onPacket(seq, length, marker);

@@ -4,37 +4,47 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static dev.mcu.bench.load.ScenarioResult.f;
 
 /**
- * Writes the results as JSON (for machines) and Markdown (for docs/benchmarks.md), with the
- * machine, the codecs on each side, the ffmpeg ratio and the issue's targets marked met or not.
+ * Writes the results as JSON ({@code load.json}, for charts.py and machines) and Markdown
+ * ({@code load.md}, for docs/benchmarks.md): per scenario the command that runs it alone, the
+ * server's CPU beside the ffmpeg CLI's for the same job and encoder, the received quality beside
+ * ffmpeg's, delivery and latency, the per-stage CPU breakdown from per-thread CPU, and the issue's
+ * targets marked met or not.
  *
  * <p>Threads: the main thread, at the end of the run.
  */
 final class Report {
     private final List<ScenarioResult> results;
-    private final Map<Integer, FfmpegBaseline.Result> baseline;
+    private final Map<String, FfmpegBaseline.Result> baseline;
+    private final Map<String, Quality> quality;
     private final String baselineNote;
     private final int seconds;
     private final int warmup;
-    private final String replayEncoder;
+    private final int baselineSeconds;
+    private final String encoder;
+    private final String command;
     private final String cpuModel = cpuModel();
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final String loadAverage = loadAverage();
     private final String when = Instant.now().toString();
 
-    Report(List<ScenarioResult> results, Map<Integer, FfmpegBaseline.Result> baseline, String baselineNote,
-           int seconds, int warmup, String replayEncoder) {
+    Report(List<ScenarioResult> results, Map<String, FfmpegBaseline.Result> baseline, Map<String, Quality> quality,
+           String baselineNote, int seconds, int warmup, int baselineSeconds, String encoder, String command) {
         this.results = results;
         this.baseline = baseline;
+        this.quality = quality;
         this.baselineNote = baselineNote;
         this.seconds = seconds;
         this.warmup = warmup;
-        this.replayEncoder = replayEncoder;
+        this.baselineSeconds = baselineSeconds;
+        this.encoder = encoder;
+        this.command = command;
     }
 
     static String line(ScenarioResult r) {
@@ -49,114 +59,270 @@ final class Report {
                 + r.realTime();
     }
 
+    /**
+     * The server's per-thread CPU (cpu-s per media-s) grouped into pipeline stages by thread name.
+     * The names today are coarse: one room clock thread composites, encodes video, mixes and encodes
+     * Opus; one decode pool decodes audio and video; the network event loops do RTP in/out and SRTP.
+     */
+    static Map<String, Double> stages(Map<String, Double> threads) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String stage : List.of(STAGE_CLOCK, STAGE_DECODE, STAGE_NETWORK, STAGE_SIP, STAGE_GC, STAGE_JIT, STAGE_OTHER)) {
+            out.put(stage, 0.0);
+        }
+        threads.forEach((name, cpu) -> out.merge(stageOf(name), cpu, Double::sum));
+        out.values().removeIf(v -> v < 0.0005);
+        return out;
+    }
+
+    static final String STAGE_CLOCK = "room clock (composite + video encode + audio mix + Opus encode)";
+    static final String STAGE_DECODE = "decode pool (H.264 + Opus decode)";
+    static final String STAGE_NETWORK = "network event loops (RTP in/out, SRTP)";
+    static final String STAGE_SIP = "SIP";
+    static final String STAGE_GC = "GC";
+    static final String STAGE_JIT = "JIT compiler";
+    static final String STAGE_OTHER = "other JVM threads";
+
+    static String stageOf(String thread) {
+        String n = thread.toLowerCase(java.util.Locale.ROOT);
+        if (n.startsWith("room-")) {
+            return STAGE_CLOCK;
+        }
+        if (n.startsWith("decode-")) {
+            return STAGE_DECODE;
+        }
+        if (n.startsWith("gc ") || n.startsWith("g#") || n.contains("gc thread") || n.startsWith("vm periodic")) {
+            return STAGE_GC;
+        }
+        if (n.startsWith("c# compiler") || n.contains("compilerthre")) {
+            return STAGE_JIT;
+        }
+        if (n.contains("sip") || n.contains("eventscanner") || n.contains("messagechann") || n.contains("timer")) {
+            return STAGE_SIP;
+        }
+        if (n.contains("loop") || n.contains("ioev") || n.contains("netty") || n.contains("epoll") || n.contains("nio") || n.contains("media-io")
+                || n.contains("rtp")) {
+            return STAGE_NETWORK;
+        }
+        return STAGE_OTHER;
+    }
+
     private Double ratio(ScenarioResult r) {
-        FfmpegBaseline.Result b = baseline.get(r.scenario().videoParticipants());
-        return r.error() != null || b == null || !r.scenario().video() ? null
-                : r.serverCpuPerMediaSecond() / b.cpuPerMediaSecond();
+        FfmpegBaseline.Result b = baseline.get(r.scenario().name());
+        return r.error() != null || b == null ? null : r.serverCpuPerMediaSecond() / b.cpuPerMediaSecond();
     }
 
     private ScenarioResult find(String name) {
         return results.stream().filter(r -> r.scenario().name().equals(name) && r.error() == null).findFirst().orElse(null);
     }
 
+    /** The command that runs this scenario alone with this run's settings. */
+    String scenarioCommand(Scenario s) {
+        String gpl = "libx264".equals(encoder) ? "GPL=1 " : "";
+        return gpl + "SCENARIOS=" + s.name() + " WARMUP=" + warmup
+                + (s.video() && "grid".equals(s.layout()) ? " BASELINE_SECONDS=" + baselineSeconds : " BASELINE_SECONDS=0")
+                + " benchmarks/run-load.sh " + seconds;
+    }
+
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("load-latest.json"), json());
-        Files.writeString(dir.resolve("load-latest.md"), markdown());
+        Files.writeString(dir.resolve("load.json"), json());
+        Files.writeString(dir.resolve("load.md"), markdown());
     }
 
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# End-to-end load: ").append(when).append("\n\n")
-                .append("Machine: ").append(cores).append(" cores, ").append(cpuModel)
+                .append("Command: `").append(command).append("`. Machine: ").append(cores).append(" cores, ").append(cpuModel)
                 .append("; load average before the run ").append(loadAverage).append(".\n")
                 .append("Each scenario: a fresh server process (`java -jar mcu-app.jar`), ").append(warmup)
                 .append(" s warm-up after all calls are up, then ").append(seconds).append(" s measured. ")
-                .append("Server CPU = utime + stime of its process from /proc. ")
-                .append("Participants replay media encoded once (").append(replayEncoder)
-                .append(", 640x360@30, 600 kbit/s; Opus 32 kbit/s); the server encodes 1280x720@30 H.264 with the ")
-                .append("same FFmpeg build (LGPL: OpenH264) and one Opus mix-minus per participant. ")
-                .append("ffmpeg baseline: ").append(FfmpegBaseline.VIDEO_CODEC).append(", inputs in libx264.\n\n")
-                .append("| scenario | server cpu-s / media-s | ffmpeg cpu-s / media-s | ours ÷ ffmpeg | audio pkt/s per receiver (mean / p5) | video fps per receiver (mean / p5) | video kbit/s | loss audio / video | latency p50 / p90 / p99 ms (detected of bursts sent) | real time | joins | bench JVM cpu-s / s | server peak RSS MiB |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("Server CPU = utime + stime of its process from /proc. Video encoder on both sides: **")
+                .append(encoder).append("** (the server's own FFmpeg natives; the ffmpeg CLI is the `ffmpeg` program of ")
+                .append("those natives, with the server's encoder settings, fed the same H.264 the participants send, ")
+                .append(baselineSeconds).append(" s of media as fast as it can).\n\n");
+
+        md.append("| scenario | server cpu-s / media-s | ffmpeg cpu-s / media-s | ours ÷ ffmpeg | SSIM (Y) ours / ffmpeg | PSNR (Y) dB ours / ffmpeg | real time | command |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
         for (ScenarioResult r : results) {
             if (r.error() != null) {
                 md.append("| ").append(r.scenario().describe()).append(" | FAILED: ").append(r.error().replace('|', '/'))
-                        .append(" |||||||||||\n");
+                        .append(" |||||| `").append(scenarioCommand(r.scenario())).append("` |\n");
                 continue;
             }
-            FfmpegBaseline.Result b = baseline.get(r.scenario().videoParticipants());
+            FfmpegBaseline.Result b = baseline.get(r.scenario().name());
             Double ratio = ratio(r);
+            Quality q = quality.get(r.scenario().name());
             md.append("| ").append(r.scenario().describe())
-                    .append(" | ").append(f(r.serverCpuPerMediaSecond(), 3))
-                    .append(" | ").append(b == null || !r.scenario().video() ? "–" : f(b.cpuPerMediaSecond(), 3))
-                    .append(" | ").append(ratio == null ? "–" : f(ratio, 2) + "x")
+                    .append(" | **").append(f(r.serverCpuPerMediaSecond(), 3)).append("**")
+                    .append(" | ").append(b == null ? "–" : f(b.cpuPerMediaSecond(), 3))
+                    .append(" | ").append(ratio == null ? "–" : "**" + f(ratio, 2) + "x**")
+                    .append(" | ").append(q == null ? "–" : ssim(q.ours()) + " / " + ssim(q.ffmpeg()))
+                    .append(" | ").append(q == null ? "–" : psnr(q.ours()) + " / " + psnr(q.ffmpeg()))
+                    .append(" | ").append(r.realTime() ? "yes" : "**no**")
+                    .append(" | `").append(scenarioCommand(r.scenario())).append("` |\n");
+        }
+        if (baselineNote != null) {
+            md.append("\n").append(baselineNote).append("\n");
+        }
+
+        md.append("\n| scenario | audio pkt/s per receiver (mean / p5) | video fps per receiver (mean / p5) | video kbit/s | loss audio / video | latency p50 / p90 / p99 ms (detected of bursts) | audio-round lateness p50 / p99 / max ms | joins | bench JVM cpu-s / s | server peak RSS MiB |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (ScenarioResult r : results) {
+            if (r.error() != null) {
+                continue;
+            }
+            LatenessHook.Lateness late = r.lateness();
+            md.append("| ").append(r.scenario().name())
                     .append(" | ").append(f(r.audioPpsMean(), 1)).append(" / ").append(f(r.audioPpsP5(), 1))
                     .append(" | ").append(r.scenario().video() ? f(r.videoFpsMean(), 1) + " / " + f(r.videoFpsP5(), 1) : "–")
                     .append(" | ").append(r.scenario().video() ? f(r.videoKbpsMean(), 0) : "–")
                     .append(" | ").append(f(r.audioLossPercent(), 2)).append("% / ")
                     .append(r.scenario().video() ? f(r.videoLossPercent(), 2) + "%" : "–")
                     .append(" | ").append(f(r.latencyPercentile(50), 0)).append(" / ").append(f(r.latencyPercentile(90), 0))
-                    .append(" / ").append(f(r.latencyPercentile(99), 0)).append(" (").append(r.latencies().size()).append(" of ").append(r.burstsSent()).append(')')
-                    .append(" | ").append(r.realTime() ? "yes" : "**no**")
+                    .append(" / ").append(f(r.latencyPercentile(99), 0)).append(" (").append(r.latencies().size())
+                    .append(" of ").append(r.burstsSent()).append(')')
+                    .append(" | ").append(late == null ? "not exposed by the server yet"
+                            : f(late.p50Millis(), 1) + " / " + f(late.p99Millis(), 1) + " / " + f(late.maxMillis(), 1))
                     .append(" | ").append(r.scenario().calls() - r.joinFailures()).append('/').append(r.scenario().calls())
                     .append(" in ").append(f(r.joinSeconds(), 1)).append(" s")
                     .append(" | ").append(f(r.benchCpuSeconds() / r.measuredSeconds(), 2))
                     .append(" | ").append(f(r.serverPeakRssMiB(), 0)).append(" |\n");
         }
-        if (baselineNote != null) {
-            md.append("\n").append(baselineNote).append("\n");
+
+        md.append("\nWhere the server's CPU goes (cpu-s per media-s, from each thread's utime + stime in /proc/<pid>/task; ")
+                .append("threads grouped by name):\n\n| scenario | ");
+        List<String> stageNames = List.of(STAGE_CLOCK, STAGE_DECODE, STAGE_NETWORK, STAGE_SIP, STAGE_GC, STAGE_JIT, STAGE_OTHER);
+        md.append(String.join(" | ", stageNames)).append(" | total |\n|---|");
+        md.append("---|".repeat(stageNames.size() + 1)).append('\n');
+        for (ScenarioResult r : results) {
+            if (r.error() != null || r.threadCpu().isEmpty()) {
+                continue;
+            }
+            Map<String, Double> st = stages(r.threadCpu());
+            md.append("| ").append(r.scenario().name());
+            for (String stage : stageNames) {
+                md.append(" | ").append(f(st.getOrDefault(stage, 0.0), 3));
+            }
+            md.append(" | ").append(f(st.values().stream().mapToDouble(Double::doubleValue).sum(), 3)).append(" |\n");
         }
+        boolean profiled = results.stream().anyMatch(r -> r.error() == null && r.stageCpu() != null);
+        if (profiled) {
+            md.append("\nBy stage, from a JFR profile of the same window (PROFILE=1; each thread's /proc CPU split in the ")
+                    .append("shares of its busy stack samples, benchmarks/jfr-stages.py), cpu-s per media-s:\n\n");
+            List<String> fine = new java.util.ArrayList<>();
+            for (ScenarioResult r : results) {
+                if (r.error() == null && r.stageCpu() != null) {
+                    r.stageCpu().keySet().stream().filter(k -> !fine.contains(k)).forEach(fine::add);
+                }
+            }
+            md.append("| scenario | ").append(String.join(" | ", fine)).append(" |\n|---|")
+                    .append("---|".repeat(fine.size())).append('\n');
+            for (ScenarioResult r : results) {
+                if (r.error() == null && r.stageCpu() != null) {
+                    md.append("| ").append(r.scenario().name());
+                    for (String stage : fine) {
+                        md.append(" | ").append(f(r.stageCpu().getOrDefault(stage, 0.0), 3));
+                    }
+                    md.append(" |\n");
+                }
+            }
+        }
+        md.append("\nThreads by name (cpu-s per media-s; digits shown as #, names cut at 15 characters by Linux):\n\n");
+        for (ScenarioResult r : results) {
+            if (r.error() != null || r.threadCpu().isEmpty()) {
+                continue;
+            }
+            md.append("- ").append(r.scenario().name()).append(": ");
+            StringBuilder items = new StringBuilder();
+            r.threadCpu().entrySet().stream().filter(e -> e.getValue() >= 0.0005)
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .forEach(e -> items.append(items.length() == 0 ? "" : ", ").append('`').append(e.getKey()).append("` ")
+                            .append(f(e.getValue(), 3)));
+            md.append(items).append('\n');
+        }
+
         md.append("\nLatency: from the talker sending the first packet of a 200 ms, 2.5 kHz tone burst to the latency probe ")
-                .append("receiving the first mix packet in which the burst is detected (Goertzel over each decoded 20 ms packet); ")
-                .append("it includes the server's jitter buffer and playout delay, the 20 ms mix tick and Opus encode/decode, ")
-                .append("and has 20 ms resolution. Real time: the 5th-percentile receiver got ≥ 95% of 50 audio packets/s ")
-                .append("(and of 30 video frames/s).\n\n");
-        md.append("Targets (issue 4):\n\n");
-        ScenarioResult v16 = find("video16");
-        Double r16 = v16 == null ? null : ratio(v16);
-        md.append("- 16-party 720p30 ≤ 0.85x the ffmpeg CLI's CPU: ").append(r16 == null ? "not measured"
-                : f(r16, 2) + "x — " + (r16 <= 0.85 ? "**met**" : "**not met**")).append('\n');
-        ScenarioResult l1000 = find("listen1000");
-        md.append("- 1,000 audio-only listeners in real time on 2 cores: ").append(l1000 == null ? "not measured"
-                : (l1000.realTime() && cores <= 2 ? "**met**" : "**not met**") + " (" + f(l1000.audioPpsMean(), 1)
-                + " pkt/s mean, p5 " + f(l1000.audioPpsP5(), 1) + ", server " + f(l1000.serverCpuPerMediaSecond(), 2)
-                + " cpu-s/s on " + cores + " cores)").append('\n');
-        ScenarioResult latencyRoom = v16 != null ? v16 : largestVideo();
-        md.append("- added latency ≤ 50 ms median at 720p30: ").append(latencyRoom == null || latencyRoom.latencies().isEmpty()
-                ? "not measured" : f(latencyRoom.latencyPercentile(50), 0) + " ms median in " + latencyRoom.scenario().name()
-                + " — " + (latencyRoom.latencyPercentile(50) <= 50 ? "**met**" : "**not met**")).append('\n');
+                .append("receiving the first mix packet in which the burst is detected (20 ms resolution; includes the jitter ")
+                .append("buffer, playout delay, mix tick and Opus encode/decode). Quality: ")
+                .append(VideoRecorder.FRAMES / 30).append(" s of the 1280x720 video participant 1 receives (after a PLI), and ffmpeg's ")
+                .append("encoded canvas; every grid tile against its source picture scaled to the tile with bilinear swscale, ")
+                .append("aligned to the loop frame it shows (benchmarks/quality.py), by ffmpeg's ssim and psnr filters. ")
+                .append("Real time: the 5th-percentile receiver got ≥ 95% of 50 audio packets/s (and of 30 video frames/s).\n\n");
+        md.append(targets());
         return md.toString();
     }
 
-    private ScenarioResult largestVideo() {
-        return results.stream().filter(r -> r.error() == null && r.scenario().video())
-                .max((a, b) -> Integer.compare(a.scenario().videoParticipants(), b.scenario().videoParticipants()))
-                .orElse(null);
+    private String targets() {
+        StringBuilder md = new StringBuilder("Targets (issue 12):\n\n");
+        for (String name : List.of("video16", "video4")) {
+            double limit = name.equals("video16") ? 0.85 : 1.0;
+            ScenarioResult r = find(name);
+            Double ratio = r == null ? null : ratio(r);
+            Quality q = quality.get(name);
+            boolean qualityOk = q != null && q.ours() != null && q.ffmpeg() != null && q.ours().ssim() >= q.ffmpeg().ssim();
+            md.append("- ").append(name).append(" ≤ ").append(f(limit, 2)).append("x ffmpeg's CPU, same encoder")
+                    .append(name.equals("video16") ? ", SSIM equal or better" : "").append(": ")
+                    .append(ratio == null ? "not measured" : f(ratio, 2) + "x"
+                            + (q == null ? "" : ", SSIM " + ssim(q.ours()) + " vs " + ssim(q.ffmpeg()))
+                            + " — " + (ratio <= limit && (name.equals("video4") || qualityOk) ? "**met**" : "**not met**"))
+                    .append('\n');
+        }
+        for (String name : List.of("video64", "video64speaker")) {
+            ScenarioResult r = find(name);
+            md.append("- ").append(name).append(" in real time on ").append(cores).append(" cores: ")
+                    .append(r == null ? "not measured" : (r.realTime() ? "**met**" : "**not met**") + " (video fps p5 "
+                            + f(r.videoFpsP5(), 1) + ", audio pkt/s p5 " + f(r.audioPpsP5(), 1) + ", server "
+                            + f(r.serverCpuPerMediaSecond(), 2) + " cpu-s/s)").append('\n');
+        }
+        ScenarioResult talk = find("talk1000");
+        md.append("- talk1000 in real time on ≤ 1 core: ").append(talk == null ? "not measured"
+                : (talk.realTime() && talk.serverCpuPerMediaSecond() <= 1.0 ? "**met**" : "**not met**") + " (server "
+                + f(talk.serverCpuPerMediaSecond(), 2) + " cpu-s/s, audio pkt/s p5 " + f(talk.audioPpsP5(), 1)
+                + ", latency p50 " + f(talk.latencyPercentile(50), 0) + " ms)").append('\n');
+        ScenarioResult v16 = find("video16");
+        md.append("- audio-round lateness p99 ≤ 5 ms under video16: ").append(v16 == null ? "not measured"
+                : v16.lateness() == null ? "not measured (the server does not expose it yet; LatenessHook)"
+                : f(v16.lateness().p99Millis(), 1) + " ms — " + (v16.lateness().p99Millis() <= 5 ? "**met**" : "**not met**"))
+                .append('\n');
+        return md.toString();
+    }
+
+    private static String ssim(Quality.Measure m) {
+        return m == null ? "n/a" : f(m.ssim(), 4);
+    }
+
+    private static String psnr(Quality.Measure m) {
+        return m == null ? "n/a" : f(m.psnr(), 2);
     }
 
     String json() {
         StringBuilder j = new StringBuilder("{\n");
         j.append("  \"when\": \"").append(when).append("\",\n")
+                .append("  \"command\": ").append(quote(command)).append(",\n")
                 .append("  \"machine\": {\"cores\": ").append(cores).append(", \"cpu\": ").append(quote(cpuModel))
                 .append(", \"loadAverageBefore\": ").append(quote(loadAverage)).append("},\n")
-                .append("  \"measureSeconds\": ").append(seconds).append(", \"warmupSeconds\": ").append(warmup).append(",\n")
-                .append("  \"replayEncoder\": ").append(quote(replayEncoder)).append(",\n")
-                .append("  \"baselineEncoder\": ").append(quote(FfmpegBaseline.VIDEO_CODEC)).append(",\n")
+                .append("  \"measureSeconds\": ").append(seconds).append(", \"warmupSeconds\": ").append(warmup)
+                .append(", \"baselineSeconds\": ").append(baselineSeconds).append(",\n")
+                .append("  \"serverEncoder\": ").append(quote(encoder)).append(",\n")
                 .append("  \"baselineNote\": ").append(baselineNote == null ? "null" : quote(baselineNote)).append(",\n")
                 .append("  \"scenarios\": [\n");
         for (int i = 0; i < results.size(); i++) {
             ScenarioResult r = results.get(i);
-            FfmpegBaseline.Result b = baseline.get(r.scenario().videoParticipants());
+            FfmpegBaseline.Result b = baseline.get(r.scenario().name());
             Double ratio = ratio(r);
+            Quality q = quality.get(r.scenario().name());
             j.append("    {\"name\": ").append(quote(r.scenario().name()))
                     .append(", \"description\": ").append(quote(r.scenario().describe()))
+                    .append(", \"command\": ").append(quote(scenarioCommand(r.scenario())))
                     .append(", \"error\": ").append(r.error() == null ? "null" : quote(r.error()))
                     .append(", \"measuredSeconds\": ").append(num(r.measuredSeconds()))
                     .append(", \"serverCpuSeconds\": ").append(num(r.serverCpuSeconds()))
                     .append(", \"serverCpuPerMediaSecond\": ").append(num(r.serverCpuPerMediaSecond()))
-                    .append(", \"ffmpegCpuPerMediaSecond\": ").append(b == null || !r.scenario().video() ? "null" : num(b.cpuPerMediaSecond()))
+                    .append(", \"ffmpegCpuPerMediaSecond\": ").append(b == null ? "null" : num(b.cpuPerMediaSecond()))
+                    .append(", \"ffmpegCommand\": ").append(b == null ? "null" : quote(b.command()))
                     .append(", \"oursOverFfmpeg\": ").append(ratio == null ? "null" : num(ratio))
+                    .append(", \"quality\": ").append(q == null ? "null" : "{\"ours\": " + measure(q.ours())
+                            + ", \"ffmpeg\": " + measure(q.ffmpeg()) + "}")
                     .append(", \"benchJvmCpuSeconds\": ").append(num(r.benchCpuSeconds()))
                     .append(", \"serverPeakRssMiB\": ").append(num(r.serverPeakRssMiB()))
                     .append(", \"calls\": ").append(r.scenario().calls())
@@ -175,20 +341,29 @@ final class Report {
                     .append(", \"p99\": ").append(num(r.latencyPercentile(99)))
                     .append(", \"burstsSent\": ").append(r.burstsSent())
                     .append(", \"loudestBurstHeard\": ").append(num(r.loudestBurst())).append('}')
+                    .append(", \"audioRoundLatenessMillis\": ").append(r.lateness() == null ? "null"
+                            : "{\"p50\": " + num(r.lateness().p50Millis()) + ", \"p99\": " + num(r.lateness().p99Millis())
+                            + ", \"max\": " + num(r.lateness().maxMillis()) + "}")
+                    .append(", \"breakdown\": ").append(map(r.stageCpu() != null ? r.stageCpu()
+                            : r.threadCpu() == null ? Map.of() : stages(r.threadCpu())))
+                    .append(", \"threads\": ").append(map(r.threadCpu() == null ? Map.of() : r.threadCpu()))
                     .append(", \"realTime\": ").append(r.realTime()).append('}')
                     .append(i + 1 < results.size() ? ",\n" : "\n");
         }
-        j.append("  ],\n  \"ffmpegBaseline\": [");
-        int k = 0;
-        for (FfmpegBaseline.Result b : baseline.values()) {
-            j.append(k++ == 0 ? "\n" : ",\n").append("    {\"participants\": ").append(b.participants())
-                    .append(", \"mediaSeconds\": ").append(num(b.mediaSeconds()))
-                    .append(", \"wallSeconds\": ").append(num(b.wallSeconds()))
-                    .append(", \"cpuSeconds\": ").append(num(b.cpuSeconds()))
-                    .append(", \"cpuPerMediaSecond\": ").append(num(b.cpuPerMediaSecond())).append('}');
-        }
-        j.append(baseline.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        j.append("  ]\n}\n");
         return j.toString();
+    }
+
+    private static String measure(Quality.Measure m) {
+        return m == null ? "null" : "{\"ssim\": " + num(m.ssim()) + ", \"ssimAll\": " + num(m.ssimAll())
+                + ", \"psnr\": " + num(m.psnr()) + ", \"psnrAll\": " + num(m.psnrAll())
+                + ", \"frames\": " + m.frames() + ", \"tiles\": " + m.tiles() + "}";
+    }
+
+    private static String map(Map<String, Double> values) {
+        StringBuilder out = new StringBuilder("{");
+        values.forEach((k, v) -> out.append(out.length() == 1 ? "" : ", ").append(quote(k)).append(": ").append(num(v)));
+        return out.append('}').toString();
     }
 
     private static String num(double value) {

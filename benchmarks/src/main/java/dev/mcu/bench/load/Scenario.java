@@ -1,32 +1,68 @@
 package dev.mcu.bench.load;
 
+import java.util.List;
+
 /**
- * One load shape: {@code videoParticipants} people sending and receiving 640x360@30 H.264 and
- * Opus (participant 0's audio is the burst cycle, participant 1 times it), or one audio talker
- * and {@code listeners} recvonly audio listeners (listener 0 times the bursts).
+ * One load shape, parsed from its name:
+ * <ul>
+ *   <li>{@code videoN}: N people sending and receiving 640x360@30 H.264 and Opus, in the default grid
+ *       (participant 0's audio is the burst cycle, participant 1 times it and records the video it gets);</li>
+ *   <li>{@code videoNspeaker}: the same in the speaker layout (the server started with
+ *       {@code video.layout=speaker}), where hidden participants are not decoded;</li>
+ *   <li>{@code listenN}: one audio talker and N recvonly audio listeners (listener 1 times the bursts);</li>
+ *   <li>{@code talkN}: N sendrecv Opus participants; 3 talk (participant 0 the burst cycle, 1 and 2 a
+ *       tone), the rest send continuous Opus silence (not DTX: a packet every 20 ms). Everyone puts
+ *       its level in the RFC 6464 header extension, as browsers do.</li>
+ * </ul>
  */
-record Scenario(String name, int videoParticipants, int listeners) {
+record Scenario(String name, Kind kind, int participants, String layout) {
+    enum Kind { VIDEO, LISTEN, TALK }
+
+    static final int TALKERS = 3;
+
     static Scenario parse(String name) {
-        if (name.startsWith("video")) {
-            return new Scenario(name, Integer.parseInt(name.substring(5)), 0);
+        try {
+            if (name.startsWith("video") && name.endsWith("speaker")) {
+                return new Scenario(name, Kind.VIDEO, Integer.parseInt(name.substring(5, name.length() - 7)), "speaker");
+            }
+            if (name.startsWith("video")) {
+                return new Scenario(name, Kind.VIDEO, Integer.parseInt(name.substring(5)), "grid");
+            }
+            if (name.startsWith("listen")) {
+                return new Scenario(name, Kind.LISTEN, Integer.parseInt(name.substring(6)), null);
+            }
+            if (name.startsWith("talk")) {
+                return new Scenario(name, Kind.TALK, Integer.parseInt(name.substring(4)), null);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the explanation below
         }
-        if (name.startsWith("listen")) {
-            return new Scenario(name, 0, Integer.parseInt(name.substring(6)));
-        }
-        throw new IllegalArgumentException("unknown scenario " + name + " (videoN or listenN)");
+        throw new IllegalArgumentException("unknown scenario " + name + " (videoN, videoNspeaker, listenN or talkN)");
     }
 
     boolean video() {
-        return videoParticipants > 0;
+        return kind == Kind.VIDEO;
+    }
+
+    int videoParticipants() {
+        return video() ? participants : 0;
     }
 
     int calls() {
-        return video() ? videoParticipants : listeners + 1;
+        return kind == Kind.LISTEN ? participants + 1 : participants;
+    }
+
+    /** Server settings this scenario needs beyond ServerProcess's defaults. */
+    List<String> serverSettings() {
+        return layout == null ? List.of() : List.of("video.layout=" + layout);
     }
 
     String describe() {
-        return video()
-                ? videoParticipants + " video participants (640x360@30 H.264 + Opus in, 1280x720@30 H.264 out)"
-                : listeners + " audio-only listeners (recvonly Opus) + 1 talker";
+        return switch (kind) {
+            case VIDEO -> participants + " video participants, " + layout
+                    + " (640x360@30 H.264 + Opus in, 1280x720@30 H.264 out)";
+            case LISTEN -> participants + " audio-only listeners (recvonly Opus) + 1 talker";
+            case TALK -> participants + " sendrecv Opus participants, " + TALKERS + " talking, the rest sending silence";
+        };
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.nio.file.Path;
 
 /**
  * What one scenario measured over its window. Rates are per receiving participant; loss compares
@@ -15,7 +17,19 @@ record ScenarioResult(Scenario scenario, double measuredSeconds, double joinSeco
                       double serverCpuSeconds, double benchCpuSeconds, double serverPeakRssMiB,
                       double audioPpsMean, double audioPpsP5, double audioLossPercent,
                       double videoFpsMean, double videoFpsP5, double videoKbpsMean, double videoLossPercent,
-                      List<Double> latencies, long burstsSent, double loudestBurst, String error) {
+                      List<Double> latencies, long burstsSent, double loudestBurst, String error,
+                      Map<String, Double> threadCpu, Path recording, LatenessHook.Lateness lateness,
+                      Map<String, Double> stageCpu) {
+
+    /**
+     * The same with the per-thread CPU (cpu-s per media-s by thread name), the kept video, the
+     * audio-round lateness, and the CPU by stage from a JFR profile (null without PROFILE=1).
+     */
+    ScenarioResult with(Map<String, Double> threads, Path kept, LatenessHook.Lateness late, Map<String, Double> stages) {
+        return new ScenarioResult(scenario, measuredSeconds, joinSeconds, joinFailures, serverCpuSeconds, benchCpuSeconds,
+                serverPeakRssMiB, audioPpsMean, audioPpsP5, audioLossPercent, videoFpsMean, videoFpsP5, videoKbpsMean,
+                videoLossPercent, latencies, burstsSent, loudestBurst, error, threads, kept, late, stages);
+    }
 
     double serverCpuPerMediaSecond() {
         return serverCpuSeconds / measuredSeconds;
@@ -39,7 +53,8 @@ record ScenarioResult(Scenario scenario, double measuredSeconds, double joinSeco
     }
 
     static ScenarioResult failed(Scenario scenario, String error) {
-        return new ScenarioResult(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, error);
+        return new ScenarioResult(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, error, Map.of(), null,
+                null, null);
     }
 
     static String f(double value, int decimals) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,17 +21,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ScenarioRunner {
     private static final int SIGNALLING_THREADS = 16;
+    private static final int JOIN_LIMIT_SECONDS = 150;
 
     private final Path jar;
     private final Path workDir;
     private final int warmupSeconds;
     private final int measureSeconds;
     private final List<MediaLibrary.VideoLoop> videoLoops;
-    private final List<List<byte[]>> tones;
-    private final List<byte[]> burstCycle;
+    private final List<MediaLibrary.AudioLoop> tones;
+    private final MediaLibrary.AudioLoop burstCycle;
+    private final MediaLibrary.AudioLoop silence;
 
     ScenarioRunner(Path jar, Path workDir, int warmupSeconds, int measureSeconds,
-                   List<MediaLibrary.VideoLoop> videoLoops, List<List<byte[]>> tones, List<byte[]> burstCycle) {
+                   List<MediaLibrary.VideoLoop> videoLoops, List<MediaLibrary.AudioLoop> tones,
+                   MediaLibrary.AudioLoop burstCycle, MediaLibrary.AudioLoop silence) {
         this.jar = jar;
         this.workDir = workDir;
         this.warmupSeconds = warmupSeconds;
@@ -38,6 +42,7 @@ final class ScenarioRunner {
         this.videoLoops = videoLoops;
         this.tones = tones;
         this.burstCycle = burstCycle;
+        this.silence = silence;
     }
 
     ScenarioResult run(Scenario scenario) throws Exception {
@@ -45,7 +50,7 @@ final class ScenarioRunner {
         List<RawSipUac.Call> calls = Collections.synchronizedList(new ArrayList<>());
         ExecutorService signalling = Executors.newFixedThreadPool(SIGNALLING_THREADS);
         log("%s: starting the server", scenario.name());
-        try (ServerProcess server = ServerProcess.start(jar, workDir, scenario.name(), List.of());
+        try (ServerProcess server = ServerProcess.start(jar, workDir, scenario.name(), scenario.serverSettings());
              RawSipUac uac = new RawSipUac(server.sipPort());
              MediaPump pump = new MediaPump()) {
             try {
@@ -71,8 +76,16 @@ final class ScenarioRunner {
                         return null;
                     }));
                 }
+                // one deadline for all joins: a room that stops admitting people fails the scenario in bounded time
+                long joinDeadline = System.nanoTime() + JOIN_LIMIT_SECONDS * 1_000_000_000L;
                 for (Future<?> join : joins) {
-                    join.get(120, TimeUnit.SECONDS);
+                    try {
+                        join.get(Math.max(1, joinDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        joins.forEach(j -> j.cancel(true));
+                        return ScenarioResult.failed(scenario, "joins stalled: " + calls.size() + " of "
+                                + scenario.calls() + " calls up after " + JOIN_LIMIT_SECONDS + " s");
+                    }
                 }
                 double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
                 log("%s: %d calls up in %.1f s (%d failed%s); warming up %d s", scenario.name(), calls.size(),
@@ -83,7 +96,17 @@ final class ScenarioRunner {
                 }
                 Thread.sleep(warmupSeconds * 1000L);
                 pump.clearLatencies();
+                for (LoadParticipant p : people) {
+                    if (p.recorder != null) {
+                        p.recorder.arm();
+                    }
+                }
                 long benchPid = ProcessHandle.current().pid();
+                Map<String, Double> threads0 = server.threadCpuSeconds();
+                boolean profile = "1".equals(System.getenv("PROFILE"));
+                if (profile) {
+                    StageProfile.start(server.pid());
+                }
                 List<LoadParticipant.Snapshot[]> before = snapshots(people);
                 double cpu0 = server.cpuSeconds();
                 double benchCpu0 = ServerProcess.cpuSecondsOf(benchPid);
@@ -97,11 +120,25 @@ final class ScenarioRunner {
                     Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                 }
                 double cpu1 = server.cpuSeconds();
+                Map<String, Double> threads1 = server.threadCpuSeconds();
                 double benchCpu1 = ServerProcess.cpuSecondsOf(benchPid);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 List<LoadParticipant.Snapshot[]> after = snapshots(people);
+                Map<String, Double> threads = new java.util.TreeMap<>();
+                threads1.forEach((name, cpu) -> threads.put(name, (cpu - threads0.getOrDefault(name, 0.0)) / seconds));
+                Path recording = saveRecording(scenario, people);
+                Map<String, Double> stages = null;
+                if (profile) {
+                    try {
+                        stages = StageProfile.split(StageProfile.stop(server.pid(),
+                                workDir.resolve("server-" + scenario.name() + ".jfr")), threads);
+                    } catch (java.io.IOException e) {
+                        log("%s: no per-stage profile: %s", scenario.name(), e.getMessage());
+                    }
+                }
                 return summarise(scenario, people, before, after, seconds, joinSeconds, failures.get(),
-                        cpu1 - cpu0, benchCpu1 - benchCpu0, server.peakRssMiB(), pump);
+                        cpu1 - cpu0, benchCpu1 - benchCpu0, server.peakRssMiB(), pump)
+                        .with(threads, recording, LatenessHook.read(server), stages);
             } finally {
                 hangUp(calls, signalling);
                 pump.close();
@@ -115,16 +152,34 @@ final class ScenarioRunner {
     }
 
     private LoadParticipant participant(Scenario scenario, int i) throws java.io.IOException {
-        if (scenario.video()) {
-            boolean talker = i == 0;
-            return new LoadParticipant("video" + i, LoadParticipant.Role.VIDEO,
-                    talker ? burstCycle : tones.get(i % tones.size()), videoLoops.get(i % videoLoops.size()),
-                    talker, i == 1);
+        return switch (scenario.kind()) {
+            case VIDEO -> new LoadParticipant("video" + i, LoadParticipant.Role.VIDEO,
+                    i == 0 ? burstCycle : tones.get(i % tones.size()), videoLoops.get(i % videoLoops.size()),
+                    i == 0, i == 1, false);
+            case LISTEN -> i == 0
+                    ? new LoadParticipant("talker", LoadParticipant.Role.TALKER, burstCycle, null, true, false, false)
+                    : new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false, i == 1, false);
+            case TALK -> new LoadParticipant("member" + i, LoadParticipant.Role.TALKER,
+                    i == 0 ? burstCycle : i < Scenario.TALKERS ? tones.get(i % tones.size()) : silence, null,
+                    i == 0, i == 1, true);
+        };
+    }
+
+    /** The video the quality probe received, as Annex B in the work folder; null when there is none. */
+    private Path saveRecording(Scenario scenario, List<LoadParticipant> people) {
+        for (LoadParticipant p : people) {
+            if (p.recorder != null && p.recorder.frames() > 0) {
+                try {
+                    Path file = workDir.resolve("received-" + scenario.name() + ".h264");
+                    int frames = p.recorder.writeAnnexB(file);
+                    log("%s: kept %d received frames in %s for the quality measurement", scenario.name(), frames, file);
+                    return frames > 0 ? file : null;
+                } catch (java.io.IOException | RuntimeException e) {
+                    log("%s: could not keep the received video: %s", scenario.name(), e);
+                }
+            }
         }
-        if (i == 0) {
-            return new LoadParticipant("talker", LoadParticipant.Role.TALKER, burstCycle, null, true, false);
-        }
-        return new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false, i == 1);
+        return null;
     }
 
     private static List<LoadParticipant.Snapshot[]> snapshots(List<LoadParticipant> people) {
@@ -169,7 +224,8 @@ final class ScenarioRunner {
         return new ScenarioResult(scenario, seconds, joinSeconds, joinFailures, serverCpu, benchCpu, rss,
                 mean(audioPps), percentile(audioPps, 5), percent(audioLost, audioGot),
                 mean(videoFps), percentile(videoFps, 5), videoFps.isEmpty() ? 0 : videoKbps / videoFps.size(),
-                percent(videoLost, videoGot), pump.latenciesMillis(), pump.burstsSent(), pump.loudestBurstHeard(), null);
+                percent(videoLost, videoGot), pump.latenciesMillis(), pump.burstsSent(), pump.loudestBurstHeard(), null,
+                Map.of(), null, null, null);
     }
 
     private static double mean(List<Double> values) {

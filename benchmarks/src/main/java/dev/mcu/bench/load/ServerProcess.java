@@ -105,6 +105,31 @@ final class ServerProcess implements AutoCloseable {
         return ticks / (double) Ticks.PER_SECOND;
     }
 
+    /**
+     * CPU seconds so far of each of the server's threads, summed by thread name with the numbers
+     * taken out ({@code decode-3} counts as {@code decode-#}), from /proc/<pid>/task/<tid>/stat.
+     * A thread that ended between two readings is missing from the later one.
+     */
+    java.util.Map<String, Double> threadCpuSeconds() {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    byName.merge(name.replaceAll("[0-9]+", "#"), ticks / (double) Ticks.PER_SECOND, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while we read
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return byName;
+    }
+
     /** Peak resident memory of the server so far, in MiB (VmHWM). */
     double peakRssMiB() {
         try {

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Quality a participant receives: SSIM and PSNR of every grid tile of a received 1280x720 H.264
+stream against its source picture scaled to the tile the same way (swscale bilinear), computed by
+ffmpeg's ssim and psnr filters. Needs numpy (Debian: python3-numpy).
+
+    quality.py --ffmpeg FFMPEG --sources DIR --pictures 'x,y,w,h;x,y,w,h;...' RECEIVED.h264
+
+DIR holds src<i>.yuv: participant i's 60 pictures before encoding (I420 640x360, the loop it sends).
+The tiles show participants' loops at unknown phases (each joined at its own time, and the server
+shows the latest decoded picture), so for every received tile this finds the participant (by its
+hue: the chroma of each source is flat) and the loop frame (least luma error) it shows, then hands
+the aligned pairs to ffmpeg. The same alignment is used for the server's and for ffmpeg's output.
+Tiles are compared inside an 8-pixel inset: the active speaker's tile carries a highlight border.
+Prints one JSON object: ssim (Y), ssimAll, psnr (Y), psnrAll (average), frames, tiles.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+SRC_W, SRC_H, LOOP = 640, 360, 60
+CANVAS_W, CANVAS_H = 1280, 720
+MAX_FRAMES = 150          # 5 s of received video are enough to average over
+SKIP_FRAMES = 15          # right after the requested keyframe the encoder's rate control settles
+INSET = 8                 # the active speaker's tile has a 4-pixel highlight border: compare inside it
+
+
+def run(args):
+    proc = subprocess.run(args, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"quality: {' '.join(args[:3])}... failed: {proc.stderr.strip()[-500:]}")
+    return proc.stderr
+
+
+def read_i420(path, w, h):
+    frame = w * h * 3 // 2
+    data = np.fromfile(path, dtype=np.uint8)
+    return data[: len(data) // frame * frame].reshape(-1, frame)
+
+
+def planes(frame, w, h):
+    y = frame[: w * h].reshape(h, w)
+    u = frame[w * h: w * h * 5 // 4].reshape(h // 2, w // 2)
+    v = frame[w * h * 5 // 4:].reshape(h // 2, w // 2)
+    return y, u, v
+
+
+def inner(Y, U, V):
+    """The part of a picture inside the highlight border, on both sides of the comparison."""
+    m = INSET
+    return Y[m:-m, m:-m], U[m // 2:-m // 2, m // 2:-m // 2], V[m // 2:-m // 2, m // 2:-m // 2]
+
+
+def crop(frame, x, y, w, h):
+    Y, U, V = planes(frame, CANVAS_W, CANVAS_H)
+    return (Y[y:y + h, x:x + w], U[y // 2:(y + h) // 2, x // 2:(x + w) // 2], V[y // 2:(y + h) // 2, x // 2:(x + w) // 2])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ffmpeg", required=True)
+    ap.add_argument("--sources", required=True)
+    ap.add_argument("--pictures", required=True)
+    ap.add_argument("received")
+    a = ap.parse_args()
+    pictures = [tuple(int(v) for v in p.split(",")) for p in a.pictures.split(";") if p]
+    sources = sorted((int(m.group(1)), os.path.join(a.sources, f))
+                     for f in os.listdir(a.sources) if (m := re.fullmatch(r"src(\d+)\.yuv", f)))
+    with tempfile.TemporaryDirectory(prefix="mcu-quality-") as tmp:
+        decoded = os.path.join(tmp, "received.yuv")
+        run([a.ffmpeg, "-v", "error", "-y", "-i", a.received, "-frames:v", str(MAX_FRAMES + SKIP_FRAMES),
+             "-f", "rawvideo", "-pix_fmt", "yuv420p", decoded])
+        frames = read_i420(decoded, CANVAS_W, CANVAS_H)[SKIP_FRAMES:]
+        if len(frames) == 0:
+            sys.exit("quality: no decodable frame in " + a.received)
+        refs = {}  # (w, h) -> array [participant, loop frame, bytes]
+        chroma = {}
+        for w, h in sorted({(p[2], p[3]) for p in pictures}):
+            scaled = []
+            for i, path in sources:
+                out = os.path.join(tmp, f"ref{i}-{w}x{h}.yuv")
+                run([a.ffmpeg, "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{SRC_W}x{SRC_H}",
+                     "-i", path, "-vf", f"scale={w}:{h}:flags=bilinear", "-f", "rawvideo", "-pix_fmt", "yuv420p", out])
+                scaled.append(read_i420(out, w, h)[:LOOP])
+            refs[(w, h)] = np.stack(scaled)
+            chroma[(w, h)] = np.array([[inner(*planes(s[0], w, h))[1].mean(), inner(*planes(s[0], w, h))[2].mean()]
+                                       for s in scaled])
+        pairs = {}  # (w, h) -> (distorted frames, reference frames)
+        for frame in frames:
+            for x, y, w, h in pictures:
+                Y, U, V = inner(*crop(frame, x, y, w, h))
+                who = int(np.argmin(((chroma[(w, h)] - [U.mean(), V.mean()]) ** 2).sum(axis=1)))
+                m = INSET
+                candidates = refs[(w, h)][who][:, : w * h].reshape(-1, h, w)[:, m:-m:4, m:-m:4].astype(np.int32)
+                errors = ((candidates - Y[::4, ::4].astype(np.int32)) ** 2).mean(axis=(1, 2))
+                best = np.concatenate([p.ravel() for p in inner(*planes(refs[(w, h)][who][int(np.argmin(errors))], w, h))])
+                got = np.concatenate([Y.ravel(), U.ravel(), V.ravel()])
+                pairs.setdefault((w, h), ([], []))
+                pairs[(w, h)][0].append(got)
+                pairs[(w, h)][1].append(best)
+        totals = {"ssim": 0.0, "ssimAll": 0.0, "psnr": 0.0, "psnrAll": 0.0}
+        count = 0
+        for (w, h), (got, want) in pairs.items():
+            dist, ref = os.path.join(tmp, "dist.yuv"), os.path.join(tmp, "ref.yuv")
+            np.stack(got).tofile(dist)
+            np.stack(want).tofile(ref)
+            raw = ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{w - 2 * INSET}x{h - 2 * INSET}"]
+            both = [a.ffmpeg, "-v", "info", "-nostats", *raw, "-i", dist, *raw, "-i", ref, "-lavfi"]
+            ssim = run(both + ["[0:v][1:v]ssim", "-f", "null", "-"])
+            psnr = run(both + ["[0:v][1:v]psnr", "-f", "null", "-"])
+            s = re.search(r"SSIM Y:([0-9.]+).*All:([0-9.]+)", ssim)
+            p = re.search(r"PSNR y:([0-9.inf]+).*average:([0-9.inf]+)", psnr)
+            n = len(got)
+            totals["ssim"] += float(s.group(1)) * n
+            totals["ssimAll"] += float(s.group(2)) * n
+            totals["psnr"] += float(p.group(1)) * n
+            totals["psnrAll"] += float(p.group(2)) * n
+            count += n
+        result = {k: round(v / count, 4) for k, v in totals.items()}
+        result.update(frames=len(frames), tiles=len(pictures))
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

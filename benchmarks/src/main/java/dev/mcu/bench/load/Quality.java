@@ -1,0 +1,52 @@
+package dev.mcu.bench.load;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The quality a participant receives in a grid room, ours and the ffmpeg CLI's: SSIM and PSNR of
+ * the received tiles against their sources scaled to the tile, computed by {@code benchmarks/quality.py}
+ * (numpy for the alignment, ffmpeg's ssim and psnr filters for the figures).
+ *
+ * <p>Threads: the main thread, after the scenarios.
+ */
+record Quality(Measure ours, Measure ffmpeg) {
+    /** Luma SSIM and PSNR, their all-planes counterparts, over {@code frames} frames of {@code tiles} tiles. */
+    record Measure(double ssim, double ssimAll, double psnr, double psnrAll, int frames, int tiles) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "SSIM %.4f / PSNR %.2f dB (Y; %d frames x %d tiles)", ssim, psnr, frames, tiles);
+        }
+    }
+
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\": ([0-9.]+)");
+
+    /** Runs quality.py on one received stream; null (and a log line saying why) if it fails. */
+    static Measure measure(String script, Path sources, String pictures, Path received) {
+        String python = System.getenv().getOrDefault("PYTHON", "/usr/bin/python3");
+        try {
+            Process p = new ProcessBuilder(List.of(python, script, "--ffmpeg", FfmpegBaseline.ffmpeg(),
+                    "--sources", sources.toString(), "--pictures", pictures, received.toString()))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                ScenarioRunner.log("quality of %s not measured: %s", received, out);
+                return null;
+            }
+            java.util.Map<String, Double> f = new java.util.HashMap<>();
+            Matcher m = FIELD.matcher(out.substring(out.lastIndexOf('{')));
+            while (m.find()) {
+                f.put(m.group(1), Double.parseDouble(m.group(2)));
+            }
+            return new Measure(f.get("ssim"), f.get("ssimAll"), f.get("psnr"), f.get("psnrAll"),
+                    f.get("frames").intValue(), f.get("tiles").intValue());
+        } catch (Exception e) {
+            ScenarioRunner.log("quality of %s not measured: %s", received, e);
+            return null;
+        }
+    }
+}
