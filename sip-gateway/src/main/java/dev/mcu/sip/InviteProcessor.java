@@ -136,7 +136,7 @@ final class InviteProcessor {
                 offer = SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
             } catch (SdpParseException e) {
                 return refuseAdmitted(st, join, sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage()),
-                        "its SDP is malformed (" + e.getMessage() + ")");
+                        "its SDP is malformed (" + SipText.loggable(e.getMessage()) + ")");
             }
             if (webRtcTransports != null && SdpNegotiator.isWebRtcOffer(offer)) {
                 callNegotiator = webRtcNegotiator;
@@ -242,7 +242,7 @@ final class InviteProcessor {
     /** Refuses an INVITE the worker could not take (queue full): 503 with Retry-After. */
     void overloaded(ServerTransaction st) {
         pending.remove(callId(st.getRequest()));
-        log.warn("refused a call to {}: too many calls being set up at once", st.getRequest().getRequestURI());
+        log.warn("refused a call to {}: too many calls being set up at once", SipText.loggable(st.getRequest().getRequestURI()));
         sip.send(st, sip.busy(st.getRequest(), sip.config.retryAfterSeconds(), "server overloaded"));
     }
 
@@ -278,7 +278,8 @@ final class InviteProcessor {
         if (source == null) {
             source = InetAddress.getLoopbackAddress();
         }
-        return new JoinRequest(callId(request), user, Optional.ofNullable(pin).filter(s -> !s.isEmpty()),
-                from.getAddress().getURI().toString(), display == null ? "" : display, source);
+        // Room, caller and display name reach logs and the room's screen: no control characters, bounded.
+        return new JoinRequest(callId(request), SipText.loggable(user), Optional.ofNullable(pin).filter(s -> !s.isEmpty()),
+                SipText.loggable(from.getAddress().getURI()), display == null ? "" : SipText.loggable(display), source);
     }
 }

@@ -223,7 +223,7 @@ final class SipCall implements Call {
         try {
             offer = SessionDescription.parse(new String(body, StandardCharsets.UTF_8));
         } catch (SdpParseException e) {
-            log.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), e.getMessage());
+            log.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), SipText.loggable(e.getMessage()));
             return sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage());
         }
         Answer answer = negotiator.answer(offer, localEndpoint());

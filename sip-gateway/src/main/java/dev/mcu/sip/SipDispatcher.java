@@ -60,13 +60,19 @@ final class SipDispatcher implements SipListenerExt {
         try {
             dispatch(event, st, request, method);
         } catch (RuntimeException e) {
-            log.warn("failed to handle a {} from {}: {}", method, request.getHeader("From"), e.toString(), e);
+            log.warn("failed to handle a {} from {}: {}", method, SipText.loggable(request.getHeader("From")), e.toString(), e);
             sip.send(st, sip.response(Response.SERVER_INTERNAL_ERROR, request));
         }
     }
 
     private void dispatch(RequestEvent event, ServerTransaction st, Request request, String method) {
-        if (hasUnsupportedRequire(st, request)) {
+        if (!SipMessages.ALLOWED.contains(method)) {
+            int status = SipMessages.KNOWN_UNSERVED.contains(method) ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED;
+            log.debug("answered {} {} with {}", SipText.loggable(method, 40), SipText.loggable(request.getRequestURI()), status);
+            sip.send(st, sip.response(status, request));
+            return;
+        }
+        if (!method.equals(Request.CANCEL) && refusedByHeaders(st, request)) {
             return;
         }
         switch (method) {
@@ -86,12 +92,41 @@ final class SipDispatcher implements SipListenerExt {
             case Request.BYE -> call(event).ifPresentOrElse(c -> c.onBye(st, request), () -> noSuchCall(st, request));
             case Request.INFO -> call(event).ifPresentOrElse(c -> c.onInfo(st, request), () -> noSuchCall(st, request));
             case Request.OPTIONS -> sip.send(st, options(request));
-            default -> {
-                int status = SipMessages.KNOWN_UNSERVED.contains(method) ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED;
-                log.debug("answered {} {} with {}", method, request.getRequestURI(), status);
-                sip.send(st, sip.response(status, request));
-            }
+            default -> sip.send(st, sip.response(Response.NOT_IMPLEMENTED, request));
         }
+    }
+
+    /**
+     * RFC 3261 §8.2.2 and §8.2.3, in that order: a Request-URI scheme we do not serve (416), a
+     * Require we do not implement (420), a body we cannot read (415), and for an INVITE an Accept
+     * that rules out SDP (406). True when one of them answered the request.
+     */
+    private boolean refusedByHeaders(ServerTransaction st, Request request) {
+        String scheme = request.getRequestURI().getScheme();
+        if (!"sip".equalsIgnoreCase(scheme) && !"sips".equalsIgnoreCase(scheme)) {
+            log.info("refused a {} for a {} URI: only sip and sips are served", request.getMethod(), SipText.loggable(scheme, 40));
+            sip.send(st, sip.response(Response.UNSUPPORTED_URI_SCHEME, request));
+            return true;
+        }
+        if (hasUnsupportedRequire(st, request)) {
+            return true;
+        }
+        String bodyProblem = SipMessages.unreadableBody(request);
+        if (bodyProblem != null) {
+            log.info("refused a {} from {}: {}", request.getMethod(), sourceOf(request), bodyProblem);
+            sip.send(st, sip.response(Response.UNSUPPORTED_MEDIA_TYPE, request));
+            return true;
+        }
+        if (request.getMethod().equals(Request.INVITE) && !SipMessages.acceptsSdp(request)) {
+            log.info("refused an INVITE from {}: its Accept header rules out SDP, the only answer we give", sourceOf(request));
+            sip.send(st, sip.response(Response.NOT_ACCEPTABLE, request));
+            return true;
+        }
+        return false;
+    }
+
+    private static Object sourceOf(Request request) {
+        return ((gov.nist.javax.sip.message.SIPMessage) request).getRemoteAddress();
     }
 
     private Response options(Request request) {
@@ -108,9 +143,6 @@ final class SipDispatcher implements SipListenerExt {
 
     /** RFC 3261 §8.2.2.3: a Require we do not implement gets 420 with Unsupported. */
     private boolean hasUnsupportedRequire(ServerTransaction st, Request request) {
-        if (request.getMethod().equals(Request.CANCEL)) {
-            return false;
-        }
         ListIterator<?> it = request.getHeaders(RequireHeader.NAME);
         Response bad = null;
         while (it != null && it.hasNext()) {
@@ -126,7 +158,8 @@ final class SipDispatcher implements SipListenerExt {
             }
         }
         if (bad != null) {
-            log.info("refused a {} to {}: it requires SIP extensions we do not implement", request.getMethod(), request.getRequestURI());
+            log.info("refused a {} to {}: it requires SIP extensions we do not implement", request.getMethod(),
+                    SipText.loggable(request.getRequestURI()));
             sip.send(st, bad);
             return true;
         }
@@ -145,11 +178,11 @@ final class SipDispatcher implements SipListenerExt {
         } catch (TransactionUnavailableException e) {
             // The stack parsed the request but it breaks RFC 3261 (e.g. no Max-Forwards): 400, statelessly.
             Request request = event.getRequest();
-            log.info("refused a malformed {} from {}: {}", request.getMethod(),
-                    ((gov.nist.javax.sip.message.SIPMessage) request).getRemoteAddress(), e.getMessage());
+            String why = SipText.loggable(e.getMessage());
+            log.info("refused a malformed {} from {}: {}", request.getMethod(), sourceOf(request), why);
             try {
                 Response bad = sip.response(Response.BAD_REQUEST, request);
-                bad.setReasonPhrase("Bad Request (" + e.getMessage().replaceAll("[\\r\\n]+", " ") + ")");
+                bad.setReasonPhrase("Bad Request (" + why + ")");
                 sip.provider.sendResponse(bad);
             } catch (Exception sendFailed) {
                 log.debug("could not send 400: {}", sendFailed.toString());

@@ -62,6 +62,7 @@ final class SipMessages {
                 for (String[] t : ACCEPTED_BODIES) {
                     r.addHeader(headers.createAcceptHeader(t[0], t[1]));
                 }
+                r.addHeader(headers.createAcceptEncodingHeader("identity"));
             }
             return r;
         } catch (ParseException e) {
@@ -114,6 +115,55 @@ final class SipMessages {
         }
     }
 
+    /**
+     * Why we cannot read this request's body (RFC 3261 §8.2.3: a type or an encoding we do not take),
+     * or null when it has none or one we read. The answer is 415 with Accept and Accept-Encoding.
+     */
+    static String unreadableBody(Request request) {
+        byte[] body = request.getRawContent();
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        javax.sip.header.ContentEncodingHeader encoding =
+                (javax.sip.header.ContentEncodingHeader) request.getHeader(javax.sip.header.ContentEncodingHeader.NAME);
+        if (encoding != null && !"identity".equalsIgnoreCase(encoding.getEncoding())) {
+            return "its body is encoded with " + SipText.loggable(encoding.getEncoding(), 40) + ", we take identity only";
+        }
+        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
+        if (type == null) {
+            return "its body has no Content-Type";
+        }
+        for (String[] t : ACCEPTED_BODIES) {
+            if (t[0].equalsIgnoreCase(type.getContentType()) && t[1].equalsIgnoreCase(type.getContentSubType())) {
+                return null;
+            }
+        }
+        return "its body is " + SipText.loggable(type.getContentType() + "/" + type.getContentSubType(), 60)
+                + ", which we do not read";
+    }
+
+    /** RFC 3261 §20.1: no Accept means application/sdp; otherwise one of its ranges must cover it. */
+    static boolean acceptsSdp(Request request) {
+        java.util.ListIterator<?> accepts = request.getHeaders(javax.sip.header.AcceptHeader.NAME);
+        if (accepts == null || !accepts.hasNext()) {
+            return true;
+        }
+        while (accepts.hasNext()) {
+            javax.sip.header.AcceptHeader accept = (javax.sip.header.AcceptHeader) accepts.next();
+            String type = accept.getContentType();
+            String subType = accept.getContentSubType();
+            if (type == null) {
+                continue; // an empty Accept: no body is acceptable
+            }
+            boolean typeMatches = type.equals("*") || type.equalsIgnoreCase("application");
+            boolean subTypeMatches = subType == null || subType.equals("*") || subType.equalsIgnoreCase("sdp");
+            if (typeMatches && subTypeMatches) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String transportOf(Request request) {
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
         return via == null ? "udp" : via.getTransport();
@@ -133,7 +183,6 @@ final class SipMessages {
     }
 
     private static String sanitize(String text) {
-        String t = text == null ? "" : text.replace('"', '\'').replaceAll("[\\r\\n]+", " ");
-        return t.length() > 200 ? t.substring(0, 200) : t;
+        return SipText.loggable(text == null ? "" : text.replace('"', '\'').replace('\\', '/'));
     }
 }

@@ -44,6 +44,8 @@ public final class SipServer implements AutoCloseable {
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     private final WebSocketSipStack webSocket;    // owned, or null without SIP over WebSocket
     private final WebSocketSipStack secureWebSocket; // owned, or null without SIP over secure WebSocket
+    private final String stackName;
+    private final SipGuard guard;                 // registered under stackName until close()
 
     /**
      * @param transports borrowed: the caller closes it after this server
@@ -68,9 +70,13 @@ public final class SipServer implements AutoCloseable {
         this.config = config;
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
+        Properties properties = stackProperties(config);
+        stackName = properties.getProperty("javax.sip.STACK_NAME");
+        guard = SipGuard.register(stackName);
         try {
-            stack = factory.createSipStack(stackProperties(config));
+            stack = factory.createSipStack(properties);
         } catch (Exception e) {
+            SipGuard.unregister(stackName);
             throw new IOException("cannot create the SIP stack: " + e.getMessage(), e);
         }
         try {
@@ -108,6 +114,7 @@ public final class SipServer implements AutoCloseable {
             }
         } catch (Exception e) {
             stack.stop();
+            SipGuard.unregister(stackName);
             throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
         }
@@ -126,6 +133,9 @@ public final class SipServer implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        // Our checks in front of JAIN-SIP's lenient parser, and the answers it does not give (RFC 4475).
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedMessageParserFactory.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", SipGuardValve.class.getName());
         return p;
     }
 
@@ -136,6 +146,11 @@ public final class SipServer implements AutoCloseable {
     /** Calls answered and not yet ended. */
     public List<Call> calls() {
         return List.copyOf(calls.values());
+    }
+
+    /** What the server refused or dropped before call handling, since it started. */
+    public SipProtocolCounters protocolCounters() {
+        return guard.snapshot();
     }
 
     /** Hangs up every call (BYE), then stops the stack. */
@@ -161,6 +176,7 @@ public final class SipServer implements AutoCloseable {
             secureWebSocket.close();
         }
         stack.stop();
+        SipGuard.unregister(stackName);
         log.info("SIP server on {}:{} stopped", config.bindAddress(), config.port());
     }
 }

@@ -9,7 +9,9 @@ import java.util.Properties;
 /**
  * Bridges JAIN-SIP's internal log to SLF4J (named through {@code gov.nist.javax.sip.STACK_LOGGER}),
  * so the stack needs no log4j. The stack's "info" is a per-message trace, so it goes to DEBUG;
- * its "debug" goes to TRACE. Called from any stack thread; stateless.
+ * its "debug" goes to TRACE. The stack puts whole received messages into some lines ("bad message
+ * ..."), so every line is made {@link SipText#loggable safe} and capped. Called from any stack
+ * thread; stateless.
  */
 public final class Slf4jStackLogger implements StackLogger {
     private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip");
@@ -21,18 +23,38 @@ public final class Slf4jStackLogger implements StackLogger {
         }
     }
     @Override public int getLineCount() { return 0; }
-    @Override public void logException(Throwable t) { log.warn("SIP stack exception", t); }
-    @Override public void logDebug(String message) { log.trace(message); }
-    @Override public void logDebug(String message, Exception e) { log.trace(message, e); }
-    @Override public void logTrace(String message) { log.trace(message); }
-    @Override public void logFatalError(String message) { log.error(message); }
-    @Override public void logError(String message) { log.error(message); }
-    @Override public void logError(String message, Exception e) { log.error(message, e); }
+    @Override
+    public void logException(Throwable t) {
+        // Parse errors quote the received text: log a safe copy of the message, the trace only at debug.
+        log.warn("SIP stack exception: {}", safe(String.valueOf(t)));
+        if (log.isDebugEnabled()) {
+            log.debug("where the SIP stack exception came from", safeCopy(t));
+        }
+    }
+    private static final int MAX_LINE = 2000;
+
+    private static String safe(String message) {
+        return SipText.loggable(message, MAX_LINE);
+    }
+
+    @Override public void logDebug(String message) { if (log.isTraceEnabled()) { log.trace(safe(message)); } }
+    @Override public void logDebug(String message, Exception e) { if (log.isTraceEnabled()) { log.trace(safe(message), safeCopy(e)); } }
+    @Override public void logTrace(String message) { if (log.isTraceEnabled()) { log.trace(safe(message)); } }
+    @Override public void logFatalError(String message) { log.error(safe(message)); }
+    @Override public void logError(String message) { log.error(safe(message)); }
+    @Override public void logError(String message, Exception e) { log.error(safe(message), safeCopy(e)); }
+
+    /** The same stack trace under a message made safe (exception messages may quote received text). */
+    private static Exception safeCopy(Throwable t) {
+        Exception copy = new Exception(safe(String.valueOf(t)));
+        copy.setStackTrace(t.getStackTrace());
+        return copy;
+    }
     @Override public void logWarning(String message) {
         if (isTlsDefaultsNotice(message)) {
-            log.debug(message);
+            log.debug(safe(message));
         } else {
-            log.warn(message);
+            log.warn(safe(message));
         }
     }
 
@@ -47,7 +69,7 @@ public final class Slf4jStackLogger implements StackLogger {
                 || m.startsWith("using default truststore type") || m.startsWith("tls server settings will be inactive")
                 || m.startsWith("tls trust settings will be inactive");
     }
-    @Override public void logInfo(String message) { log.debug(message); }
+    @Override public void logInfo(String message) { if (log.isDebugEnabled()) { log.debug(safe(message)); } }
     @Override public boolean isLoggingEnabled() { return log.isDebugEnabled(); }
 
     @Override

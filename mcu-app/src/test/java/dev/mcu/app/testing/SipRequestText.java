@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A SIP request written by hand, well-formed to start with, that a test then breaks one piece at a
  * time: drop a header, replace one, add one, set a body, lie about its length. Every instance gets
- * its own branch, tag and Call-ID. Via and Contact say {@code ${phone}}, which {@link RawSip}
+ * its own branch, tag and Call-ID. Via and Contact say {@code ${phone}}, which {@link dev.mcu.sip.testing.RawSip}
  * replaces with the sending socket's address. Immutable: every change returns a new request.
  */
 public final class SipRequestText {

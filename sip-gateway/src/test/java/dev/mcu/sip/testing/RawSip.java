@@ -1,4 +1,4 @@
-package dev.mcu.app.testing;
+package dev.mcu.sip.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +42,13 @@ public final class RawSip {
             return List.of();
         }
 
+        /** The method named in CSeq, or "" without one. */
+        public String cseqMethod() {
+            List<String> cseq = values("CSeq");
+            String[] parts = cseq.isEmpty() ? new String[0] : cseq.get(0).trim().split("\\s+");
+            return parts.length < 2 ? "" : parts[1];
+        }
+
         public String statusLine() {
             return "SIP/2.0 " + status + " " + reason;
         }
@@ -74,11 +81,13 @@ public final class RawSip {
                     return null;
                 }
                 Reply reply = parse(new String(buffer, 0, datagram.getLength(), StandardCharsets.ISO_8859_1));
+                if (reply != null && reply.status() >= 200 && reply.cseqMethod().equals("BYE") && !sent.startsWith("BYE ")) {
+                    continue; // the answer to a BYE of ours that ended an earlier 2xx
+                }
                 if (reply != null && reply.status() >= 200) {
-                    String ack = ackFor(sent, reply);
-                    if (ack != null) {
-                        byte[] ackBytes = ack.getBytes(StandardCharsets.ISO_8859_1);
-                        socket.send(new DatagramPacket(ackBytes, ackBytes.length, server));
+                    for (String followUp : followUps(sent, reply, "127.0.0.1:" + socket.getLocalPort(), "UDP")) {
+                        byte[] bytes2 = followUp.getBytes(StandardCharsets.ISO_8859_1);
+                        socket.send(new DatagramPacket(bytes2, bytes2.length, server));
                     }
                     return reply;
                 }
@@ -105,10 +114,13 @@ public final class RawSip {
                 Reply reply;
                 while ((reply = takeMessage(received)) != null) {
                     if (reply.status() >= 200) {
-                        String ack = ackFor(sent, reply);
-                        if (ack != null) {
-                            out.write(ack.getBytes(StandardCharsets.ISO_8859_1));
-                            out.flush();
+                        List<String> followUps = followUps(sent, reply, "127.0.0.1:" + socket.getLocalPort(), "TCP");
+                        for (String followUp : followUps) {
+                            out.write(followUp.getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        out.flush();
+                        if (followUps.size() > 1) {
+                            awaitByeAnswer(socket, received, deadline);
                         }
                         return reply;
                     }
@@ -134,6 +146,34 @@ public final class RawSip {
         }
     }
 
+    /** Reads on until the answer to our BYE (the call is over then), or the deadline. */
+    private static void awaitByeAnswer(Socket socket, StringBuilder received, long deadline) throws IOException {
+        byte[] buffer = new byte[8192];
+        while (true) {
+            Reply reply;
+            while ((reply = takeMessage(received)) != null) {
+                if (reply.cseqMethod().equals("BYE") && reply.status() >= 200) {
+                    return;
+                }
+            }
+            int left = (int) ((deadline - System.nanoTime()) / 1_000_000L);
+            if (left <= 0) {
+                return;
+            }
+            socket.setSoTimeout(left);
+            int n;
+            try {
+                n = socket.getInputStream().read(buffer);
+            } catch (IOException timeoutOrReset) {
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+        }
+    }
+
     /** Removes one complete message (head and Content-Length body) from the front of {@code stream}. */
     private static Reply takeMessage(StringBuilder stream) {
         int headEnd = stream.indexOf("\r\n\r\n");
@@ -153,7 +193,7 @@ public final class RawSip {
     }
 
     /** Parses a response's status line and headers; null when the text is not a SIP response. */
-    static Reply parse(String text) {
+    public static Reply parse(String text) {
         if (!text.startsWith("SIP/2.0 ")) {
             return null;
         }
@@ -169,6 +209,31 @@ public final class RawSip {
             }
         }
         return new Reply(Integer.parseInt(statusLine[1]), statusLine.length > 2 ? statusLine[2] : "", headers, text);
+    }
+
+    /**
+     * What a phone sends after a final response: the ACK for a non-2xx answer to an INVITE, or for a
+     * 2xx the ACK and a BYE (so no call is left behind), built from the response's own From, To,
+     * Call-ID and CSeq (the request may be too tortuous to read them from).
+     */
+    static List<String> followUps(String request, Reply reply, String phone, String transport) {
+        if (reply.status() >= 300) {
+            String ack = ackFor(request, reply);
+            return ack == null ? List.of() : List.of(ack);
+        }
+        if (!reply.cseqMethod().equals("INVITE") || reply.values("Contact").isEmpty()) {
+            return List.of();
+        }
+        String contact = reply.values("Contact").get(0);
+        String target = contact.substring(contact.indexOf('<') + 1, contact.indexOf('>') > 0 ? contact.indexOf('>') : contact.length());
+        long cseq = Long.parseLong(reply.values("CSeq").get(0).trim().split("\\s+")[0]);
+        String dialog = "From: " + reply.values("From").get(0) + "\r\nTo: " + reply.values("To").get(0)
+                + "\r\nCall-ID: " + reply.values("Call-ID").get(0) + "\r\nMax-Forwards: 70\r\n";
+        String ack = "ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/" + transport + " " + phone + ";branch=z9hG4bKack"
+                + System.nanoTime() + "\r\n" + dialog + "CSeq: " + cseq + " ACK\r\nContent-Length: 0\r\n\r\n";
+        String bye = "BYE " + target + " SIP/2.0\r\nVia: SIP/2.0/" + transport + " " + phone + ";branch=z9hG4bKbye"
+                + System.nanoTime() + "\r\n" + dialog + "CSeq: " + (cseq + 1) + " BYE\r\nContent-Length: 0\r\n\r\n";
+        return List.of(ack, bye);
     }
 
     /**

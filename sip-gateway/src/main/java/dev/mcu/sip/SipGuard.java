@@ -1,0 +1,41 @@
+package dev.mcu.sip;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One SIP stack's front door: the counters of what its {@link GuardedMessageParserFactory parser
+ * hook} and {@link SipGuardValve valve} refused or dropped. JAIN-SIP creates those hooks itself by
+ * class name, so they find their stack's guard here by stack name. Counters are atomics, bumped on
+ * JAIN-SIP's receiving threads and read on any thread.
+ */
+final class SipGuard {
+    private static final Map<String, SipGuard> BY_STACK = new ConcurrentHashMap<>();
+    /** For a stack nobody registered (should not happen): counts into the void rather than failing. */
+    private static final SipGuard UNREGISTERED = new SipGuard();
+
+    final AtomicLong malformedRefused = new AtomicLong();
+    final AtomicLong malformedDropped = new AtomicLong();
+    final AtomicLong responsesDropped = new AtomicLong();
+    final AtomicLong floodLimited = new AtomicLong();
+
+    static SipGuard register(String stackName) {
+        SipGuard guard = new SipGuard();
+        BY_STACK.put(stackName, guard);
+        return guard;
+    }
+
+    static void unregister(String stackName) {
+        BY_STACK.remove(stackName);
+    }
+
+    static SipGuard of(String stackName) {
+        return BY_STACK.getOrDefault(stackName, UNREGISTERED);
+    }
+
+    SipProtocolCounters snapshot() {
+        return new SipProtocolCounters(malformedRefused.get(), malformedDropped.get(), responsesDropped.get(),
+                floodLimited.get());
+    }
+}

@@ -1,0 +1,216 @@
+package dev.mcu.sip;
+
+import dev.mcu.sdp.MediaCapabilities;
+import dev.mcu.sdp.SdpNegotiator;
+import dev.mcu.sip.testing.FakeMediaTransportFactory;
+import dev.mcu.sip.testing.RawSip;
+import dev.mcu.sip.testing.SipTestPhone;
+import dev.mcu.sip.testing.TestSipExecutors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * RFC 4475's torture messages, sent as they are (addresses moved to loopback, see
+ * {@code src/test/resources/rfc4475/README.md}) to a running server over the transport their top
+ * Via names, and the answer a UAS gives each: the status code and the headers that go with it, or
+ * a drop that the server counts. Every room exists, so a valid INVITE is answered 200 (and the
+ * test phone ACKs and hangs up at once). Many of the messages share a Via branch, which one server
+ * would take for retransmissions of the first: the test makes each top Via's branch unique (but
+ * §3.2.1's, whose bare magic cookie is its point). docs/robustness.md lists the same table.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Rfc4475TortureTest {
+    private static final int ANSWER_MILLIS = 3000;
+    private static final int SILENCE_MILLIS = 700;
+
+    enum Transport { UDP, TCP }
+
+    /** What the server does: a status with headers containing text, or a counted drop. */
+    record Answer(int status, List<String[]> headers, ToLongFunction<SipProtocolCounters> counter) {
+        static Answer status(int status) {
+            return new Answer(status, List.of(), null);
+        }
+
+        static Answer droppedRequest() {
+            return new Answer(0, List.of(), SipProtocolCounters::malformedDropped);
+        }
+
+        static Answer droppedResponse() {
+            return new Answer(0, List.of(), SipProtocolCounters::responsesDropped);
+        }
+
+        Answer with(String header, String text) {
+            List<String[]> more = new ArrayList<>(headers);
+            more.add(new String[] {header, text});
+            return new Answer(status, more, counter);
+        }
+
+        @Override
+        public String toString() {
+            if (status == 0) {
+                return "counted drop";
+            }
+            StringBuilder out = new StringBuilder().append(status);
+            headers.forEach(h -> out.append(" + ").append(h[0]).append(" '").append(h[1]).append("'"));
+            return out.toString();
+        }
+    }
+
+    record Case(String section, String file, Transport transport, Answer answer) {
+        @Override
+        public String toString() {
+            return "§" + section + " " + file + " over " + transport + " -> " + answer;
+        }
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                // 3.1.1 valid messages: parsed and answered as any other request
+                // wsinv's To carries a tag: an INVITE inside a dialog we do not have
+                new Case("3.1.1.1", "wsinv", Transport.UDP, Answer.status(481)),
+                new Case("3.1.1.2", "intmeth", Transport.TCP, Answer.status(501)),
+                new Case("3.1.1.3", "esc01", Transport.UDP, Answer.status(200)),
+                new Case("3.1.1.4", "escnull", Transport.UDP, Answer.status(405).with("Allow", "INVITE")),
+                new Case("3.1.1.5", "esc02", Transport.TCP, Answer.status(501)),
+                new Case("3.1.1.6", "lwsdisp", Transport.UDP, Answer.status(200)),
+                new Case("3.1.1.7", "longreq", Transport.TCP, Answer.status(200)),
+                new Case("3.1.1.8", "dblreq", Transport.UDP, Answer.status(405)),
+                new Case("3.1.1.9", "semiuri", Transport.UDP, Answer.status(200)),
+                new Case("3.1.1.10", "transports", Transport.UDP, Answer.status(200)),
+                new Case("3.1.1.11", "mpart01", Transport.UDP, Answer.status(405)),
+                new Case("3.1.1.12", "unreason", Transport.UDP, Answer.droppedResponse()),
+                new Case("3.1.1.13", "noreason", Transport.UDP, Answer.droppedResponse()),
+                // 3.1.2 invalid messages
+                new Case("3.1.2.1", "badinv01", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.2", "clerr", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.3", "ncl", Transport.UDP, Answer.status(400)),
+                // JAIN-SIP closes a TCP connection whose mandatory headers do not parse (CSeq past 2^31 here).
+                new Case("3.1.2.4", "scalar02", Transport.TCP, Answer.droppedRequest()),
+                new Case("3.1.2.5", "scalarlg", Transport.TCP, Answer.droppedResponse()),
+                new Case("3.1.2.6", "quotbal", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.7", "ltgtruri", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.8", "lwsruri", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.9", "lwsstart", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.10", "trws", Transport.TCP, Answer.status(400)),
+                new Case("3.1.2.11", "escruri", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.12", "baddate", Transport.UDP, Answer.status(200)),
+                // We serve no REGISTER: the method is refused before its Contact is read.
+                new Case("3.1.2.13", "regbadct", Transport.UDP, Answer.status(405)),
+                // The RFC lets a liberal element accept these two; JAIN-SIP reads them, and so do we.
+                new Case("3.1.2.14", "badaspec", Transport.UDP, Answer.status(200)),
+                new Case("3.1.2.15", "baddn", Transport.UDP, Answer.status(200)),
+                new Case("3.1.2.16", "badvers", Transport.UDP, Answer.status(505)),
+                new Case("3.1.2.17", "mismatch01", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.18", "mismatch02", Transport.UDP, Answer.status(400)),
+                new Case("3.1.2.19", "bigcode", Transport.UDP, Answer.droppedResponse()),
+                // 3.2 transaction layer
+                new Case("3.2.1", "badbranch", Transport.UDP, Answer.status(200)),
+                // 3.3 application layer
+                new Case("3.3.1", "insuf", Transport.UDP, Answer.droppedRequest()),
+                new Case("3.3.2", "unkscm", Transport.TCP, Answer.status(416)),
+                new Case("3.3.3", "novelsc", Transport.TCP, Answer.status(416)),
+                new Case("3.3.4", "unksm2", Transport.UDP, Answer.status(405)),
+                new Case("3.3.5", "bext01", Transport.TCP, Answer.status(420)
+                        .with("Unsupported", "nothingSupportsThis").with("Unsupported", "nothingSupportsThisEither")),
+                new Case("3.3.6", "invut", Transport.UDP, Answer.status(415)
+                        .with("Accept", "application/sdp").with("Accept-Encoding", "identity")),
+                new Case("3.3.7", "regaut01", Transport.TCP, Answer.status(405)),
+                new Case("3.3.8", "multi01", Transport.UDP, Answer.status(400)),
+                new Case("3.3.9", "mcl01", Transport.UDP, Answer.status(400)),
+                new Case("3.3.10", "bcast", Transport.UDP, Answer.droppedResponse()),
+                new Case("3.3.11", "zeromf", Transport.UDP, Answer.status(200)),
+                new Case("3.3.12", "cparam01", Transport.UDP, Answer.status(405)),
+                new Case("3.3.13", "cparam02", Transport.UDP, Answer.status(405)),
+                new Case("3.3.14", "regescrt", Transport.UDP, Answer.status(405)),
+                new Case("3.3.15", "sdp01", Transport.UDP, Answer.status(406)),
+                // 3.4 backward compatibility
+                // Max-Forwards is not needed by a UAS and is let through, but a dialog needs the Contact
+                // RFC 3261 §8.1.1.8 requires: 400 names it.
+                new Case("3.4.1", "inv2543", Transport.UDP, Answer.status(400).with("CSeq", "INVITE")));
+    }
+
+    /** Every room exists: a valid INVITE is answered. */
+    static final class EveryRoomOpen implements ConferenceHandler {
+        @Override public Admission admit(JoinRequest request) { return Admission.accept(); }
+        @Override public void onCallAbandoned(JoinRequest request, String reason) { }
+        @Override public void onCallStarted(Call call) { }
+        @Override public void onCallUpdated(Call call) { }
+        @Override public void onCallEnded(Call call, String reason) { }
+    }
+
+    final TestSipExecutors executors = new TestSipExecutors();
+    FakeMediaTransportFactory transports;
+    SipServer server;
+    int port;
+
+    @BeforeAll
+    void start() throws Exception {
+        transports = new FakeMediaTransportFactory(64);
+        port = SipTestPhone.freePort();
+        server = new SipServer(SipServerConfig.of("127.0.0.1", port), new EveryRoomOpen(), transports,
+                new SdpNegotiator(MediaCapabilities.defaults()), executors.executors());
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+        executors.close();
+        transports.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void eachTortureMessageGetsTheAnswerOfAUas(Case row) throws Exception {
+        String message = message(row.file());
+        if (!row.file().equals("badbranch")) {
+            message = message.replaceFirst("(\\$\\{phone\\}[ \t]*;[ \t]*branch=)([^;,\\s]+)", "$1$2-" + row.file());
+        }
+        if (row.transport() == Transport.TCP) {
+            message = message.replace("SIP/2.0/TLS ${phone}", "SIP/2.0/TCP ${phone}"); // §3.3.5 names TLS
+        }
+        SipProtocolCounters before = server.protocolCounters();
+        int wait = row.answer().status() == 0 ? SILENCE_MILLIS : ANSWER_MILLIS;
+        RawSip.Reply reply = row.transport() == Transport.UDP ? RawSip.udp(port, message, wait) : RawSip.tcp(port, message, wait);
+        if (row.answer().status() == 0) {
+            assertNull(reply, "expected no answer, got " + reply);
+            ToLongFunction<SipProtocolCounters> counter = row.answer().counter();
+            long deadline = System.nanoTime() + ANSWER_MILLIS * 1_000_000L;
+            while (counter.applyAsLong(server.protocolCounters()) == counter.applyAsLong(before) && System.nanoTime() < deadline) {
+                Thread.sleep(20); // over TCP the connection closes a moment before the count
+            }
+            assertEquals(1, counter.applyAsLong(server.protocolCounters()) - counter.applyAsLong(before),
+                    "the drop is counted once: " + server.protocolCounters());
+            return;
+        }
+        assertNotNull(reply, "no answer within " + wait + " ms");
+        assertEquals(row.answer().status(), reply.status(), reply::toString);
+        for (String[] header : row.answer().headers()) {
+            assertTrue(reply.values(header[0]).stream().anyMatch(v -> v.contains(header[1])),
+                    "expected " + header[0] + " containing '" + header[1] + "' in " + reply);
+        }
+    }
+
+    /** The RFC's message as ISO-8859-1 text: one char per byte, so every byte goes out as the RFC has it. */
+    private static String message(String file) throws IOException {
+        try (InputStream in = Rfc4475TortureTest.class.getResourceAsStream("/rfc4475/" + file + ".dat")) {
+            assertNotNull(in, file + ".dat is on the test class path");
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
