@@ -9,6 +9,7 @@ import dev.mcu.media.rtp.Depacketizer;
 import dev.mcu.media.rtp.JitterBuffer;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.media.vp8.Vp8Depacketizer;
+import dev.mcu.transport.KeyframeRequestLimiter;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,8 @@ import java.util.function.LongSupplier;
 final class InboundVideo implements AutoCloseable {
     /** Packets waiting for the decoder beyond this are dropped: a stalled decoder must not eat memory. */
     static final int MAX_PENDING_PACKETS = 600;
+    /** At most one keyframe request per this, however often the decoder or the layout asks. */
+    static final long KEYFRAME_ASK_INTERVAL_NANOS = 500_000_000L;
 
     private final JitterBuffer jitterBuffer = JitterBuffer.forVideo();
     private final Depacketizer depacketizer;
@@ -39,6 +42,7 @@ final class InboundVideo implements AutoCloseable {
     private volatile I420Frame latest;
     private volatile long framesDecoded;
     private final AtomicLong keyframesAsked = new AtomicLong();
+    private final KeyframeRequestLimiter keyframeLimiter = new KeyframeRequestLimiter(KEYFRAME_ASK_INTERVAL_NANOS);
 
     InboundVideo(Codec codec, Executor decodeExecutor, Runnable keyframeRequester, LongSupplier clockMillis) {
         this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process);
@@ -101,9 +105,12 @@ final class InboundVideo implements AutoCloseable {
         }
     }
 
+    /** A decoder that keeps failing, or a burst of layout changes, costs the sender one keyframe per interval. */
     private void askForKeyframe() {
-        keyframesAsked.incrementAndGet();
-        keyframeRequester.run();
+        if (keyframeLimiter.tryAcquire(clockMillis.getAsLong() * 1_000_000L)) {
+            keyframesAsked.incrementAndGet();
+            keyframeRequester.run();
+        }
     }
 
     long keyframesAsked() {

@@ -1,17 +1,14 @@
 package dev.mcu.conference;
 
 import dev.mcu.encoder.AudioEncoder;
-import dev.mcu.layouts.Layout;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.LayoutSpec;
-import dev.mcu.layouts.Layouts;
-import dev.mcu.media.I420Frame;
 import dev.mcu.media.Codec;
 import dev.mcu.mixer.ActiveSpeakerDetector;
 import dev.mcu.mixer.AudioLevel;
 import dev.mcu.mixer.AudioMixer;
 import dev.mcu.mixer.MixResult;
-import dev.mcu.mixer.VideoCompositor;
+import dev.mcu.transport.MediaListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,57 +16,60 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * A conference: its participants, and its media clock. Every 20 ms the clock mixes audio (each
- * participant hears everyone but itself) and every 1/fps it composites the video of the room into
- * one canvas and encodes it once per output profile.
+ * A conference: its participants, its audio clock and its video pipeline. Every 20 ms the audio
+ * clock mixes the K loudest speakers (each of them hears everyone but itself; everybody else hears
+ * one shared mix, encoded once per codec); the {@link VideoPipeline} composites and encodes the
+ * picture on its own lane, so a slow encode never delays a round of audio.
  *
- * <p>Threads: all room state (participants, profiles, compositor, mixer) is confined to the room's
- * single media-clock thread. {@link #join} and {@link #leave} may be called from any thread; they
- * hand their work to the clock. A slow participant cannot stall the clock: decoding happens on the
- * decode pool, and the clock only reads the latest decoded picture and the buffered audio.
+ * <p>Threads: participants, mixing, commands and snapshots are confined to the room's audio lane
+ * ({@code room-NAME-audio}); public methods may be called from any thread and hand their work to
+ * it. The lane never composites, encodes video, decodes, or waits on another thread.
  */
 public final class Room implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Room.class);
+    static final long AUDIO_ROUND_NANOS = 20_000_000L;
+    /** How often the audio lateness of the last window is logged (the load benchmark reads it). */
+    static final int LATENESS_LOG_ROUNDS = 500;
 
     private final String name;
     private final VideoSettings video;
-    private final ExecutorService decodePool;                                    // borrowed
-    private final ScheduledExecutorService clock;                                // owned
-    private final Map<String, Participant> participants = new LinkedHashMap<>(); // clock thread
-    private final Map<VideoProfileKey, VideoProfile> profiles = new HashMap<>();  // clock thread
-    private final Map<String, short[]> audioInputs = new HashMap<>();            // clock thread
-    private final Map<String, I420Frame> latestFrames = new HashMap<>();         // clock thread
-    private final AudioMixer mixer = new AudioMixer();                           // clock thread
-    private final SpeakerSelector speakerSelector;                               // clock thread
-    private final ActiveSpeakerDetector activeSpeaker;                           // clock thread
+    private final MediaClock clock;
+    private final MediaClock.Lane audioLane;
     private final RoomEvents events;
-    private final Map<String, I420Frame> placeholders = new HashMap<>();          // clock thread: muted video
-    private final Map<String, Double> levels = new HashMap<>();                   // clock thread
-    private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned, clock thread
-    private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // clock thread, per round
-    private final VideoCompositor compositor;                                    // owned, clock thread
-    private final long startNanos = System.nanoTime();
-    private final long videoTimestampBase = (long) (Math.random() * 0xffffffffL);
-    private LayoutSpec layoutSpec;
-    private Layout layout;
-    private List<String> layoutIds = List.of();
+    private final VideoPipeline videoPipeline;                                  // owned
+    private final Map<String, Participant> participants = new LinkedHashMap<>(); // audio lane
+    private final Map<String, short[]> audioInputs = new HashMap<>();            // audio lane
+    private final AudioMixer mixer = new AudioMixer();                           // audio lane
+    private final SpeakerSelector speakerSelector;                               // audio lane
+    private final ActiveSpeakerDetector activeSpeaker;                           // audio lane
+    private final Map<String, Double> levels = new HashMap<>();                   // audio lane
+    private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned, audio lane
+    private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // audio lane, per round
+    private final LatenessHistogram lateness = new LatenessHistogram();          // audio lane
+    private final long startNanos;
+    private final AtomicLong clockErrors = new AtomicLong();
     private volatile boolean closed;
-    private long clockErrors;
     private int audioEncodesLastRound;
 
-    public Room(String name, VideoSettings video, int maxSpeakers, ExecutorService decodePool, RoomEvents events) {
+    public Room(String name, VideoSettings video, int maxSpeakers, MediaClock clock, RoomEvents events) {
         this.name = name;
-        this.speakerSelector = new SpeakerSelector(maxSpeakers);
+        this.video = video;
+        this.clock = clock;
         this.events = events;
+        this.startNanos = clock.nanoTime();
+        this.speakerSelector = new SpeakerSelector(maxSpeakers);
+        this.videoPipeline = new VideoPipeline(name, video, clock, clockErrors::incrementAndGet);
         this.activeSpeaker = new ActiveSpeakerDetector(new ActiveSpeakerDetector.Listener() {
             @Override
             public void onTalkStarted(String participantId) {
@@ -85,40 +85,52 @@ public final class Room implements AutoCloseable {
 
             @Override
             public void onActiveSpeakerChanged(String previousId, String newId) {
-                speakerChanged(newId);
+                Participant p = newId == null ? null : participants.get(newId);
+                log.info("Room {}: active speaker is now {}", name, p == null ? "nobody" : p.displayName());
+                videoPipeline.speakerChanged(newId);
                 events.onActiveSpeakerChanged(name, newId);
             }
         });
-        this.layoutSpec = new LayoutSpec(video.layout(), null, video.customTiles());
-        this.video = video;
-        this.decodePool = decodePool;
-        this.compositor = new VideoCompositor(video.width(), video.height());
-        this.layout = Layout.empty(video.width(), video.height());
-        this.clock = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "room-" + name + "-clock");
-            t.setDaemon(true);
-            return t;
-        });
-        clock.scheduleAtFixedRate(() -> safely("audio mix", this::mixAudio), 20, 20, TimeUnit.MILLISECONDS);
-        long framePeriodNanos = 1_000_000_000L / video.fps();
-        clock.scheduleAtFixedRate(() -> safely("video composite", this::compositeVideo),
-                framePeriodNanos, framePeriodNanos, TimeUnit.NANOSECONDS);
+        this.audioLane = clock.lane("room-" + name + "-audio");
+        audioLane.every(AUDIO_ROUND_NANOS, this::audioRound);
     }
 
     public String name() {
         return name;
     }
 
-    /** Adds a member's media to the room. The participant is built here, on the caller's thread. */
+    /**
+     * Adds a member's media to the room. Its codecs are opened here, on the caller's thread (not on
+     * the audio lane, whose rounds must not wait); a member joining a room that has closed is hung
+     * up and everything opened for it is freed.
+     */
     public void join(Member member) {
-        Participant participant = new Participant(member, name, decodePool, this::clockMillis, this::onKeyframeRequested);
+        if (closed) {
+            refuse(member, null);
+            return;
+        }
+        Participant participant = new Participant(member, name, clock.decodePool(), this::clockMillis,
+                this::onKeyframeRequested);
         member.setMediaListener(participant);
-        clock.execute(() -> add(participant));
+        try {
+            audioLane.execute(() -> add(participant));
+        } catch (RejectedExecutionException e) {
+            refuse(member, participant);
+        }
     }
 
-    /** Removes a member's media; returns when the clock has let go of it. */
+    private void refuse(Member member, Participant participant) {
+        if (participant != null) {
+            member.setMediaListener(MediaListener.NONE);
+            participant.close();
+        }
+        log.info("Room {}: {} arrived as the room closed; hanging up", name, member.displayName());
+        member.hangup();
+    }
+
+    /** Removes a member's media; completes when the audio lane has let go of it. */
     public CompletableFuture<Void> leave(String callId) {
-        return CompletableFuture.runAsync(() -> remove(callId), clock);
+        return CompletableFuture.runAsync(() -> remove(callId), audioLane);
     }
 
     /** Rebuilds a participant's media after a re-INVITE changed codecs, ports or direction. */
@@ -129,10 +141,8 @@ public final class Room implements AutoCloseable {
 
     /** Changes the layout at run time; the canvas is redrawn on the next frame. */
     public void setLayout(LayoutSpec spec) {
-        clock.execute(() -> {
-            layoutSpec = spec.focusId() == null && video.followSpeaker()
-                    ? spec.withFocus(activeSpeaker.activeSpeaker().orElse(null)) : spec;
-            layoutIds = null;
+        audioLane.execute(() -> {
+            videoPipeline.setLayout(spec);
             log.info("Room {}: layout is now {}{}", name, spec.kind(),
                     spec.focusId() == null ? "" : " on " + spec.focusId());
             events.onLayoutChanged(name, spec.kind(), spec.focusId());
@@ -156,7 +166,7 @@ public final class Room implements AutoCloseable {
      * @return the participant afterwards, or empty when it is not in this room
      */
     public CompletableFuture<Optional<ParticipantSnapshot>> mute(String participantId, Boolean audio, Boolean video) {
-        return onClock(participantId, p -> {
+        return onAudioLane(participantId, p -> {
             boolean changed = false;
             if (audio != null && audio != p.audioMuted) {
                 p.audioMuted = audio;
@@ -181,30 +191,36 @@ public final class Room implements AutoCloseable {
      * @return the participant afterwards, or empty when it is not in this room
      */
     public CompletableFuture<Optional<ParticipantSnapshot>> setRole(String participantId, Role role) {
-        java.util.Objects.requireNonNull(role, "role");
-        return onClock(participantId, p -> {
+        Objects.requireNonNull(role, "role");
+        return onAudioLane(participantId, p -> {
             if (p.role != role) {
                 p.role = role;
                 applyMediaGates(p);
-                log.info("Room {}: {} is now {}", name, p.displayName(), role.name().toLowerCase(java.util.Locale.ROOT));
+                log.info("Room {}: {} is now {}", name, p.displayName(), role.name().toLowerCase(Locale.ROOT));
                 events.onRoleChanged(name, p.id, role);
             }
         });
     }
 
-    /** Everyone in the room, in joining order; answered by the room's clock. */
+    /** Everyone in the room, in joining order. */
     public CompletableFuture<List<ParticipantSnapshot>> participants() {
         return CompletableFuture.supplyAsync(
-                () -> participants.values().stream().map(this::snapshotOf).toList(), clock);
+                () -> participants.values().stream().map(this::snapshotOf).toList(), audioLane);
     }
 
-    /** One participant, or empty when it is not in this room; answered by the room's clock. */
+    /** One participant, or empty when it is not in this room. */
     public CompletableFuture<Optional<ParticipantSnapshot>> participant(String participantId) {
-        return onClock(participantId, p -> { });
+        return onAudioLane(participantId, p -> { });
     }
 
-    private CompletableFuture<Optional<ParticipantSnapshot>> onClock(String participantId,
-                                                                     java.util.function.Consumer<Participant> change) {
+    /** Counters for the admin view and tests. */
+    public CompletableFuture<RoomStats> stats() {
+        return CompletableFuture.supplyAsync(this::audioStats, audioLane)
+                .thenCombine(videoPipeline.stats(), this::roomStats);
+    }
+
+    private CompletableFuture<Optional<ParticipantSnapshot>> onAudioLane(String participantId,
+                                                                         Consumer<Participant> change) {
         return CompletableFuture.supplyAsync(() -> {
             Participant p = participants.get(participantId);
             if (p == null) {
@@ -212,14 +228,14 @@ public final class Room implements AutoCloseable {
             }
             change.accept(p);
             return Optional.of(snapshotOf(p));
-        }, clock);
+        }, audioLane);
     }
 
     private static String muteWords(Participant p) {
         return (p.audioMuted ? "muted" : "unmuted") + " (audio), " + (p.videoMuted ? "muted" : "unmuted") + " (video)";
     }
 
-    /** After a mute or role change: stop or restart decoding, and redraw the layout. Clock thread. */
+    /** After a join, mute or role change: stop or restart decoding and redraw. Audio lane. */
     private void applyMediaGates(Participant p) {
         if (p.inboundAudio() != null) {
             p.inboundAudio().setDecoding(p.heard());
@@ -229,10 +245,17 @@ public final class Room implements AutoCloseable {
             speakerSelector.forget(p.id);
             activeSpeaker.forget(p.id);
         }
-        if (!p.videoMuted) {
-            placeholders.remove(p.id);
+        publishVideoSources();
+    }
+
+    private void publishVideoSources() {
+        List<VideoPipeline.Source> sources = new ArrayList<>();
+        for (Participant p : participants.values()) {
+            if (p.inboundVideo() != null) {
+                sources.add(new VideoPipeline.Source(p.id, p.displayName(), p.inboundVideo(), p.videoMuted, p.shown()));
+            }
         }
-        layoutIds = null; // recomputed, with each participant's decoding, on the next frame
+        videoPipeline.setSources(sources);
     }
 
     private void setTalking(String participantId, boolean talking) {
@@ -243,37 +266,29 @@ public final class Room implements AutoCloseable {
     }
 
     private ParticipantSnapshot snapshotOf(Participant p) {
+        boolean visible = videoPipeline.layout().isVisible(p.id);
         return new ParticipantSnapshot(p.id, p.displayName(), p.role, p.audioMuted, p.videoMuted, p.talking,
-                p.levelDbov, layout.isVisible(p.id), p.audioCodec(), p.videoCodec(), p.stats(layout.isVisible(p.id)));
-    }
-
-    /** Counters for the admin view and tests; answered by the clock thread. */
-    public CompletableFuture<RoomStats> stats() {
-        return CompletableFuture.supplyAsync(this::snapshot, clock);
+                p.levelDbov, visible, p.audioCodec(), p.videoCodec(), p.stats(visible));
     }
 
     private void add(Participant participant) {
         if (closed) {
-            participant.close();
+            refuse(participant.member(), participant);
             return;
         }
         Participant previous = participants.put(participant.id, participant);
         if (previous != null) {
             detach(previous);
         }
-        VideoProfileKey key = participant.videoProfile();
-        if (key != null) {
-            profiles.computeIfAbsent(key, k -> {
-                log.info("Room {}: starting video output {} at {}x{}@{}", name, k, video.width(), video.height(), video.fps());
-                return new VideoProfile(k, video);
-            }).addReceiver(participant.transport());
+        if (participant.videoProfile() != null) {
+            videoPipeline.addReceiver(participant.videoProfile(), participant.transport());
         }
         applyMediaGates(participant);
         if (participant.inboundVideo() != null && participant.role.isSeenAndHeard()) {
             participant.transport().requestKeyframe();
         }
         log.info("Room {}: {} joined as {} ({} in the room)", name, participant.displayName(),
-                participant.role.name().toLowerCase(java.util.Locale.ROOT), participants.size());
+                participant.role.name().toLowerCase(Locale.ROOT), participants.size());
         events.onJoined(name, participant.id, participant.displayName(), participant.role);
     }
 
@@ -281,54 +296,50 @@ public final class Room implements AutoCloseable {
         Participant participant = participants.remove(callId);
         if (participant != null) {
             detach(participant);
+            publishVideoSources();
             log.info("Room {}: {} left ({} in the room)", name, participant.displayName(), participants.size());
             events.onLeft(name, callId);
         }
     }
 
     private void detach(Participant participant) {
-        placeholders.remove(participant.id);
         mixer.forget(participant.id);
         speakerSelector.forget(participant.id);
         activeSpeaker.forget(participant.id);
-        VideoProfileKey key = participant.videoProfile();
-        if (key != null) {
-            VideoProfile profile = profiles.get(key);
-            if (profile != null) {
-                profile.removeReceiver(participant.transport());
-                if (!profile.hasReceivers()) {
-                    profiles.remove(key).close();
-                    log.info("Room {}: stopped video output {} (no receivers left)", name, key);
-                }
-            }
+        if (participant.videoProfile() != null) {
+            videoPipeline.removeReceiver(participant.videoProfile(), participant.transport());
         }
         participant.close();
-    }
-
-    /** The floor changed hands: a speaker-focused layout follows it. Clock thread. */
-    private void speakerChanged(String newSpeakerId) {
-        Participant p = newSpeakerId == null ? null : participants.get(newSpeakerId);
-        log.info("Room {}: active speaker is now {}", name, p == null ? "nobody" : p.displayName());
-        if (video.followSpeaker() && newSpeakerId != null && layoutSpec.kind() != LayoutKind.GRID) {
-            layoutSpec = layoutSpec.withFocus(newSpeakerId);
-            layoutIds = null;
-        }
     }
 
     private void onKeyframeRequested(Participant participant) {
         VideoProfileKey key = participant.videoProfile();
         if (key != null) {
-            clock.execute(() -> {
-                VideoProfile profile = profiles.get(key);
-                if (profile != null) {
-                    profile.requestKeyframe();
-                }
-            });
+            videoPipeline.requestKeyframe(key);
         }
     }
 
     private long clockMillis() {
-        return (System.nanoTime() - startNanos) / 1_000_000L;
+        return (clock.nanoTime() - startNanos) / 1_000_000L;
+    }
+
+    private void audioRound(long scheduledNanos) {
+        lateness.record(clock.nanoTime() - scheduledNanos);
+        try {
+            mixAudio();
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: keep the room alive and say why.
+            long errors = clockErrors.incrementAndGet();
+            if (errors <= 10 || errors % 1000 == 0) {
+                log.error("Room {}: audio mix failed ({} times so far); the room keeps running", name, errors, e);
+            }
+        }
+        LatenessHistogram.Summary all = lateness.total();
+        if (all.rounds() % LATENESS_LOG_ROUNDS == 0) {
+            LatenessHistogram.Summary window = lateness.takeWindow();
+            log.info("Room {}: audio rounds late by p50 {} us, p99 {} us, max {} us over the last {} rounds",
+                    name, window.p50Micros(), window.p99Micros(), window.maxMicros(), window.rounds());
+        }
     }
 
     /**
@@ -372,43 +383,7 @@ public final class Room implements AutoCloseable {
         audioEncodesLastRound = ownEncodes + listenerPayloads.size();
     }
 
-    private void compositeVideo() {
-        if (profiles.isEmpty()) {
-            return;
-        }
-        List<String> ids = new ArrayList<>(participants.size());
-        latestFrames.clear();
-        for (Participant p : participants.values()) {
-            if (p.shown()) {
-                ids.add(p.id);
-                // The placeholder is drawn here, not in mute(): the first text drawing loads fonts (slow).
-                I420Frame frame = p.videoMuted ? placeholders.computeIfAbsent(p.id, id -> PlaceholderTile.of(p.displayName()))
-                        : p.inboundVideo().latest();
-                if (frame != null) {
-                    latestFrames.put(p.id, frame);
-                }
-            }
-        }
-        if (!ids.equals(layoutIds)) {
-            layout = Layouts.compute(layoutSpec, video.width(), video.height(), ids);
-            layoutIds = ids;
-            for (Participant p : participants.values()) {
-                if (p.inboundVideo() != null) {
-                    // Decode only pictures somebody sees: in the layout, not muted, not an attendee.
-                    p.inboundVideo().setVisible(p.shown() && !p.videoMuted && layout.isVisible(p.id));
-                }
-            }
-        }
-        String highlighted = video.highlightSpeaker() ? activeSpeaker.activeSpeaker().orElse(null) : null;
-        I420Frame canvas = compositor.compose(layout, latestFrames, highlighted);
-        long now = System.nanoTime();
-        long rtpTimestamp = (videoTimestampBase + (now - startNanos) * 9 / 100_000) & 0xffffffffL;
-        for (VideoProfile profile : profiles.values()) {
-            profile.encodeAndSend(canvas, rtpTimestamp, now);
-        }
-    }
-
-    private RoomStats snapshot() {
+    private AudioStats audioStats() {
         Map<String, Long> decodedBy = new LinkedHashMap<>();
         long skipped = 0;
         for (Participant p : participants.values()) {
@@ -417,65 +392,66 @@ public final class Room implements AutoCloseable {
                 skipped += p.inboundVideo().skippedInvisible();
             }
         }
-        long framesDecoded = decodedBy.values().stream().mapToLong(Long::longValue).sum();
-        long framesSent = profiles.values().stream().mapToLong(VideoProfile::framesSent).sum();
-        return new RoomStats(name, participants.size(), profiles.size(), framesDecoded, framesSent,
-                audioEncodesLastRound, List.copyOf(audioInputs.keySet()), activeSpeaker.activeSpeaker().orElse(null),
-                decodedBy, skipped, layout.participantIds(), videoBitrates(), clockErrors);
+        return new AudioStats(participants.size(), audioEncodesLastRound, List.copyOf(audioInputs.keySet()),
+                activeSpeaker.activeSpeaker().orElse(null), decodedBy, skipped, lateness.total());
     }
 
-    private Map<String, Integer> videoBitrates() {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (VideoProfile profile : profiles.values()) {
-            out.put(profile.key().toString(), profile.bitrateKbps());
-        }
-        return out;
+    private record AudioStats(int participants, int audioEncodesLastRound, List<String> mixedSpeakers,
+                              String activeSpeaker, Map<String, Long> decodedBy, long skippedInvisible,
+                              LatenessHistogram.Summary lateness) {
     }
 
-    private void safely(String what, Runnable tick) {
-        try {
-            tick.run();
-        } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again: keep the room alive and say why.
-            clockErrors++;
-            if (clockErrors <= 10 || clockErrors % 1000 == 0) {
-                log.error("Room {}: {} failed ({} times so far); the room keeps running", name, what, clockErrors, e);
-            }
-        }
+    private RoomStats roomStats(AudioStats a, VideoPipeline.Stats v) {
+        long framesDecoded = a.decodedBy().values().stream().mapToLong(Long::longValue).sum();
+        return new RoomStats(name, a.participants(), v.profiles(), framesDecoded, v.framesSent(),
+                a.audioEncodesLastRound(), a.mixedSpeakers(), a.activeSpeaker(), a.decodedBy(), a.skippedInvisible(),
+                v.visible(), v.bitrateKbps(), clockErrors.get(),
+                new AudioLateness(a.lateness().rounds(), a.lateness().p50Micros(), a.lateness().p99Micros(),
+                        a.lateness().maxMicros()), v.framesSkipped());
     }
 
-    /** Stops the clock and frees every participant's and profile's codecs. Does not hang up calls. */
+    /**
+     * How late the 20 ms audio rounds started (actual minus scheduled start) since the room opened.
+     *
+     * @param p99Micros the 99th percentile, to 50 µs
+     */
+    public record AudioLateness(long rounds, long p50Micros, long p99Micros, long maxMicros) {
+    }
+
+    /**
+     * Point-in-time figures of a room.
+     *
+     * @param videoFramesSkipped composited frames dropped because the encoders were a frame behind
+     */
+    public record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
+                            int audioEncodesLastRound, List<String> mixedSpeakers, String activeSpeaker,
+                            Map<String, Long> framesDecodedByParticipant, long videoPacketsSkippedInvisible,
+                            List<String> visibleInLayout, Map<String, Integer> videoBitrateKbps, long clockErrors,
+                            AudioLateness audioLateness, long videoFramesSkipped) {
+    }
+
+    /** Stops the clocks and frees every participant's and profile's codecs. Does not hang up calls. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> audioDone = CompletableFuture.runAsync(() -> {
             closed = true;
             for (Participant p : new ArrayList<>(participants.values())) {
                 detach(p);
             }
             participants.clear();
-            for (VideoProfile profile : profiles.values()) {
-                profile.close();
-            }
-            profiles.clear();
             listenerEncoders.values().forEach(AudioEncoder::close);
             listenerEncoders.clear();
-            compositor.close();
-        }, clock);
+        }, audioLane);
         try {
-            done.get(5, TimeUnit.SECONDS);
+            audioDone.thenCompose(v -> videoPipeline.close()).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
+            closed = true;
             log.warn("Room {}: closing took too long or failed: {}", name, e.toString());
         }
-        clock.shutdownNow();
-    }
-
-    /** Point-in-time figures of a room. */
-    public record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
-                     int audioEncodesLastRound, List<String> mixedSpeakers, String activeSpeaker,
-                     Map<String, Long> framesDecodedByParticipant, long videoPacketsSkippedInvisible,
-                     List<String> visibleInLayout, Map<String, Integer> videoBitrateKbps, long clockErrors) {
+        audioLane.shutdown();
+        videoPipeline.shutdown();
     }
 }

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One output profile of a room: the composite encoded once and packetized once, and the same
  * packets handed to every receiver's transport (which only rewrites the payload type).
  *
- * <p>Threads: {@link #encodeAndSend} and {@link #close} on the room's media clock; receivers are
- * added and removed on the clock too; {@link #requestKeyframe} from any thread (a receiver's PLI
- * arrives on its event loop). Keyframes are rate-limited so a burst of joins or PLIs costs one IDR.
+ * <p>Threads: {@link #encodeAndSend} on an encode-pool thread, never two at once (the room's video
+ * lane has one frame in flight); receivers are added and removed, and {@link #close} called, on the
+ * video lane, close only when no encode runs; {@link #requestKeyframe} from any thread. Keyframes are rate-limited so a burst of joins or PLIs costs one IDR.
  */
 final class VideoProfile implements AutoCloseable {
     static final long MIN_KEYFRAME_SPACING_NANOS = 250_000_000L;
@@ -39,8 +39,8 @@ final class VideoProfile implements AutoCloseable {
     private final int framesPerBitrateCheck;
     private long[] estimates = new long[8];
     private int[] losses = new int[8];
-    private long framesSent;
-    private long packetsSent;
+    private volatile long framesSent;   // written by the encode, read by stats on the video lane
+    private volatile long packetsSent;
 
     VideoProfile(VideoProfileKey key, VideoSettings video) {
         this.key = key;

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The control plane's commands on a room: what they answer and which events they raise. */
 class RoomCommandsTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private final ExecutorService decodePool = Executors.newSingleThreadExecutor();
-    private final Room room = new Room("r1", TestRooms.video(), 3, decodePool, new RoomEvents() {
+    private final ManualMediaClock clock = new ManualMediaClock();
+    private final Room room = new Room("r1", TestRooms.video(), 3, clock, new RoomEvents() {
         @Override
         public void onJoined(String room, String id, String name, Role role) {
             events.add("joined " + id + " as " + role);
@@ -48,7 +46,6 @@ class RoomCommandsTest {
     @AfterEach
     void close() {
         room.close();
-        decodePool.shutdownNow();
     }
 
     @Test

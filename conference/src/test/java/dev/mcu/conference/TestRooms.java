@@ -17,6 +17,10 @@ final class TestRooms {
     }
 
     static VideoSettings video(LayoutKind layout) {
-        return new VideoSettings(WIDTH, HEIGHT, 10, 300, 100, 10, layout, false, false, List.of());
+        return video(layout, false);
+    }
+
+    static VideoSettings video(LayoutKind layout, boolean followSpeaker) {
+        return new VideoSettings(WIDTH, HEIGHT, 10, 400, 100, 10, layout, followSpeaker, false, List.of());
     }
 }

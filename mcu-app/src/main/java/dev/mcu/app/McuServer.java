@@ -56,7 +56,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         TlsIdentity tls = config.needsTls() ? TlsIdentity.loadOrGenerate(Path.of(config.tls().keystore()),
                 config.tls().password(), List.of(config.sip().address(), config.sip().reachableAddress())) : null;
         this.threads = new Threads(config);
-        this.rooms = new RoomRegistry(config, threads.decodePool(), events);
+        this.rooms = new RoomRegistry(config, threads.mediaClock(), events);
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())

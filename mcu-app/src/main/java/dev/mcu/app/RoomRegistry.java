@@ -1,6 +1,7 @@
 package dev.mcu.app;
 
 import dev.mcu.conference.RoomEvents;
+import dev.mcu.conference.MediaClock;
 import dev.mcu.conference.Room;
 import dev.mcu.sip.Admission;
 import dev.mcu.sip.Call;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 
 /**
  * The rooms of this server and who may enter them. Rooms listed in the configuration always exist
@@ -33,7 +33,7 @@ final class RoomRegistry implements AutoCloseable {
     static final int RETRY_AFTER_SECONDS = 30;
 
     private final McuConfig config;
-    private final ExecutorService decodePool;                    // borrowed
+    private final MediaClock clock;                              // borrowed: time, lanes and pools of every room
     private final Map<String, String> configuredPins = new HashMap<>();
     private final Map<String, Room> rooms = new HashMap<>();      // guarded by this; owned: closed here
     /** Every admitted call not yet abandoned or left, seated or not: what the limits count. */
@@ -42,10 +42,10 @@ final class RoomRegistry implements AutoCloseable {
 
     private final RoomEvents events;
 
-    RoomRegistry(McuConfig config, ExecutorService decodePool, RoomEvents events) {
+    RoomRegistry(McuConfig config, MediaClock clock, RoomEvents events) {
         this.config = config;
         this.events = events;
-        this.decodePool = decodePool;
+        this.clock = clock;
         for (McuConfig.RoomSpec spec : config.rooms().list()) {
             configuredPins.put(spec.name(), spec.pin());
         }
@@ -107,7 +107,7 @@ final class RoomRegistry implements AutoCloseable {
             }
             room = rooms.computeIfAbsent(call.room(), name -> {
                 log.info("Room {} opened", name);
-                return new Room(name, config.video(), config.audio().maxSpeakers(), decodePool, events);
+                return new Room(name, config.video(), config.audio().maxSpeakers(), clock, events);
             });
         }
         room.join(new SipMember(call));

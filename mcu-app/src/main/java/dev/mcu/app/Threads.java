@@ -1,5 +1,7 @@
 package dev.mcu.app;
 
+import dev.mcu.conference.MediaClock;
+import dev.mcu.conference.ThreadedMediaClock;
 import dev.mcu.sip.SipExecutors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,7 @@ final class Threads implements AutoCloseable {
 
     private final List<ExecutorService> pools = new ArrayList<>(); // owned: stopped in close(), last first
     private final ExecutorService decodePool;
+    private final ExecutorService encodePool;
     private final ExecutorService sipInvites;
     private final ExecutorService sipCallEvents;
     private final ExecutorService transportFailures;
@@ -39,6 +42,8 @@ final class Threads implements AutoCloseable {
         int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
                 : Runtime.getRuntime().availableProcessors();
         decodePool = own(fixed(decodeThreads, named("decode-")));
+        // Every room's video output profiles encode here; a room has one frame in flight, so this bounds the CPU.
+        encodePool = own(fixed(Runtime.getRuntime().availableProcessors(), named("encode-")));
         sipInvites = own(new ThreadPoolExecutor(SIP_INVITE_WORKERS, SIP_INVITE_WORKERS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(SIP_INVITE_QUEUE), named("sip-invite-")));
         sipCallEvents = own(fixed(SIP_CALL_EVENT_THREADS, named("sip-call-events-")));
@@ -48,6 +53,25 @@ final class Threads implements AutoCloseable {
     /** Decoding, one serial executor per inbound stream on top (media.decodeThreads, default: cores). */
     ExecutorService decodePool() {
         return decodePool;
+    }
+
+    /** Video encodes of every room's output profiles (cores threads). */
+    ExecutorService encodePool() {
+        return encodePool;
+    }
+
+    /**
+     * Rooms' time and threads: each room gets two lanes, {@code room-NAME-audio} and
+     * {@code room-NAME-video}, one daemon thread each, stopped when the room closes; the lanes run at
+     * the highest Java priority so an audio round does not queue behind encodes where the OS honours it.
+     */
+    MediaClock mediaClock() {
+        return new ThreadedMediaClock(decodePool, encodePool, name -> r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.setPriority(Thread.MAX_PRIORITY);
+            return t;
+        });
     }
 
     /** The SIP server's INVITE worker (bounded: a full queue means 503) and its call-events executor. */

@@ -17,8 +17,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,8 +77,8 @@ class AdmissionLimitTest {
     @Test
     void aCallWhoseEndWasHandledBeforeItsStartIsHungUpAndNeverSeated() {
         McuConfig config = McuConfig.load(null, List.of("rooms.maxCalls=1"));
-        ExecutorService decodePool = Executors.newSingleThreadExecutor();
-        try (RoomRegistry registry = new RoomRegistry(config, decodePool, RoomEvents.NONE)) {
+        try (Threads threads = new Threads(config);
+             RoomRegistry registry = new RoomRegistry(config, threads.mediaClock(), RoomEvents.NONE)) {
             FakeCall call = new FakeCall("late-1", "late");
             assertEquals(Admission.Verdict.ACCEPT, registry.admit(call.joinRequest()).verdict());
             registry.leave(call);
@@ -89,8 +87,6 @@ class AdmissionLimitTest {
             assertTrue(registry.rooms().isEmpty(), "no room was opened for it");
             assertEquals(Admission.Verdict.ACCEPT, registry.admit(new FakeCall("late-2", "late").joinRequest()).verdict(),
                     "it holds no place");
-        } finally {
-            decodePool.shutdownNow();
         }
     }
 

@@ -1,0 +1,308 @@
+package dev.mcu.conference;
+
+import dev.mcu.layouts.Layout;
+import dev.mcu.layouts.LayoutKind;
+import dev.mcu.layouts.LayoutSpec;
+import dev.mcu.layouts.Layouts;
+import dev.mcu.media.I420Frame;
+import dev.mcu.mixer.VideoCompositor;
+import dev.mcu.transport.MediaTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A room's video: every 1/fps it lays out the visible participants, composites their latest
+ * pictures (or a placeholder for muted video) into one canvas and hands it to the encode pool,
+ * where each output profile encodes it in parallel and sends it to its receivers.
+ *
+ * <p>Pipelined: while frame N encodes, frame N+1 is composited into the other of two buffers and
+ * waits; when N is done, N+1 goes. If the encoders fall a whole frame behind, the waiting frame is
+ * replaced by the newer one (counted in {@code framesSkipped}), so latency never builds up.
+ *
+ * <p>Threads: all state is confined to the room's video lane; public methods only enqueue onto it.
+ * Encodes run on the shared encode pool, one frame of this room at a time, and report back to the
+ * lane. A profile whose last receiver left is closed once no encode uses it.
+ */
+final class VideoPipeline {
+    private static final Logger log = LoggerFactory.getLogger(VideoPipeline.class);
+
+    /** What the room tells the pipeline about one participant with incoming video. Immutable. */
+    record Source(String id, String name, InboundVideo video, boolean muted, boolean shown) {
+    }
+
+    /** Video figures of a room at one moment. */
+    record Stats(int profiles, long framesSent, long framesSkipped, Map<String, Integer> bitrateKbps,
+                 List<String> visible) {
+    }
+
+    private final String room;
+    private final VideoSettings settings;
+    private final MediaClock clock;
+    private final MediaClock.Lane lane;
+    private final Runnable onError;
+    private final VideoCompositor compositor;                                       // owned
+    private final Map<VideoProfileKey, VideoProfile> profiles = new HashMap<>();    // owned
+    private final List<VideoProfile> retiring = new ArrayList<>();                  // closed when no encode runs
+    private final Map<String, I420Frame> placeholders = new HashMap<>();
+    private final Map<String, I420Frame> latestFrames = new HashMap<>();
+    private final I420Frame[] buffers = new I420Frame[2];
+    private final long startNanos;
+    private final long timestampBase = (long) (Math.random() * 0xffffffffL);
+    private final AtomicLong framesSkipped = new AtomicLong();
+    private List<Source> sources = List.of();
+    private LayoutSpec layoutSpec;
+    private List<String> layoutIds;
+    private volatile Layout layout;                     // written on the lane, read by snapshots
+    private String activeSpeaker;
+    private I420Frame encoding;                         // the buffer being encoded, or null
+    private I420Frame pending;                          // composited, waiting for the encoders, or null
+    private long pendingRtpTimestamp;
+    private long pendingNanos;
+    private boolean closed;
+    private CompletableFuture<Void> closing;
+
+    VideoPipeline(String room, VideoSettings settings, MediaClock clock, Runnable onError) {
+        this.room = room;
+        this.settings = settings;
+        this.clock = clock;
+        this.onError = onError;
+        this.lane = clock.lane("room-" + room + "-video");
+        this.startNanos = clock.nanoTime();
+        this.compositor = new VideoCompositor(settings.width(), settings.height());
+        this.layout = Layout.empty(settings.width(), settings.height());
+        this.layoutSpec = new LayoutSpec(settings.layout(), null, settings.customTiles());
+        lane.every(1_000_000_000L / settings.fps(), scheduled -> tick());
+    }
+
+    /** Who has video and how it shows, in joining order; replaces the previous list. */
+    void setSources(List<Source> newSources) {
+        List<Source> copy = List.copyOf(newSources);
+        lane.execute(() -> {
+            sources = copy;
+            layoutIds = null;
+            for (Source s : copy) {
+                if (!s.muted()) {
+                    placeholders.remove(s.id());
+                }
+            }
+            placeholders.keySet().removeIf(id -> copy.stream().noneMatch(s -> s.id().equals(id)));
+        });
+    }
+
+    void addReceiver(VideoProfileKey key, MediaTransport receiver) {
+        lane.execute(() -> {
+            if (closed) {
+                return;
+            }
+            profiles.computeIfAbsent(key, k -> {
+                log.info("Room {}: starting video output {} at {}x{}@{}", room, k, settings.width(), settings.height(),
+                        settings.fps());
+                return new VideoProfile(k, settings);
+            }).addReceiver(receiver);
+        });
+    }
+
+    void removeReceiver(VideoProfileKey key, MediaTransport receiver) {
+        lane.execute(() -> {
+            VideoProfile profile = profiles.get(key);
+            if (profile == null) {
+                return;
+            }
+            profile.removeReceiver(receiver);
+            if (!profile.hasReceivers()) {
+                profiles.remove(key);
+                retiring.add(profile);
+                closeRetiredIfIdle();
+                log.info("Room {}: stopped video output {} (no receivers left)", room, key);
+            }
+        });
+    }
+
+    void requestKeyframe(VideoProfileKey key) {
+        lane.execute(() -> {
+            VideoProfile profile = profiles.get(key);
+            if (profile != null) {
+                profile.requestKeyframe();
+            }
+        });
+    }
+
+    /** A null focus follows the active speaker when the settings say so. */
+    void setLayout(LayoutSpec spec) {
+        lane.execute(() -> {
+            layoutSpec = spec.focusId() == null && settings.followSpeaker() ? spec.withFocus(activeSpeaker) : spec;
+            layoutIds = null;
+        });
+    }
+
+    /** The floor changed hands: a speaker-focused layout follows it, and the highlight moves. */
+    void speakerChanged(String newSpeakerId) {
+        lane.execute(() -> {
+            activeSpeaker = newSpeakerId;
+            if (settings.followSpeaker() && newSpeakerId != null && layoutSpec.kind() != LayoutKind.GRID) {
+                layoutSpec = layoutSpec.withFocus(newSpeakerId);
+                layoutIds = null;
+            }
+        });
+    }
+
+    /** The layout of the last composited frame; any thread. */
+    Layout layout() {
+        return layout;
+    }
+
+    CompletableFuture<Stats> stats() {
+        return CompletableFuture.supplyAsync(() -> {
+            Map<String, Integer> bitrates = new LinkedHashMap<>();
+            long sent = 0;
+            for (VideoProfile profile : profiles.values()) {
+                bitrates.put(profile.key().toString(), profile.bitrateKbps());
+                sent += profile.framesSent();
+            }
+            return new Stats(profiles.size(), sent, framesSkipped.get(), bitrates, layout.participantIds());
+        }, lane);
+    }
+
+    private void tick() {
+        if (closed || profiles.isEmpty()) {
+            return;
+        }
+        try {
+            List<String> ids = new ArrayList<>(sources.size());
+            latestFrames.clear();
+            for (Source s : sources) {
+                if (!s.shown()) {
+                    continue;
+                }
+                ids.add(s.id());
+                // The placeholder is drawn here, not in mute(): the first text drawing loads fonts (slow).
+                I420Frame frame = s.muted() ? placeholders.computeIfAbsent(s.id(), id -> PlaceholderTile.of(s.name()))
+                        : s.video().latest();
+                if (frame != null) {
+                    latestFrames.put(s.id(), frame);
+                }
+            }
+            if (!ids.equals(layoutIds)) {
+                Layout next = Layouts.compute(layoutSpec, settings.width(), settings.height(), ids);
+                layoutIds = ids;
+                layout = next;
+                for (Source s : sources) {
+                    // Decode only pictures somebody sees: in the layout, not muted, not an attendee.
+                    s.video().setVisible(s.shown() && !s.muted() && next.isVisible(s.id()));
+                }
+            }
+            I420Frame canvas = compositor.compose(layout, latestFrames,
+                    settings.highlightSpeaker() ? activeSpeaker : null);
+            long now = clock.nanoTime();
+            I420Frame target = buffers[0] == encoding ? buffer(1) : buffer(0);
+            System.arraycopy(canvas.data(), 0, target.data(), 0, target.data().length);
+            if (pending != null) {
+                framesSkipped.incrementAndGet(); // the encoders are a whole frame behind: keep only the newest
+            }
+            pending = target;
+            pendingRtpTimestamp = (timestampBase + (now - startNanos) * 9 / 100_000) & 0xffffffffL;
+            pendingNanos = now;
+            if (encoding == null) {
+                submitPending();
+            }
+        } catch (RuntimeException e) {
+            onError.run();
+            log.error("Room {}: compositing a video frame failed; the next frame tries again", room, e);
+        }
+    }
+
+    private I420Frame buffer(int index) {
+        if (buffers[index] == null) {
+            buffers[index] = new I420Frame(settings.width(), settings.height(),
+                    new byte[I420Frame.sizeOf(settings.width(), settings.height())], 0);
+        }
+        return buffers[index];
+    }
+
+    /** Video lane: every profile encodes the waiting frame in parallel on the encode pool. */
+    private void submitPending() {
+        I420Frame frame = pending;
+        long rtpTimestamp = pendingRtpTimestamp;
+        long nanos = pendingNanos;
+        pending = null;
+        List<VideoProfile> targets = List.copyOf(profiles.values());
+        if (targets.isEmpty()) {
+            return;
+        }
+        encoding = frame;
+        AtomicInteger left = new AtomicInteger(targets.size());
+        for (VideoProfile profile : targets) {
+            clock.encodePool().execute(() -> {
+                try {
+                    profile.encodeAndSend(frame, rtpTimestamp, nanos);
+                } catch (RuntimeException e) {
+                    onError.run();
+                    log.error("Room {}: encoding video output {} failed; the next frame tries again", room,
+                            profile.key(), e);
+                } finally {
+                    if (left.decrementAndGet() == 0) {
+                        lane.execute(this::encoded);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Video lane: the frame in flight is out; start the next one, or finish closing. */
+    private void encoded() {
+        encoding = null;
+        closeRetiredIfIdle();
+        if (closed) {
+            finishClose();
+        } else if (pending != null) {
+            submitPending();
+        }
+    }
+
+    private void closeRetiredIfIdle() {
+        if (encoding == null) {
+            retiring.forEach(VideoProfile::close);
+            retiring.clear();
+        }
+    }
+
+    /** Frees the encoders and the compositor once no encode runs; completes when done. */
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lane.execute(() -> {
+            if (closing != null) {
+                closing.whenComplete((v, e) -> done.complete(null));
+                return;
+            }
+            closing = done;
+            closed = true;
+            pending = null;
+            retiring.addAll(profiles.values());
+            profiles.clear();
+            if (encoding == null) {
+                finishClose();
+            }
+        });
+        return done;
+    }
+
+    private void finishClose() {
+        closeRetiredIfIdle();
+        compositor.close();
+        closing.complete(null);
+    }
+
+    /** Stops the lane's thread; call after {@link #close()} completed. */
+    void shutdown() {
+        lane.shutdown();
+    }
+}
