@@ -48,6 +48,7 @@ public final class Room implements AutoCloseable {
     private final MediaClock.Lane audioLane;
     private final RoomEvents events;
     private final VideoPipeline videoPipeline;                                  // owned
+    private volatile ProgramSink programSink;                                   // borrowed, or null
     private final Map<String, Participant> participants = new LinkedHashMap<>(); // audio lane
     private final Map<String, short[]> audioInputs = new HashMap<>();            // audio lane
     private final AudioMixer mixer = new AudioMixer();                           // audio lane
@@ -129,6 +130,20 @@ public final class Room implements AutoCloseable {
     }
 
     /** Removes a member's media; completes when the audio lane has let go of it. */
+    /**
+     * Hands the room's program (its H.264 encode and its full mix) to {@code sink}, or stops with
+     * null. Any thread.
+     */
+    public void setProgramSink(ProgramSink sink) {
+        programSink = sink;
+        videoPipeline.setProgramSink(sink);
+    }
+
+    /** Asks the program's encoder for a keyframe (an egress starts or reconnects). Any thread. */
+    public void requestProgramKeyframe() {
+        videoPipeline.requestProgramKeyframe();
+    }
+
     public CompletableFuture<Void> leave(String callId) {
         return CompletableFuture.runAsync(() -> remove(callId), audioLane);
     }
@@ -381,6 +396,10 @@ public final class Room implements AutoCloseable {
             }
         }
         audioEncodesLastRound = ownEncodes + listenerPayloads.size();
+        ProgramSink sink = programSink;
+        if (sink != null) {
+            sink.onProgramAudio(mix.fullMix());
+        }
     }
 
     private AudioStats audioStats() {

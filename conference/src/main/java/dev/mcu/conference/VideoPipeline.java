@@ -4,6 +4,7 @@ import dev.mcu.layouts.Layout;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.layouts.Layouts;
+import dev.mcu.media.Codec;
 import dev.mcu.media.I420Frame;
 import dev.mcu.mixer.VideoCompositor;
 import dev.mcu.transport.MediaTransport;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class VideoPipeline {
     private static final Logger log = LoggerFactory.getLogger(VideoPipeline.class);
+    /** The profile egress muxes when no receiver has made an H.264 one: mode 1, no NAL size limit. */
+    static final VideoProfileKey PROGRAM_KEY = new VideoProfileKey(Codec.H264, 1);
 
     /** What the room tells the pipeline about one participant with incoming video. Immutable. */
     record Source(String id, String name, InboundVideo video, boolean muted, boolean shown) {
@@ -51,6 +54,7 @@ final class VideoPipeline {
     private final Runnable onError;
     private final VideoCompositor compositor;                                       // owned
     private final Map<VideoProfileKey, VideoProfile> profiles = new HashMap<>();    // owned
+    private VideoProfile programProfile;            // one of profiles, also feeding the program sink; or null
     private final List<VideoProfile> retiring = new ArrayList<>();                  // closed when no encode runs
     private final Map<String, I420Frame> placeholders = new HashMap<>();
     private final Map<String, I420Frame> latestFrames = new HashMap<>();
@@ -118,11 +122,55 @@ final class VideoPipeline {
                 return;
             }
             profile.removeReceiver(receiver);
-            if (!profile.hasReceivers()) {
+            if (!profile.hasReceivers() && profile != programProfile) {
                 profiles.remove(key);
                 retiring.add(profile);
                 closeRetiredIfIdle();
                 log.info("Room {}: stopped video output {} (no receivers left)", room, key);
+            }
+        });
+    }
+
+    /**
+     * Hands the program to {@code sink} (null stops): an H.264 profile's access units, from the
+     * profile receivers already use when there is one (mode 1 preferred), else from one made for it.
+     */
+    void setProgramSink(ProgramSink sink) {
+        lane.execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (programProfile != null) {
+                programProfile.setProgramSink(null);
+                if (!programProfile.hasReceivers()) {
+                    profiles.remove(programProfile.key());
+                    retiring.add(programProfile);
+                    closeRetiredIfIdle();
+                    log.info("Room {}: stopped video output {} (no receivers and no egress left)", room, programProfile.key());
+                }
+                programProfile = null;
+            }
+            if (sink != null) {
+                programProfile = profiles.get(PROGRAM_KEY);
+                if (programProfile == null) {
+                    programProfile = profiles.values().stream().filter(p -> p.key().codec() == Codec.H264).findFirst()
+                            .orElseGet(() -> {
+                                log.info("Room {}: starting video output {} for egress", room, PROGRAM_KEY);
+                                VideoProfile made = new VideoProfile(PROGRAM_KEY, settings);
+                                profiles.put(PROGRAM_KEY, made);
+                                return made;
+                            });
+                }
+                programProfile.setProgramSink(sink);
+            }
+        });
+    }
+
+    /** The program's encoder makes its next frame a keyframe (rate-limited like a receiver's PLI). */
+    void requestProgramKeyframe() {
+        lane.execute(() -> {
+            if (programProfile != null) {
+                programProfile.requestKeyframe();
             }
         });
     }
@@ -288,6 +336,7 @@ final class VideoPipeline {
             pending = null;
             retiring.addAll(profiles.values());
             profiles.clear();
+            programProfile = null;
             if (encoding == null) {
                 finishClose();
             }

@@ -41,6 +41,7 @@ final class VideoProfile implements AutoCloseable {
     private int[] losses = new int[8];
     private volatile long framesSent;   // written by the encode, read by stats on the video lane
     private volatile long packetsSent;
+    private volatile ProgramSink programSink;   // borrowed; set on the video lane, read by the encode
 
     VideoProfile(VideoProfileKey key, VideoSettings video) {
         this.key = key;
@@ -102,6 +103,18 @@ final class VideoProfile implements AutoCloseable {
         }
         framesSent++;
         packetsSent += packets.size();
+        ProgramSink sink = programSink;
+        if (sink != null) {
+            sink.onProgramVideo(frame); // the same access unit, muxed by egress: no second encode
+        }
+    }
+
+    /** Also hands every encoded frame to {@code sink} (null stops it). Video lane. */
+    void setProgramSink(ProgramSink sink) {
+        programSink = sink;
+        if (sink != null) {
+            requestKeyframe(); // an output starts at a keyframe
+        }
     }
 
     /** Once a second: follow the receivers' REMB and loss reports (a change is applied with a keyframe). */
