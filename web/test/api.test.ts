@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Api, ApiError, lobby, roleInToken } from '../src/lib/api';
+import { Api, ApiError, capabilitiesOf, lobby, roleInToken } from '../src/lib/api';
 
 function answer(status: number, body: string, type = 'application/json'): typeof fetch {
   return (async () => new Response(body, { status, headers: { 'content-type': type } })) as typeof fetch;
@@ -53,6 +53,15 @@ test('an API error carries the server\'s words', async () => {
 test('the role is read from a JWT-like token, and nothing from an opaque one', () => {
   const payload = Buffer.from(JSON.stringify({ room: 'r', participant: 'p', role: 'host' })).toString('base64url');
   assert.equal(roleInToken(`h.${payload}.s`), 'host');
+  assert.equal(roleInToken(`${payload}.signature`), 'host', "the server's payload.signature tokens");
   assert.equal(roleInToken('opaque-token'), null);
   assert.equal(roleInToken('a.!!!.c'), null);
+});
+
+test('recording and thumbnails are offered only when the OpenAPI document lists their paths', () => {
+  assert.deepEqual(capabilitiesOf({ paths: { '/api/v1/rooms/{room}/egress': {}, '/api/v1/rooms': {} } }),
+    { recording: true, thumbnails: false });
+  assert.deepEqual(capabilitiesOf({ paths: { '/api/v1/rooms/{room}/thumbnail.jpg': {} } }), { recording: false, thumbnails: true });
+  assert.deepEqual(capabilitiesOf(null), { recording: false, thumbnails: false });
+  assert.deepEqual(capabilitiesOf({ paths: { toString: {} } }), { recording: false, thumbnails: false });
 });

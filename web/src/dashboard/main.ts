@@ -2,7 +2,7 @@
 // where the server offers one) and its people live, and act on them. Shares the look, the API
 // client, the live list and the people list with the join page. Main thread only.
 
-import { Api, type RoomSummary } from '../lib/api';
+import { Api, capabilities, type RoomSummary } from '../lib/api';
 import { plural } from '../lib/format';
 import { ordered, type Participant, type ParticipantsState } from '../lib/participants';
 import { attempt, byId, h, show, toast } from '../ui/dom';
@@ -43,7 +43,7 @@ let detailState: ParticipantsState | null = null;
 let events: EventSource | null = null;
 let refreshTimer: number | undefined;
 let thumbTimer: number | undefined;
-let thumbnailsOffered = true;
+let thumbnailsOffered = false;
 const thumbUrls = new Map<string, string>();
 const recordings = new Map<string, string>();
 
@@ -70,6 +70,9 @@ async function signIn(token: string): Promise<void> {
   show(el.login, false);
   show(el.dash, true);
   setStatus(el.status, '');
+  const offered = await capabilities();
+  thumbnailsOffered = offered.thumbnails;
+  show(el.record, offered.recording);
   drawRooms();
   watchEvents();
   refreshThumbnails();
@@ -133,7 +136,8 @@ function roomCard(room: RoomSummary): HTMLElement {
   if (url) {
     thumb.append(h('img', { src: url, alt: `What room ${room.name} shows now` }));
   } else {
-    thumb.textContent = thumbnailsOffered ? 'Loading picture…' : 'No picture';
+    thumb.textContent = thumbnailsOffered ? 'Loading picture…' : '';
+    thumb.append(h('span', { class: 'avatar large' }, String(room.participants)));
   }
   return h('button', {
     type: 'button', class: 'room-card', 'data-room': room.name, 'aria-current': String(room.name === selected),

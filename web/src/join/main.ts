@@ -3,7 +3,7 @@
 // words (lib/joinErrors). window.mcuCall exposes the state to the browser tests. Main thread only.
 
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { Api, roleInToken } from '../lib/api';
+import { Api, capabilities, roleInToken } from '../lib/api';
 import { hasSession, nextPhase, type CallEvent, type Phase } from '../lib/callState';
 import { duration, roleWords } from '../lib/format';
 import { describeCause, describeInsecure, describeRefusal, describeUnreachable, type JoinFailure } from '../lib/joinErrors';
@@ -336,6 +336,8 @@ function startRoomLive(a: Accepted): void {
     return;
   }
   api = new Api(a.token);
+  show(el.record, false);
+  void capabilities().then((c) => show(el.record, c.recording));
   el.raiseHand.disabled = false;
   el.raiseHand.title = '';
   show(el.peopleNote, false);
@@ -437,8 +439,8 @@ function endCall(): void {
 function onConnection(up: boolean): void {
   if (!up && phase === 'in-call') {
     connectionLost('The connection to the server dropped.');
-  } else if (up && phase === 'reconnecting' && !session) {
-    rejoin();
+  } else if (up && phase === 'reconnecting') {
+    rejoin(); // any session now is the dropped one, or an attempt made on the dead socket
   }
 }
 

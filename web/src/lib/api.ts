@@ -173,17 +173,48 @@ export class Api {
   }
 }
 
-/** The role a room token carries, read from its payload when it is a JWT-like a.b.c token; null otherwise. */
+/** The role a room token carries, read from its payload (`payload.signature`, or a JWT's `header.payload.signature`); null when opaque. */
 export function roleInToken(token: string): string | null {
   const parts = token.split('.');
-  if (parts.length !== 3) {
+  const payload = parts.length === 2 ? parts[0] : parts.length === 3 ? parts[1] : null;
+  if (!payload) {
     return null;
   }
   try {
-    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'));
-    const payload = JSON.parse(json) as Record<string, unknown>;
-    return typeof payload.role === 'string' ? payload.role : null;
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims = JSON.parse(json) as Record<string, unknown>;
+    return typeof claims.role === 'string' ? claims.role : null;
   } catch {
     return null;
+  }
+}
+
+/** What this server's API offers beyond the contract's core, read from its OpenAPI document. */
+export interface Capabilities {
+  recording: boolean;
+  thumbnails: boolean;
+}
+
+export const NO_CAPABILITIES: Capabilities = { recording: false, thumbnails: false };
+
+export function capabilitiesOf(openApi: unknown): Capabilities {
+  const paths = openApi && typeof openApi === 'object' ? (openApi as { paths?: unknown }).paths : undefined;
+  if (!paths || typeof paths !== 'object') {
+    return NO_CAPABILITIES;
+  }
+  const has = (path: string) => Object.prototype.hasOwnProperty.call(paths, path);
+  return {
+    recording: has('/api/v1/rooms/{room}/egress'),
+    thumbnails: has('/api/v1/rooms/{room}/thumbnail.jpg'),
+  };
+}
+
+/** The server's capabilities; none when it has no OpenAPI document. */
+export async function capabilities(base = '', fetchImpl: Fetch = fetch): Promise<Capabilities> {
+  try {
+    const response = await fetchImpl(`${base}/api/v1/openapi.json`, { headers: { accept: 'application/json' } });
+    return response.ok ? capabilitiesOf(await response.json()) : NO_CAPABILITIES;
+  } catch {
+    return NO_CAPABILITIES;
   }
 }

@@ -3,6 +3,7 @@ package dev.mcu.app;
 import dev.mcu.app.testing.Await;
 import dev.mcu.app.testing.Chromium;
 import dev.mcu.app.testing.SyntheticParticipant;
+import dev.mcu.app.testing.TcpRelay;
 import dev.mcu.app.testing.TestServers;
 import dev.mcu.media.Codec;
 import dev.mcu.sip.testing.PhoneResponse;
@@ -172,6 +173,43 @@ class WebAppBrowserTest {
         page.click("leave");
         page.awaitPhase("left", Duration.ofSeconds(10));
         shot(page, "left");
+    }
+
+    @Test
+    void aDroppedConnectionShowsReconnectingAndGetsBackIntoTheRoom() throws Exception {
+        McuServer server = server();
+        phoneJoins(server, "flaky");
+        // The browser reaches the server through relays on 127.0.0.2 (same ports), which the test can cut.
+        closeLater(new TcpRelay("127.0.0.2", server.config().http().port()));
+        TcpRelay sipWebSocket = closeLater(new TcpRelay("127.0.0.2", server.config().sip().wsPort()));
+        Chromium chromium = closeLater(Chromium.withFakeDevices());
+        JoinPage page = page(chromium);
+        chromium.windowSize(1280, 800);
+        page.open("http://127.0.0.2:" + server.config().http().port(), "flaky");
+        page.join("Roaming Rita");
+        page.awaitPhase("in-call", JOIN_TIMEOUT);
+        Await.until(JOIN_TIMEOUT, () -> page.framesDecoded() >= 10, () -> "the composite is not playing");
+        page.click("mute-mic");
+
+        sipWebSocket.cut(true); // as when Wi-Fi drops: the SIP WebSocket closes and cannot reconnect
+        page.awaitPhase("reconnecting", Duration.ofSeconds(15));
+        assertTrue(page.visible("reconnecting"), "the reconnecting overlay is shown");
+        shot(page, "reconnecting");
+        chromium.windowSize(390, 844);
+        shot(page, "reconnecting");
+        chromium.windowSize(1280, 800);
+
+        Thread.sleep(2000);
+        sipWebSocket.cut(false);
+        page.awaitPhase("in-call", Duration.ofSeconds(25));
+        assertEquals(200L, page.finalStatus());
+        assertFalse(page.visible("reconnecting"));
+        long before = page.framesDecoded();
+        Await.until(JOIN_TIMEOUT, () -> page.framesDecoded() >= 10, () -> "no video after rejoining (" + before + " frames)");
+        Await.until(Duration.ofSeconds(10), () -> server.roomSnapshot("flaky").map(r -> r.participants() == 2).orElse(false),
+                () -> "the dropped call was not replaced by the new one: " + server.roomSnapshot("flaky"));
+        assertMicButtonTellsTheTruth(page, "after reconnecting");
+        assertEquals(false, page.track("audio").get("enabled"), "still muted after reconnecting");
     }
 
     @Test
