@@ -65,3 +65,19 @@ test('recording and thumbnails are offered only when the OpenAPI document lists 
   assert.deepEqual(capabilitiesOf(null), { recording: false, thumbnails: false });
   assert.deepEqual(capabilitiesOf({ paths: { toString: {} } }), { recording: false, thumbnails: false });
 });
+
+test('the default fetch is called as a plain function, as browsers require', async () => {
+  const seen: unknown[] = [];
+  const original = globalThis.fetch;
+  globalThis.fetch = function (this: unknown) {
+    seen.push(this);
+    return Promise.resolve(new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } }));
+  } as typeof fetch;
+  try {
+    await new Api('tok').rooms();
+  } finally {
+    globalThis.fetch = original;
+  }
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0], undefined, 'fetch was called as a method of the Api object');
+});

@@ -76,11 +76,9 @@ function render(): void {
   show(el.call, inCall);
   show(el.left, phase === 'left');
   document.body.classList.toggle('in-call', inCall);
-  const joining = phase === 'joining';
-  el.join.disabled = joining;
-  el.join.textContent = joining ? 'Joining…' : 'Join meeting';
+  el.join.disabled = phase === 'joining';
   for (const input of [el.room, el.name, el.pin, el.viewer]) {
-    input.disabled = joining || inCall;
+    input.disabled = phase === 'joining' || inCall;
   }
   show(el.reconnecting, phase === 'reconnecting');
   el.callStatus.textContent = phase === 'reconnecting' ? 'Reconnecting…' : '';
@@ -114,6 +112,9 @@ function renderDevices(): void {
     el.previewNote.textContent = 'Camera is off';
   }
   hook.localStream = stream ?? prejoin.stream;
+  const viewing = prejoin.isViewer();
+  document.body.classList.toggle('viewer-mode', viewing);
+  el.join.textContent = phase === 'joining' ? 'Joining…' : viewing ? 'Join as a viewer' : 'Join meeting';
   const selfVideo = selfViewOn && view.camera.on === true && stream !== null;
   show(el.selfView, selfVideo);
   if (selfVideo && el.selfView.srcObject !== stream) {
@@ -345,6 +346,7 @@ function startRoomLive(a: Accepted): void {
     changed: (state, event) => {
       const before = selfRole();
       people = state;
+      show(el.peopleNote, false);
       hook.role = selfRole();
       if (event) {
         reactToOwnEvent(event, before);
@@ -355,7 +357,7 @@ function startRoomLive(a: Accepted): void {
       el.peopleNote.textContent = `The participant list is not available: ${why}`;
       show(el.peopleNote, true);
     },
-  });
+  }, selfId);
   live.start();
 }
 

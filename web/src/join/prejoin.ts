@@ -173,6 +173,7 @@ export class Prejoin {
     }
     const webinar = info.mode === 'webinar';
     show(this.el.viewerRow, webinar);
+    this.changed();
     if (webinar && !this.viewerTouched && !this.el.viewer.checked) {
       this.el.viewer.checked = true;
       this.closePreview();

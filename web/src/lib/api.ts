@@ -34,6 +34,9 @@ export class ApiError extends Error {
 
 type Fetch = typeof fetch;
 
+/** window.fetch called as a plain function (stored as a method, the browser throws "Illegal invocation"). */
+const windowFetch: Fetch = (input, init) => fetch(input, init);
+
 async function jsonOrNull(response: Response): Promise<unknown> {
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('json')) {
@@ -57,7 +60,7 @@ function errorText(body: unknown, response: Response): string {
 }
 
 /** What the pre-join screen needs to know about a room before dialling it. */
-export async function lobby(room: string, base = '', fetchImpl: Fetch = fetch): Promise<LobbyAnswer> {
+export async function lobby(room: string, base = '', fetchImpl: Fetch = windowFetch): Promise<LobbyAnswer> {
   let response: Response;
   try {
     response = await fetchImpl(`${base}/api/v1/lobby/${encodeURIComponent(room)}`, { headers: { accept: 'application/json' } });
@@ -84,7 +87,7 @@ export async function lobby(room: string, base = '', fetchImpl: Fetch = fetch): 
 
 /** Calls with a bearer token (a room token, or the admin token on the dashboard). */
 export class Api {
-  constructor(private readonly token: string, private readonly base = '', private readonly fetchImpl: Fetch = fetch) {
+  constructor(private readonly token: string, private readonly base = '', private readonly fetchImpl: Fetch = windowFetch) {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -210,7 +213,7 @@ export function capabilitiesOf(openApi: unknown): Capabilities {
 }
 
 /** The server's capabilities; none when it has no OpenAPI document. */
-export async function capabilities(base = '', fetchImpl: Fetch = fetch): Promise<Capabilities> {
+export async function capabilities(base = '', fetchImpl: Fetch = windowFetch): Promise<Capabilities> {
   try {
     const response = await fetchImpl(`${base}/api/v1/openapi.json`, { headers: { accept: 'application/json' } });
     return response.ok ? capabilitiesOf(await response.json()) : NO_CAPABILITIES;

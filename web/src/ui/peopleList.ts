@@ -13,6 +13,12 @@ export interface PeopleActions {
   lowerHand?(p: Participant): void;
 }
 
+/** How someone is connected, in a person's words. */
+function transportWords(transport: string): string {
+  return transport === 'ws' || transport === 'wss' || transport === 'webrtc' ? 'browser'
+    : transport === 'udp' || transport === 'tcp' || transport === 'tls' ? 'phone' : transport;
+}
+
 export function renderPeople(list: HTMLElement, people: Participant[], selfId: string | null, actions: PeopleActions | null): void {
   list.replaceChildren(...people.map((p) => personRow(p, p.id === selfId, actions)));
 }
@@ -34,9 +40,9 @@ function personRow(p: Participant, self: boolean, actions: PeopleActions | null)
   h('span', { class: 'avatar' + (p.talking ? ' talking' : '') }, initials(p.name)),
   h('span', { class: 'who' },
     h('span', { class: 'person-name' }, p.name + (self ? ' (you)' : '')),
-    h('span', { class: 'person-role role-' + p.role }, roleWords[p.role] ?? p.role)),
+    h('span', { class: 'person-role role-' + p.role }, (roleWords[p.role] ?? p.role) + (p.transport ? ` · ${transportWords(p.transport)}` : ''))),
   marks);
-  if (actions) {
+  if (actions && !self) {
     row.append(personActions(p, actions));
   }
   return row;

@@ -17,20 +17,22 @@ export class RoomLive {
   private reloadTimer: number | undefined;
   private stopped = false;
 
-  constructor(private readonly api: Api, readonly room: string, private readonly listener: RoomLiveListener) {
+  private expectedMisses = 0;
+
+  /**
+   * @param expected a participant that must be in the list (our own call: the server may list it a
+   *                 moment after answering); the list is reloaded a few times until it shows up
+   */
+  constructor(private readonly api: Api, readonly room: string, private readonly listener: RoomLiveListener,
+    private readonly expected: string | null = null) {
   }
 
   start(): void {
     void this.reload();
     const source = new EventSource(this.api.eventsUrl(this.room));
     this.events = source;
-    let opened = false;
-    source.addEventListener('open', () => {
-      if (opened) {
-        this.scheduleReload(); // reconnected: events in the gap are lost
-      }
-      opened = true;
-    });
+    // Each (re)connection may have missed events: reload the list once it is subscribed.
+    source.addEventListener('open', () => this.scheduleReload());
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (e) => this.onEvent((e as MessageEvent).data));
     }
@@ -53,9 +55,9 @@ export class RoomLive {
     this.listener.changed(this.state, event);
   }
 
-  scheduleReload(): void {
+  scheduleReload(delayMs = 300): void {
     window.clearTimeout(this.reloadTimer);
-    this.reloadTimer = window.setTimeout(() => void this.reload(), 300);
+    this.reloadTimer = window.setTimeout(() => void this.reload(), delayMs);
   }
 
   async reload(): Promise<void> {
@@ -73,8 +75,16 @@ export class RoomLive {
           recording: info.recording ?? this.state.recording };
       }
       this.listener.changed(this.state, null);
+      if (this.expected && !this.state.byId[this.expected] && this.expectedMisses++ < 5) {
+        this.scheduleReload(1000);
+      }
     } catch (e) {
-      if (!this.stopped) {
+      if (this.stopped) {
+        return;
+      }
+      if (this.expected && this.expectedMisses++ < 5) {
+        this.scheduleReload(1000); // our room may open a moment after the call was answered
+      } else {
         this.listener.unavailable(e instanceof Error ? e.message : String(e));
       }
     }

@@ -110,6 +110,10 @@ final class JoinPage {
                 + " return {x: r.x, y: r.y, width: r.width, height: r.height};", id);
     }
 
+    ChromeDriver driver() {
+        return browser;
+    }
+
     Chromium chromium() {
         return chromium;
     }
