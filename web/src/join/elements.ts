@@ -27,6 +27,7 @@ export function pageElements() {
     pin: byId<HTMLInputElement>('pin'),
     viewerRow: byId('viewer-row'),
     viewer: byId<HTMLInputElement>('viewer'),
+    viewerText: byId('viewer-text'),
     status: byId('status'),
     join: byId<HTMLButtonElement>('join'),
     callRoom: byId('call-room'),

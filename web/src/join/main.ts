@@ -386,6 +386,11 @@ function fail(failure: JoinFailure): void {
   endCall();
   showFailure(failure);
   go({ type: 'failed' });
+  if (failure.kind === 'media-denied' || failure.kind === 'media-missing') {
+    // As in Jitsi: one can still take part by watching and listening.
+    el.viewerText.textContent = 'Join without camera and microphone (watch and listen)';
+    show(el.viewerRow, true);
+  }
   if (!viewer && !prejoin.stream && failure.kind !== 'media-denied') {
     void prejoin.openPreview(remembered);
   }

@@ -119,6 +119,13 @@ class WebAppBrowserTest {
                 () -> "the browser is not in the phone's room: " + server.roomSnapshot("standup"));
         Await.until(JOIN_TIMEOUT, () -> page.framesDecoded() >= 20, () -> "the composite is not playing");
         assertFalse(page.visible("self-view"), "no self-view over the composite unless asked for");
+        page.click("toggle-self-view");
+        Await.until(Duration.ofSeconds(5), () -> Boolean.TRUE.equals(page.js(
+                "const v = document.getElementById('self-view'); return v.offsetWidth > 0 && v.videoWidth > 0;")),
+                () -> "the optional self-view does not show the camera");
+        shot(page, "self-view");
+        page.click("toggle-self-view");
+        assertFalse(page.visible("self-view"));
         assertFalse(page.visible("room"), "the room cannot be edited during the call");
         assertEquals("standup", page.byId("call-room").getText());
         assertMicButtonTellsTheTruth(page, "after joining");
@@ -296,6 +303,13 @@ class WebAppBrowserTest {
         assertEquals("media-denied", page.failure());
         assertTrue(page.statusText().startsWith("Camera and microphone are blocked"), page.statusText());
         assertTrue(server.roomSnapshot("blocked").isEmpty(), "nothing was dialled without media");
+        assertTrue(page.visible("viewer-row"), "joining without camera and microphone is offered");
         shot(page, "error-devices-blocked");
+
+        page.click("viewer");
+        page.click("join");
+        page.awaitPhase("in-call", JOIN_TIMEOUT);
+        Await.until(JOIN_TIMEOUT, () -> page.framesDecoded() > 0, () -> "the watcher receives no video");
+        assertEquals("No microphone", page.byId("mute-mic").getAttribute("aria-label"));
     }
 }
