@@ -31,9 +31,13 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
      * @param address           where SIP, RTP and the join page bind (0.0.0.0 for every interface)
      * @param advertisedAddress what Contact headers and SDP tell phones to reach; empty = {@code address}
      */
-    /** @param wssPort SIP over secure WebSocket (wss://) for the join page on https, 0 = off */
+    /**
+     * @param wssPort              SIP over secure WebSocket (wss://) for the join page on https, 0 = off
+     * @param floodLimitPerSecond  new INVITEs and OPTIONS one address may keep up per second, 0 = no limit
+     * @param floodBurst           how many of them one address may send at once
+     */
     public record Sip(String address, String advertisedAddress, int port, List<String> transports, int wsPort,
-                      int wssPort) {
+                      int wssPort, int floodLimitPerSecond, int floodBurst) {
         /** The address phones are told to use. */
         public String reachableAddress() {
             return advertisedAddress.isBlank() ? address : advertisedAddress;
@@ -186,7 +190,8 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         Map<String, Object> tls = asMap(t.get("tls"), "tls");
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
-                        integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort")),
+                        integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort"), integer(sip, "sip.floodLimitPerSecond"),
+                        integer(sip, "sip.floodBurst")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads")),
@@ -215,6 +220,9 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         }
         require(sip.wsPort >= 0 && sip.wsPort < 65536, "sip.wsPort must be 0 (off) or 1..65535, got " + sip.wsPort);
         require(sip.wssPort >= 0 && sip.wssPort < 65536, "sip.wssPort must be 0 (off) or 1..65535, got " + sip.wssPort);
+        require(sip.floodLimitPerSecond >= 0, "sip.floodLimitPerSecond must be 0 (no limit) or more, got " + sip.floodLimitPerSecond);
+        require(sip.floodLimitPerSecond == 0 || sip.floodBurst >= 1,
+                "sip.floodBurst must be at least 1 while sip.floodLimitPerSecond is on, got " + sip.floodBurst);
         require(http.port >= 0 && http.port < 65536, "http.port must be 0 (off) or 1..65535, got " + http.port);
         require(http.httpsPort >= 0 && http.httpsPort < 65536,
                 "http.httpsPort must be 0 (off) or 1..65535, got " + http.httpsPort);

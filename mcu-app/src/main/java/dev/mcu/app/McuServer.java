@@ -13,6 +13,7 @@ import dev.mcu.sip.Call;
 import dev.mcu.sip.ConferenceHandler;
 import dev.mcu.sip.JoinRequest;
 import dev.mcu.sip.SipServer;
+import dev.mcu.sip.SipFloodLimit;
 import dev.mcu.sip.SipServerConfig;
 import dev.mcu.sip.tls.TlsIdentity;
 import dev.mcu.transport.UdpMediaTransportFactory;
@@ -65,7 +66,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
                 config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
                 .withWebSocketPort(config.sip().wsPort())
-                .withSecureWebSocket(config.sip().wssPort(), tls);
+                .withSecureWebSocket(config.sip().wssPort(), tls)
+                .withFloodLimit(new SipFloodLimit(config.sip().floodLimitPerSecond(), config.sip().floodBurst()));
         WebRtcTransportFactory webRtc = null;
         try {
             if (config.webrtc().port() != 0) {

@@ -5,23 +5,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One SIP stack's front door: the counters of what its {@link GuardedMessageParserFactory parser
- * hook} and {@link SipGuardValve valve} refused or dropped. JAIN-SIP creates those hooks itself by
+ * One SIP stack's front door: its flood limiter and the counters of what its
+ * {@link GuardedMessageParserFactory parser hook} and {@link SipGuardValve valve} refused or dropped. JAIN-SIP creates those hooks itself by
  * class name, so they find their stack's guard here by stack name. Counters are atomics, bumped on
  * JAIN-SIP's receiving threads and read on any thread.
  */
 final class SipGuard {
     private static final Map<String, SipGuard> BY_STACK = new ConcurrentHashMap<>();
     /** For a stack nobody registered (should not happen): counts into the void rather than failing. */
-    private static final SipGuard UNREGISTERED = new SipGuard();
+    private static final SipGuard UNREGISTERED = new SipGuard(SipFloodLimit.OFF);
 
     final AtomicLong malformedRefused = new AtomicLong();
     final AtomicLong malformedDropped = new AtomicLong();
     final AtomicLong responsesDropped = new AtomicLong();
     final AtomicLong floodLimited = new AtomicLong();
+    final SipFloodLimiter floodLimiter;
 
-    static SipGuard register(String stackName) {
-        SipGuard guard = new SipGuard();
+    private SipGuard(SipFloodLimit limit) {
+        floodLimiter = new SipFloodLimiter(limit);
+    }
+
+    static SipGuard register(String stackName, SipFloodLimit limit) {
+        SipGuard guard = new SipGuard(limit);
         BY_STACK.put(stackName, guard);
         return guard;
     }

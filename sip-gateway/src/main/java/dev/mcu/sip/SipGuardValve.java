@@ -17,7 +17,8 @@ import javax.sip.message.Response;
  * JAIN-SIP's valve (named through {@code gov.nist.javax.sip.SIP_MESSAGE_VALVE}): sees every parsed
  * message before transactions and dialogs do. Answers the requests {@link GuardedMessageParserFactory}
  * marked as malformed, statelessly, on the transport they came over; drops responses that match none
- * of our transactions; lets RFC 2543 peers without Max-Forwards through (RFC 4475 §3.4.1). Called on
+ * of our transactions; drops INVITEs and OPTIONS over a source's {@link SipFloodLimit}; lets RFC 2543
+ * peers without Max-Forwards through (RFC 4475 §3.4.1). Called on
  * JAIN-SIP's receiving threads.
  */
 public final class SipGuardValve implements SIPMessageValve {
@@ -43,7 +44,13 @@ public final class SipGuardValve implements SIPMessageValve {
             refuse(request, channel, verdict);
             return false;
         }
-        if (request.getMethod().equals(Request.ACK) && request.getTopmostVia().getBranch() == null) {
+        String method = request.getMethod();
+        boolean opensSomething = method.equals(Request.OPTIONS) || method.equals(Request.INVITE) && request.getToTag() == null;
+        if (opensSomething && !guard.floodLimiter.allow(channel.getPeerAddress(), System.nanoTime())) {
+            guard.floodLimited.incrementAndGet();
+            return false;
+        }
+        if (method.equals(Request.ACK) && request.getTopmostVia().getBranch() == null) {
             // An RFC 2543 ACK (no branch) for one of our stateless refusals: JAIN-SIP cannot match it.
             guard.malformedDropped.incrementAndGet();
             return false;

@@ -72,7 +72,7 @@ public final class SipServer implements AutoCloseable {
         factory.setPathName("gov.nist");
         Properties properties = stackProperties(config);
         stackName = properties.getProperty("javax.sip.STACK_NAME");
-        guard = SipGuard.register(stackName);
+        guard = SipGuard.register(stackName, config.floodLimit());
         try {
             stack = factory.createSipStack(properties);
         } catch (Exception e) {

@@ -19,11 +19,20 @@ import java.util.List;
  * @param secureWebSocketPort TCP port for SIP over secure WebSocket (WSS, the same over TLS) on
  *                           bindAddress, served by a third stack with {@code tls}; 0 = no WSS
  * @param tls                the certificate for WSS; null when secureWebSocketPort is 0
+ * @param floodLimit         new INVITEs and OPTIONS per source address
  */
 public record SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
                               int retryAfterSeconds, String userAgent, int webSocketPort,
-                              int secureWebSocketPort, TlsIdentity tls) {
+                              int secureWebSocketPort, TlsIdentity tls, SipFloodLimit floodLimit) {
     public static final int DEFAULT_PORT = 5060;
+
+    /** With the default flood limit. */
+    public SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
+                           int retryAfterSeconds, String userAgent, int webSocketPort, int secureWebSocketPort,
+                           TlsIdentity tls) {
+        this(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent, webSocketPort,
+                secureWebSocketPort, tls, SipFloodLimit.DEFAULT);
+    }
 
     /** Without SIP over WebSocket. */
     public SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
@@ -39,6 +48,9 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
 
     public SipServerConfig {
         transports = List.copyOf(transports);
+        if (floodLimit == null) {
+            throw new IllegalArgumentException("floodLimit is required (SipFloodLimit.OFF turns it off)");
+        }
         if (transports.isEmpty()) {
             throw new IllegalArgumentException("no SIP transport enabled");
         }
@@ -62,13 +74,19 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
     /** This configuration with SIP over WebSocket on {@code port} (0 = off). */
     public SipServerConfig withWebSocketPort(int port) {
         return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent, port,
-                secureWebSocketPort, tls);
+                secureWebSocketPort, tls, floodLimit);
     }
 
     /** This configuration with SIP over secure WebSocket on {@code port} (0 = off) with {@code tls}. */
     public SipServerConfig withSecureWebSocket(int port, TlsIdentity tls) {
         return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent,
-                webSocketPort, port, tls);
+                webSocketPort, port, tls, floodLimit);
+    }
+
+    /** This configuration with another limit on new INVITEs and OPTIONS per source address. */
+    public SipServerConfig withFloodLimit(SipFloodLimit limit) {
+        return new SipServerConfig(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent,
+                webSocketPort, secureWebSocketPort, tls, limit);
     }
 
     /** What the WebSocket stack says about itself: its own port and transport in Contact headers. */
