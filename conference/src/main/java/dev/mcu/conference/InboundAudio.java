@@ -79,15 +79,16 @@ final class InboundAudio implements AutoCloseable {
 
     /** Event loop: whether the packet says, before any decoding, that it carries no speech. */
     private boolean silent(RtpPacket packet) {
-        if (opus && packet.payloadLength() <= OPUS_SILENT_MAX_BYTES) {
-            return true;
-        }
         if (audioLevelExtensionId > 0) {
             int indication = AudioLevelIndication.read(packet, audioLevelExtensionId);
-            return indication != AudioLevelIndication.ABSENT && !AudioLevelIndication.voice(indication)
-                    && AudioLevelIndication.dbov(indication) <= SILENT_AT_OR_BELOW_DBOV;
+            if (indication != AudioLevelIndication.ABSENT) {
+                // The sender's own level wins over the packet's size: it may say "loud" over a tiny
+                // frame (and such a sender must still take the floor).
+                return !AudioLevelIndication.voice(indication)
+                        && AudioLevelIndication.dbov(indication) <= SILENT_AT_OR_BELOW_DBOV;
+            }
         }
-        return false;
+        return opus && packet.payloadLength() <= OPUS_SILENT_MAX_BYTES;
     }
 
     /** Packets dropped before decoding because they carried silence. */

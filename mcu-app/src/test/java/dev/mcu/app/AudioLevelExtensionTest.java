@@ -62,7 +62,9 @@ class AudioLevelExtensionTest {
 
         Await.until(Duration.ofSeconds(15), () -> claimerId.equals(snapshot(server).activeSpeaker()),
                 () -> "the header's level never gave the silent sender the floor: " + snapshot(server) + " " + events);
-        assertTrue(snapshot(server).mixedSpeakers().contains(claimerId), "it is mixed, too: " + snapshot(server));
+        // Mixing is decided every 20 ms round; one round may find its playout buffer empty on a busy machine.
+        Await.until(Duration.ofSeconds(5), () -> snapshot(server).mixedSpeakers().contains(claimerId),
+                () -> "it is mixed, too: " + snapshot(server));
 
         // A real tone from a sender without the extension is measured from its decoded audio.
         SyntheticParticipant toner = new SyntheticParticipant("toner", Codec.OPUS, null, 0,
