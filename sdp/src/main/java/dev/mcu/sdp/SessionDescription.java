@@ -22,6 +22,10 @@ public final class SessionDescription {
     static final String CRLF = "\r\n";
     private static final String SESSION_ORDER = "vosiuepcbtrzka";
     private static final String MEDIA_ORDER = "icbka";
+    /** Bounds on what a remote may make us parse and keep (Chrome's largest offers stay far below). */
+    static final int MAX_LINES = 2_000;
+    static final int MAX_LINE_LENGTH = 4_096;
+    static final int MAX_MEDIA_SECTIONS = 64;
 
     private Origin origin;
     private String sessionName = "-";
@@ -46,7 +50,10 @@ public final class SessionDescription {
         if (text == null || text.isBlank()) {
             throw new SdpParseException(0, "the body is empty");
         }
-        String[] lines = text.split("\n", -1);
+        String[] lines = text.split("\n", MAX_LINES + 2);
+        if (lines.length > MAX_LINES) {
+            throw new SdpParseException(MAX_LINES + 1, "more than " + MAX_LINES + " lines");
+        }
         SessionDescription sdp = null;
         MediaDescription current = null;
         int lastOrder = -1; // position in SESSION_ORDER / MEDIA_ORDER of the previous line
@@ -55,6 +62,9 @@ public final class SessionDescription {
             String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
             if (line.isEmpty()) {
                 continue;
+            }
+            if (line.length() > MAX_LINE_LENGTH) {
+                throw new SdpParseException(n, "a line of " + line.length() + " characters (at most " + MAX_LINE_LENGTH + ")");
             }
             if (line.length() < 2 || line.charAt(1) != '=') {
                 throw new SdpParseException(n, "expected <type>=<value>, got '" + abbreviate(line) + "'");
@@ -75,6 +85,9 @@ public final class SessionDescription {
             if (type == 'm') {
                 if (sdp.origin == null || sdp.timings.isEmpty()) {
                     throw new SdpParseException(n, "m= before the session's " + (sdp.origin == null ? "o=" : "t=") + " line");
+                }
+                if (sdp.media.size() == MAX_MEDIA_SECTIONS) {
+                    throw new SdpParseException(n, "more than " + MAX_MEDIA_SECTIONS + " m= sections");
                 }
                 current = MediaDescription.parse(n, value);
                 sdp.media.add(current);

@@ -142,4 +142,28 @@ class SessionDescriptionTest {
         origin.stamp(same);
         assertEquals(v1 + 1, same.origin().sessionVersion());
     }
+
+    @Test
+    void sizesARemoteControlsAreBounded() {
+        String head = "v=0\r\no=a 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
+        String manyMedia = head + "m=audio 4000 RTP/AVP 0\r\n".repeat(SessionDescription.MAX_MEDIA_SECTIONS + 1);
+        String longLine = head + "m=audio 4000 RTP/AVP 0\r\na=x-huge:" + "x".repeat(SessionDescription.MAX_LINE_LENGTH) + "\r\n";
+        String manyLines = head + "m=audio 4000 RTP/AVP 0\r\n" + "a=sendrecv\r\n".repeat(SessionDescription.MAX_LINES);
+        assertTrue(assertThrows(SdpParseException.class, () -> SessionDescription.parse(manyMedia))
+                .getMessage().contains("m= sections"));
+        assertTrue(assertThrows(SdpParseException.class, () -> SessionDescription.parse(longLine))
+                .getMessage().contains("characters"));
+        assertTrue(assertThrows(SdpParseException.class, () -> SessionDescription.parse(manyLines))
+                .getMessage().contains("lines"));
+        assertEquals(SessionDescription.MAX_MEDIA_SECTIONS, assertParses(head
+                + "m=audio 4000 RTP/AVP 0\r\n".repeat(SessionDescription.MAX_MEDIA_SECTIONS)).media().size());
+    }
+
+    private static SessionDescription assertParses(String text) {
+        try {
+            return SessionDescription.parse(text);
+        } catch (SdpParseException e) {
+            throw new AssertionError("expected to parse: " + e.getMessage(), e);
+        }
+    }
 }
