@@ -14,7 +14,10 @@ import { attempt, show, toast } from '../ui/dom';
 import { fillIcons } from '../ui/icons';
 import { renderPeople } from '../ui/peopleList';
 import { RoomLive } from '../ui/roomLive';
+import { fillCallPickers, switchDevice, useSpeaker } from './callDevices';
+import { canPickSpeaker } from './media';
 import { pageElements } from './elements';
+import { HostControls } from './hostControls';
 import { Prejoin, type Remembered } from './prejoin';
 import { hangUp, SipLink, type Accepted, type CallListener } from './sipCall';
 
@@ -52,12 +55,15 @@ let live: RoomLive | null = null;
 let selfId: string | null = null;
 let tokenRole: string | null = null;
 let people: ParticipantsState | null = null;
-let recordingId: string | null = null;
 let joinedAt = 0;
 let clock: number | undefined;
 let reconnect: { giveUp: number; retry: number | undefined } | null = null;
 let remembered: Remembered = {};
 let selfViewOn = false;
+
+const hostControls = new HostControls(el, {
+  api: () => api, room: () => target.room, selfId: () => selfId, people: () => people,
+});
 
 const prejoin = new Prejoin(el, () => renderDevices(),
   () => phase === 'idle' || phase === 'prejoin' || phase === 'error' || (phase === 'joining' && stream === null && link === null));
@@ -148,7 +154,7 @@ function showFailure(failure: JoinFailure | null): void {
 function renderPeopleState(): void {
   const state = people;
   const hostView = selfRole() === 'host';
-  show(el.hostControls, hostView && state !== null);
+  hostControls.render(hostView, state);
   if (!state) {
     el.peopleCount.textContent = '';
     el.peopleTitle.textContent = 'Participants';
@@ -160,21 +166,12 @@ function renderPeopleState(): void {
   el.peopleTitle.textContent = `Participants (${list.length})`;
   const hands = raisedHands(state);
   el.togglePeople.classList.toggle('attention', hands > 0 && hostView);
-  renderPeople(el.people, list, selfId, hostView ? hostActions : null);
+  renderPeople(el.people, list, selfId, hostView ? hostControls.actions : null);
   const me = selfId ? state.byId[selfId] : undefined;
   const raised = me?.handRaised === true;
   el.raiseHand.setAttribute('aria-pressed', String(raised));
   el.raiseHand.setAttribute('aria-label', raised ? 'Lower hand' : 'Raise hand');
   el.raiseHand.querySelector('.label')!.textContent = raised ? 'Lower hand' : 'Raise hand';
-  show(el.recBadge, state.recording === true);
-  show(el.lockBadge, state.locked === true);
-  el.lockRoom.setAttribute('aria-pressed', String(state.locked === true));
-  el.lockRoom.textContent = state.locked ? 'Unlock room' : 'Lock room';
-  el.record.setAttribute('aria-pressed', String(state.recording === true));
-  el.record.textContent = state.recording ? 'Stop recording' : 'Start recording';
-  if (state.layout && el.layoutSelect.value !== state.layout) {
-    el.layoutSelect.value = state.layout;
-  }
 }
 
 function selfRole(): string | null {
@@ -428,15 +425,14 @@ function endCall(): void {
   people = null;
   selfId = null;
   tokenRole = null;
-  recordingId = null;
+  hostControls.reset();
   remote = null;
   el.remote.srcObject = null;
   el.selfView.srcObject = null;
   window.clearInterval(clock);
   joinedAt = 0;
   el.callTimer.textContent = '';
-  show(el.peoplePanel, false);
-  el.togglePeople.setAttribute('aria-pressed', 'false');
+  openPanel(null);
   renderPeopleState();
   renderDevices();
 }
@@ -517,18 +513,6 @@ function toggleDevice(kind: Kind): void {
   }
 }
 
-const hostActions = {
-  mute: (p: { id: string; name: string }) => void attempt(`Muting ${p.name}`, () => api!.mute(target.room, p.id, { audio: true })),
-  setRole: (p: { id: string; name: string }, role: string) =>
-    void attempt(`Changing the role of ${p.name}`, () => api!.role(target.room, p.id, role)),
-  kick: (p: { id: string; name: string }) => {
-    if (window.confirm(`Remove ${p.name} from the meeting?`)) {
-      void attempt(`Removing ${p.name}`, () => api!.kick(target.room, p.id));
-    }
-  },
-  lowerHand: (p: { id: string; name: string }) => void attempt(`Lowering the hand of ${p.name}`, () => api!.hand(target.room, p.id, false)),
-};
-
 el.form.addEventListener('submit', (e) => { e.preventDefault(); void join(); });
 el.preMic.addEventListener('click', () => toggleDevice('audio'));
 el.preCam.addEventListener('click', () => toggleDevice('video'));
@@ -554,44 +538,46 @@ el.raiseHand.addEventListener('click', () => {
   const raised = el.raiseHand.getAttribute('aria-pressed') === 'true';
   void attempt(raised ? 'Lowering your hand' : 'Raising your hand', () => api!.hand(target.room, selfId!, !raised));
 });
-el.togglePeople.addEventListener('click', () => {
-  const open = el.peoplePanel.hidden;
-  show(el.peoplePanel, open);
-  el.togglePeople.setAttribute('aria-pressed', String(open));
+function openPanel(which: 'people' | 'settings' | null): void {
+  show(el.peoplePanel, which === 'people');
+  show(el.settingsPanel, which === 'settings');
+  el.togglePeople.setAttribute('aria-pressed', String(which === 'people'));
+  el.toggleSettings.setAttribute('aria-pressed', String(which === 'settings'));
+  if (which === 'settings') {
+    show(el.callSpeakerRow, canPickSpeaker());
+    void fillCallPickers(stream, el.callCameraSelect, el.callMicSelect, el.callSpeakerSelect, el.speakerSelect.value);
+  }
+}
+
+async function changeDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+  const pc = hook.peerConnection;
+  if (!stream || !pc || !deviceId) {
+    return;
+  }
+  const ok = await attempt(kind === 'audio' ? 'Switching the microphone' : 'Switching the camera',
+    () => switchDevice(stream!, pc, kind, deviceId));
+  if (ok) {
+    renderDevices();
+    if (el.selfView.srcObject === stream) {
+      el.selfView.srcObject = null; // re-attached with the new track by renderDevices
+      renderDevices();
+    }
+  }
+}
+
+el.togglePeople.addEventListener('click', () => openPanel(el.peoplePanel.hidden ? 'people' : null));
+el.toggleSettings.addEventListener('click', () => openPanel(el.settingsPanel.hidden ? 'settings' : null));
+el.closeSettings.addEventListener('click', () => openPanel(null));
+el.callCameraSelect.addEventListener('change', () => void changeDevice('video', el.callCameraSelect.value));
+el.callMicSelect.addEventListener('change', () => void changeDevice('audio', el.callMicSelect.value));
+el.callSpeakerSelect.addEventListener('change', () => {
+  el.speakerSelect.value = el.callSpeakerSelect.value;
+  void attempt('Switching the speaker', () => useSpeaker(el.remote, el.callSpeakerSelect.value));
 });
-el.closePeople.addEventListener('click', () => {
-  show(el.peoplePanel, false);
-  el.togglePeople.setAttribute('aria-pressed', 'false');
-});
+el.closePeople.addEventListener('click', () => openPanel(null));
 el.toggleSelfView.addEventListener('click', () => {
   selfViewOn = !selfViewOn;
   renderDevices();
-});
-el.layoutSelect.addEventListener('change', () => {
-  void attempt('Changing the layout', () => api!.layout(target.room, el.layoutSelect.value));
-});
-el.lockRoom.addEventListener('click', () => {
-  const locked = people?.locked === true;
-  void attempt(locked ? 'Unlocking the room' : 'Locking the room', () => api!.lock(target.room, !locked));
-});
-el.record.addEventListener('click', () => {
-  if (people?.recording && recordingId) {
-    const id = recordingId;
-    void attempt('Stopping the recording', async () => { await api!.stopEgress(target.room, id); recordingId = null; });
-  } else if (!people?.recording) {
-    void attempt('Starting the recording', async () => {
-      const started = await api!.startRecording(target.room);
-      recordingId = started?.id ?? null;
-    });
-  } else {
-    toast('This recording was started elsewhere: stop it from the dashboard.');
-  }
-});
-el.muteAll.addEventListener('click', () => {
-  const others = people ? Object.values(people.byId).filter((p) => p.id !== selfId && !p.audioMuted) : [];
-  for (const p of others) {
-    hostActions.mute(p);
-  }
 });
 document.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;

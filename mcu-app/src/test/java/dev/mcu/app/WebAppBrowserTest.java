@@ -183,6 +183,39 @@ class WebAppBrowserTest {
     }
 
     @Test
+    void switchingTheCameraDuringTheCallSendsTheNewOneAndKeepsTheMuteState() throws Exception {
+        McuServer server = server();
+        Chromium chromium = closeLater(Chromium.withFakeDevices(2));
+        JoinPage page = page(chromium);
+        chromium.windowSize(1280, 800);
+        page.open(baseUrl(server), "switch");
+        page.join("Cam Switcher");
+        page.awaitPhase("in-call", JOIN_TIMEOUT);
+        page.click("mute-cam");
+        page.click("toggle-settings");
+        Await.until(Duration.ofSeconds(5), () -> page.byId("call-camera-select").findElements(org.openqa.selenium.By.tagName("option")).size() == 2,
+                () -> "the in-call camera picker does not list both cameras");
+        String before = (String) page.track("video").get("id");
+        String other = (String) page.js("""
+                const select = document.getElementById('call-camera-select');
+                const option = [...select.options].find(o => !o.selected);
+                select.value = option.value;
+                select.dispatchEvent(new Event('change'));
+                return option.value;
+                """);
+        Await.until(Duration.ofSeconds(10), () -> !before.equals(page.track("video").get("id")),
+                () -> "the camera track was not replaced");
+        Object sent = page.js("""
+                const sender = window.mcuCall.peerConnection.getSenders().find(s => s.track && s.track.kind === 'video');
+                return sender ? sender.track.getSettings().deviceId : null;
+                """);
+        assertEquals(other, sent, "the call sends the chosen camera");
+        assertEquals(false, page.track("video").get("enabled"), "a stopped camera stays stopped on the new device");
+        assertEquals("Start camera", page.byId("mute-cam").getAttribute("aria-label"));
+        shot(page, "devices");
+    }
+
+    @Test
     void aDroppedConnectionShowsReconnectingAndGetsBackIntoTheRoom() throws Exception {
         McuServer server = server();
         phoneJoins(server, "flaky");

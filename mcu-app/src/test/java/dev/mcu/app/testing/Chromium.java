@@ -36,6 +36,11 @@ public final class Chromium implements AutoCloseable {
         return new Chromium(List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"));
     }
 
+    /** Several fake cameras (and microphones), to switch between. */
+    public static Chromium withFakeDevices(int count) throws IOException {
+        return new Chromium(List.of("--use-fake-device-for-media-stream=device-count=" + count, "--use-fake-ui-for-media-stream"));
+    }
+
     /** Fake devices present, but the user answers the permission prompt with "Block". */
     public static Chromium withDevicesBlocked() throws IOException {
         return new Chromium(List.of("--use-fake-device-for-media-stream", "--deny-permission-prompts"));
