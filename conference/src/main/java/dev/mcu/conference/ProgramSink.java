@@ -14,4 +14,8 @@ public interface ProgramSink {
 
     /** 20 ms of the full mix, 48 kHz mono. The room's audio lane. */
     void onProgramAudio(short[] pcm48kMono);
+
+    /** The room closed: no more program will come. The thread closing the room; must not block. */
+    default void onProgramEnded() {
+    }
 }

@@ -135,13 +135,24 @@ public final class Room implements AutoCloseable {
      * null. Any thread.
      */
     public void setProgramSink(ProgramSink sink) {
+        if (closed) {
+            return;
+        }
         programSink = sink;
-        videoPipeline.setProgramSink(sink);
+        try {
+            videoPipeline.setProgramSink(sink);
+        } catch (RejectedExecutionException closing) {
+            programSink = null; // the room closed meanwhile: there is no program any more
+        }
     }
 
     /** Asks the program's encoder for a keyframe (an egress starts or reconnects). Any thread. */
     public void requestProgramKeyframe() {
-        videoPipeline.requestProgramKeyframe();
+        try {
+            videoPipeline.requestProgramKeyframe();
+        } catch (RejectedExecutionException closing) {
+            // the room closed: its egresses are being stopped
+        }
     }
 
     public CompletableFuture<Void> leave(String callId) {
@@ -472,5 +483,10 @@ public final class Room implements AutoCloseable {
         }
         audioLane.shutdown();
         videoPipeline.shutdown();
+        ProgramSink sink = programSink;
+        programSink = null;
+        if (sink != null) {
+            sink.onProgramEnded();
+        }
     }
 }

@@ -211,13 +211,16 @@ public final class Egress {
             return failed("the program's keyframe carries no SPS/PPS");
         }
         try {
-            if (target.kind() == EgressKind.HLS) {
-                Files.createDirectories(Path.of(target.location()).getParent());
+            if (target.kind() == EgressKind.HLS || target.kind() == EgressKind.RECORD) {
+                Files.createDirectories(Path.of(target.location()).toAbsolutePath().getParent());
             }
             muxer = Muxer.open(target, format.width(), format.height(), parameterSets,
                     format.audioSpecificConfig(), format.sampleRate(), format.channels());
-        } catch (MuxerException | java.io.IOException e) {
+        } catch (MuxerException e) {
             failed(e.getMessage());
+            return false;
+        } catch (java.io.IOException e) {
+            failed("cannot create the directory " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
             return false;
         }
         originMicros = keyframe.timeMicros();

@@ -45,9 +45,10 @@ class RecordingEgressTest {
     }
 
     @Test
-    void aRecordingIntoAMissingDirectoryStopsAndSaysWhy() throws Exception {
+    void aRecordingWhoseDirectoryCannotBeMadeStopsAndSaysWhy() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
-        Path missing = dir.resolve("no-such-dir");
+        Files.writeString(dir.resolve("a-file"), "not a directory");
+        Path missing = dir.resolve("a-file").resolve("recordings");
         try (Program program = new Program();
              EgressHub hub = new EgressHub("board", Program.WIDTH, Program.HEIGHT, program::requestKeyframe,
                      Events.recording(events), Backoff.DEFAULT, program::nanoTime)) {
@@ -55,11 +56,11 @@ class RecordingEgressTest {
             program.feed(hub, 1.0);
             assertTrue(egress.awaitStopped(10_000), "the egress ended by itself");
             assertEquals(Egress.State.FAILED, egress.stats().state());
-            assertTrue(egress.stats().lastError().contains("No such file or directory"), egress.stats().lastError());
+            assertTrue(egress.stats().lastError().startsWith("cannot create the directory"), egress.stats().lastError());
             assertFalse(hub.active(), "a failed egress is no longer fed");
         }
         assertEquals(1, events.size());
-        assertTrue(events.get(0).startsWith("stopped: cannot open"), events.toString());
+        assertTrue(events.get(0).startsWith("stopped: cannot create the directory"), events.toString());
         assertFalse(Files.exists(missing));
     }
 }

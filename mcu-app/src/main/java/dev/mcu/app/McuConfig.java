@@ -24,7 +24,14 @@ import java.util.Map;
  * A key the defaults do not know is an error (a typo must not be silently ignored).
  */
 public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings audio, Rooms rooms, Http http,
-                        WebRtc webrtc, Tls tls) {
+                        WebRtc webrtc, Tls tls, Recording recording) {
+
+    /**
+     * @param dir    where recordings (egress kind "record") are written
+     * @param hlsDir where each room's HLS output is written, served at /hls/{room}/index.m3u8
+     */
+    public record Recording(String dir, String hlsDir) {
+    }
 
     /** @param wsPort SIP over WebSocket for browsers (RFC 7118), 0 = off */
     /**
@@ -188,6 +195,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         Map<String, Object> http = asMap(t.get("http"), "http");
         Map<String, Object> webrtc = asMap(t.get("webrtc"), "webrtc");
         Map<String, Object> tls = asMap(t.get("tls"), "tls");
+        Map<String, Object> recording = asMap(t.get("recording"), "recording");
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort"), integer(sip, "sip.floodLimitPerSecond"),
@@ -205,7 +213,8 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                         integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))),
                 new Http(integer(http, "http.port"), integer(http, "http.httpsPort")),
                 new WebRtc(integer(webrtc, "webrtc.port")),
-                new Tls(str(tls, "tls.keystore"), str(tls, "tls.password")));
+                new Tls(str(tls, "tls.keystore"), str(tls, "tls.password")),
+                new Recording(str(recording, "recording.dir"), str(recording, "recording.hlsDir")));
         config.validate();
         return config;
     }

@@ -1,7 +1,13 @@
 package dev.mcu.app;
 
 import dev.mcu.app.http.HttpServer;
+import dev.mcu.app.egress.EgressRoutes;
+import dev.mcu.app.egress.RoomEgresses;
+import dev.mcu.app.http.HttpError;
+import dev.mcu.app.http.Request;
 import dev.mcu.app.http.Router;
+import dev.mcu.egress.EgressListener;
+import dev.mcu.egress.EgressStats;
 import dev.mcu.app.http.StaticPages;
 import dev.mcu.conference.RoomEvents;
 import dev.mcu.conference.Room;
@@ -46,6 +52,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final SipServer sip;                           // owned
     private final HttpServer http;                         // owned, or null when http.port is 0
     private final HttpServer https;                        // owned, or null when http.httpsPort is 0
+    private final RoomEgresses egresses;                   // owned: closed before the rooms
 
     public McuServer(McuConfig config) throws IOException {
         this(config, RoomEvents.NONE);
@@ -58,6 +65,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 config.tls().password(), List.of(config.sip().address(), config.sip().reachableAddress())) : null;
         this.threads = new Threads(config);
         this.rooms = new RoomRegistry(config, threads.mediaClock(), events);
+        this.egresses = new RoomEgresses(rooms::room, Path.of(config.recording().dir()),
+                Path.of(config.recording().hlsDir()), config.video().width(), config.video().height(),
+                new EgressLog());
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())
@@ -100,6 +110,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         Router router = new Router();
         StaticPages.addTo(router, new StaticPages.PagePorts(config.sip().wsPort(), config.sip().wssPort(),
                 config.http().httpsPort()));
+        new EgressRoutes(egresses, McuServer::onlyFromThisMachine).addTo(router);
         return router;
     }
 
@@ -126,6 +137,34 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             throw new IOException("cannot serve " + (tls == null ? "HTTP" : "HTTPS") + " on port " + port
                     + " (" + e.getMessage() + "); move it with --set " + key + "=N or turn it off with " + key + "=0", e);
         }
+    }
+
+    /**
+     * Who may start and stop egress until the API's tokens are wired: callers on this machine only,
+     * since an egress makes the server push to any URL it is given.
+     */
+    private static void onlyFromThisMachine(Request request, String room) {
+        if (!request.remoteAddress().isLoopbackAddress()) {
+            throw new HttpError(403, "egress can be controlled only from the server's own machine");
+        }
+    }
+
+    /** Egress reports in the log (the API's event stream takes them once it exists). Egress threads. */
+    private static final class EgressLog implements EgressListener {
+        @Override
+        public void onStarted(String room, EgressStats stats) {
+            log.info("Room {}: egress.started {} ({}) to {}", room, stats.id(), stats.kind().apiName(), stats.destination());
+        }
+
+        @Override
+        public void onStopped(String room, EgressStats stats, String reason) {
+            log.info("Room {}: egress.stopped {} ({}): {}", room, stats.id(), stats.kind().apiName(), reason);
+        }
+    }
+
+    /** The rooms' egresses (recordings, RTMP, SRT, HLS). */
+    public RoomEgresses egresses() {
+        return egresses;
     }
 
     /** The port of the plain HTTP server, or 0 when it is off. */
@@ -234,6 +273,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             http.close();
         }
         sip.close();
+        egresses.close(); // recordings get their index before the rooms stop feeding them
         rooms.close();
         if (webRtcTransports != null) {
             webRtcTransports.close();
