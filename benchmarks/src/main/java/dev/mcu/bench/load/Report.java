@@ -281,7 +281,7 @@ final class Report {
                 + ", latency p50 " + f(talk.latencyPercentile(50), 0) + " ms)").append('\n');
         ScenarioResult v16 = find("video16");
         md.append("- audio-round lateness p99 ≤ 5 ms under video16: ").append(v16 == null ? "not measured"
-                : v16.lateness() == null ? "not measured (the server does not expose it yet; LatenessHook)"
+                : v16.lateness() == null ? "not measured (no lateness lines in the server log; LatenessHook)"
                 : f(v16.lateness().p99Millis(), 1) + " ms — " + (v16.lateness().p99Millis() <= 5 ? "**met**" : "**not met**"))
                 .append('\n');
         return md.toString();

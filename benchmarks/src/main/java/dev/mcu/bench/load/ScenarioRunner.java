@@ -110,6 +110,7 @@ final class ScenarioRunner {
                 List<LoadParticipant.Snapshot[]> before = snapshots(people);
                 double cpu0 = server.cpuSeconds();
                 double benchCpu0 = ServerProcess.cpuSecondsOf(benchPid);
+                LatenessHook.Mark lateness = LatenessHook.mark(workDir, scenario.name());
                 long t0 = System.nanoTime();
                 log("%s: measuring %d s", scenario.name(), measureSeconds);
                 long end = t0 + measureSeconds * 1_000_000_000L;
@@ -138,7 +139,7 @@ final class ScenarioRunner {
                 }
                 return summarise(scenario, people, before, after, seconds, joinSeconds, failures.get(),
                         cpu1 - cpu0, benchCpu1 - benchCpu0, server.peakRssMiB(), pump)
-                        .with(threads, recording, LatenessHook.read(server), stages);
+                        .with(threads, recording, LatenessHook.read(lateness), stages);
             } finally {
                 hangUp(calls, signalling);
                 pump.close();
