@@ -12,6 +12,8 @@ import dev.mcu.transport.TransportStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -135,12 +137,11 @@ final class Participant implements MediaListener, AutoCloseable {
 
     private ParticipantStats.Media mediaStats(MediaKind kind) {
         TransportStats t = member.transport().stats(kind);
-        java.util.Map<String, Long> dropped = new java.util.LinkedHashMap<>();
-        dropped.put("transport", t.dropped());
+        Map<String, Long> dropped = new LinkedHashMap<>(t.droppedByReason()); // the transport's reasons
         ParticipantStats.DecodeQueue queue = new ParticipantStats.DecodeQueue(0, 0);
         ParticipantStats.Decoder decoding = new ParticipantStats.Decoder(0, 0, 0);
         if (kind == MediaKind.AUDIO && inboundAudio != null) {
-            dropped.put("not heard", inboundAudio.skippedNotHeard());
+            dropped.put("not-heard", inboundAudio.skippedNotHeard());
             queue = new ParticipantStats.DecodeQueue(inboundAudio.queueDepth(), inboundAudio.droppedOverflow());
             decoding = new ParticipantStats.Decoder(inboundAudio.packetsDecoded(), inboundAudio.decodeErrors(), 0);
         } else if (kind == MediaKind.VIDEO && inboundVideo != null) {
@@ -150,7 +151,8 @@ final class Participant implements MediaListener, AutoCloseable {
                     inboundVideo.keyframesAsked());
         }
         return new ParticipantStats.Media(
-                new ParticipantStats.Receive(t.packetsReceived(), t.bytesReceived(), t.packetsLost(), 0, dropped),
+                new ParticipantStats.Receive(t.packetsReceived(), t.bytesReceived(), t.packetsLost(), t.reordered(),
+                        t.jitterRtpUnits(), dropped),
                 queue, decoding,
                 new ParticipantStats.Send(t.packetsSent(), t.bytesSent(), t.retransmitted(), t.keyframeRequestsReceived()));
     }

@@ -16,9 +16,14 @@ public record ParticipantStats(Media audio, Media video, Mixer mixer) {
 
     /**
      * @param lost            from sequence gaps (RFC 3550 A.3)
-     * @param droppedByReason packets thrown away before decoding, by why (e.g. "malformed", "hidden")
+     * @param reordered       arrived behind a later packet, or twice
+     * @param jitterRtpUnits  interarrival jitter (RFC 3550 A.8) in the codec's RTP clock units
+     * @param droppedByReason packets thrown away before decoding, by why: the transport's
+     *                        ({@code malformed}, {@code other-source}, {@code srtp}, ...), then
+     *                        {@code hidden} (video nobody sees) and {@code not-heard} (muted, attendee)
      */
-    public record Receive(long packets, long bytes, long lost, long reordered, Map<String, Long> droppedByReason) {
+    public record Receive(long packets, long bytes, long lost, long reordered, long jitterRtpUnits,
+                          Map<String, Long> droppedByReason) {
         public Receive {
             droppedByReason = Map.copyOf(droppedByReason);
         }

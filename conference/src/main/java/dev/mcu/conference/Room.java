@@ -62,6 +62,8 @@ public final class Room implements AutoCloseable {
     private final AtomicLong clockErrors = new AtomicLong();
     private volatile boolean closed;
     private int audioEncodesLastRound;
+    private long lastRoundNanos;                                                  // audio lane
+    private long skippedRounds;                                                   // audio lane
 
     public Room(String name, VideoSettings video, int maxSpeakers, MediaClock clock, RoomEvents events) {
         this.name = name;
@@ -351,6 +353,10 @@ public final class Room implements AutoCloseable {
 
     private void audioRound(long scheduledNanos) {
         lateness.record(clock.nanoTime() - scheduledNanos);
+        if (lastRoundNanos != 0 && scheduledNanos - lastRoundNanos > AUDIO_ROUND_NANOS) {
+            skippedRounds += (scheduledNanos - lastRoundNanos) / AUDIO_ROUND_NANOS - 1; // the lane fell far behind
+        }
+        lastRoundNanos = scheduledNanos;
         try {
             mixAudio();
         } catch (RuntimeException e) {
@@ -363,8 +369,9 @@ public final class Room implements AutoCloseable {
         LatenessHistogram.Summary all = lateness.total();
         if (all.rounds() % LATENESS_LOG_ROUNDS == 0) {
             LatenessHistogram.Summary window = lateness.takeWindow();
-            log.info("Room {}: audio rounds late by p50 {} us, p99 {} us, max {} us over the last {} rounds",
-                    name, window.p50Micros(), window.p99Micros(), window.maxMicros(), window.rounds());
+            log.info("Room {}: audio rounds late by p50 {} us, p99 {} us, max {} us over the last {} rounds"
+                            + " ({} rounds skipped so far: the audio lane fell over 100 ms behind)",
+                    name, window.p50Micros(), window.p99Micros(), window.maxMicros(), window.rounds(), skippedRounds);
         }
     }
 
@@ -414,48 +421,44 @@ public final class Room implements AutoCloseable {
     }
 
     private AudioStats audioStats() {
-        Map<String, Long> decodedBy = new LinkedHashMap<>();
-        long skipped = 0;
-        for (Participant p : participants.values()) {
-            if (p.inboundVideo() != null) {
-                decodedBy.put(p.id, p.inboundVideo().framesDecoded());
-                skipped += p.inboundVideo().skippedInvisible();
-            }
-        }
         return new AudioStats(participants.size(), audioEncodesLastRound, List.copyOf(audioInputs.keySet()),
-                activeSpeaker.activeSpeaker().orElse(null), decodedBy, skipped, lateness.total());
+                activeSpeaker.activeSpeaker().orElse(null), lateness.total(), skippedRounds);
     }
 
     private record AudioStats(int participants, int audioEncodesLastRound, List<String> mixedSpeakers,
-                              String activeSpeaker, Map<String, Long> decodedBy, long skippedInvisible,
-                              LatenessHistogram.Summary lateness) {
+                              String activeSpeaker, LatenessHistogram.Summary lateness, long skippedRounds) {
     }
 
     private RoomStats roomStats(AudioStats a, VideoPipeline.Stats v) {
-        long framesDecoded = a.decodedBy().values().stream().mapToLong(Long::longValue).sum();
-        return new RoomStats(name, a.participants(), v.profiles(), framesDecoded, v.framesSent(),
-                a.audioEncodesLastRound(), a.mixedSpeakers(), a.activeSpeaker(), a.decodedBy(), a.skippedInvisible(),
-                v.visible(), v.bitrateKbps(), clockErrors.get(),
+        return new RoomStats(name, a.participants(), v.profiles(), v.framesSent(), a.audioEncodesLastRound(),
+                a.mixedSpeakers(), a.activeSpeaker(), v.visible(), v.bitrateKbps(), clockErrors.get(),
                 new AudioLateness(a.lateness().rounds(), a.lateness().p50Micros(), a.lateness().p99Micros(),
-                        a.lateness().maxMicros()), v.framesSkipped());
+                        a.lateness().maxMicros(), a.skippedRounds()), v.framesSkipped());
     }
 
     /**
      * How late the 20 ms audio rounds started (actual minus scheduled start) since the room opened.
      *
-     * @param p99Micros the 99th percentile, to 50 µs
+     * @param p99Micros     the 99th percentile, to 50 µs
+     * @param skippedRounds rounds never run because the audio lane had fallen over 100 ms behind
      */
-    public record AudioLateness(long rounds, long p50Micros, long p99Micros, long maxMicros) {
+    public record AudioLateness(long rounds, long p50Micros, long p99Micros, long maxMicros, long skippedRounds) {
     }
 
     /**
-     * Point-in-time figures of a room.
+     * A room's own figures at one moment; each participant's are in its {@link ParticipantSnapshot}.
      *
-     * @param videoFramesSkipped composited frames dropped because the encoders were a frame behind
+     * @param framesSent            video frames encoded, summed over the output profiles
+     * @param audioEncodesLastRound audio encodes the last 20 ms round cost: one per mixed speaker plus
+     *                              one per codec among the listeners
+     * @param mixedSpeakers         ids of the participants mixed in the last round
+     * @param activeSpeaker         id of who has the floor, or null
+     * @param visibleInLayout       ids that have a tile, in drawing order
+     * @param videoBitrateKbps      each video output profile's current target bit rate
+     * @param videoFramesSkipped    composited frames dropped because the encoders were a frame behind
      */
-    public record RoomStats(String room, int participants, int videoProfiles, long framesDecoded, long framesSent,
+    public record RoomStats(String room, int participants, int videoProfiles, long framesSent,
                             int audioEncodesLastRound, List<String> mixedSpeakers, String activeSpeaker,
-                            Map<String, Long> framesDecodedByParticipant, long videoPacketsSkippedInvisible,
                             List<String> visibleInLayout, Map<String, Integer> videoBitrateKbps, long clockErrors,
                             AudioLateness audioLateness, long videoFramesSkipped) {
     }

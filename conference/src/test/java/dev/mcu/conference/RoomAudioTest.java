@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,12 @@ class RoomAudioTest {
         assertHears(heard.get("c"), A_HZ, "the quiet one hears the speakers");
         assertHears(heard.get("c"), B_HZ, "the quiet one hears the speakers");
         assertEquals(List.of("a", "b"), room.stats().join().mixedSpeakers().stream().sorted().toList());
+        ParticipantSnapshot loud = room.participant("a").join().orElseThrow();
+        assertTrue(loud.talking() && loud.stats().mixer().mixed(), "a is talking and mixed: " + loud);
+        assertTrue(loud.levelDbov() > -20 && loud.levelDbov() == loud.stats().mixer().levelDbov(), "a's level: " + loud);
+        assertTrue(loud.stats().audio().decoder().frames() >= 75, "every packet of a decoded: " + loud);
+        assertEquals(0, loud.stats().audio().decodeQueue().overflowDrops());
+        assertFalse(room.participant("c").join().orElseThrow().stats().mixer().mixed(), "c is not mixed");
     }
 
     @Test
@@ -162,7 +169,7 @@ class RoomAudioTest {
         assertDoesNotHear(muted.get("b"), A_HZ, "a is muted");
         assertHears(muted.get("a"), B_HZ, "a muted still hears b");
         assertTrue(room.participant("a").join().orElseThrow().stats().audio().receive()
-                .droppedByReason().get("not heard") > 0, "a's audio is not even decoded");
+                .droppedByReason().get("not-heard") > 0, "a's audio is not even decoded");
 
         room.mute("a", false, null).join();
         assertHears(listen(talkers).get("b"), A_HZ, "unmuted");

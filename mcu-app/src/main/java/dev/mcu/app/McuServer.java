@@ -10,6 +10,7 @@ import dev.mcu.egress.EgressListener;
 import dev.mcu.egress.EgressStats;
 import dev.mcu.app.http.StaticPages;
 import dev.mcu.conference.RoomEvents;
+import dev.mcu.conference.ParticipantSnapshot;
 import dev.mcu.conference.Room;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.sdp.MediaCapabilities;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -213,12 +216,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
 
     /** Figures of one room, or empty when no such room is open. */
     public Optional<RoomSnapshot> roomSnapshot(String name) {
-        return rooms.room(name).map(room -> {
-            Room.RoomStats s = room.stats().join();
-            return new RoomSnapshot(s.room(), s.participants(), s.videoProfiles(), s.framesDecoded(), s.framesSent(),
-                    s.audioEncodesLastRound(), s.mixedSpeakers(), s.activeSpeaker(), s.framesDecodedByParticipant(),
-                    s.videoPacketsSkippedInvisible(), s.visibleInLayout(), s.videoBitrateKbps(), s.clockErrors());
-        });
+        return rooms.room(name).map(room -> new RoomSnapshot(room.stats().join(), room.participants().join()));
     }
 
     /** An open room, for its commands (mute, role, layout) and participant snapshots; empty when not open. */
@@ -245,20 +243,67 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         return sip.calls();
     }
 
-    /** A room's figures at one moment, for operators and tests. */
     /**
-     * @param audioEncodesLastRound audio encodes the last 20 ms round cost: one per mixed speaker plus
-     *                              one per codec among the listeners
-     * @param mixedSpeakers         call ids of the participants mixed in the last round
-     * @param activeSpeaker         call id of who has the floor, or null
-     * @param visibleInLayout       call ids that have a tile, in drawing order
-     * @param videoBitrateKbps      each video output profile's current target bit rate
+     * A room's figures at one moment, for operators and tests: the room's own, and each participant's
+     * stats tree; the per-participant sums below are read from the trees.
      */
-    public record RoomSnapshot(String room, int participants, int videoProfiles, long framesDecoded,
-                               long framesSent, int audioEncodesLastRound, List<String> mixedSpeakers,
-                               String activeSpeaker, java.util.Map<String, Long> framesDecodedByParticipant,
-                               long videoPacketsSkippedInvisible, List<String> visibleInLayout,
-                               java.util.Map<String, Integer> videoBitrateKbps, long clockErrors) {
+    public record RoomSnapshot(Room.RoomStats room, List<ParticipantSnapshot> people) {
+        public int participants() {
+            return people.size();
+        }
+
+        public int videoProfiles() {
+            return room.videoProfiles();
+        }
+
+        public long framesSent() {
+            return room.framesSent();
+        }
+
+        public int audioEncodesLastRound() {
+            return room.audioEncodesLastRound();
+        }
+
+        public List<String> mixedSpeakers() {
+            return room.mixedSpeakers();
+        }
+
+        public String activeSpeaker() {
+            return room.activeSpeaker();
+        }
+
+        public List<String> visibleInLayout() {
+            return room.visibleInLayout();
+        }
+
+        public Map<String, Integer> videoBitrateKbps() {
+            return room.videoBitrateKbps();
+        }
+
+        public long clockErrors() {
+            return room.clockErrors();
+        }
+
+        /** Video pictures decoded, by participant id (only participants that send video). */
+        public Map<String, Long> framesDecodedByParticipant() {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (ParticipantSnapshot p : people) {
+                if (p.stats().video() != null) {
+                    out.put(p.id(), p.stats().video().decoder().frames());
+                }
+            }
+            return out;
+        }
+
+        public long framesDecoded() {
+            return framesDecodedByParticipant().values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Video packets not decoded because nobody sees the sender, summed over the room. */
+        public long videoPacketsSkippedInvisible() {
+            return people.stream().filter(p -> p.stats().video() != null)
+                    .mapToLong(p -> p.stats().video().receive().droppedByReason().getOrDefault("hidden", 0L)).sum();
+        }
     }
 
     @Override

@@ -149,8 +149,8 @@ public final class MediaEndpoint {
     }
 
     /** Counts a packet its owner threw away before it reached this stream (bad SRTP, too early...). */
-    public void countDropped() {
-        counters.dropped.increment();
+    public void countDropped(ReceiveDrop reason) {
+        counters.drop(reason);
     }
 
     public InetSocketAddress latchedRemote() {
@@ -179,8 +179,12 @@ public final class MediaEndpoint {
 
     public void onDatagram(byte[] data, InetSocketAddress source, boolean onRtcpPort, long nowNanos) {
         Settings current = settings;
-        if (current == null || data.length > maxPacketSize || data.length < 2) {
-            counters.dropped.increment();
+        if (current == null) {
+            counters.drop(ReceiveDrop.NOT_SET_UP);
+            return;
+        }
+        if (data.length > maxPacketSize || data.length < 2) {
+            counters.drop(ReceiveDrop.SIZE);
             return;
         }
         int secondByteType = data[1] & PAYLOAD_TYPE_MASK;
@@ -196,22 +200,22 @@ public final class MediaEndpoint {
     private void onRtp(NegotiatedStream stream, byte[] data, InetSocketAddress source, long nowNanos) {
         RtpPacket packet = RtpPacket.parse(data);
         if (packet == null) {
-            counters.dropped.increment();
+            counters.drop(ReceiveDrop.MALFORMED);
             return;
         }
         int pt = packet.payloadType();
         boolean telephoneEvent = stream.telephoneEventPayloadType() >= 0 && pt == stream.telephoneEventPayloadType();
         if (pt != stream.payloadType() && !telephoneEvent) {
-            counters.dropped.increment();
+            counters.drop(ReceiveDrop.WRONG_PAYLOAD_TYPE);
             return;
         }
         if (!rtpLatch.acceptRtp(source, packet)) {
-            counters.dropped.increment();
+            counters.drop(ReceiveDrop.OTHER_SOURCE);
             counters.otherSourceRefused.increment();
             return;
         }
         if (!stream.direction().receives()) {
-            counters.dropped.increment();
+            counters.drop(ReceiveDrop.NOT_RECEIVING);
             return;
         }
         counters.packetsReceived.increment();
@@ -244,17 +248,18 @@ public final class MediaEndpoint {
         statistics.onRtp(packet.sequenceNumber(), packet.timestamp(), elapsedMicros * clockRate / 1_000_000);
         counters.packetsLost = statistics.cumulativeLost();
         counters.jitter = statistics.jitter();
+        counters.reordered = statistics.reordered();
     }
 
     private void onRtcp(byte[] data, InetSocketAddress source, RemoteLatch latch, long nowNanos) {
         List<RtcpPacket> packets = RtcpCompound.parse(data, 0, data.length);
         if (packets == null) {
-            counters.dropped.increment();
+            counters.drop(ReceiveDrop.MALFORMED);
             return;
         }
         long senderSsrc = packets.isEmpty() ? -1 : senderSsrc(packets.get(0));
         if (!latch.acceptRtcp(source, senderSsrc, rtpLatch)) {
-            counters.dropped.increment();
+            counters.drop(ReceiveDrop.OTHER_SOURCE);
             counters.otherSourceRefused.increment();
             return;
         }

@@ -25,16 +25,36 @@ final class StreamCounters {
     final LongAdder keyframeRequestsSent = new LongAdder();
     final LongAdder keyframeRequestsSuppressed = new LongAdder();
     /** Mirrors of event-loop state, published for {@link #snapshot}. */
+    private final java.util.concurrent.atomic.AtomicLongArray droppedBy =
+            new java.util.concurrent.atomic.AtomicLongArray(ReceiveDrop.values().length);
     volatile long packetsLost;
+    volatile long reordered;
     volatile long jitter;
     volatile long remoteBitrateEstimateBps;
     volatile int remoteFractionLost = -1;
+
+    /** A received packet thrown away: counted in the total and under its reason. */
+    void drop(ReceiveDrop reason) {
+        dropped.increment();
+        droppedBy.incrementAndGet(reason.ordinal());
+    }
+
+    private java.util.Map<String, Long> droppedByReason() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (ReceiveDrop reason : ReceiveDrop.values()) {
+            long count = droppedBy.get(reason.ordinal());
+            if (count > 0) {
+                out.put(reason.label(), count);
+            }
+        }
+        return out;
+    }
 
     TransportStats snapshot() {
         return new TransportStats(packetsReceived.sum(), bytesReceived.sum(), packetsSent.sum(), bytesSent.sum(),
                 packetsLost, jitter, rtcpReceived.sum(), rtcpSent.sum(), nacksReceived.sum(), retransmitted.sum(),
                 keyframeRequestsReceived.sum(), dropped.sum(), sendDropped.sum(), keyframeRequestsSent.sum(),
                 keyframeRequestsSuppressed.sum(), remoteBitrateEstimateBps, remoteFractionLost,
-                otherSourceRefused.sum());
+                otherSourceRefused.sum(), reordered, droppedByReason());
     }
 }

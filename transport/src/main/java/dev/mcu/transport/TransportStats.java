@@ -17,13 +17,20 @@ package dev.mcu.transport;
  * @param otherSourceRefused         packets (part of {@code dropped}) refused because they came from
  *                                   another source than the latched one without continuing its stream:
  *                                   stream hijack attempts and stray senders
+ * @param reordered                  packets that arrived behind a later one, or twice (RFC 3550 A.1)
+ * @param droppedByReason            {@code dropped} split by {@link ReceiveDrop#label()}; reasons never seen absent
  */
 public record TransportStats(long packetsReceived, long bytesReceived, long packetsSent, long bytesSent,
                              long packetsLost, long jitterRtpUnits, long rtcpReceived, long rtcpSent,
                              long nacksReceived, long retransmitted, long keyframeRequestsReceived,
                              long dropped, long sendDropped, long keyframeRequestsSent,
                              long keyframeRequestsSuppressed, long remoteBitrateEstimateBps,
-                             int remoteFractionLost, long otherSourceRefused) {
+                             int remoteFractionLost, long otherSourceRefused, long reordered,
+                             java.util.Map<String, Long> droppedByReason) {
+
+    public TransportStats {
+        droppedByReason = java.util.Map.copyOf(droppedByReason);
+    }
 
     /** The original twelve counters; the send-side extras are zero. */
     public TransportStats(long packetsReceived, long bytesReceived, long packetsSent, long bytesSent,
@@ -31,6 +38,7 @@ public record TransportStats(long packetsReceived, long bytesReceived, long pack
                           long nacksReceived, long retransmitted, long keyframeRequestsReceived,
                           long dropped) {
         this(packetsReceived, bytesReceived, packetsSent, bytesSent, packetsLost, jitterRtpUnits, rtcpReceived,
-                rtcpSent, nacksReceived, retransmitted, keyframeRequestsReceived, dropped, 0, 0, 0, 0, -1, 0);
+                rtcpSent, nacksReceived, retransmitted, keyframeRequestsReceived, dropped, 0, 0, 0, 0, -1, 0, 0,
+                java.util.Map.of());
     }
 }

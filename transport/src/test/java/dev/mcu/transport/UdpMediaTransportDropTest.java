@@ -22,7 +22,7 @@ class UdpMediaTransportDropTest {
     private Phone phone;
     private final RecordingListener listener = new RecordingListener();
 
-    record Case(String name, byte[] bytes) {
+    record Case(String name, byte[] bytes, ReceiveDrop reason) {
         @Override
         public String toString() {
             return name;
@@ -40,26 +40,26 @@ class UdpMediaTransportDropTest {
     static Stream<Case> badDatagrams() {
         byte[] oversize = Arrays.copyOf(remoteVideo(1), 1600);
         return Stream.of(
-                new Case("a single byte", bytes(0x80)),
-                new Case("shorter than an RTP header", bytes(0x80, VIDEO_PT, 0x00, 0x01, 0x00)),
+                new Case("a single byte", bytes(0x80), ReceiveDrop.SIZE),
+                new Case("shorter than an RTP header", bytes(0x80, VIDEO_PT, 0x00, 0x01, 0x00), ReceiveDrop.MALFORMED),
                 new Case("RTP version 1", bytes(
                         0x40, VIDEO_PT, 0x00, 0x01,     // V=1
-                        0, 0, 0, 0, 0x12, 0x34, 0x56, 0x78, 1)),
+                        0, 0, 0, 0, 0x12, 0x34, 0x56, 0x78, 1), ReceiveDrop.MALFORMED),
                 new Case("CSRC count past the end", bytes(
                         0x8f, VIDEO_PT, 0x00, 0x01,     // V=2 CC=15: needs 60 more bytes
-                        0, 0, 0, 0, 0x12, 0x34, 0x56, 0x78, 1)),
+                        0, 0, 0, 0, 0x12, 0x34, 0x56, 0x78, 1), ReceiveDrop.MALFORMED),
                 new Case("padding larger than the packet", bytes(
                         0xa0, VIDEO_PT, 0x00, 0x01,     // V=2 P=1
-                        0, 0, 0, 0, 0x12, 0x34, 0x56, 0x78, 0xff)),
+                        0, 0, 0, 0, 0x12, 0x34, 0x56, 0x78, 0xff), ReceiveDrop.MALFORMED),
                 new Case("a payload type that was not negotiated", RtpPacket.build(8, false, 1, 0, REMOTE_SSRC,
-                        new byte[] {1})),
-                new Case("larger than the maximum packet size", oversize),
+                        new byte[] {1}), ReceiveDrop.WRONG_PAYLOAD_TYPE),
+                new Case("larger than the maximum packet size", oversize, ReceiveDrop.SIZE),
                 new Case("RTCP with a length past the end", bytes(
                         0x81, 201, 0x00, 0x09,          // RR claiming 40 bytes
-                        0x12, 0x34, 0x56, 0x78)),
+                        0x12, 0x34, 0x56, 0x78), ReceiveDrop.MALFORMED),
                 new Case("RTCP version 0", bytes(
                         0x01, 201, 0x00, 0x01,
-                        0x12, 0x34, 0x56, 0x78)));
+                        0x12, 0x34, 0x56, 0x78), ReceiveDrop.MALFORMED));
     }
 
     @BeforeEach
@@ -88,6 +88,7 @@ class UdpMediaTransportDropTest {
         assertEquals(77, listener.nextRtp().sequenceNumber());
         TransportStats stats = transport.stats(MediaKind.VIDEO);
         assertEquals(1, stats.dropped());
+        assertEquals(java.util.Map.of(c.reason().label(), 1L), stats.droppedByReason(), "counted under its reason");
         assertEquals(1, stats.packetsReceived());
         assertEquals(0, stats.rtcpReceived());
         assertTrue(listener.rtp.isEmpty());

@@ -22,6 +22,7 @@ public final class ReceiveStatistics {
     private long baseSeq;
     private int badSeq = SEQ_MOD + 1;
     private long received;
+    private long reordered;
     private long expectedPrior;
     private long receivedPrior;
     private int lastTransit;
@@ -60,7 +61,9 @@ public final class ReceiveStatistics {
                 }
                 restart(seq);
             }
-            // else: duplicate or reordered packet; counted, sequence state unchanged
+            if (delta > SEQ_MOD - MAX_MISORDER || delta == 0) {
+                reordered++; // behind the highest sequence seen, or a duplicate: counted, sequence state unchanged
+            }
         }
         received++;
         updateJitter(rtpTimestamp, arrivalRtpUnits);
@@ -101,6 +104,11 @@ public final class ReceiveStatistics {
 
     public long ssrc() {
         return ssrc;
+    }
+
+    /** Packets that arrived after a later one of the stream, or twice. */
+    public long reordered() {
+        return reordered;
     }
 
     public long packetsReceived() {

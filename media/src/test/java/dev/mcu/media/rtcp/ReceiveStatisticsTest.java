@@ -108,4 +108,15 @@ class ReceiveStatisticsTest {
         assertEquals(0, block.lastSr());
         assertEquals(0, block.delaySinceLastSr());
     }
+
+    @Test
+    void lateAndDuplicatePacketsAreCountedAsReordered() {
+        ReceiveStatistics stats = new ReceiveStatistics(0xabc);
+        for (int seq : new int[]{1, 2, 4, 3, 5, 5, 6}) { // 3 arrives after 4; 5 twice
+            stats.onRtp(seq, seq * 160L, seq * 160L);
+        }
+
+        assertEquals(2, stats.reordered());
+        assertEquals(0, stats.cumulativeLost() + 1, "the duplicate makes the loss -1 (RFC 3550 A.3)");
+    }
 }

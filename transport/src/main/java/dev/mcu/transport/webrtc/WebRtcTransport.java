@@ -13,6 +13,7 @@ import dev.mcu.webrtc.LocalWebRtc;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.transport.KeyframeRequestLimiter;
 import dev.mcu.transport.MediaEndpoint;
+import dev.mcu.transport.ReceiveDrop;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.WebRtcSession;
@@ -267,7 +268,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         SrtpSession keys = srtp;
         if (keys == null) {
             count(WebRtcDrop.MEDIA_BEFORE_DTLS);
-            defaultEndpoint().countDropped();
+            defaultEndpoint().countDropped(ReceiveDrop.BEFORE_DTLS);
             return;
         }
         PacketBuffer packet = new PacketBuffer(data, 0, data.length);
@@ -277,14 +278,14 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
                 boolean rtx = endpoints.values().stream().anyMatch(e -> e.rtxPayloadType() == (data[1] & 0x7f));
                 count(rtx ? WebRtcDrop.RTX_NOT_READ : WebRtcDrop.UNKNOWN_PAYLOAD_TYPE);
                 if (!rtx) {
-                    defaultEndpoint().countDropped();
+                    defaultEndpoint().countDropped(ReceiveDrop.UNKNOWN_PAYLOAD_TYPE);
                 }
                 return;
             }
             SrtpStatus status = keys.inbound().unprotectRtp(packet);
             if (status != SrtpStatus.OK) {
                 count(dropReason(status));
-                endpoint.countDropped();
+                endpoint.countDropped(ReceiveDrop.SRTP);
                 return;
             }
             endpoint.onDatagram(packet.toByteArray(), source, false, nowNanos);
@@ -293,7 +294,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         SrtpStatus status = keys.inbound().unprotectRtcp(packet);
         if (status != SrtpStatus.OK) {
             count(dropReason(status));
-            defaultEndpoint().countDropped();
+            defaultEndpoint().countDropped(ReceiveDrop.SRTP);
             return;
         }
         byte[] clear = packet.toByteArray();
