@@ -30,8 +30,10 @@ public interface MediaClock {
     /** One room's serial thread of work: its audio clock, or its video pipeline. */
     interface Lane extends Executor {
         /**
-         * Runs {@code tick} every {@code periodNanos}, the first one a period from now. If a tick runs late,
-         * the next ones are not shifted (fixed rate), so the rounds keep their cadence.
+         * Runs {@code tick} every {@code periodNanos}, the first one a period from now. A late tick does
+         * not shift the next ones (fixed rate), so the rounds keep their cadence; but a lane that fell
+         * far behind skips the ticks it missed rather than running them back to back (the tick sees the
+         * gap in its due times).
          */
         void every(long periodNanos, Tick tick);
 

@@ -13,6 +13,8 @@ import java.util.function.Function;
  * <p>Threads: thread-safe. Each lane's thread is named as asked and runs only that lane's tasks.
  */
 public final class ThreadedMediaClock implements MediaClock {
+    /** A lane further behind than this skips the ticks it missed instead of running them back to back. */
+    static final long MAX_BEHIND_NANOS = 100_000_000L;
     private final Executor decodePool;   // borrowed
     private final Executor encodePool;   // borrowed
     private final Function<String, ThreadFactory> laneThreads;
@@ -36,10 +38,7 @@ public final class ThreadedMediaClock implements MediaClock {
         return new Lane() {
             @Override
             public void every(long periodNanos, Tick tick) {
-                long first = System.nanoTime() + periodNanos;
-                long[] runs = {0};
-                executor.scheduleAtFixedRate(() -> tick.run(first + runs[0]++ * periodNanos),
-                        periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+                new Periodic(executor, periodNanos, tick).scheduleNext(System.nanoTime());
             }
 
             @Override
@@ -52,6 +51,51 @@ public final class ThreadedMediaClock implements MediaClock {
                 executor.shutdownNow();
             }
         };
+    }
+
+    /**
+     * A fixed-rate tick that never bursts to catch up: when the lane has fallen more than
+     * {@link #MAX_BEHIND_NANOS} behind (a stall, a starved CPU), the rounds it missed are skipped
+     * and the schedule continues from now, since late audio is no use to anybody; the tick is told
+     * each run's due time, so whoever measures lateness sees the jump. Lane thread only.
+     */
+    private static final class Periodic implements Runnable {
+        private final ScheduledThreadPoolExecutor executor;
+        private final long period;
+        private final Tick tick;
+        private long due;
+
+        Periodic(ScheduledThreadPoolExecutor executor, long period, Tick tick) {
+            this.executor = executor;
+            this.period = period;
+            this.tick = tick;
+        }
+
+        void scheduleNext(long now) {
+            if (due == 0) {
+                due = now + period;
+            }
+            try {
+                executor.schedule(this, Math.max(0, due - now), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the lane was shut down: no more ticks
+            }
+        }
+
+        @Override
+        public void run() {
+            long scheduled = due;
+            try {
+                tick.run(scheduled);
+            } finally {
+                due = scheduled + period;
+                long now = System.nanoTime();
+                if (now - due > MAX_BEHIND_NANOS) {
+                    due += (now - due) / period * period; // skip the missed rounds, keep the phase
+                }
+                scheduleNext(now);
+            }
+        }
     }
 
     @Override
