@@ -61,6 +61,19 @@ let reconnect: { giveUp: number; retry: number | undefined } | null = null;
 let remembered: Remembered = {};
 let selfViewOn = false;
 
+/** Our own mute requests whose events have not come back yet (older than 10 s: given up on). */
+let echoes: { kind: Kind; muted: boolean; at: number }[] = [];
+
+function takeEcho(kind: Kind, muted: unknown): boolean {
+  echoes = echoes.filter((e) => Date.now() - e.at < 10_000);
+  const i = echoes.findIndex((e) => e.kind === kind && e.muted === muted);
+  if (i < 0) {
+    return false;
+  }
+  echoes.splice(i, 1);
+  return true;
+}
+
 const hostControls = new HostControls(el, {
   api: () => api, room: () => target.room, selfId: () => selfId, people: () => people,
 });
@@ -342,11 +355,13 @@ function startRoomLive(a: Accepted): void {
   live = new RoomLive(api, target.room, {
     changed: (state, event) => {
       const before = selfRole();
+      const me = selfId && people ? people.byId[selfId] : undefined;
+      const mutedBefore = { audio: me?.audioMuted === true, video: me?.videoMuted === true };
       people = state;
       show(el.peopleNote, false);
       hook.role = selfRole();
       if (event) {
-        reactToOwnEvent(event, before);
+        reactToOwnEvent(event, before, mutedBefore);
       }
       renderPeopleState();
     },
@@ -358,14 +373,18 @@ function startRoomLive(a: Accepted): void {
   live.start();
 }
 
-/** What the host did to us: muted us (the tracks follow, so the button stays true), changed our role. */
-function reactToOwnEvent(event: RoomEvent, roleBefore: string | null): void {
+/**
+ * What the host did to us: muted us (the tracks follow, so the button stays true), changed our role.
+ * Our own mute requests come back as events too, late: those are recognised and left alone.
+ */
+function reactToOwnEvent(event: RoomEvent, roleBefore: string | null, mutedBefore: Record<Kind, boolean>): void {
   if (event.participant !== selfId || !stream) {
     return;
   }
   if (event.type === 'participant.muted') {
     for (const kind of ['audio', 'video'] as const) {
-      if (event[kind] === true && isOn(stream.getTracks(), kind) === true) {
+      const echo = takeEcho(kind, event[kind]);
+      if (!echo && event[kind] === true && !mutedBefore[kind] && isOn(stream.getTracks(), kind) === true) {
         setOn(stream.getTracks(), kind, false);
         toast(kind === 'audio' ? 'The host muted your microphone' : 'The host turned your camera off');
       }
@@ -509,6 +528,7 @@ function toggleDevice(kind: Kind): void {
   renderDevices();
   if (on !== null && api && selfId) {
     // Tell the room, so the others' lists show it; the track is what silences us either way.
+    echoes.push({ kind, muted: !on, at: Date.now() });
     void api.mute(target.room, selfId, { [kind]: !on }).catch(() => undefined);
   }
 }
@@ -607,5 +627,7 @@ void (async () => {
   if (!prejoin.isViewer() && !prejoin.stream) {
     await prejoin.openPreview();
   }
-  (el.room.value ? el.name : el.room).focus();
+  if (document.activeElement === document.body) {
+    (el.room.value ? el.name : el.room).focus(); // never take the cursor from a field being typed in
+  }
 })();

@@ -67,7 +67,8 @@ final class JoinPage {
     void awaitPhase(String wanted, Duration timeout) throws InterruptedException {
         Await.until(timeout, () -> wanted.equals(phase()),
                 () -> "the page is in phase " + phase() + " (wanted " + wanted + "), status '" + statusText() + "', failure "
-                        + failure() + ", final SIP status " + finalStatus());
+                        + failure() + ", final SIP status " + finalStatus() + ", PIN field '"
+                        + js("return document.getElementById('pin').value;") + "'");
     }
 
     String statusText() {
