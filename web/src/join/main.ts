@@ -7,6 +7,7 @@ import { Api, capabilities, roleInToken } from '../lib/api';
 import { hasSession, nextPhase, type CallEvent, type Phase } from '../lib/callState';
 import { duration, roleWords } from '../lib/format';
 import { describeCause, describeInsecure, describeRefusal, describeUnreachable, type JoinFailure } from '../lib/joinErrors';
+import { MuteEchoes } from '../lib/muteEchoes';
 import { isOn, muteView, setOn, toggle, type DeviceButton, type Kind } from '../lib/muteState';
 import { ordered, raisedHands, type ParticipantsState, type RoomEvent } from '../lib/participants';
 import { pinProblem, roomProblem, roomUri, selfUri } from '../lib/sipUri';
@@ -61,18 +62,7 @@ let reconnect: { giveUp: number; retry: number | undefined } | null = null;
 let remembered: Remembered = {};
 let selfViewOn = false;
 
-/** Our own mute requests whose events have not come back yet (older than 10 s: given up on). */
-let echoes: { kind: Kind; muted: boolean; at: number }[] = [];
-
-function takeEcho(kind: Kind, muted: unknown): boolean {
-  echoes = echoes.filter((e) => Date.now() - e.at < 10_000);
-  const i = echoes.findIndex((e) => e.kind === kind && e.muted === muted);
-  if (i < 0) {
-    return false;
-  }
-  echoes.splice(i, 1);
-  return true;
-}
+const echoes = new MuteEchoes();
 
 const hostControls = new HostControls(el, {
   api: () => api, room: () => target.room, selfId: () => selfId, people: () => people,
@@ -383,7 +373,7 @@ function reactToOwnEvent(event: RoomEvent, roleBefore: string | null, mutedBefor
   }
   if (event.type === 'participant.muted') {
     for (const kind of ['audio', 'video'] as const) {
-      const echo = takeEcho(kind, event[kind]);
+      const echo = echoes.isEcho(kind, event[kind], Date.now());
       if (!echo && event[kind] === true && !mutedBefore[kind] && isOn(stream.getTracks(), kind) === true) {
         setOn(stream.getTracks(), kind, false);
         toast(kind === 'audio' ? 'The host muted your microphone' : 'The host turned your camera off');
@@ -528,7 +518,7 @@ function toggleDevice(kind: Kind): void {
   renderDevices();
   if (on !== null && api && selfId) {
     // Tell the room, so the others' lists show it; the track is what silences us either way.
-    echoes.push({ kind, muted: !on, at: Date.now() });
+    echoes.sent(kind, !on, Date.now());
     void api.mute(target.room, selfId, { [kind]: !on }).catch(() => undefined);
   }
 }
