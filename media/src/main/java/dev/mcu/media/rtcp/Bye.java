@@ -35,7 +35,10 @@ public record Bye(List<Long> ssrcs, String reason) implements RtcpPacket {
         }
     }
 
-    /** Parses one BYE at {@code b[at]}; {@code null} when broken. A reason running past the end is dropped. */
+    /**
+     * Parses one BYE at {@code b[at]}; {@code null} when broken. A reason running past the end, or one
+     * too long once its invalid UTF-8 is replaced, is dropped.
+     */
     public static Bye parse(byte[] b, int at, int length) {
         if (!RtcpHeader.isValid(b, at, length, RtcpHeader.PT_BYE)) {
             return null;
@@ -53,6 +56,9 @@ public record Bye(List<Long> ssrcs, String reason) implements RtcpPacket {
         String reason = null;
         if (p < end && p + 1 + (b[p] & 0xff) <= end) {
             reason = new String(b, p + 1, b[p] & 0xff, StandardCharsets.UTF_8);
+            if (reason.getBytes(StandardCharsets.UTF_8).length > 255) {
+                reason = null; // bytes that are not UTF-8 became U+FFFD, three bytes each: not a reason we can keep
+            }
         }
         return new Bye(ssrcs, reason);
     }

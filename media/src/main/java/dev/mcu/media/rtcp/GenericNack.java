@@ -1,6 +1,7 @@
 package dev.mcu.media.rtcp;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ import java.util.List;
  *
  * BLP bit i (least significant first) set means packet PID+i+1 (mod 2^16) is lost too.
  *
- * @param lostSequenceNumbers in the order they were named; {@link #writeTo} packs runs that fit
+ * @param lostSequenceNumbers in the order they were first named, each once; {@link #writeTo} packs runs that fit
  *                            in PID+16 into one entry, following sequence-number wrap
  */
 public record GenericNack(long senderSsrc, long mediaSsrc, List<Integer> lostSequenceNumbers) implements RtcpPacket {
@@ -40,10 +41,12 @@ public record GenericNack(long senderSsrc, long mediaSsrc, List<Integer> lostSeq
             return null;
         }
         int end = at + RtcpHeader.packetSize(b, at);
-        List<Integer> lost = new ArrayList<>();
+        List<Integer> named = new ArrayList<>();
         for (int p = at + FeedbackHeader.SIZE; p + ENTRY_SIZE <= end; p += ENTRY_SIZE) {
-            expand(RtcpHeader.uint16(b, p), RtcpHeader.uint16(b, p + 2), lost);
+            expand(RtcpHeader.uint16(b, p), RtcpHeader.uint16(b, p + 2), named);
         }
+        // A packet named twice is asked for once: repeated entries must not multiply retransmissions.
+        List<Integer> lost = new ArrayList<>(new LinkedHashSet<>(named));
         return new GenericNack(FeedbackHeader.senderSsrc(b, at), FeedbackHeader.mediaSsrc(b, at), lost);
     }
 

@@ -34,6 +34,8 @@ public record Remb(long senderSsrc, long bitrateBps, List<Long> ssrcs) implement
     private static final int MANTISSA_BITS = 18;
     private static final int MANTISSA_MASK = (1 << MANTISSA_BITS) - 1;
     private static final int EXP_MASK = 0x3f;
+    /** The largest rate that fits a long and that {@link #writeTo} writes exactly; larger claims are capped to it. */
+    public static final long MAX_BITRATE_BPS = (long) MANTISSA_MASK << (Long.SIZE - 1 - MANTISSA_BITS);
 
     public Remb {
         ssrcs = List.copyOf(ssrcs);
@@ -55,7 +57,8 @@ public record Remb(long senderSsrc, long bitrateBps, List<Long> ssrcs) implement
         if (FIXED_SIZE + 4 * count > size) {
             return null;
         }
-        long bitrate = exp > 45 ? Long.MAX_VALUE : mantissa << exp;
+        long bitrate = mantissa != 0 && exp >= Long.numberOfLeadingZeros(mantissa) ? MAX_BITRATE_BPS
+                : Math.min(mantissa << exp, MAX_BITRATE_BPS);
         List<Long> ssrcs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             ssrcs.add(RtcpHeader.uint32(b, p + 8 + 4 * i));

@@ -71,4 +71,22 @@ class GenericNackTest {
             assertEquals(lost, GenericNack.parse(wire, 0, wire.length).lostSequenceNumbers(), "pid " + pid);
         }
     }
+
+    /** Found by RtpRtcpFuzzTest: one datagram repeating an entry must not ask for each packet many times. */
+    @Test
+    void aNackThatRepeatsItsEntriesAsksForEachPacketOnce() {
+        int entries = 300;
+        byte[] wire = new byte[12 + 4 * entries];
+        wire[0] = (byte) 0x81;
+        wire[1] = (byte) 205;
+        wire[2] = (byte) ((wire.length / 4 - 1) >>> 8);
+        wire[3] = (byte) (wire.length / 4 - 1);
+        for (int e = 0; e < entries; e++) {
+            wire[12 + 4 * e] = 0;
+            wire[13 + 4 * e] = 100;
+            wire[14 + 4 * e] = (byte) 0xff;
+            wire[15 + 4 * e] = (byte) 0xff;
+        }
+        assertEquals(range(100, 17), GenericNack.parse(wire, 0, wire.length).lostSequenceNumbers());
+    }
 }

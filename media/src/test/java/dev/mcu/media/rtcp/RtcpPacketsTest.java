@@ -127,6 +127,33 @@ class RtcpPacketsTest {
         byte[] b = bytes(0x8f, 206, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B',
                 0x00, 0xff, 0xff, 0xff);            // 0 ssrcs, exp=63, mantissa=max
         Remb remb = Remb.parse(b, 0, b.length);
-        assertEquals(Long.MAX_VALUE, remb.bitrateBps());
+        assertEquals(Remb.MAX_BITRATE_BPS, remb.bitrateBps());
+    }
+
+    /** Found by RtpRtcpFuzzTest: a capped rate must write back as itself. */
+    @Test
+    void aCappedRembRateWritesBackUnchanged() {
+        byte[] b = bytes(0x8f, 206, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B',
+                0x00, 0xb4, 0x00, 0x01);            // 0 ssrcs, exp=45, mantissa=1: fits a long exactly
+        Remb exact = Remb.parse(b, 0, b.length);
+        assertEquals(1L << 45, exact.bitrateBps());
+        Remb capped = Remb.parse(bytes(0x8f, 206, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B',
+                0x00, 0xff, 0xff, 0xff), 0, 20);
+        byte[] written = RtcpCompound.write(List.of(capped));
+        assertEquals(capped, Remb.parse(written, 0, written.length));
+    }
+
+    /** Found by RtpRtcpFuzzTest: 255 bytes that are not UTF-8 once threw from the parser. */
+    @Test
+    void aByeReasonOfInvalidUtf8IsDroppedNotThrown() {
+        byte[] b = new byte[8 + 256];
+        b[0] = (byte) 0x81;
+        b[1] = (byte) 203;
+        b[3] = (byte) (b.length / 4 - 1);
+        b[7] = 1;
+        b[8] = (byte) 255;
+        java.util.Arrays.fill(b, 9, 8 + 256, (byte) 0x94); // continuation bytes without a lead byte
+        List<RtcpPacket> parsed = RtcpCompound.parse(b, 0, b.length);
+        assertEquals(List.of(new Bye(List.of(1L), null)), parsed);
     }
 }
