@@ -128,6 +128,7 @@ public final class SessionDescription {
 
     private void parseSessionLine(int n, char type, String value) throws SdpParseException {
         switch (type) {
+            case 'v' -> throw new SdpParseException(n, "a second v= line");
             case 'o' -> {
                 if (origin != null) {
                     throw new SdpParseException(n, "a second o= line");

@@ -118,7 +118,9 @@ class SessionDescriptionTest {
                 new Bad("lines out of order", "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nc=IN IP4 1.2.3.4\r\n", "out of order"),
                 new Bad("media without any c=", "v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n", "no c= line"),
                 new Bad("attribute without name", head + "a=:x\r\n", "attribute name"),
-                new Bad("line without =", head + "garbage\r\n", "line 6"));
+                new Bad("line without =", head + "garbage\r\n", "line 6"),
+                // found by SdpFuzzTest: a second v= once escaped as an IllegalStateException (a 500)
+                new Bad("a second v= line", "v=0\r\nv=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\n", "second v="));
     }
 
     @ParameterizedTest
