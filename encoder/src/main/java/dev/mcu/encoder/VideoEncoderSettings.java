@@ -54,7 +54,10 @@ final class VideoEncoderSettings {
                 options.put("tune", "zerolatency");
                 options.put("profile", "baseline");
                 options.put("forced-idr", "1"); // a requested keyframe must be an IDR, not a recovery point
-                options.put("x264-params", "repeat-headers=1"); // already x264's default without global headers
+                // repeat-headers: already x264's default without global headers. scenecut=0: keyframes only
+                // on the interval and on request; x264's scene-cut IDRs made every frame of a busy picture a
+                // keyframe (a bit-rate spike per frame), and a composite's "scene cuts" are layout changes.
+                options.put("x264-params", "repeat-headers=1:scenecut=0");
                 if (maxNal > 0) {
                     options.put("slice-max-size", Integer.toString(maxNal));
                 }

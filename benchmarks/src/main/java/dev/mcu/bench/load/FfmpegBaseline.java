@@ -64,7 +64,7 @@ final class FfmpegBaseline {
         args.addAll(rate);
         switch (encoder) {
             case "libx264" -> args.addAll(List.of("-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline",
-                    "-forced-idr", "1"));
+                    "-forced-idr", "1", "-x264-params", "repeat-headers=1:scenecut=0"));
             case "libopenh264" -> args.addAll(List.of("-profile:v", "constrained_baseline", "-rc_mode", "bitrate",
                     "-allow_skip_frames", "0"));
             default -> throw new IllegalArgumentException("no baseline settings for " + encoder);
