@@ -11,7 +11,9 @@
 # Environment: SCENARIOS (default video4,video16,video64,video64speaker,listen1000,talk1000; also videoN,
 #              videoNspeaker, listenN, talkN), WARMUP (10), BASELINE_SECONDS (20; 0 skips ffmpeg),
 #              GPL=1 (build with -Pgpl: libx264 in the server and the baseline, else OpenH264 in both),
-#              SKIP_BUILD=1 (reuse the built jar), PYTHON (/usr/bin/python3, with numpy and matplotlib:
+#              JOIN_PARALLEL (16 INVITEs in flight), JOIN_LIMIT_SECONDS (150: all joins by then, else the
+#              scenario fails as stalled), SKIP_BUILD=1 (reuse the built jar), JAR=path (run that server jar, built with SKIP_BUILD=1;
+#              lets a second build not pull the jar from under a running benchmark), PYTHON (/usr/bin/python3, with numpy and matplotlib:
 #              Debian python3-numpy python3-matplotlib).
 # A run writes only to benchmarks/results/load-<date>/ (not tracked by git): load.md, load.json,
 # charts/*.svg, server logs in work/. With --publish it also copies load.md, load.json and the charts to
@@ -33,7 +35,7 @@ stamp=$(date +%Y%m%d-%H%M%S)
 out=benchmarks/results/load-$stamp
 work=$out/work
 classes=benchmarks/target/load-classes
-jar=mcu-app/target/mcu-app.jar
+jar=${JAR:-mcu-app/target/mcu-app.jar}
 profile=(); flavour=""
 if [ "${GPL:-0}" = 1 ]; then profile=(-Pgpl); flavour=-gpl; fi
 mkdir -p "$work"
@@ -51,7 +53,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -s "$jar" ]; then
   mvn -B -q -o "${profile[@]}" -DskipTests -pl mcu-app -am package \
     || mvn -B -q "${profile[@]}" -DskipTests -pl mcu-app -am package
 fi
-if [ -n "$flavour" ] && ! unzip -l "$jar" | grep -q 'linux-x86_64-gpl\|libpostproc'; then
+if [ -n "$flavour" ] && [ "$(unzip -l "$jar" | grep -c 'linux-x86_64-gpl/')" = 0 ]; then
   echo "run-load: GPL=1 but $jar has no GPL natives (built without -Pgpl? drop SKIP_BUILD)" >&2; exit 1
 fi
 rm -rf "$classes"; mkdir -p "$classes"

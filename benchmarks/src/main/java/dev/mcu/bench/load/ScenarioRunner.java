@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads: the main thread, plus a small pool for the INVITEs and BYEs.
  */
 final class ScenarioRunner {
-    private static final int SIGNALLING_THREADS = 16;
-    private static final int JOIN_LIMIT_SECONDS = 150;
+    /** INVITEs in flight at once (JOIN_PARALLEL): fewer joins a big room more gently on a busy machine. */
+    private static final int SIGNALLING_THREADS = Integer.parseInt(System.getenv().getOrDefault("JOIN_PARALLEL", "16"));
+    /** All joins must be done by then (JOIN_LIMIT_SECONDS), or the scenario fails as "joins stalled". */
+    private static final int JOIN_LIMIT_SECONDS = Integer.parseInt(System.getenv().getOrDefault("JOIN_LIMIT_SECONDS", "150"));
 
     private final Path jar;
     private final Path workDir;
