@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * up front, so an answer with or without rtcp-mux works. One per server.
  *
  * <p>{@link #create} binds synchronously: call it from a SIP thread, never from one of this
- * factory's event loops.
+ * factory's event loops. With NIO the sockets are bound on the calling thread and handed to the
+ * event loop without waiting for it: a loop busy with other calls' RTP never holds up an INVITE's
+ * answer (datagrams that come first wait in the socket's buffer).
  */
 public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private static final Logger log = LoggerFactory.getLogger(UdpMediaTransportFactory.class);
@@ -37,12 +40,13 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private final UdpTransportConfig config;
     private final EventLoopGroup group;                         // owned: shut down in close()
     private final ChannelFactory<? extends DatagramChannel> channelFactory;
+    private final boolean epoll;
     private final PortAllocator ports;
     private final Set<UdpMediaTransport> open = ConcurrentHashMap.newKeySet();  // closed in close()
 
     public UdpMediaTransportFactory(UdpTransportConfig config) {
         this.config = config;
-        boolean epoll = UdpChannels.epollAvailable();
+        this.epoll = UdpChannels.epollAvailable();
         this.group = new MultiThreadIoEventLoopGroup(config.threads(), UdpChannels.ioHandlerFactory(epoll));
         this.channelFactory = UdpChannels.channelFactory(epoll);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
@@ -92,6 +96,9 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
     }
 
     private Channel bind(EventLoop loop, int port, DatagramReceiver receiver) throws IOException {
+        if (!epoll) {
+            return bindHere(loop, port, receiver);
+        }
         ChannelFuture future = new Bootstrap()
                 .group(loop)
                 .channelFactory(channelFactory)
@@ -104,6 +111,30 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
             throw new IOException("cannot bind UDP " + port, future.cause());
         }
         return future.channel();
+    }
+
+    /** Binds on this thread (a busy port fails here, at once) and registers with the loop without waiting. */
+    private Channel bindHere(EventLoop loop, int port, DatagramReceiver receiver) throws IOException {
+        java.nio.channels.DatagramChannel socket = java.nio.channels.DatagramChannel.open();
+        try {
+            socket.bind(new InetSocketAddress(config.bindAddress(), port));
+        } catch (IOException | RuntimeException busy) {
+            socket.close();
+            throw new IOException("cannot bind UDP " + port, busy);
+        }
+        ChannelFuture registered = new Bootstrap()
+                .group(loop)
+                .channelFactory(() -> new NioDatagramChannel(socket))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxPacketSize() + 1))
+                .handler(receiver)
+                .register();
+        registered.addListener(done -> {
+            if (!done.isSuccess()) {
+                log.warn("UDP port {} could not join its event loop: {}", port, done.cause().toString());
+                registered.channel().close();
+            }
+        });
+        return registered.channel();
     }
 
     private void release(Map<MediaKind, UdpMediaTransport.PortPair> bound) {
