@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 /**
  * One participant's incoming audio: RTP from the event loop, decoded on the participant's serial
  * executor (jitter buffer → FFmpeg decoder, resampled to 48 kHz mono) into a playout buffer that
- * the room's media clock reads every 20 ms.
+ * the room's audio lane reads every 20 ms.
  *
  * <p>When the sender puts its own level in an RFC 6464 header extension (browsers do), the level of
  * the newest decoded packet is kept and {@link #levelDbov} reports it instead of measuring the
@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * every 20 ms; the participant is simply absent from the round, as a silent one is anyway.
  *
  * <p>Threads: {@link #offer} on the Netty event loop; decoding on the serial executor;
- * {@link #readFrame} on the media clock. The decoder is owned here and closed on the serial
+ * {@link #readFrame}, {@link #levelDbov} and {@link #setDecoding} on the room's audio lane. The decoder is owned here and closed on the serial
  * executor.
  */
 final class InboundAudio implements AutoCloseable {

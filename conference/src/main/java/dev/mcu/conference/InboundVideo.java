@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  * publishes the newest picture for the room's compositor.
  *
  * <p>Threads: {@link #offer} on the Netty event loop (only enqueues); everything else on the
- * serial executor; {@link #latest()} from the media clock. The decoder is owned here and closed on
+ * serial executor; {@link #latest()} and {@link #setVisible} from the room's video lane. The decoder is owned here and closed on
  * the serial executor after the last packet task, so it is never used and freed concurrently.
  */
 final class InboundVideo implements AutoCloseable {

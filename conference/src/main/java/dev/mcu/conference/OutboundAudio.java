@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * encoder ({@link #sendOwnMix}); otherwise it is sent the payload encoded once for every listener
  * of its codec ({@link #sendSharedPayload}), and only its RTP header is its own.
  *
- * <p>Media clock thread only; the encoder is owned here.
+ * <p>The room's audio lane only; the encoder is owned here.
  */
 final class OutboundAudio implements AutoCloseable {
     private final Codec codec;

@@ -22,9 +22,10 @@ import java.util.function.LongSupplier;
  * One member's media inside a room, built from what its offer/answer agreed: decoders for what it
  * sends us, an audio encoder for the mix it hears, and the video output profile it receives.
  *
- * <p>Threads: built on the SIP thread; {@link MediaListener} callbacks on the transport's event
- * loop (they only enqueue); {@link #outboundAudio()} and {@link #pcmScratch} used by the room's media
- * clock; {@link #close()} on the media clock when the participant leaves.
+ * <p>Threads: built on the thread that calls {@link Room#join} (SIP's call-events thread), never on
+ * a room lane; {@link MediaListener} callbacks on the transport's event loop (they only enqueue);
+ * its role, mute flags, level and {@link #pcmScratch} belong to the room's audio lane, which also
+ * calls {@link #close()} when it leaves; the video lane reads only its {@link InboundVideo}.
  */
 final class Participant implements MediaListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Participant.class);
@@ -36,7 +37,7 @@ final class Participant implements MediaListener, AutoCloseable {
     }
 
     final String id;
-    final short[] pcmScratch = new short[Audio.FRAME_SAMPLES]; // media clock only
+    final short[] pcmScratch = new short[Audio.FRAME_SAMPLES]; // audio lane only
     private final Member member;                     // borrowed: the signalling side owns it
     private final String roomName;
     private final Listener listener;

@@ -4,7 +4,7 @@ import dev.mcu.media.Codec;
 
 /**
  * One participant of a room at one moment, as the control plane shows it. Made on the room's audio
- * clock thread; immutable.
+ * lane; immutable.
  *
  * @param talking    in a talk spell now (the active-speaker detector's view)
  * @param levelDbov  the level of its last 20 ms of audio, -127 when silent, muted or not heard

@@ -4,7 +4,7 @@ import dev.mcu.media.Audio;
 
 /**
  * A participant's decoded audio waiting for the room's mix: 48 kHz mono samples, written by the
- * participant's decode task and read every 20 ms by the room's media clock (the only two threads;
+ * participant's decode task and read every 20 ms by the room's audio lane (the only two threads;
  * both calls are short and synchronized).
  *
  * <p>It absorbs network jitter with a small playout delay: after running dry it waits until

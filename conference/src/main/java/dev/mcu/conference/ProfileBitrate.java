@@ -12,7 +12,7 @@ package dev.mcu.conference;
  * reach the ceiling or the floor), because each change costs a keyframe (the encoders take a new
  * rate at their next IDR).
  *
- * <p>Media clock thread only, once a second.
+ * <p>The encode-pool thread encoding its profile (one at a time), once a second.
  */
 final class ProfileBitrate {
     static final double HEADROOM = 0.9;

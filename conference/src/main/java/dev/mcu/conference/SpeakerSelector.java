@@ -12,7 +12,7 @@ import java.util.Set;
  * room of 1,000 costs about as much as a room of K. A current speaker keeps its place until a
  * newcomer is clearly louder (hysteresis), so the set does not flap on every syllable.
  *
- * <p>Media clock thread only.
+ * <p>The room's audio lane only.
  */
 final class SpeakerSelector {
     /** Below this smoothed level a participant is not speaking (background noise, silence). */
