@@ -3,6 +3,7 @@ package dev.mcu.app;
 import dev.mcu.app.http.HttpServer;
 import dev.mcu.app.egress.EgressRoutes;
 import dev.mcu.app.egress.RoomEgresses;
+import dev.mcu.app.whip.WhipRoutes;
 import dev.mcu.app.http.HttpError;
 import dev.mcu.app.http.Request;
 import dev.mcu.app.http.Router;
@@ -114,6 +115,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         StaticPages.addTo(router, new StaticPages.PagePorts(config.sip().wsPort(), config.sip().wssPort(),
                 config.http().httpsPort()));
         new EgressRoutes(egresses, McuServer::onlyFromThisMachine).addTo(router);
+        new WhipRoutes(new WhipRoutes.Server(rooms::room, rooms::pinOf, webRtcTransports,
+                new SdpNegotiator(MediaCapabilities.defaults()), config.sip().reachableAddress())).addTo(router);
         return router;
     }
 

@@ -153,6 +153,11 @@ final class RoomRegistry implements AutoCloseable {
         return Optional.ofNullable(rooms.get(name));
     }
 
+    /** The PIN a configured room asks for, if any. */
+    synchronized Optional<String> pinOf(String name) {
+        return Optional.ofNullable(configuredPins.get(name));
+    }
+
     synchronized List<Room> rooms() {
         return List.copyOf(rooms.values());
     }
