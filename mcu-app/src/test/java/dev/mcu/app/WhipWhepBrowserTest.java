@@ -143,6 +143,28 @@ class WhipWhepBrowserTest {
         assertAnswer(send("DELETE", base + "/whip/webinar/abc", null, null), 404, "no such WHIP/WHEP session");
     }
 
+    @Test
+    void aRoomWithAPinWantsItAsTheBearerToken() throws Exception {
+        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(), "rooms.list=[{name: board, pin: '1234'}]"));
+        String base = "http://127.0.0.1:" + server.httpPort();
+        SyntheticParticipant phone = closeLater(new SyntheticParticipant("red", Codec.PCMU, null, 0, RED, 440));
+        SipTestPhone sip = closeLater(new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", "red"));
+        SipTestPhone.Outgoing call = sip.invite("board*1234", phone.offer());
+        assertEquals(200, call.awaitFinal().status());
+        call.ack();
+
+        assertAnswer(send("POST", base + "/whip/board", "application/sdp", phone.offer()), 401, "needs its PIN");
+        assertAnswer(sendWithToken(base + "/whip/board", "9999", phone.offer()), 401, "wrong token");
+        // The right PIN gets past the door; this offer is then refused for what it is.
+        assertAnswer(sendWithToken(base + "/whip/board", "1234", phone.offer()), 400, "not a WebRTC offer");
+    }
+
+    private HttpResponse<String> sendWithToken(String url, String token, String sdp) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/sdp").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(sdp)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static boolean phoneSeesASecondPicture(SyntheticParticipant phone) {
         I420Frame picture = phone.lastPicture();
         if (picture == null) {
