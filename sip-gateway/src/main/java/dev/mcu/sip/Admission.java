@@ -5,8 +5,24 @@ package dev.mcu.sip;
  *
  * @param reason             for the operator's log and the SIP reason phrase's Warning; may be empty
  * @param retryAfterSeconds  for {@link Verdict#BUSY}: the Retry-After the caller gets
+ * @param reasonPhrase       the status line's words when not the standard ones (e.g. 403 "Room locked",
+ *                           which a browser page shows), or null
+ * @param answerHeaders      extra headers of the 200 OK (e.g. a browser's room token), empty for none
  */
-public record Admission(Verdict verdict, String reason, int retryAfterSeconds) {
+public record Admission(Verdict verdict, String reason, int retryAfterSeconds, String reasonPhrase,
+                        java.util.Map<String, String> answerHeaders) {
+
+    public Admission(Verdict verdict, String reason, int retryAfterSeconds) {
+        this(verdict, reason, retryAfterSeconds, null, java.util.Map.of());
+    }
+
+    public Admission withReasonPhrase(String phrase) {
+        return new Admission(verdict, reason, retryAfterSeconds, phrase, answerHeaders);
+    }
+
+    public Admission withAnswerHeaders(java.util.Map<String, String> headers) {
+        return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, java.util.Map.copyOf(headers));
+    }
 
     public enum Verdict {
         /** Answer the call. */

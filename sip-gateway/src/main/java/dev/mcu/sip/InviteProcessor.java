@@ -95,8 +95,15 @@ final class InviteProcessor {
                 return;
             }
             case FORBIDDEN -> {
-                refuse(st, join, sip.responseWithWarning(Response.FORBIDDEN, request, 399, reasonOr(admission, "wrong PIN")),
-                        reasonOr(admission, "wrong or missing PIN"));
+                Response forbidden = sip.responseWithWarning(Response.FORBIDDEN, request, 399, reasonOr(admission, "wrong PIN"));
+                if (admission.reasonPhrase() != null) {
+                    try {
+                        forbidden.setReasonPhrase(admission.reasonPhrase());
+                    } catch (java.text.ParseException e) {
+                        log.debug("kept the standard reason phrase: {}", e.getMessage());
+                    }
+                }
+                refuse(st, join, forbidden, reasonOr(admission, "wrong or missing PIN"));
                 return;
             }
             case BUSY -> {
@@ -107,7 +114,7 @@ final class InviteProcessor {
         }
         String notAnswered = "the INVITE could not be answered";
         try {
-            notAnswered = answer(st, request, join);
+            notAnswered = answer(st, request, join, admission);
         } finally {
             if (notAnswered != null) {
                 handler.onCallAbandoned(join, notAnswered);
@@ -116,12 +123,13 @@ final class InviteProcessor {
     }
 
     /**
-     * Negotiates, creates the transport and sends the 200 OK of an admitted call.
+     * Negotiates, creates the transport and sends the 200 OK of an admitted call, with the
+     * admission's extra headers.
      *
      * @return null when the handler has heard (or a {@link SipCall} will tell it) how the call ended,
      *         else why no call came of it
      */
-    private String answer(ServerTransaction st, Request request, JoinRequest join) {
+    private String answer(ServerTransaction st, Request request, JoinRequest join, Admission admission) {
         byte[] body = request.getRawContent();
         boolean hasOffer = body != null && body.length > 0;
         SessionDescription offer = null;
@@ -174,6 +182,9 @@ final class InviteProcessor {
                 sdp = ourOffer.toString();
             }
             Response ok = call.okWith(request, sdp);
+            for (var header : admission.answerHeaders().entrySet()) {
+                ok.addHeader(sip.headers.createHeader(header.getKey(), header.getValue()));
+            }
             synchronized (this) {
                 Pending p = pending.remove(join.callId());
                 if (p == null || p.cancelled) {
@@ -260,6 +271,36 @@ final class InviteProcessor {
         return admission.reason() == null || admission.reason().isBlank() ? fallback : admission.reason();
     }
 
+    /**
+     * The room as the caller typed it: RFC 3261 escapes ({@code town%20hall}) decoded as UTF-8.
+     * A malformed escape is kept as sent.
+     */
+    static String unescape(String user) {
+        if (user.indexOf('%') < 0) {
+            return user;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < user.length(); i++) {
+            char c = user.charAt(i);
+            if (c == '%' && i + 2 < user.length()
+                    && Character.digit(user.charAt(i + 1), 16) >= 0 && Character.digit(user.charAt(i + 2), 16) >= 0) {
+                bytes.write(Character.digit(user.charAt(i + 1), 16) * 16 + Character.digit(user.charAt(i + 2), 16));
+                i += 2;
+            } else if (c == '%') {
+                return user;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                bytes.write(b, 0, b.length);
+            }
+        }
+        java.nio.charset.CharsetDecoder strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        try {
+            return strict.decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            return user;
+        }
+    }
+
     /** Room and PIN from the Request-URI: {@code sip:room@host}, {@code sip:room*1234@host}, {@code ;pin=1234}. */
     static JoinRequest joinRequest(Request request) {
         URI uri = request.getRequestURI();
@@ -272,6 +313,7 @@ final class InviteProcessor {
             }
             user = user.substring(0, star);
         }
+        user = unescape(user);
         FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
         String display = from.getAddress().getDisplayName();
         InetAddress source = ((SIPMessage) request).getRemoteAddress();
@@ -280,6 +322,7 @@ final class InviteProcessor {
         }
         // Room, caller and display name reach logs and the room's screen: no control characters, bounded.
         return new JoinRequest(callId(request), SipText.loggable(user), Optional.ofNullable(pin).filter(s -> !s.isEmpty()),
-                SipText.loggable(from.getAddress().getURI()), display == null ? "" : SipText.loggable(display), source);
+                SipText.loggable(from.getAddress().getURI()), display == null ? "" : SipText.loggable(display), source,
+                SipMessages.transportOf(request).toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -11,9 +11,22 @@ import java.util.Optional;
  * @param callerUri          the From URI, e.g. {@code sip:alice@example.com}
  * @param callerDisplayName  the From display name, empty when none
  * @param signallingSource   the IP address the INVITE came from
+ * @param signallingTransport what the INVITE came over, from its Via: udp, tcp, tls, ws or wss
  */
 public record JoinRequest(String callId, String room, Optional<String> pin, String callerUri,
-                          String callerDisplayName, InetAddress signallingSource) {
+                          String callerDisplayName, InetAddress signallingSource, String signallingTransport) {
+
+    public JoinRequest(String callId, String room, Optional<String> pin, String callerUri, String callerDisplayName,
+                       InetAddress signallingSource) {
+        this(callId, room, pin, callerUri, callerDisplayName, signallingSource, "udp");
+    }
+
+    /** Keeps the PIN out of logs. */
+    @Override
+    public String toString() {
+        return "JoinRequest[callId=" + callId + ", room=" + room + ", pin=" + (pin.isPresent() ? "(given)" : "(none)")
+                + ", caller=" + caller() + ", from=" + signallingSource + " over " + signallingTransport + "]";
+    }
 
     /** "Alice <sip:alice@example.com>" or just the URI, for logs. */
     public String caller() {

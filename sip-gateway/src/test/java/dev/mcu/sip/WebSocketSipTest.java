@@ -55,6 +55,27 @@ class WebSocketSipTest {
     }
 
     @Test
+    void aBrowsersAnswerCarriesTheAdmissionsHeadersAndARefusalItsReasonPhrase() throws Exception {
+        handler.rooms.put("board", Admission.accept().withAnswerHeaders(
+                java.util.Map.of("X-MCU-Participant", "p7", "X-MCU-Token", "room-token-for-p7")));
+        handler.rooms.put("locked", Admission.forbidden("Room locked").withReasonPhrase("Room locked"));
+        String callId = "ws-" + UUID.randomUUID();
+        client.send(request("INVITE", "sip:board@127.0.0.1:" + wsPort, callId, 1, "", SipServerTest.AUDIO_VIDEO_OFFER));
+        String ok = client.awaitFinal();
+        assertTrue(ok.startsWith("SIP/2.0 200"), ok);
+        assertEquals("p7", header(ok, "X-MCU-Participant"));
+        assertEquals("room-token-for-p7", header(ok, "X-MCU-Token"));
+        JoinRequest join = handler.admitted.poll(WAIT, TimeUnit.SECONDS);
+        assertNotNull(join);
+        assertEquals("ws", join.signallingTransport(), "the application knows the call came over WebSocket");
+
+        client.send(request("INVITE", "sip:locked@127.0.0.1:" + wsPort, "ws-" + UUID.randomUUID(), 1, "",
+                SipServerTest.AUDIO_VIDEO_OFFER));
+        String refused = client.awaitFinal();
+        assertTrue(refused.startsWith("SIP/2.0 403 Room locked"), refused);
+    }
+
+    @Test
     void optionsOverWebSocketGets200() throws Exception {
         client.send(request("OPTIONS", "sip:127.0.0.1:" + wsPort + ";transport=ws", "opt-" + UUID.randomUUID(), 1, "", null));
         String response = client.awaitMessage();
