@@ -64,6 +64,7 @@ final class VideoPipeline {
     private final AtomicLong framesSkipped = new AtomicLong();
     private List<Source> sources = List.of();
     private LayoutSpec layoutSpec;
+    private boolean focusPinned;   // lane thread: an operator chose the focus, so the speaker does not move it
     private List<String> layoutIds;
     private volatile Layout layout;                     // written on the lane, read by snapshots
     private String activeSpeaker;
@@ -184,9 +185,10 @@ final class VideoPipeline {
         });
     }
 
-    /** A null focus follows the active speaker when the settings say so. */
+    /** A null focus follows the active speaker when the settings say so; a focus an operator chose stays. */
     void setLayout(LayoutSpec spec) {
         lane.execute(() -> {
+            focusPinned = spec.focusId() != null;
             layoutSpec = spec.focusId() == null && settings.followSpeaker() ? spec.withFocus(activeSpeaker) : spec;
             layoutIds = null;
         });
@@ -196,7 +198,7 @@ final class VideoPipeline {
     void speakerChanged(String newSpeakerId) {
         lane.execute(() -> {
             activeSpeaker = newSpeakerId;
-            if (settings.followSpeaker() && newSpeakerId != null && layoutSpec.kind() != LayoutKind.GRID) {
+            if (settings.followSpeaker() && !focusPinned && newSpeakerId != null && layoutSpec.kind() != LayoutKind.GRID) {
                 layoutSpec = layoutSpec.withFocus(newSpeakerId);
                 layoutIds = null;
             }
