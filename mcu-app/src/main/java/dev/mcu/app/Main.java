@@ -1,25 +1,58 @@
 package dev.mcu.app;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** Starts the MCU and runs until interrupted (Ctrl-C or SIGTERM). */
-@Command(name = "mcu", mixinStandardHelpOptions = true, version = "mcu 0.1",
-        description = "A mixing video-conference server: SIP phones dial sip:ROOM@host and see and hear the room.")
+/**
+ * Starts the MCU and runs until interrupted. On SIGTERM (or Ctrl-C) it drains: no new rooms,
+ * calls go on for up to {@code shutdown.graceSeconds}, then everybody is hung up.
+ */
+@Command(name = "mcu", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A mixing video-conference server: SIP phones dial sip:ROOM@host and see and hear the room.",
+        footer = {"", "Every configuration key, with its default and what it does, is documented in mcu-defaults.yaml",
+                "inside the jar (print it with: unzip -p mcu-app.jar mcu-defaults.yaml) and in the source at",
+                "mcu-app/src/main/resources/mcu-defaults.yaml."})
 public final class Main implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     @Option(names = {"-c", "--config"}, description = "YAML file overriding the embedded defaults (mcu-defaults.yaml)")
     private Path configFile;
 
     @Option(names = {"-s", "--set"}, description = "Override one key, e.g. --set sip.port=5070 (repeatable)")
     private List<String> overrides = new ArrayList<>();
+
+    /** The version Maven wrote into the jar when it was built. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"mcu " + buildVersion()};
+        }
+    }
+
+    static String buildVersion() {
+        try (InputStream in = Main.class.getResourceAsStream("/mcu-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -30,18 +63,34 @@ public final class Main implements Callable<Integer> {
             System.err.println("mcu: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        List<String> busy = PortCheck.busyPorts(config);
+        if (!busy.isEmpty()) {
+            System.err.println("mcu: cannot start: " + String.join("; ", busy)
+                    + ". Stop what uses them or move them with --set KEY=N.");
+            return 1;
+        }
         McuServer server;
         try {
             server = new McuServer(config);
-        } catch (java.io.IOException e) {
-            System.err.println("mcu: cannot start: " + e.getMessage()
-                    + " (is another server using SIP port " + config.sip().port() + "? change it with --set sip.port=N)");
+        } catch (IOException e) {
+            System.err.println("mcu: cannot start: " + e.getMessage());
             return 1;
         }
+        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
+            try {
+                server.drain();
+                int grace = config.shutdown().graceSeconds();
+                log.info("Stopping: {} calls may go on for up to {} s (shutdown.graceSeconds)", server.calls().size(), grace);
+                if (!server.awaitCallsEnded(Duration.ofSeconds(grace))) {
+                    log.info("Grace period over: hanging up the {} remaining calls", server.calls().size());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                server.close();
+                stopped.countDown();
+            }
         }, "shutdown"));
         stopped.await();
         return 0;

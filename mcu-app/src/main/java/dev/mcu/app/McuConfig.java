@@ -6,6 +6,9 @@ import dev.mcu.layouts.RelativeTile;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +27,8 @@ import java.util.Map;
  * A key the defaults do not know is an error (a typo must not be silently ignored).
  */
 public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings audio, Rooms rooms, Http http,
-                        WebRtc webrtc, Tls tls, Recording recording) {
+                        WebRtc webrtc, Tls tls, Recording recording, Admin admin, Webhooks webhooks, Metrics metrics,
+                        Shutdown shutdown) {
 
     /**
      * @param dir    where recordings (egress kind "record") are written
@@ -74,8 +78,9 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         return http.httpsPort > 0 || sip.wssPort > 0;
     }
 
+    /** @param timeoutSeconds a call whose media stops this long is hung up; 0 = never */
     public record Media(int portMin, int portMax, boolean allowSdpAddressesOutsideSignallingHost,
-                        int ioThreads, int decodeThreads) {
+                        int ioThreads, int decodeThreads, int timeoutSeconds) {
     }
 
     /**
@@ -88,7 +93,52 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
     public record AudioSettings(int maxSpeakers) {
     }
 
-    public record RoomSpec(String name, String pin) {
+    /**
+     * One configured room. PINs are null when unset. The PIN dialled picks the role: {@code hostPin}
+     * a host, {@code speakerPin} a speaker, {@code pin} (or none when {@code pin} is unset) an
+     * attendee in a webinar and a speaker in a meeting.
+     *
+     * @param mode meeting or webinar
+     */
+    public record RoomSpec(String name, String mode, String pin, String hostPin, String speakerPin) {
+        public RoomSpec(String name, String pin) {
+            this(name, "meeting", pin, null, null);
+        }
+
+        /** True when nobody may enter without a PIN. */
+        public boolean pinRequired() {
+            return pin != null;
+        }
+
+        /** Keeps PINs out of logs and toString-based messages. */
+        @Override
+        public String toString() {
+            return "RoomSpec[name=" + name + ", mode=" + mode + ", PINs hidden]";
+        }
+    }
+
+    /** @param token the API's bearer token; empty: generated once and kept beside tls.keystore */
+    public record Admin(String token) {
+        @Override
+        public String toString() {
+            return "Admin[token hidden]";
+        }
+    }
+
+    /** @param urls receivers of every event as a signed JSON POST; @param secret the HMAC-SHA256 key */
+    public record Webhooks(List<String> urls, String secret) {
+        @Override
+        public String toString() {
+            return "Webhooks[urls=" + urls + ", secret hidden]";
+        }
+    }
+
+    /** @param requireToken /metrics asks for the admin token too */
+    public record Metrics(boolean requireToken) {
+    }
+
+    /** @param graceSeconds after SIGTERM, how long calls may go on before everybody is hung up */
+    public record Shutdown(int graceSeconds) {
     }
 
     public record Rooms(boolean autoCreate, int maxParticipants, int maxCalls, List<RoomSpec> list) {
@@ -106,11 +156,22 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
     public static McuConfig load(Path userFile, List<String> overrides) {
         Map<String, Object> tree = readDefaults();
         if (userFile != null) {
+            if (Files.isDirectory(userFile)) {
+                throw new IllegalArgumentException("configuration file " + userFile
+                        + " is a directory; --config names a YAML file");
+            }
+            if (!Files.exists(userFile)) {
+                throw new IllegalArgumentException("configuration file " + userFile + " not found");
+            }
             try (Reader reader = Files.newBufferedReader(userFile)) {
                 Object user = yaml().load(reader);
                 if (user != null) {
                     merge(tree, asMap(user, userFile.toString()), "");
                 }
+            } catch (MarkedYAMLException e) {
+                throw new IllegalArgumentException(userFile + " is not valid YAML: " + yamlProblem(e), e);
+            } catch (YAMLException e) {
+                throw new IllegalArgumentException(userFile + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read configuration file " + userFile + ": " + e.getMessage(), e);
             }
@@ -119,6 +180,14 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
             applyOverride(tree, override);
         }
         return fromTree(tree);
+    }
+
+    /** "line 3, column 7: mapping values are not allowed here": SnakeYAML's several lines in one. */
+    private static String yamlProblem(MarkedYAMLException e) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        String where = mark == null ? "" : "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": ";
+        String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+        return where + (problem == null ? "unreadable" : problem);
     }
 
     private static Yaml yaml() {
@@ -196,13 +265,17 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         Map<String, Object> webrtc = asMap(t.get("webrtc"), "webrtc");
         Map<String, Object> tls = asMap(t.get("tls"), "tls");
         Map<String, Object> recording = asMap(t.get("recording"), "recording");
+        Map<String, Object> admin = asMap(t.get("admin"), "admin");
+        Map<String, Object> webhooks = asMap(t.get("webhooks"), "webhooks");
+        Map<String, Object> metrics = asMap(t.get("metrics"), "metrics");
+        Map<String, Object> shutdown = asMap(t.get("shutdown"), "shutdown");
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort"), integer(sip, "sip.floodLimitPerSecond"),
                         integer(sip, "sip.floodBurst")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
-                        integer(media, "media.decodeThreads")),
+                        integer(media, "media.decodeThreads"), integer(media, "media.timeoutSeconds")),
                 new VideoSettings(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
                         integer(video, "video.bitrateKbps"), integer(video, "video.minBitrateKbps"),
                         integer(video, "video.keyframeIntervalSeconds"),
@@ -214,7 +287,11 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                 new Http(integer(http, "http.port"), integer(http, "http.httpsPort")),
                 new WebRtc(integer(webrtc, "webrtc.port")),
                 new Tls(str(tls, "tls.keystore"), str(tls, "tls.password")),
-                new Recording(str(recording, "recording.dir"), str(recording, "recording.hlsDir")));
+                new Recording(str(recording, "recording.dir"), str(recording, "recording.hlsDir")),
+                new Admin(str(admin, "admin.token")),
+                new Webhooks(stringList(webhooks.get("urls"), "webhooks.urls"), str(webhooks, "webhooks.secret")),
+                new Metrics(bool(metrics, "metrics.requireToken")),
+                new Shutdown(integer(shutdown, "shutdown.graceSeconds")));
         config.validate();
         return config;
     }
@@ -247,6 +324,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         require(video.layout() != LayoutKind.CUSTOM || !video.customTiles().isEmpty(),
                 "video.layout is custom: set video.customLayoutFile to a YAML or JSON file with a list 'tiles' of {x, y, width, height}");
         require(video.fps() >= 1 && video.fps() <= 60, "video.fps must be 1..60, got " + video.fps());
+        require(media.timeoutSeconds >= 0, "media.timeoutSeconds must be 0 (never) or more, got " + media.timeoutSeconds);
         require(media.ioThreads >= 1 && media.decodeThreads >= 0,
                 "media.ioThreads must be at least 1 and media.decodeThreads at least 0");
         require(video.minBitrateKbps() >= 30 && video.minBitrateKbps() <= video.bitrateKbps(),
@@ -258,6 +336,15 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                 "webrtc.port " + webrtc.port + " lies inside media.portMin..portMax; move one of them");
         require(rooms.maxParticipants >= 1, "rooms.maxParticipants must be at least 1");
         require(rooms.maxCalls >= 1, "rooms.maxCalls must be at least 1");
+        require(admin.token.isEmpty() || admin.token.length() >= 16,
+                "admin.token must be at least 16 characters (or empty to have one generated)");
+        for (String url : webhooks.urls) {
+            require(url.startsWith("http://") || url.startsWith("https://"),
+                    "webhooks.urls must be http:// or https:// addresses, got '" + url + "'");
+        }
+        require(webhooks.urls.isEmpty() || !webhooks.secret.isEmpty(),
+                "webhooks.secret must be set when webhooks.urls is, so receivers can check the signature");
+        require(shutdown.graceSeconds >= 0, "shutdown.graceSeconds must be 0 or more, got " + shutdown.graceSeconds);
     }
 
     /** The TCP listeners that are on must each have their own port. */
@@ -382,12 +469,14 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         return List.copyOf(out);
     }
 
+    private static final List<String> ROOM_KEYS = List.of("name", "mode", "pin", "hostPin", "speakerPin");
+
     private static List<RoomSpec> roomList(Object v) {
         if (v == null) {
             return List.of();
         }
         if (!(v instanceof List<?> list)) {
-            throw new IllegalArgumentException("configuration key 'rooms.list' must be a list of {name, pin}");
+            throw new IllegalArgumentException("configuration key 'rooms.list' must be a list of {name, mode, pin, hostPin, speakerPin}");
         }
         List<RoomSpec> out = new ArrayList<>();
         for (Object o : list) {
@@ -396,9 +485,32 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
             if (name == null || name.toString().isBlank()) {
                 throw new IllegalArgumentException("every entry of rooms.list needs a name");
             }
-            Object pin = room.get("pin");
-            out.add(new RoomSpec(name.toString(), pin == null ? null : pin.toString()));
+            for (String key : room.keySet()) {
+                if (!ROOM_KEYS.contains(key)) {
+                    throw new IllegalArgumentException("unknown key '" + key + "' in rooms.list entry '" + name
+                            + "'; an entry takes " + String.join(", ", ROOM_KEYS));
+                }
+            }
+            String mode = room.get("mode") == null ? "meeting" : room.get("mode").toString();
+            if (!mode.equals("meeting") && !mode.equals("webinar")) {
+                throw new IllegalArgumentException("rooms.list entry '" + name + "': mode must be meeting or webinar, got '"
+                        + mode + "'");
+            }
+            out.add(new RoomSpec(name.toString(), mode, pinOf(room, "pin"), pinOf(room, "hostPin"), pinOf(room, "speakerPin")));
         }
         return List.copyOf(out);
+    }
+
+    private static String pinOf(Map<String, Object> room, String key) {
+        Object pin = room.get(key);
+        if (pin == null) {
+            return null;
+        }
+        String text = pin.toString();
+        if (!text.matches("[0-9]{1,16}")) {
+            throw new IllegalArgumentException("rooms.list entry '" + room.get("name") + "': " + key
+                    + " must be 1 to 16 digits (phones dial it on the keypad)");
+        }
+        return text;
     }
 }

@@ -1,11 +1,20 @@
 package dev.mcu.app;
 
+import dev.mcu.app.api.AdminToken;
+import dev.mcu.app.api.ApiRoutes;
+import dev.mcu.app.api.Auth;
+import dev.mcu.app.api.Lifecycle;
+import dev.mcu.app.api.Role;
+import dev.mcu.app.events.EventBus;
+import dev.mcu.app.events.McuEvent;
+import dev.mcu.app.events.WebhookSender;
 import dev.mcu.app.http.HttpServer;
 import dev.mcu.app.egress.EgressRoutes;
 import dev.mcu.app.egress.RoomEgresses;
 import dev.mcu.app.whip.WhipRoutes;
 import dev.mcu.app.http.HttpError;
 import dev.mcu.app.http.Request;
+import dev.mcu.app.http.Response;
 import dev.mcu.app.http.Router;
 import dev.mcu.egress.EgressListener;
 import dev.mcu.egress.EgressStats;
@@ -33,11 +42,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The whole server: SIP signalling, the RTP transports, the decode pool and the rooms, wired
@@ -57,21 +73,49 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final HttpServer http;                         // owned, or null when http.port is 0
     private final HttpServer https;                        // owned, or null when http.httpsPort is 0
     private final RoomEgresses egresses;                   // owned: closed before the rooms
+    private final EventBus events = new EventBus();
+    private final RoomControl control;
+    private final PinGate pins;
+    private final Auth auth;
+    private final WebhookSender webhooks;                  // owned, or null when webhooks.urls is empty
+    private final ServerMetrics metrics;                   // owned
+    private final ScheduledExecutorService controlTimer;   // owned: media watchdog and event-stream pings
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Router router;                           // the HTTP routes, fixed once built
 
     public McuServer(McuConfig config) throws IOException {
         this(config, RoomEvents.NONE);
     }
 
-    /** @param events told of talk spells and speaker changes in every room */
-    public McuServer(McuConfig config, RoomEvents events) throws IOException {
+    /** @param roomEvents told of talk spells and speaker changes in every room (besides the event bus) */
+    public McuServer(McuConfig config, RoomEvents roomEvents) throws IOException {
         this.config = config;
         TlsIdentity tls = config.needsTls() ? TlsIdentity.loadOrGenerate(Path.of(config.tls().keystore()),
                 config.tls().password(), List.of(config.sip().address(), config.sip().reachableAddress())) : null;
+        this.auth = new Auth(AdminToken.resolve(config.admin().token(), Path.of(config.tls().keystore())), Clock.systemUTC());
+        this.pins = new PinGate(config, Clock.systemUTC());
+        this.control = new RoomControl(config, events);
         this.threads = new Threads(config);
-        this.rooms = new RoomRegistry(config, threads.mediaClock(), events);
+        this.rooms = new RoomRegistry(config, threads.mediaClock(), control.roomEvents(roomEvents));
+        control.useRooms(rooms);
         this.egresses = new RoomEgresses(rooms::room, Path.of(config.recording().dir()),
                 Path.of(config.recording().hlsDir()), config.video().width(), config.video().height(),
                 new EgressLog());
+        this.webhooks = config.webhooks().urls().isEmpty() ? null : new WebhookSender(
+                config.webhooks().urls().stream().map(URI::create).toList(), config.webhooks().secret(), Duration.ofMillis(500));
+        if (webhooks != null) {
+            events.subscribe(webhooks);
+        }
+        this.metrics = new ServerMetrics(rooms, control, pins, events, webhooks);
+        this.controlTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "control-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        if (config.media().timeoutSeconds() > 0) {
+            long timeout = TimeUnit.SECONDS.toNanos(config.media().timeoutSeconds());
+            controlTimer.scheduleWithFixedDelay(() -> control.endSilentCalls(timeout), 1, 1, TimeUnit.SECONDS);
+        }
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())
@@ -92,6 +136,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
                     new SdpNegotiator(MediaCapabilities.defaults()), threads.sip());
             Router router = routes();
+            this.router = router;
             this.http = startHttp(config, sip, config.http().port(), null, router, null);
             this.https = startHttp(config, sip, config.http().httpsPort(), tls, router, http);
         } catch (IOException | RuntimeException e) {
@@ -101,6 +146,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             transports.close();
             rooms.close();
             threads.close();
+            controlTimer.shutdownNow();
+            if (webhooks != null) {
+                webhooks.close();
+            }
+            metrics.close();
             throw e;
         }
         log.info("MCU listening for SIP on {}:{} ({}), media ports {}-{}, video {}x{}@{} fps; dial sip:ROOM@{}:{}",
@@ -114,7 +164,15 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         Router router = new Router();
         StaticPages.addTo(router, new StaticPages.PagePorts(config.sip().wsPort(), config.sip().wssPort(),
                 config.http().httpsPort()));
-        new EgressRoutes(egresses, McuServer::onlyFromThisMachine).addTo(router);
+        new ApiRoutes(control, auth, events, lifecycle(), controlTimer).addTo(router);
+        router.get("/metrics", request -> {
+            if (config.metrics().requireToken()) {
+                Auth.requireAdmin(auth.authenticate(request, false));
+            }
+            return Response.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        });
+        new EgressRoutes(egresses, (request, room) -> Auth.requireHost(auth.authenticate(request, false), room))
+                .addTo(router);
         new WhipRoutes(new WhipRoutes.Server(rooms::room, rooms::pinOf, webRtcTransports,
                 new SdpNegotiator(MediaCapabilities.defaults()), config.sip().reachableAddress())).addTo(router);
         return router;
@@ -145,32 +203,31 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         }
     }
 
-    /**
-     * Who may start and stop egress until the API's tokens are wired: callers on this machine only,
-     * since an egress makes the server push to any URL it is given.
-     */
-    private static void onlyFromThisMachine(Request request, String room) {
-        if (!request.remoteAddress().isLoopbackAddress()) {
-            throw new HttpError(403, "egress can be controlled only from the server's own machine");
-        }
-    }
-
-    /** Egress reports in the log (the API's event stream takes them once it exists). Egress threads. */
-    private static final class EgressLog implements EgressListener {
+    /** Egress reports in the log and as events (never the destination: it may hold a stream key). Egress threads. */
+    private final class EgressLog implements EgressListener {
         @Override
         public void onStarted(String room, EgressStats stats) {
             log.info("Room {}: egress.started {} ({}) to {}", room, stats.id(), stats.kind().apiName(), stats.destination());
+            events.publish(McuEvent.of("egress.started", room, null,
+                    Map.of("egress", stats.id(), "kind", stats.kind().apiName())));
         }
 
         @Override
         public void onStopped(String room, EgressStats stats, String reason) {
             log.info("Room {}: egress.stopped {} ({}): {}", room, stats.id(), stats.kind().apiName(), reason);
+            events.publish(McuEvent.of("egress.stopped", room, null,
+                    Map.of("egress", stats.id(), "kind", stats.kind().apiName(), "reason", reason == null ? "" : reason)));
         }
     }
 
     /** The rooms' egresses (recordings, RTMP, SRT, HLS). */
     public RoomEgresses egresses() {
         return egresses;
+    }
+
+    /** Every HTTP route, as method and path template (for the OpenAPI check). */
+    List<Router.Route> httpRoutes() {
+        return router.routes();
     }
 
     /** The port of the plain HTTP server, or 0 when it is off. */
@@ -189,11 +246,40 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
 
     @Override
     public Admission admit(JoinRequest request) {
-        Admission admission = rooms.admit(request);
+        Admission admission = check(request);
         if (admission.verdict() != Admission.Verdict.ACCEPT) {
             log.info("Refused {} for room {}: {}", request.caller(), request.room(), admission.reason());
         }
         return admission;
+    }
+
+    private Admission check(JoinRequest request) {
+        if (draining.get() && (request.room() == null || rooms.room(request.room()).isEmpty())) {
+            return Admission.busy(RoomRegistry.RETRY_AFTER_SECONDS,
+                    "the server is draining: no new rooms (calls for open rooms are still accepted)");
+        }
+        PinGate.Verdict verdict = pins.check(request);
+        if (verdict.refusal() != null) {
+            return Admission.forbidden(verdict.refusal()).withReasonPhrase(verdict.refusal());
+        }
+        if (request.room() != null && control.isLocked(request.room())) {
+            return Admission.forbidden("Room locked").withReasonPhrase("Room locked");
+        }
+        // The PIN gave a role; the registry checks only the room's own PIN, so hand it that one.
+        Admission admission = rooms.admit(new JoinRequest(request.callId(), request.room(),
+                Optional.ofNullable(pins.roomPin(request.room())), request.callerUri(), request.callerDisplayName(),
+                request.signallingSource(), request.signallingTransport()));
+        if (admission.verdict() != Admission.Verdict.ACCEPT || !isBrowserSignalling(request)) {
+            return admission;
+        }
+        // A browser learns its participant id and room token from the 200 OK (JsSIP reads them there).
+        String id = control.reserveId(request.callId());
+        return admission.withAnswerHeaders(Map.of("X-MCU-Participant", id,
+                "X-MCU-Token", auth.roomToken(request.room(), id, verdict.role())));
+    }
+
+    private static boolean isBrowserSignalling(JoinRequest request) {
+        return request.signallingTransport().equals("ws") || request.signallingTransport().equals("wss");
     }
 
     @Override
@@ -203,18 +289,82 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
 
     @Override
     public void onCallStarted(Call call) {
-        rooms.join(call);
+        SipMember managed = control.register(call, pins.roleOf(call.joinRequest()),
+                call.joinRequest().signallingTransport());
+        boolean created = rooms.room(call.room()).isEmpty();
+        rooms.join(managed);
+        control.joined(call, created);
     }
 
     @Override
     public void onCallUpdated(Call call) {
-        rooms.update(call);
+        rooms.update(control.managed(call));
     }
 
     @Override
     public void onCallEnded(Call call, String reason) {
         log.info("Call from {} in room {} ended: {}", call.joinRequest().caller(), call.room(), reason);
+        control.member(call.id()).ifPresent(metrics::retire);
         rooms.leave(call);
+        control.left(call, reason, rooms.room(call.room()).isEmpty());
+    }
+
+    /** Stops taking calls for new rooms; /readyz answers 503 from now on. */
+    public void drain() {
+        if (!draining.getAndSet(true)) {
+            log.info("Draining: no new rooms; {} calls go on, calls for their rooms are still accepted", sip.calls().size());
+        }
+    }
+
+    public boolean draining() {
+        return draining.get();
+    }
+
+    /**
+     * For shutdown: waits until every call ended or {@code grace} passed.
+     *
+     * @return true when no call is left
+     */
+    public boolean awaitCallsEnded(Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!sip.calls().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        return sip.calls().isEmpty();
+    }
+
+    private Lifecycle lifecycle() {
+        return new Lifecycle() {
+            @Override
+            public boolean draining() {
+                return draining.get();
+            }
+
+            @Override
+            public void drain() {
+                McuServer.this.drain();
+            }
+
+            @Override
+            public int calls() {
+                return sip == null ? 0 : sip.calls().size();
+            }
+        };
+    }
+
+    /** The event bus: rooms and calls publish, SSE streams and webhooks read. */
+    public EventBus events() {
+        return events;
+    }
+
+    /** A room token for one participant, as browsers get it. */
+    public String roomToken(String room, String participant, Role role) {
+        return auth.roomToken(room, participant, role);
+    }
+
+    /** The participant id the API uses for a call, when the call is up. */
+    public Optional<String> participantId(String callId) {
+        return control.member(callId).map(m -> m.id);
     }
 
     /** Figures of one room, or empty when no such room is open. */
@@ -314,6 +464,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         for (Call call : sip.calls()) {
             call.hangup();
         }
+        controlTimer.shutdownNow();
         if (https != null) {
             https.close();
         }
@@ -327,6 +478,10 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             webRtcTransports.close();
         }
         transports.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
+        metrics.close();
         threads.close();
         log.info("MCU stopped");
     }

@@ -92,7 +92,9 @@ final class RoomRegistry implements AutoCloseable {
         release(request.callId());
     }
 
-    void join(Call call) {
+    /** @param member the call as its room sees it: name and role chosen by the caller */
+    void join(SipMember member) {
+        Call call = member.call();
         Room room;
         synchronized (this) {
             if (closed) {
@@ -110,16 +112,17 @@ final class RoomRegistry implements AutoCloseable {
                 return new Room(name, config.video(), config.audio().maxSpeakers(), clock, events);
             });
         }
-        room.join(new SipMember(call));
+        room.join(member);
     }
 
-    void update(Call call) {
+    void update(SipMember member) {
+        Call call = member.call();
         Room room;
         synchronized (this) {
             room = rooms.get(roomOfCall.get(call.id()));
         }
         if (room != null) {
-            room.update(new SipMember(call));
+            room.update(member);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mcu.app;
 
 import dev.mcu.conference.Member;
+import dev.mcu.conference.Role;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.sip.Call;
 import dev.mcu.transport.MediaListener;
@@ -8,17 +9,17 @@ import dev.mcu.transport.MediaTransport;
 
 import java.util.List;
 
-/** A SIP call (phone or browser) as a room member. Thread-safe, as {@link Call} is. */
-record SipMember(Call call) implements Member {
+/**
+ * A SIP call (phone or browser) as a room member. Thread-safe, as {@link Call} is.
+ *
+ * @param displayName the From display name, else its user part
+ * @param initialRole from the PIN dialled
+ */
+record SipMember(Call call, String displayName, Role initialRole) implements Member {
 
     @Override
     public String id() {
         return call.id();
-    }
-
-    @Override
-    public String displayName() {
-        return call.joinRequest().caller();
     }
 
     @Override

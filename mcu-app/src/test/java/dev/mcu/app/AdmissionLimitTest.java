@@ -82,7 +82,7 @@ class AdmissionLimitTest {
             FakeCall call = new FakeCall("late-1", "late");
             assertEquals(Admission.Verdict.ACCEPT, registry.admit(call.joinRequest()).verdict());
             registry.leave(call);
-            registry.join(call);
+            registry.join(new SipMember(call, "late", dev.mcu.conference.Role.SPEAKER));
             assertEquals(1, call.hangups.get(), "the dead call was hung up");
             assertTrue(registry.rooms().isEmpty(), "no room was opened for it");
             assertEquals(Admission.Verdict.ACCEPT, registry.admit(new FakeCall("late-2", "late").joinRequest()).verdict(),

@@ -78,7 +78,9 @@ class BadInputTest {
 
     @BeforeAll
     void startTwoServersAndAConference() throws Exception {
-        serverA = closeLater(TestServers.start());
+        // One call on server A lives through every media case (minutes of broken media, no valid RTP):
+        // the dead-call watchdog (media.timeoutSeconds) would rightly end it, so it is off here.
+        serverA = closeLater(TestServers.start("media.timeoutSeconds=0"));
         int portA = serverA.config().sip().port();
         phoneA = closeLater(new SipTestPhone("127.0.0.1", portA, "udp", "prober"));
         red = closeLater(new SyntheticParticipant("red", Codec.OPUS, Codec.H264, 1, RED, 440));
@@ -96,7 +98,8 @@ class BadInputTest {
         Await.until(Duration.ofSeconds(10), () -> serverA.roomSnapshot(ROOM).map(s -> s.participants() == 3).orElse(false),
                 () -> "the room never had three participants: " + serverA.roomSnapshot(ROOM));
 
-        serverB = closeLater(TestServers.start("rooms.list=[{name: board, pin: '1234'}]", "rooms.maxCalls=2"));
+        serverB = closeLater(TestServers.start("rooms.list=[{name: board, pin: '1234'}]", "rooms.maxCalls=2",
+                "media.timeoutSeconds=0"));
         int portB = serverB.config().sip().port();
         for (String who : List.of("first", "second")) {
             SipTestPhone phone = closeLater(new SipTestPhone("127.0.0.1", portB, "udp", who));

@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Also the API's answers to mistakes.
  */
 class EgressEndToEndTest {
+    private static final String ADMIN_TOKEN = "egress-test-admin-token";
     static final int[] RED = {81, 90, 240};
     static final int[] BLUE = {41, 240, 110};
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -63,7 +64,7 @@ class EgressEndToEndTest {
 
     @Test
     void aRecordingStartedThroughTheApiShowsBothPhonesColoursAndCarriesBothTones() throws Exception {
-        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(),
+        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(), "admin.token=" + ADMIN_TOKEN,
                 "recording.dir=" + dir.resolve("rec"), "recording.hlsDir=" + dir.resolve("hls")));
         List<SyntheticParticipant> people = List.of(
                 new SyntheticParticipant("red", Codec.G722, Codec.VP8, 0, RED, 440),
@@ -119,7 +120,7 @@ class EgressEndToEndTest {
 
     @Test
     void mistakesGetAClearAnswer() throws Exception {
-        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(),
+        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(), "admin.token=" + ADMIN_TOKEN,
                 "recording.dir=" + dir.resolve("rec"), "recording.hlsDir=" + dir.resolve("hls")));
         assertAnswer(post(server, "/api/v1/rooms/nobody/egress", "{\"kind\":\"record\"}"), 404, "no room named 'nobody'");
         assertAnswer(send(server, "DELETE", "/api/v1/rooms/nobody/egress/abc", null), 404, "has no egress 'abc'");
@@ -141,6 +142,7 @@ class EgressEndToEndTest {
 
     private HttpResponse<String> send(McuServer server, String method, String path, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)   // egress is for the admin and hosts
                 .timeout(Duration.ofSeconds(10));
         if (json != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));

@@ -75,4 +75,39 @@ class McuConfigTest {
         McuConfig config = McuConfig.load(null, List.of("sip.address=0.0.0.0", "sip.advertisedAddress=192.0.2.10"));
         assertEquals("192.0.2.10", config.sip().reachableAddress());
     }
+
+    @Test
+    void roomsListEntriesTakeModeAndRolePinsAndRefuseUnknownKeysByName() {
+        McuConfig config = McuConfig.load(null, List.of(
+                "rooms.list=[{name: town-hall, mode: webinar, hostPin: '9876', speakerPin: '5555'}]"));
+        McuConfig.RoomSpec spec = config.rooms().list().get(0);
+        assertEquals("webinar", spec.mode());
+        assertEquals("9876", spec.hostPin());
+        assertEquals(null, spec.pin());
+        assertTrue(!spec.toString().contains("9876"), "PINs stay out of logs: " + spec);
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("rooms.list=[{name: board, hostpin: '1'}]")));
+        assertEquals("unknown key 'hostpin' in rooms.list entry 'board'; an entry takes name, mode, pin, hostPin, speakerPin",
+                typo.getMessage());
+        IllegalArgumentException mode = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("rooms.list=[{name: board, mode: lecture}]")));
+        assertTrue(mode.getMessage().contains("mode must be meeting or webinar"), mode.getMessage());
+    }
+
+    @Test
+    void aYamlSyntaxErrorIsOneLineWithItsPlace(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        java.nio.file.Files.writeString(file, "sip:\n  port: 5070\n    wsPort: 1\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> McuConfig.load(file, List.of()));
+        assertEquals(file + " is not valid YAML: line 3, column 11: mapping values are not allowed here", e.getMessage());
+    }
+
+    @Test
+    void aMissingConfigFileOrADirectoryIsNamed(@TempDir Path dir) {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(dir.resolve("nope.yaml"), List.of()));
+        assertEquals("configuration file " + dir.resolve("nope.yaml") + " not found", missing.getMessage());
+        IllegalArgumentException directory = assertThrows(IllegalArgumentException.class, () -> McuConfig.load(dir, List.of()));
+        assertTrue(directory.getMessage().endsWith("is a directory; --config names a YAML file"), directory.getMessage());
+    }
 }

@@ -48,6 +48,13 @@ public final class TestServers {
         throw new IOException("no port free for both UDP and TCP");
     }
 
+    /** A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off). */
+    public static int freeTcpPort() throws IOException {
+        try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return tcp.getLocalPort();
+        }
+    }
+
     /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}. */
     public static int freeUdpPortOutside(int min, int max) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
