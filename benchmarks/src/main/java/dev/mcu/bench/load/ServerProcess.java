@@ -55,6 +55,12 @@ final class ServerProcess implements AutoCloseable {
                 "rooms.maxParticipants=1100",
                 "sip.floodLimitPerSecond=0")); // every simulated phone calls from 127.0.0.1, as through a proxy
         sets.addAll(overrides);
+        // Extra keys for the server, e.g. MCU_SERVER_SETS="http.port=18080 admin.token=..." (the
+        // control-plane cost measurement scrapes /metrics and reads /api/v1/events beside the load).
+        String extraSets = System.getenv("MCU_SERVER_SETS");
+        if (extraSets != null && !extraSets.isBlank()) {
+            sets.addAll(List.of(extraSets.trim().split("\\s+")));
+        }
         for (String set : sets) {
             command.add("--set");
             command.add(set);
