@@ -46,9 +46,10 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
      * @param wssPort              SIP over secure WebSocket (wss://) for the join page on https, 0 = off
      * @param floodLimitPerSecond  new INVITEs and OPTIONS one address may keep up per second, 0 = no limit
      * @param floodBurst           how many of them one address may send at once
+     * @param tlsPort              SIP over TLS (usually 5061) with the certificate of tls.keystore, 0 = off
      */
     public record Sip(String address, String advertisedAddress, int port, List<String> transports, int wsPort,
-                      int wssPort, int floodLimitPerSecond, int floodBurst) {
+                      int wssPort, int floodLimitPerSecond, int floodBurst, int tlsPort) {
         /** The address phones are told to use. */
         public String reachableAddress() {
             return advertisedAddress.isBlank() ? address : advertisedAddress;
@@ -73,9 +74,9 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
     public record Tls(String keystore, String password) {
     }
 
-    /** True when HTTPS or WSS is on, so the server needs its certificate. */
+    /** True when HTTPS, WSS or SIP over TLS is on, so the server needs its certificate. */
     public boolean needsTls() {
-        return http.httpsPort > 0 || sip.wssPort > 0;
+        return http.httpsPort > 0 || sip.wssPort > 0 || sip.tlsPort > 0;
     }
 
     /** @param timeoutSeconds a call whose media stops this long is hung up; 0 = never */
@@ -272,7 +273,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort"), integer(sip, "sip.floodLimitPerSecond"),
-                        integer(sip, "sip.floodBurst")),
+                        integer(sip, "sip.floodBurst"), integer(sip, "sip.tlsPort")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads"), integer(media, "media.timeoutSeconds")),
@@ -306,6 +307,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         }
         require(sip.wsPort >= 0 && sip.wsPort < 65536, "sip.wsPort must be 0 (off) or 1..65535, got " + sip.wsPort);
         require(sip.wssPort >= 0 && sip.wssPort < 65536, "sip.wssPort must be 0 (off) or 1..65535, got " + sip.wssPort);
+        require(sip.tlsPort >= 0 && sip.tlsPort < 65536, "sip.tlsPort must be 0 (off) or 1..65535, got " + sip.tlsPort);
         require(sip.floodLimitPerSecond >= 0, "sip.floodLimitPerSecond must be 0 (no limit) or more, got " + sip.floodLimitPerSecond);
         require(sip.floodLimitPerSecond == 0 || sip.floodBurst >= 1,
                 "sip.floodBurst must be at least 1 while sip.floodLimitPerSecond is on, got " + sip.floodBurst);
@@ -314,8 +316,8 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                 "http.httpsPort must be 0 (off) or 1..65535, got " + http.httpsPort);
         requireDistinctTcpPorts();
         require(!needsTls() || !tls.keystore.isBlank(),
-                "tls.keystore must name a PKCS12 file (it is generated when missing) while http.httpsPort or sip.wssPort is on");
-        require(!needsTls() || !tls.password.isEmpty(), "tls.password must not be empty while http.httpsPort or sip.wssPort is on");
+                "tls.keystore must name a PKCS12 file (it is generated when missing) while http.httpsPort, sip.wssPort or sip.tlsPort is on");
+        require(!needsTls() || !tls.password.isEmpty(), "tls.password must not be empty while http.httpsPort, sip.wssPort or sip.tlsPort is on");
         require(media.portMin > 1024 && media.portMax < 65536 && media.portMax - media.portMin >= 3,
                 "media.portMin..portMax must be a range above 1024 with room for at least one call, got "
                         + media.portMin + ".." + media.portMax);
@@ -355,6 +357,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         }
         ports.put("sip.wsPort", sip.wsPort);
         ports.put("sip.wssPort", sip.wssPort);
+        ports.put("sip.tlsPort", sip.tlsPort);
         ports.put("http.port", http.port);
         ports.put("http.httpsPort", http.httpsPort);
         List<Map.Entry<String, Integer>> on = ports.entrySet().stream().filter(e -> e.getValue() > 0).toList();

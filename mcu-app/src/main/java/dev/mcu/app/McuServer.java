@@ -125,7 +125,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
                 .withWebSocketPort(config.sip().wsPort())
                 .withSecureWebSocket(config.sip().wssPort(), tls)
-                .withFloodLimit(new SipFloodLimit(config.sip().floodLimitPerSecond(), config.sip().floodBurst()));
+                .withFloodLimit(new SipFloodLimit(config.sip().floodLimitPerSecond(), config.sip().floodBurst()))
+                .withTlsPort(config.sip().tlsPort(), tls);
         WebRtcTransportFactory webRtc = null;
         try {
             if (config.webrtc().port() != 0) {

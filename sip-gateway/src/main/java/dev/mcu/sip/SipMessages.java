@@ -103,9 +103,10 @@ final class SipMessages {
     /** Our Contact for a dialog the request opened, on the transport the request came over. */
     ContactHeader contact(String user, Request request) {
         try {
-            SipURI uri = addresses.createSipURI(user == null || user.isEmpty() ? null : user,
-                    hostPort(config.advertisedAddress(), config.port()));
             String transport = transportOf(request);
+            int port = "tls".equalsIgnoreCase(transport) && config.tlsPort() > 0 ? config.tlsPort() : config.port();
+            SipURI uri = addresses.createSipURI(user == null || user.isEmpty() ? null : user,
+                    hostPort(config.advertisedAddress(), port));
             if (!"udp".equalsIgnoreCase(transport)) {
                 uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
             }

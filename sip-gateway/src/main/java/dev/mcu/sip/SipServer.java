@@ -84,6 +84,9 @@ public final class SipServer implements AutoCloseable {
             for (String transport : config.transports()) {
                 points.add(stack.createListeningPoint(config.bindAddress(), config.port(), transport));
             }
+            if (config.tlsPort() > 0) {
+                points.add(stack.createListeningPoint(config.bindAddress(), config.tlsPort(), "tls"));
+            }
             provider = stack.createSipProvider(points.get(0));
             for (ListeningPoint lp : points.subList(1, points.size())) {
                 provider.addListeningPoint(lp);
@@ -118,8 +121,9 @@ public final class SipServer implements AutoCloseable {
             throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
         }
-        log.info("SIP server listening on {}:{} ({}), advertising {}", config.bindAddress(), config.port(),
-                String.join("+", config.transports()), config.advertisedAddress());
+        log.info("SIP server listening on {}:{} ({}){}, advertising {}", config.bindAddress(), config.port(),
+                String.join("+", config.transports()), config.tlsPort() > 0 ? " and TLS on " + config.tlsPort() : "",
+                config.advertisedAddress());
     }
 
     static Properties stackProperties(SipServerConfig config) {
@@ -136,6 +140,18 @@ public final class SipServer implements AutoCloseable {
         // Our checks in front of JAIN-SIP's lenient parser, and the answers it does not give (RFC 4475).
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", GuardedMessageParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", SipGuardValve.class.getName());
+        if (config.tlsPort() > 0) {
+            // Read by JAIN-SIP's DefaultSecurityManagerProvider from these stack properties.
+            p.setProperty("javax.net.ssl.keyStore", config.tls().keystore().toString());
+            p.setProperty("javax.net.ssl.keyStorePassword", config.tls().password());
+            p.setProperty("javax.net.ssl.keyStoreType", config.tls().keystoreType());
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+            // JAIN-SIP's default list has no ECDHE suite, and the generated certificate's key is EC.
+            p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(" ", List.of(
+                    "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+                    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")));
+        }
         return p;
     }
 

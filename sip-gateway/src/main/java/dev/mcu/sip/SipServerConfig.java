@@ -20,10 +20,12 @@ import java.util.List;
  *                           bindAddress, served by a third stack with {@code tls}; 0 = no WSS
  * @param tls                the certificate for WSS; null when secureWebSocketPort is 0
  * @param floodLimit         new INVITEs and OPTIONS per source address
+ * @param tlsPort            TCP port for SIP over TLS (RFC 3261 §26.2, usually 5061) on bindAddress with
+ *                           {@code tls}; 0 = no TLS
  */
 public record SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
                               int retryAfterSeconds, String userAgent, int webSocketPort,
-                              int secureWebSocketPort, TlsIdentity tls, SipFloodLimit floodLimit) {
+                              int secureWebSocketPort, TlsIdentity tls, SipFloodLimit floodLimit, int tlsPort) {
     public static final int DEFAULT_PORT = 5060;
 
     /** With the default flood limit. */
@@ -31,7 +33,7 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
                            int retryAfterSeconds, String userAgent, int webSocketPort, int secureWebSocketPort,
                            TlsIdentity tls) {
         this(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent, webSocketPort,
-                secureWebSocketPort, tls, SipFloodLimit.DEFAULT);
+                secureWebSocketPort, tls, SipFloodLimit.DEFAULT, 0);
     }
 
     /** Without SIP over WebSocket. */
@@ -48,6 +50,15 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
 
     public SipServerConfig {
         transports = List.copyOf(transports);
+        if (tlsPort < 0 || tlsPort > 65535) {
+            throw new IllegalArgumentException("tlsPort must be 0 (off) or 1..65535, got " + tlsPort);
+        }
+        if (tlsPort > 0 && tls == null) {
+            throw new IllegalArgumentException("SIP over TLS needs a TLS certificate");
+        }
+        if (tlsPort > 0 && (tlsPort == port || tlsPort == webSocketPort || tlsPort == secureWebSocketPort)) {
+            throw new IllegalArgumentException("tlsPort " + tlsPort + " is already the SIP, WebSocket or secure WebSocket port");
+        }
         if (floodLimit == null) {
             throw new IllegalArgumentException("floodLimit is required (SipFloodLimit.OFF turns it off)");
         }
@@ -74,19 +85,25 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
     /** This configuration with SIP over WebSocket on {@code port} (0 = off). */
     public SipServerConfig withWebSocketPort(int port) {
         return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent, port,
-                secureWebSocketPort, tls, floodLimit);
+                secureWebSocketPort, tls, floodLimit, tlsPort);
     }
 
     /** This configuration with SIP over secure WebSocket on {@code port} (0 = off) with {@code tls}. */
     public SipServerConfig withSecureWebSocket(int port, TlsIdentity tls) {
         return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent,
-                webSocketPort, port, tls, floodLimit);
+                webSocketPort, port, tls, floodLimit, tlsPort);
+    }
+
+    /** This configuration with SIP over TLS on {@code port} (0 = off) with {@code tls}. */
+    public SipServerConfig withTlsPort(int port, TlsIdentity tls) {
+        return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent,
+                webSocketPort, secureWebSocketPort, tls, floodLimit, port);
     }
 
     /** This configuration with another limit on new INVITEs and OPTIONS per source address. */
     public SipServerConfig withFloodLimit(SipFloodLimit limit) {
         return new SipServerConfig(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent,
-                webSocketPort, secureWebSocketPort, tls, limit);
+                webSocketPort, secureWebSocketPort, tls, limit, tlsPort);
     }
 
     /** What the WebSocket stack says about itself: its own port and transport in Contact headers. */
