@@ -66,6 +66,15 @@ final class MediaPump implements AutoCloseable {
         selector.wakeup();
     }
 
+    /**
+     * Stops sending this participant's media; its owner then closes its channels, which drops them
+     * from the receive selector.
+     */
+    void remove(LoadParticipant p) {
+        senders.remove(p);
+        toRegister.remove(p);
+    }
+
     List<Double> latenciesMillis() {
         return new ArrayList<>(latenciesMillis);
     }

@@ -36,6 +36,12 @@ final class ServerProcess implements AutoCloseable {
     /** Starts the server and waits (at most 60 s) until it answers SIP OPTIONS. */
     static ServerProcess start(Path jar, Path workDir, String scenario, List<String> overrides)
             throws IOException, InterruptedException {
+        return start(jar, workDir, scenario, overrides, List.of());
+    }
+
+    /** As {@link #start(Path, Path, String, List)}, with options for the server's JVM (before -jar). */
+    static ServerProcess start(Path jar, Path workDir, String scenario, List<String> overrides, List<String> jvmArgs)
+            throws IOException, InterruptedException {
         int sipPort = freeSipPort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -43,6 +49,7 @@ final class ServerProcess implements AutoCloseable {
         if (extraJvmArgs != null && !extraJvmArgs.isBlank()) {
             command.addAll(List.of(extraJvmArgs.trim().split("\\s+")));
         }
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar.toString());
         List<String> sets = new ArrayList<>(List.of(
