@@ -77,7 +77,7 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(Threads.shutdownHook(() -> {
             try {
                 server.drain();
                 int grace = config.shutdown().graceSeconds();
@@ -91,7 +91,7 @@ public final class Main implements Callable<Integer> {
                 server.close();
                 stopped.countDown();
             }
-        }, "shutdown"));
+        }));
         stopped.await();
         return 0;
     }

@@ -50,7 +50,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -107,11 +106,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             events.subscribe(webhooks);
         }
         this.metrics = new ServerMetrics(rooms, control, pins, events, webhooks);
-        this.controlTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "control-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.controlTimer = threads.controlTimer();
         if (config.media().timeoutSeconds() > 0) {
             long timeout = TimeUnit.SECONDS.toNanos(config.media().timeoutSeconds());
             controlTimer.scheduleWithFixedDelay(() -> control.endSilentCalls(timeout), 1, 1, TimeUnit.SECONDS);
@@ -119,8 +114,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())
-                .withThreads(config.media().ioThreads())
-                .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()));
+                .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()),
+                threads.mediaIo());
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
                 config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
                 .withWebSocketPort(config.sip().wsPort())
@@ -131,15 +126,15 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         try {
             if (config.webrtc().port() != 0) {
                 webRtc = new WebRtcTransportFactory(WebRtcTransportConfig.of(address, config.webrtc().port())
-                        .withAdvertisedAddress(config.sip().reachableAddress()));
+                        .withAdvertisedAddress(config.sip().reachableAddress()), threads.webRtc());
             }
             this.webRtcTransports = webRtc;
             this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
                     new SdpNegotiator(MediaCapabilities.defaults()), threads.sip());
             Router router = routes();
             this.router = router;
-            this.http = startHttp(config, sip, config.http().port(), null, router, null);
-            this.https = startHttp(config, sip, config.http().httpsPort(), tls, router, http);
+            this.http = startHttp(config, sip, config.http().port(), null, router, null, threads);
+            this.https = startHttp(config, sip, config.http().httpsPort(), tls, router, http, threads);
         } catch (IOException | RuntimeException e) {
             if (webRtc != null) {
                 webRtc.close();
@@ -184,13 +179,14 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
      * @param other     closed with the SIP server when this one cannot start, may be null
      */
     private static HttpServer startHttp(McuConfig config, SipServer sip, int port, TlsIdentity tls, Router router,
-                                        HttpServer other) throws IOException {
+                                        HttpServer other, Threads threads) throws IOException {
         if (port == 0) {
             return null;
         }
         String key = tls == null ? "http.port" : "http.httpsPort";
         try {
-            HttpServer server = new HttpServer(config.sip().address(), port, tls == null ? null : tls.sslContext(), router);
+            HttpServer server = new HttpServer(config.sip().address(), port, tls == null ? null : tls.sslContext(), router,
+                    threads.httpIo(), threads.httpHandlers());
             log.info("Join page on {}://{}:{}/ (SIP over WebSocket: ws port {}, wss port {})", server.scheme(),
                     config.sip().reachableAddress(), server.port(), config.sip().wsPort(), config.sip().wssPort());
             return server;

@@ -6,11 +6,21 @@ import dev.mcu.sip.SipExecutors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mcu.transport.UdpChannels;
+import dev.mcu.transport.webrtc.WebRtcThreads;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +40,20 @@ final class Threads implements AutoCloseable {
     static final int SIP_INVITE_WORKERS = 2;
     static final int SIP_INVITE_QUEUE = 256;
     static final int SIP_CALL_EVENT_THREADS = 2;
+    static final int HTTP_HANDLERS = 2;
+    static final int HTTP_HANDLER_QUEUE = 256;
 
     private final List<ExecutorService> pools = new ArrayList<>(); // owned: stopped in close(), last first
+    private final EventLoopGroup mediaIo;
+    private final EventLoopGroup webRtcIo;
+    private final EventLoopGroup httpIo;
+    private final ExecutorService httpHandlers;
     private final ExecutorService decodePool;
     private final ExecutorService encodePool;
     private final ExecutorService sipInvites;
     private final ExecutorService sipCallEvents;
     private final ExecutorService transportFailures;
+    private final ScheduledExecutorService controlTimer;
 
     Threads(McuConfig config) {
         int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
@@ -48,6 +65,45 @@ final class Threads implements AutoCloseable {
                 new ArrayBlockingQueue<>(SIP_INVITE_QUEUE), named("sip-invite-")));
         sipCallEvents = own(fixed(SIP_CALL_EVENT_THREADS, named("sip-call-events-")));
         transportFailures = own(fixed(1, named("transport-failure-")));
+        controlTimer = own(new ScheduledThreadPoolExecutor(1, named("control-timer-")));
+        mediaIo = own(new MultiThreadIoEventLoopGroup(config.media().ioThreads(), new DefaultThreadFactory("media-io", true),
+                UdpChannels.ioHandlerFactory()));
+        webRtcIo = own(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("webrtc-io", true),
+                UdpChannels.ioHandlerFactory()));
+        httpIo = own(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-io", true), NioIoHandler.newFactory()));
+        // Bounded: when both handlers are busy and 256 requests wait, more get 503 at once.
+        httpHandlers = own(new ThreadPoolExecutor(HTTP_HANDLERS, HTTP_HANDLERS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(HTTP_HANDLER_QUEUE), named("http-handler-")));
+    }
+
+    /** The HTTP and HTTPS listeners' socket event loop (NIO: the server channel is NIO's). */
+    EventLoopGroup httpIo() {
+        return httpIo;
+    }
+
+    /** Runs HTTP route handlers (they may wait for a room), bounded. */
+    ExecutorService httpHandlers() {
+        return httpHandlers;
+    }
+
+    /** The control plane's timer: the media watchdog and event-stream pings (McuServer stops it early in close). */
+    ScheduledExecutorService controlTimer() {
+        return controlTimer;
+    }
+
+    /** The JVM shutdown hook that stops the server on SIGTERM or Ctrl-C. */
+    static Thread shutdownHook(Runnable stop) {
+        return new Thread(stop, "shutdown");
+    }
+
+    /** The plain RTP/RTCP transports' event loops (media.ioThreads): every phone's packets in and out. */
+    EventLoopGroup mediaIo() {
+        return mediaIo;
+    }
+
+    /** The shared WebRTC port's one event loop, its DTLS session threads and the failure executor. */
+    WebRtcThreads webRtc() {
+        return new WebRtcThreads(webRtcIo, named("dtls-"), transportFailures);
     }
 
     /** Decoding, one serial executor per inbound stream on top (media.decodeThreads, default: cores). */
@@ -107,9 +163,13 @@ final class Threads implements AutoCloseable {
     @Override
     public void close() {
         List<ExecutorService> reversed = new ArrayList<>(pools);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (ExecutorService pool : reversed) {
-            pool.shutdown();
+            if (pool instanceof EventLoopGroup loops) {
+                loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            } else {
+                pool.shutdown();
+            }
         }
         for (ExecutorService pool : reversed) {
             try {

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.transport.testing.TestTransportThreads;
 import dev.mcu.transport.webrtc.FakeBrowser;
 import dev.mcu.transport.webrtc.WebRtcTransportFactory;
 import dev.mcu.transport.webrtc.WebRtcTransportConfig;
@@ -34,18 +35,21 @@ class WebRtcAnswerTest {
     private static final SdpNegotiator PLAIN = new SdpNegotiator(MediaCapabilities.defaults());
     private static final SdpNegotiator WEBRTC = PLAIN.forWebRtc();
     private static WebRtcTransportFactory factory;
+    private static TestTransportThreads threads;
     private static WebRtcTransport transport;
 
     @BeforeAll
     static void start() throws IOException {
+        threads = new TestTransportThreads();
         factory = new WebRtcTransportFactory(WebRtcTransportConfig.of(FakeBrowser.LOOPBACK, 0),
-                DtlsCertificate.generate("answer-test", Duration.ofDays(1)), System::currentTimeMillis);
+                DtlsCertificate.generate("answer-test", Duration.ofDays(1)), System::currentTimeMillis, threads.webRtc());
         transport = factory.create("call-sdp", FakeBrowser.LOOPBACK);
     }
 
     @AfterAll
     static void stop() {
         factory.close();
+        threads.close();
     }
 
     /** The Chrome sample from /work/shared/samples/sdp, addresses rewritten to 127.0.0.1. */

@@ -1,5 +1,6 @@
 package dev.mcu.sip;
 
+import dev.mcu.transport.testing.TestTransportThreads;
 import dev.mcu.sip.testing.TestSipExecutors;
 import dev.mcu.transport.webrtc.Recorder;
 import dev.mcu.transport.webrtc.FakeBrowser;
@@ -48,6 +49,7 @@ class WebRtcSipCallTest {
     private final BlockingQueue<String> ended = new LinkedBlockingQueue<>();
     private FakeMediaTransportFactory plain;
     private WebRtcTransportFactory webRtc;
+    private final TestTransportThreads transportThreads = new TestTransportThreads();
     private SipServer server;
     private SipTestPhone phone;
 
@@ -55,7 +57,7 @@ class WebRtcSipCallTest {
     void start() throws Exception {
         plain = new FakeMediaTransportFactory(2);
         webRtc = new WebRtcTransportFactory(WebRtcTransportConfig.of(FakeBrowser.LOOPBACK, 0),
-                DtlsCertificate.generate("sip-test", Duration.ofDays(1)), clock::get);
+                DtlsCertificate.generate("sip-test", Duration.ofDays(1)), clock::get, transportThreads.webRtc());
         int port = SipTestPhone.freePort();
         server = new SipServer(SipServerConfig.of("127.0.0.1", port), new ConferenceHandler() {
             @Override public Admission admit(JoinRequest request) { return Admission.accept(); }
@@ -73,6 +75,7 @@ class WebRtcSipCallTest {
         server.close();
         executors.close();
         webRtc.close();
+        transportThreads.close();
         plain.close();
     }
 

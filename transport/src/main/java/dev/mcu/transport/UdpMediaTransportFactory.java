@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.slf4j.Logger;
@@ -23,35 +22,37 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Creates {@link UdpMediaTransport}s: binds an even RTP port and RTP+1 for RTCP per media kind, all
  * up front, so an answer with or without rtcp-mux works. One per server.
  *
- * <p>{@link #create} binds synchronously: call it from a SIP thread, never from one of this
- * factory's event loops. With NIO the sockets are bound on the calling thread and handed to the
- * event loop without waiting for it: a loop busy with other calls' RTP never holds up an INVITE's
- * answer (datagrams that come first wait in the socket's buffer).
+ * <p>Threads: the transports run on the borrowed event loop group (the application creates it with
+ * {@link UdpChannels#ioHandlerFactory()} and shuts it down after this factory). {@link #create}
+ * binds synchronously: call it from a SIP thread, never from one of those event loops. With NIO the
+ * sockets are bound on the calling thread and handed to the event loop without waiting for it: a
+ * loop busy with other calls' RTP never holds up an INVITE's answer (datagrams that come first wait
+ * in the socket's buffer).
  */
 public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private static final Logger log = LoggerFactory.getLogger(UdpMediaTransportFactory.class);
 
     private final UdpTransportConfig config;
-    private final EventLoopGroup group;                         // owned: shut down in close()
+    private final EventLoopGroup group;                         // borrowed: the application's media event loops
     private final ChannelFactory<? extends DatagramChannel> channelFactory;
     private final boolean epoll;
     private final PortAllocator ports;
     private final Set<UdpMediaTransport> open = ConcurrentHashMap.newKeySet();  // closed in close()
 
-    public UdpMediaTransportFactory(UdpTransportConfig config) {
+    /** @param group borrowed: the event loops every transport of this factory runs on */
+    public UdpMediaTransportFactory(UdpTransportConfig config, EventLoopGroup group) {
         this.config = config;
-        this.epoll = UdpChannels.epollAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(config.threads(), UdpChannels.ioHandlerFactory(epoll));
+        this.group = group;
+        this.epoll = UdpChannels.isEpoll(group);
         this.channelFactory = UdpChannels.channelFactory(epoll);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
-        log.info("RTP on {} ports {}-{}, {} {} threads", config.bindAddress().getHostAddress(), config.portMin(),
-                config.portMax(), config.threads(), epoll ? "epoll" : "nio");
+        log.info("RTP on {} ports {}-{}, {} event loops", config.bindAddress().getHostAddress(), config.portMin(),
+                config.portMax(), epoll ? "epoll" : "nio");
     }
 
     @Override
@@ -150,12 +151,11 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         return ports.inUseCount();
     }
 
-    /** Closes every transport still open, then stops the event loops. */
+    /** Closes every transport still open; the event loops are the application's to stop. */
     @Override
     public void close() {
         for (UdpMediaTransport transport : open) {
             transport.close();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -1,5 +1,7 @@
 package dev.mcu.transport;
 
+import dev.mcu.transport.testing.TestTransportThreads;
+import org.junit.jupiter.api.AfterAll;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad datagrams are dropped and counted, and the transport keeps delivering good ones after them. */
 class UdpMediaTransportDropTest {
+    private static final TestTransportThreads THREADS = new TestTransportThreads();
+
+    @AfterAll
+    static void stopThreads() {
+        THREADS.close();
+    }
+
     private UdpMediaTransportFactory factory;
     private MediaTransport transport;
     private Phone phone;
@@ -64,7 +73,7 @@ class UdpMediaTransportDropTest {
 
     @BeforeEach
     void start() throws Exception {
-        factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46800, 46899));
+        factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46800, 46899), THREADS.eventLoops());
         transport = factory.create("call-drop", LOOPBACK);
         transport.setListener(listener);
         phone = new Phone();

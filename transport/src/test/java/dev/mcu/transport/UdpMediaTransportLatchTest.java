@@ -1,5 +1,7 @@
 package dev.mcu.transport;
 
+import dev.mcu.transport.testing.TestTransportThreads;
+import org.junit.jupiter.api.AfterAll;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * followed.
  */
 class UdpMediaTransportLatchTest {
+    private static final TestTransportThreads THREADS = new TestTransportThreads();
+
+    @AfterAll
+    static void stopThreads() {
+        THREADS.close();
+    }
+
     /** Longer than the silence after which the latch used to let any sender take over. */
     private static final long SILENCE_MILLIS = 3_500;
 
@@ -33,7 +42,7 @@ class UdpMediaTransportLatchTest {
     @BeforeEach
     void start() throws Exception {
         UdpMediaTransportFactory factory = open(new UdpMediaTransportFactory(
-                UdpTransportConfig.defaults(LOOPBACK).withPorts(47000, 47499)));
+                UdpTransportConfig.defaults(LOOPBACK).withPorts(47000, 47499), THREADS.eventLoops()));
         transport = open(factory.create("call-latch", LOOPBACK));
         transport.setListener(listener);
     }

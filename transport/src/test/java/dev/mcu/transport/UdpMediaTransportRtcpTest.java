@@ -1,5 +1,7 @@
 package dev.mcu.transport;
 
+import dev.mcu.transport.testing.TestTransportThreads;
+import org.junit.jupiter.api.AfterAll;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtcp.FullIntraRequest;
 import dev.mcu.media.NegotiatedStream;
@@ -28,6 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UdpMediaTransportRtcpTest {
+    private static final TestTransportThreads THREADS = new TestTransportThreads();
+
+    @AfterAll
+    static void stopThreads() {
+        THREADS.close();
+    }
+
     private UdpMediaTransportFactory factory;
     private MediaTransport transport;
     private Phone phone;
@@ -36,7 +45,7 @@ class UdpMediaTransportRtcpTest {
     @BeforeEach
     void start() throws Exception {
         factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46600, 46799)
-                .withRtcpIntervalMillis(100));
+                .withRtcpIntervalMillis(100), THREADS.eventLoops());
         transport = factory.create("call-rtcp", LOOPBACK);
         transport.setListener(listener);
         phone = new Phone();

@@ -1,5 +1,7 @@
 package dev.mcu.transport;
 
+import dev.mcu.transport.testing.TestTransportThreads;
+import org.junit.jupiter.api.AfterAll;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.dtmf.TelephoneEvent;
 import dev.mcu.media.rtp.RtpPacket;
@@ -21,6 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UdpMediaTransportTest {
+    private static final TestTransportThreads THREADS = new TestTransportThreads();
+
+    @AfterAll
+    static void stopThreads() {
+        THREADS.close();
+    }
+
     private final List<AutoCloseable> resources = new ArrayList<>();
     private UdpMediaTransportFactory factory;
     private MediaTransport transport;
@@ -28,7 +37,7 @@ class UdpMediaTransportTest {
 
     @BeforeEach
     void start() throws Exception {
-        factory = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46000, 46499)));
+        factory = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46000, 46499), THREADS.eventLoops()));
         transport = open(factory.create("call-1", LOOPBACK));
         transport.setListener(listener);
     }
@@ -78,7 +87,7 @@ class UdpMediaTransportTest {
     @Test
     void theAllowFlagTrustsSdpAddressesOnOtherHosts() throws Exception {
         UdpMediaTransportFactory permissive = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK)
-                .withPorts(46500, 46599).withAllowSdpAddressesOutsideSignallingHost(true)));
+                .withPorts(46500, 46599).withAllowSdpAddressesOutsideSignallingHost(true), THREADS.eventLoops()));
         MediaTransport permissiveTransport = open(permissive.create("call-2", LOOPBACK));
         Phone elsewhere = open(new Phone(Phone.address("127.0.0.5")));
         permissiveTransport.configure(video(), elsewhere.address(), true);

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DtlsSrtpEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DtlsSrtpEndpoint.class);
-    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
     private static final int QUEUE_CAPACITY = 64;
     private static final int SERVICE_POLL_MILLIS = 1000;
     private static final long WATCHDOG_GRACE_MILLIS = 2000;
@@ -66,15 +65,18 @@ public final class DtlsSrtpEndpoint implements AutoCloseable {
         this.transport = new QueueDatagramTransport(QUEUE_CAPACITY, Objects.requireNonNull(sendDatagram, "sendDatagram"));
     }
 
-    /** Starts the handshake thread (once); the future fails after {@code timeout} without success. */
-    public CompletableFuture<SrtpSession> start(Duration timeout) {
+    /**
+     * Starts the session's thread (once): the handshake, then reading until close. The future fails
+     * after {@code timeout} without success.
+     *
+     * @param threads makes the session's thread (the application names them; Bouncy Castle's DTLS blocks)
+     */
+    public CompletableFuture<SrtpSession> start(Duration timeout, ThreadFactory threads) {
         if (!started.compareAndSet(false, true)) {
             return handshake;
         }
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        Thread thread = new Thread(() -> run(timeoutMillis), "dtls-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-"
-                + THREAD_IDS.incrementAndGet());
-        thread.setDaemon(true);
+        Thread thread = threads.newThread(() -> run(timeoutMillis));
         thread.start();
         // BC enforces the timeout itself; this only catches a handshake stuck outside BC's timers.
         handshake.orTimeout(timeoutMillis + WATCHDOG_GRACE_MILLIS, TimeUnit.MILLISECONDS)

@@ -57,8 +57,8 @@ class DtlsSrtpEndpointTest {
     void serverAndClientAgreeOnGcmAndEachDecryptsWhatTheOtherProtects() throws Exception {
         connect(CLIENT_CERT.fingerprint(), SERVER_CERT.fingerprint(), d -> { });
 
-        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT);
-        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT);
+        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT, Thread::new);
+        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT, Thread::new);
         SrtpSession s = serverSide.get(WAIT_SECONDS, TimeUnit.SECONDS);
         SrtpSession c = clientSide.get(WAIT_SECONDS, TimeUnit.SECONDS);
 
@@ -87,8 +87,8 @@ class DtlsSrtpEndpointTest {
     void theClientRefusesAServerWhoseCertificateIsNotTheAnnouncedOne() {
         connect(CLIENT_CERT.fingerprint(), STRANGER_CERT.fingerprint(), d -> { });
 
-        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT);
-        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT);
+        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT, Thread::new);
+        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT, Thread::new);
 
         assertFailsWithin(clientSide);
         assertFailsWithin(serverSide); // it hears the client's fatal alert
@@ -98,8 +98,8 @@ class DtlsSrtpEndpointTest {
     void theServerRefusesAClientWhoseCertificateIsNotTheAnnouncedOne() {
         connect(STRANGER_CERT.fingerprint(), SERVER_CERT.fingerprint(), d -> { });
 
-        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT);
-        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT);
+        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT, Thread::new);
+        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT, Thread::new);
 
         assertFailsWithin(serverSide);
         assertFailsWithin(clientSide);
@@ -127,8 +127,8 @@ class DtlsSrtpEndpointTest {
             server.receive(garbage(random));
         }
 
-        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT);
-        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT);
+        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT, Thread::new);
+        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT, Thread::new);
         SrtpSession s = serverSide.get(WAIT_SECONDS, TimeUnit.SECONDS);
         SrtpSession c = clientSide.get(WAIT_SECONDS, TimeUnit.SECONDS);
         for (int i = 0; i < 50; i++) {
@@ -159,7 +159,7 @@ class DtlsSrtpEndpointTest {
     @Test
     void closingDuringTheHandshakeFailsTheFuture() {
         connect(CLIENT_CERT.fingerprint(), SERVER_CERT.fingerprint(), d -> { });
-        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT); // no client: it waits
+        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT, Thread::new); // no client: it waits
 
         server.close();
 
@@ -172,7 +172,7 @@ class DtlsSrtpEndpointTest {
     void aHandshakeWithNobodyTimesOut() {
         server = new DtlsSrtpEndpoint(SERVER_CERT, DtlsRole.CLIENT, CLIENT_CERT.fingerprint(), d -> { });
 
-        CompletableFuture<SrtpSession> lonely = server.start(Duration.ofMillis(300));
+        CompletableFuture<SrtpSession> lonely = server.start(Duration.ofMillis(300), Thread::new);
 
         assertThrows(ExecutionException.class, () -> lonely.get(WAIT_SECONDS, TimeUnit.SECONDS));
     }
@@ -180,8 +180,8 @@ class DtlsSrtpEndpointTest {
     @Test
     void thePeerSeesCloseNotify() throws Exception {
         connect(CLIENT_CERT.fingerprint(), SERVER_CERT.fingerprint(), d -> { });
-        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT);
-        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT);
+        CompletableFuture<SrtpSession> serverSide = server.start(TIMEOUT, Thread::new);
+        CompletableFuture<SrtpSession> clientSide = client.start(TIMEOUT, Thread::new);
         serverSide.get(WAIT_SECONDS, TimeUnit.SECONDS);
         clientSide.get(WAIT_SECONDS, TimeUnit.SECONDS);
 

@@ -6,10 +6,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -25,9 +23,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,9 +31,10 @@ import java.util.concurrent.TimeUnit;
  * bounded by {@link #MAX_BODY_BYTES} (larger ones get 413), idle connections closed after
  * {@link #IDLE_SECONDS} unless they carry an event stream, routes from a {@link Router}.
  *
- * <p>Threads: one IO event loop of its own; handlers run on a small separate bounded pool so a
- * handler that waits for a room never stalls socket IO. Owns both groups and
- * the listening socket, released by {@link #close()}.
+ * <p>Threads: sockets on the borrowed IO event loops; handlers on the borrowed bounded handler
+ * pool, so a handler that waits for a room never stalls socket IO (both from the application's
+ * {@code Threads}, which stops them after this server). Owns the listening socket and its
+ * connections, closed by {@link #close()}.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -45,8 +42,6 @@ public final class HttpServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 64 * 1024;
     static final int IDLE_SECONDS = 120;
 
-    private final EventLoopGroup io;              // owned
-    private final ThreadPoolExecutor workers;     // owned
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE); // connections, closed in close()
     private final Channel listener;               // owned
     private final String scheme;
@@ -56,16 +51,15 @@ public final class HttpServer implements AutoCloseable {
      * @param port        0 picks a free port (see {@link #port()})
      * @param tls         borrowed: HTTPS with this context's certificate; null for plain HTTP
      * @param router      the routes; fixed from now on
+     * @param io          borrowed: NIO event loops for the sockets
+     * @param handlers    borrowed: runs the route handlers; bounded, so a full queue answers 503 at once
      * @throws IOException when the port cannot be bound
      */
-    public HttpServer(String bindAddress, int port, SSLContext tls, Router router) throws IOException {
+    public HttpServer(String bindAddress, int port, SSLContext tls, Router router, EventLoopGroup io,
+                      ExecutorService handlers) throws IOException {
         router.freeze();
         this.scheme = tls == null ? "http" : "https";
-        this.io = new MultiThreadIoEventLoopGroup(1, (ThreadFactory) r -> daemon(r, scheme + "-io"), NioIoHandler.newFactory());
-        // Bounded: when both workers are busy and 256 requests wait, more get 503 at once.
-        this.workers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                r -> daemon(r, scheme + "-handler"));
-        RequestDispatcher dispatcher = new RequestDispatcher(router, tls != null, workers);
+        RequestDispatcher dispatcher = new RequestDispatcher(router, tls != null, handlers);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(io)
                 .channel(NioServerSocketChannel.class)
@@ -90,21 +84,11 @@ public final class HttpServer implements AutoCloseable {
         try {
             this.listener = bootstrap.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
         } catch (Exception e) {
-            shutdownGroups();
             if (Thread.currentThread().isInterrupted()) {
                 throw new IOException("interrupted while binding " + scheme + " port " + port, e);
             }
             throw new IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
-        } catch (Error e) {
-            shutdownGroups();
-            throw e;
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     public int port() {
@@ -115,17 +99,11 @@ public final class HttpServer implements AutoCloseable {
         return scheme;
     }
 
-    private void shutdownGroups() {
-        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownNow();
-    }
-
     @Override
     public void close() {
         int port = port();
         listener.close().syncUninterruptibly();
         open.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        shutdownGroups();
         log.info("HTTP{} on port {} stopped", scheme.equals("https") ? "S" : "", port);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcu.app.api;
 
+import dev.mcu.app.http.TestHttpThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcu.app.events.EventBus;
 import dev.mcu.app.events.McuEvent;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApiRoutesTest {
+    private final TestHttpThreads httpThreads = new TestHttpThreads();
     private static final String ADMIN = "admin-token-for-the-api-tests";
     private final HttpClient client = HttpClient.newHttpClient();
     private final FakeConference conference = new FakeConference();
@@ -57,12 +59,13 @@ class ApiRoutesTest {
                 return 2;
             }
         }, pinger).addTo(router);
-        server = new HttpServer("127.0.0.1", 0, null, router);
+        server = httpThreads.start(router);
     }
 
     @AfterEach
     void stop() {
         server.close();
+        httpThreads.close();
         pinger.shutdownNow();
     }
 

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HttpServerTest {
+    private final TestHttpThreads threads = new TestHttpThreads();
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpServer server;
 
@@ -38,12 +39,13 @@ class HttpServerTest {
                 .get("/broken", r -> {
                     throw new IllegalStateException("a bug with internal details");
                 });
-        server = new HttpServer("127.0.0.1", 0, null, router);
+        server = threads.start(router);
     }
 
     @AfterEach
     void stop() {
         server.close();
+        threads.close();
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StaticPagesTest {
+    private final TestHttpThreads threads = new TestHttpThreads();
     private final HttpClient http = HttpClient.newHttpClient();
     private HttpServer server;
 
@@ -23,12 +24,13 @@ class StaticPagesTest {
     void start() throws Exception {
         Router router = new Router();
         StaticPages.addTo(router, new StaticPages.PagePorts(18088, 0, 0));
-        server = new HttpServer("127.0.0.1", 0, null, router);
+        server = threads.start(router);
     }
 
     @AfterEach
     void stop() {
         server.close();
+        threads.close();
     }
 
     private HttpResponse<String> get(String path) throws Exception {

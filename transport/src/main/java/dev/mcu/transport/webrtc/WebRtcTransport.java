@@ -44,7 +44,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,8 +62,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Threads: the {@code on*} packet methods, the RTCP and consent timers run on the shared port's
  * event loop; {@link #configureWebRtc}, {@link #configure} and {@link #close} on SIP threads;
- * {@link #sendRtp} on any thread. Owns its DTLS endpoint (and its thread) and its timers; borrows
- * the shared channel from {@link WebRtcTransportFactory}.
+ * {@link #sendRtp} on any thread; failures are reported on the failure executor of
+ * {@link WebRtcThreads}. Owns its DTLS endpoint (and its session thread, made by the borrowed thread
+ * factory) and its timers; borrows the shared channel from {@link WebRtcTransportFactory}.
  */
 public final class WebRtcTransport implements MediaTransport, WebRtcSession {
     private static final Logger log = LoggerFactory.getLogger(WebRtcTransport.class);
@@ -91,6 +94,8 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
     private final ScheduledFuture<?> reportTask;   // owned: cancelled in close()
     private final ScheduledFuture<?> consentTask;  // owned: cancelled in close()
     private final Consumer<WebRtcTransport> onClosed;
+    private final Executor failures;              // borrowed: the failure handler runs here, off the event loop
+    private final ThreadFactory dtlsThreads;      // borrowed: makes the DTLS session's thread
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
 
@@ -107,7 +112,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
 
     WebRtcTransport(String callId, Channel channel, SharedPortDemux demux, DtlsCertificate certificate,
                     WebRtcTransportConfig config, LongSupplier clockMillis, DropCounters allDrops,
-                    Consumer<WebRtcTransport> onClosed) {
+                    WebRtcThreads threads, Consumer<WebRtcTransport> onClosed) {
         this.callId = callId;
         this.channel = channel;
         this.loop = channel.eventLoop();
@@ -117,6 +122,8 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         this.clockMillis = clockMillis;
         this.allDrops = allDrops;
         this.onClosed = onClosed;
+        this.failures = threads.failures();
+        this.dtlsThreads = threads.dtlsSessions();
         SrtpOutput output = new SrtpOutput(channel, () -> srtp);
         for (MediaKind kind : MediaKind.values()) {
             long ssrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
@@ -229,7 +236,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
 
     void onStun(byte[] data, InetSocketAddress source) {
         IceLiteAgent ice = agent;
-        if (ice == null) {
+        if (ice == null || closed.get()) {
             count(WebRtcDrop.STUN_REJECTED);
             return;
         }
@@ -246,6 +253,13 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         if (addresses.contains(source) || addresses.size() < MAX_ADDRESSES) {
             addresses.add(source);
             demux.bindAddress(source, this);
+            if (closed.get()) {
+                // close() ran on a SIP thread while this check was on its way: it may have unmapped our
+                // addresses before the line above mapped this one again. Closed is set before close()
+                // unmaps, so either it sees our mapping or we see closed here.
+                demux.unregister(localIce.ufrag(), this);
+                return;
+            }
         }
         InetSocketAddress nominated = ice.nominatedAddress();
         if (nominated != null && !nominated.equals(mediaTarget) && mediaTarget != null) {
@@ -369,7 +383,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
     private void startDtls() {
         dtlsStarted = true;
         dtlsStartedNanos = System.nanoTime();
-        dtls.start(config.dtlsTimeout()).whenComplete((keys, error) -> loop.execute(() -> onHandshake(keys, error)));
+        dtls.start(config.dtlsTimeout(), dtlsThreads).whenComplete((keys, error) -> loop.execute(() -> onHandshake(keys, error)));
     }
 
     /** Called on the DTLS thread: to the nominated pair, else to where the peer's DTLS came from. */
@@ -440,7 +454,7 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         }
     }
 
-    /** Stops media and tells the call, once, off the event loop. */
+    /** Stops media and tells the call, once, on the failure executor (a hang-up sends a BYE: never on the event loop). */
     private void fail(String reason) {
         if (closed.get() || !failed.compareAndSet(false, true)) {
             return;
@@ -448,7 +462,11 @@ public final class WebRtcTransport implements MediaTransport, WebRtcSession {
         log.info("call {}: WebRTC transport failed: {}", callId, reason);
         srtp = null;
         Consumer<String> handler = failureHandler;
-        CompletableFuture.runAsync(() -> handler.accept(reason));
+        try {
+            failures.execute(() -> handler.accept(reason));
+        } catch (RejectedExecutionException stopping) {
+            log.debug("call {}: the server is stopping; not reporting the failure", callId);
+        }
     }
 
     // ---- what operators and tests read ----

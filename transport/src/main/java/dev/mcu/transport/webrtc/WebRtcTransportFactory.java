@@ -2,16 +2,13 @@ package dev.mcu.transport.webrtc;
 
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.MediaTransportFactory;
+import dev.mcu.transport.UdpChannels;
 import dev.mcu.webrtc.DtlsCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,7 +26,9 @@ import java.util.function.LongSupplier;
  * UDP/TLS/RTP/SAVPF offers. The constructor binds the port; {@link #create} binds nothing and never
  * blocks, so any thread may call it.
  *
- * <p>Owns the event loop group, the socket and the certificate; closes every transport still open
+ * <p>Threads: the socket runs on one event loop of the borrowed group; a transport's failure (ICE
+ * consent lapsed, DTLS failed or closed by the browser) is reported on the borrowed failure executor,
+ * never on the event loop. Owns the socket and the certificate; closes every transport still open
  * in {@link #close}.
  */
 public final class WebRtcTransportFactory implements MediaTransportFactory {
@@ -39,32 +37,37 @@ public final class WebRtcTransportFactory implements MediaTransportFactory {
     private final WebRtcTransportConfig config;
     private final DtlsCertificate certificate;
     private final LongSupplier clockMillis;
-    private final EventLoopGroup group;                  // owned: shut down in close()
+    private final WebRtcThreads threads;                 // borrowed
     private final Channel channel;                       // owned: closed in close()
     private final DropCounters drops = new DropCounters();
     private final SharedPortDemux demux;
     private final Set<WebRtcTransport> open = ConcurrentHashMap.newKeySet();
 
-    /** Binds the shared port and generates a fresh certificate. */
-    public WebRtcTransportFactory(WebRtcTransportConfig config) throws IOException {
-        this(config, DtlsCertificate.generate(), System::currentTimeMillis);
+    /**
+     * Binds the shared port and generates a fresh certificate.
+     *
+     * @param threads borrowed: the event loops, DTLS session threads and failure executor
+     */
+    public WebRtcTransportFactory(WebRtcTransportConfig config, WebRtcThreads threads) throws IOException {
+        this(config, DtlsCertificate.generate(), System::currentTimeMillis, threads);
     }
 
     /**
      * @param certificate our DTLS identity (e.g. {@link DtlsCertificate#fromPem} of a stored one)
      * @param clockMillis the clock ICE consent freshness runs on (tests move it)
+     * @param threads     borrowed: the event loops, DTLS session threads and failure executor
      * @throws IOException when the port cannot be bound
      */
-    public WebRtcTransportFactory(WebRtcTransportConfig config, DtlsCertificate certificate, LongSupplier clockMillis)
-            throws IOException {
+    public WebRtcTransportFactory(WebRtcTransportConfig config, DtlsCertificate certificate, LongSupplier clockMillis,
+                                  WebRtcThreads threads) throws IOException {
         this.config = config;
         this.certificate = certificate;
         this.clockMillis = clockMillis;
+        this.threads = threads;
         this.demux = new SharedPortDemux(config.maxPacketSize(), drops);
-        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ChannelFuture bound = new Bootstrap()
-                .group(group)
-                .channel(NioDatagramChannel.class)
+                .group(threads.eventLoops())
+                .channelFactory(UdpChannels.channelFactory(threads.eventLoops()))
                 // one byte more than allowed, so an oversize datagram shows as such instead of being cut
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxPacketSize() + 1))
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
@@ -72,7 +75,6 @@ public final class WebRtcTransportFactory implements MediaTransportFactory {
                 .bind(new InetSocketAddress(config.bindAddress(), config.port()))
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             throw new IOException("cannot bind the WebRTC port " + config.bindAddress().getHostAddress() + ":"
                     + config.port(), bound.cause());
         }
@@ -84,7 +86,7 @@ public final class WebRtcTransportFactory implements MediaTransportFactory {
     @Override
     public WebRtcTransport create(String callId, InetAddress signallingSource) {
         WebRtcTransport transport = new WebRtcTransport(callId, channel, demux, certificate, config, clockMillis, drops,
-                open::remove);
+                threads, open::remove);
         open.add(transport);
         return transport;
     }
@@ -112,13 +114,12 @@ public final class WebRtcTransportFactory implements MediaTransportFactory {
         return open.size();
     }
 
-    /** Closes every transport still open, the socket, then the event loop. */
+    /** Closes every transport still open, then the socket; the event loops are the application's to stop. */
     @Override
     public void close() {
         for (MediaTransport transport : Set.copyOf(open)) {
             transport.close();
         }
         channel.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcu.transport.webrtc;
 
+import dev.mcu.transport.testing.TestTransportThreads;
 import dev.mcu.webrtc.RemoteIceParameters;
 import dev.mcu.webrtc.DtlsCertificate;
 import dev.mcu.webrtc.DtlsFingerprint;
@@ -23,8 +24,9 @@ class DtlsHandshakeTimingTest {
         long[] clientMillis = new long[HANDSHAKES];
         long[] serverMillis = new long[HANDSHAKES];
         DtlsCertificate browserCert = DtlsCertificate.generate("browser", Duration.ofDays(1));
-        try (WebRtcTransportFactory factory = new WebRtcTransportFactory(
-                WebRtcTransportConfig.of(FakeBrowser.LOOPBACK, 0), DtlsCertificate.generate(), System::currentTimeMillis)) {
+        try (TestTransportThreads threads = new TestTransportThreads();
+             WebRtcTransportFactory factory = new WebRtcTransportFactory(WebRtcTransportConfig.of(FakeBrowser.LOOPBACK, 0),
+                     DtlsCertificate.generate(), System::currentTimeMillis, threads.webRtc())) {
             for (int i = 0; i < HANDSHAKES; i++) {
                 try (FakeBrowser browser = new FakeBrowser(factory.port(), browserCert);
                      WebRtcTransport transport = factory.create("timing-" + i, FakeBrowser.LOOPBACK)) {

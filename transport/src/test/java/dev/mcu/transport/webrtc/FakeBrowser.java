@@ -120,7 +120,11 @@ public final class FakeBrowser implements AutoCloseable {
     /** Runs the DTLS handshake as client against a server expected to hold {@code serverFingerprint}. */
     public SrtpSession handshake(DtlsFingerprint serverFingerprint) throws Exception {
         dtls = new DtlsSrtpEndpoint(certificate, DtlsRole.CLIENT, serverFingerprint, this::send);
-        keys = dtls.start(Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+        keys = dtls.start(Duration.ofSeconds(10), r -> {
+            Thread t = new Thread(r, "fake-browser-dtls");
+            t.setDaemon(true);
+            return t;
+        }).get(15, TimeUnit.SECONDS);
         return keys;
     }
 

@@ -1,5 +1,6 @@
 package dev.mcu.transport.webrtc;
 
+import dev.mcu.transport.testing.TestTransportThreads;
 import dev.mcu.webrtc.RemoteIceParameters;
 import dev.mcu.media.Codec;
 import dev.mcu.media.MediaKind;
@@ -45,11 +46,14 @@ class WebRtcTransportTest {
 
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private WebRtcTransportFactory factory;
+    private TestTransportThreads threads;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        factory = new WebRtcTransportFactory(WebRtcTransportConfig.of(FakeBrowser.LOOPBACK, 0), SERVER_CERT, clock::get);
+        threads = new TestTransportThreads();
+        factory = new WebRtcTransportFactory(WebRtcTransportConfig.of(FakeBrowser.LOOPBACK, 0), SERVER_CERT, clock::get,
+                threads.webRtc());
     }
 
     @AfterEach
@@ -58,6 +62,7 @@ class WebRtcTransportTest {
             c.close();
         }
         factory.close();
+        threads.close();
     }
 
     static NegotiatedStream video() {
@@ -328,7 +333,11 @@ class WebRtcTransportTest {
         FakeBrowser browser = browser();
         WebRtcTransport transport = answeredTransport(browser, new Recorder(), "call-1");
         AtomicReference<String> failure = new AtomicReference<>();
-        transport.setFailureHandler(failure::set);
+        AtomicReference<String> reportedOn = new AtomicReference<>();
+        transport.setFailureHandler(reason -> {
+            reportedOn.set(Thread.currentThread().getName());
+            failure.set(reason);
+        });
         browser.connect(transport);
         Recorder.await("DTLS to finish on the server", transport::isSecured);
 
@@ -339,7 +348,27 @@ class WebRtcTransportTest {
 
         Recorder.await("the lapse to be reported", () -> failure.get() != null);
         assertTrue(failure.get().contains("consent"), failure.get());
+        assertEquals(TestTransportThreads.FAILURE_THREAD, reportedOn.get(), "reported on the failure executor");
         assertFalse(transport.isSecured());
+    }
+
+    @Test
+    void aCheckStillOnItsWayWhenTheTransportClosesDoesNotMapItsAddressAgain() throws Exception {
+        FakeBrowser browser = browser();
+        WebRtcTransport transport = answeredTransport(browser, new Recorder(), "call-1");
+        browser.connect(transport);
+        Recorder.await("DTLS to finish on the server", transport::isSecured);
+        var local = transport.localDescription();
+        byte[] check = FakeBrowser.bindingRequest(local.iceUfrag() + ":" + FakeBrowser.UFRAG, local.icePassword(), true);
+
+        // The demux looked the transport up by ufrag just before close() ran; the check reaches it after.
+        transport.close();
+        transport.onStun(check, browser.address());
+
+        browser.send(browser.protectRtp(browserVideo(1)));
+        Recorder.await("the packet to be dropped as from an unknown address",
+                () -> factory.dropped(WebRtcDrop.MEDIA_FROM_UNKNOWN_ADDRESS) == 1);
+        assertEquals(0, factory.dropped(WebRtcDrop.MEDIA_BEFORE_DTLS), "nothing reached the closed transport");
     }
 
     @Test
