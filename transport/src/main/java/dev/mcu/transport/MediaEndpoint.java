@@ -5,12 +5,9 @@ import dev.mcu.media.dtmf.DigitDeduplicator;
 import dev.mcu.media.dtmf.TelephoneEvent;
 import dev.mcu.media.rtcp.FullIntraRequest;
 import dev.mcu.media.rtcp.GenericNack;
-import dev.mcu.media.rtcp.NtpTime;
 import dev.mcu.media.rtcp.PictureLossIndication;
-import dev.mcu.media.rtcp.ReceiveStatistics;
 import dev.mcu.media.rtcp.ReceiverReport;
 import dev.mcu.media.rtcp.Remb;
-import dev.mcu.media.rtcp.ReportBlock;
 import dev.mcu.media.rtcp.RtcpCompound;
 import dev.mcu.media.rtcp.RtcpPacket;
 import dev.mcu.media.rtcp.SenderReport;
@@ -19,27 +16,23 @@ import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.media.NegotiatedStream;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One media kind of one call: what was negotiated, where to send, the remote's reception
- * statistics, the NACK cache and the counters. It writes through a {@link PacketOutput} (plain
- * sockets, or SRTP on the shared WebRTC port) and reads clear packets its owner hands in.
+ * One media kind of one call: what was negotiated, where to send, and the counters; it routes each
+ * packet to the part whose job it is: the {@link RemoteLatch}es (who may send to us, where we
+ * send), {@link ReceptionReports} (statistics and our SR/RR), {@link NackResponder} (the sent cache
+ * and retransmissions) and {@link KeyframeRequests} (PLI/FIR). It writes through a
+ * {@link PacketOutput} (plain sockets, or SRTP on the shared WebRTC port) and reads clear packets
+ * its owner hands in.
  *
  * <p>Threads: {@code onDatagram}, {@code sendReport} and {@code sendKeyframeRequest} run on the
- * transport's event loop, which alone touches {@link #sources}, {@link #dtmf} and the latches'
- * accept side. {@code sendRtp} and {@code configure} may come from any thread and only touch
- * volatile or atomic state.
+ * transport's event loop, which alone touches the reception statistics, {@link #dtmf} and the
+ * latches' accept side. {@code sendRtp} and {@code configure} may come from any thread and only
+ * touch volatile or atomic state.
  */
 public final class MediaEndpoint {
-    /** At most this many remote SSRCs get statistics; the least recently heard one is evicted. */
-    private static final int MAX_REMOTE_SOURCES = 8;
-    private static final int NACK_CACHE_PACKETS = 512;
     private static final int RTCP_PT_MIN = 64;
     private static final int RTCP_PT_MAX = 95;
     private static final int PAYLOAD_TYPE_MASK = 0x7f;
@@ -55,27 +48,17 @@ public final class MediaEndpoint {
     private final int maxPacketSize;
     private final String cname;
     private final long localSsrc = ThreadLocalRandom.current().nextLong(1, 1L << 32);
-    private final long clockOriginNanos = System.nanoTime();
     private final RemoteLatch rtpLatch;
     private final RemoteLatch rtcpLatch;
-    private final SentPacketCache sent = new SentPacketCache(NACK_CACHE_PACKETS);
     private final StreamCounters counters = new StreamCounters();
-    private final Map<Long, ReceiveStatistics> sources = new LinkedHashMap<>(16, 0.75f, true);
+    private final ReceptionReports reports = new ReceptionReports(counters);
+    private final NackResponder nacks;
+    private final KeyframeRequests keyframeRequests;
     private final DigitDeduplicator dtmf = new DigitDeduplicator();
 
     private volatile Settings settings;
-    /** RFC 4588: retransmit as rtx with this payload type and SSRC, or plainly when the type is -1. */
-    private volatile int rtxPayloadType = -1;
-    private volatile long rtxSsrc;
-    private int rtxSequenceNumber = ThreadLocalRandom.current().nextInt(1 << 16); // event loop only
     private volatile MediaListener listener = MediaListener.NONE;
     private volatile long remoteSsrc = -1;
-    /** Sender state for the SR, written by the sending thread. */
-    private volatile long lastSentSsrc = -1;
-    private volatile long lastSentRtpTimestamp;
-    private volatile long lastSentNanos;
-    private volatile boolean sentSinceLastReport;
-    private int firSequenceNumber;
 
     /**
      * @param outgoingSsrc the SSRC to write into every sent packet (WebRTC announces it in a=ssrc),
@@ -90,6 +73,8 @@ public final class MediaEndpoint {
         this.cname = cname;
         this.rtpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTP");
         this.rtcpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTCP");
+        this.nacks = new NackResponder(output, outgoingSsrc, counters);
+        this.keyframeRequests = new KeyframeRequests(cname);
     }
 
     public MediaKind kind() {
@@ -112,7 +97,7 @@ public final class MediaEndpoint {
         settings = null;
         rtpLatch.reset();
         rtcpLatch.reset();
-        sent.clear();
+        nacks.forget();
     }
 
     /** What was negotiated, or {@code null} while disabled. */
@@ -140,12 +125,11 @@ public final class MediaEndpoint {
      * -1 turns it off.
      */
     public void useRtx(int payloadType, long ssrc) {
-        this.rtxSsrc = ssrc;
-        this.rtxPayloadType = payloadType;
+        nacks.useRtx(payloadType, ssrc);
     }
 
     public int rtxPayloadType() {
-        return rtxPayloadType;
+        return nacks.rtxPayloadType();
     }
 
     /** Counts a packet its owner threw away before it reached this stream (bad SRTP, too early...). */
@@ -221,7 +205,7 @@ public final class MediaEndpoint {
         counters.packetsReceived.increment();
         counters.bytesReceived.add(data.length);
         remoteSsrc = packet.ssrc();
-        updateStatistics(packet, stream.codec().rtpClockRate(), nowNanos);
+        reports.onReceived(packet, stream.codec().rtpClockRate(), nowNanos);
         if (telephoneEvent) {
             TelephoneEvent event = TelephoneEvent.parse(data, packet.payloadOffset(), packet.payloadLength());
             char digit = event == null ? 0 : dtmf.onPacket(packet.timestamp(), event);
@@ -231,24 +215,6 @@ public final class MediaEndpoint {
             return;
         }
         listener.onRtp(kind, packet);
-    }
-
-    private void updateStatistics(RtpPacket packet, int clockRate, long nowNanos) {
-        ReceiveStatistics statistics = sources.get(packet.ssrc());
-        if (statistics == null) {
-            if (sources.size() >= MAX_REMOTE_SOURCES) {
-                Iterator<Long> eldest = sources.keySet().iterator();
-                eldest.next();
-                eldest.remove();
-            }
-            statistics = new ReceiveStatistics(packet.ssrc());
-            sources.put(packet.ssrc(), statistics);
-        }
-        long elapsedMicros = (nowNanos - clockOriginNanos) / 1000;
-        statistics.onRtp(packet.sequenceNumber(), packet.timestamp(), elapsedMicros * clockRate / 1_000_000);
-        counters.packetsLost = statistics.cumulativeLost();
-        counters.jitter = statistics.jitter();
-        counters.reordered = statistics.reordered();
     }
 
     private void onRtcp(byte[] data, InetSocketAddress source, RemoteLatch latch, long nowNanos) {
@@ -266,13 +232,10 @@ public final class MediaEndpoint {
         counters.rtcpReceived.increment();
         for (RtcpPacket packet : packets) {
             if (packet instanceof SenderReport sr) {
-                ReceiveStatistics statistics = sources.get(sr.senderSsrc());
-                if (statistics != null) {
-                    statistics.onSenderReport(sr.ntpTimestamp(), nowNanos);
-                }
-                noteReportsAboutUs(sr.reports());
+                reports.onSenderReport(sr, nowNanos);
+                reports.noteReportsAboutUs(sr.reports());
             } else if (packet instanceof ReceiverReport rr) {
-                noteReportsAboutUs(rr.reports());
+                reports.noteReportsAboutUs(rr.reports());
             } else if (packet instanceof PictureLossIndication || packet instanceof FullIntraRequest) {
                 counters.keyframeRequestsReceived.increment();
                 listener.onKeyframeRequested();
@@ -303,54 +266,13 @@ public final class MediaEndpoint {
         return -1;
     }
 
-    /** How the remote receives what we send: its loss figure steers the bit rate of our output. */
-    private void noteReportsAboutUs(List<ReportBlock> blocks) {
-        long ours = lastSentSsrc;
-        for (ReportBlock block : blocks) {
-            if (block.ssrc() == ours) {
-                counters.remoteFractionLost = block.fractionLost();
-            }
-        }
-    }
-
     private void retransmit(GenericNack nack) {
         Settings current = settings;
         InetSocketAddress target = rtpLatch.target();
         if (current == null || target == null || !current.stream().direction().sends()) {
             return;
         }
-        for (int sequenceNumber : nack.lostSequenceNumbers()) {
-            byte[] packet = sent.get(sequenceNumber);
-            if (packet == null) {
-                continue;
-            }
-            long sentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : SentPacketCache.ssrc(packet);
-            if (sentSsrc == nack.mediaSsrc()) {
-                counters.retransmitted.increment();
-                int rtx = rtxPayloadType;
-                if (rtx >= 0) {
-                    output.sendRtp(rtxPacket(packet), rtx, rtxSsrc, target);
-                } else {
-                    output.sendRtp(packet, current.stream().payloadType(), outgoingSsrc, target);
-                }
-            }
-        }
-    }
-
-    /** The rtx form of a sent packet (RFC 4588 §4): its header with the next rtx sequence number, then OSN and payload. */
-    private byte[] rtxPacket(byte[] original) {
-        RtpPacket parsed = RtpPacket.parse(original);
-        int header = parsed.payloadOffset() - parsed.offset();
-        byte[] out = new byte[header + 2 + parsed.payloadLength()];
-        System.arraycopy(original, parsed.offset(), out, 0, header);
-        out[0] &= ~0x20; // the original's padding is not carried
-        rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xffff;
-        out[2] = (byte) (rtxSequenceNumber >>> 8);
-        out[3] = (byte) rtxSequenceNumber;
-        out[header] = original[parsed.offset() + 2];
-        out[header + 1] = original[parsed.offset() + 3];
-        System.arraycopy(original, parsed.payloadOffset(), out, header + 2, parsed.payloadLength());
-        return out;
+        nacks.retransmit(nack, current.stream().payloadType(), target);
     }
 
     // ---- send, any thread ----
@@ -363,14 +285,11 @@ public final class MediaEndpoint {
             counters.sendDropped.increment();
             return;
         }
-        sent.put(packet);
+        nacks.remember(packet);
         counters.packetsSent.increment();
         counters.bytesSent.add(packet.length);
         counters.payloadBytesSent.add(parsed.payloadLength());
-        lastSentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : parsed.ssrc();
-        lastSentRtpTimestamp = parsed.timestamp();
-        lastSentNanos = System.nanoTime();
-        sentSinceLastReport = true;
+        reports.onSent(outgoingSsrc >= 0 ? outgoingSsrc : parsed.ssrc(), parsed.timestamp(), System.nanoTime());
         output.sendRtp(packet, current.stream().payloadType(), outgoingSsrc, target);
     }
 
@@ -382,24 +301,8 @@ public final class MediaEndpoint {
         if (current == null || rtcpTarget(current) == null) {
             return;
         }
-        List<ReportBlock> blocks = new ArrayList<>(sources.size());
-        for (ReceiveStatistics statistics : sources.values()) {
-            if (statistics.packetsReceived() > 0 && blocks.size() < SenderReport.MAX_REPORTS) {
-                blocks.add(statistics.reportBlock(nowNanos));
-            }
-        }
         long ssrc = ourSsrc();
-        RtcpPacket report;
-        if (sentSinceLastReport) {
-            sentSinceLastReport = false;
-            long sinceLastSentMicros = (nowNanos - lastSentNanos) / 1000;
-            long rtpNow = lastSentRtpTimestamp
-                    + sinceLastSentMicros * current.stream().codec().rtpClockRate() / 1_000_000;
-            report = new SenderReport(ssrc, NtpTime.fromUnixMillis(unixMillis), rtpNow & 0xffffffffL,
-                    counters.packetsSent.sum() & 0xffffffffL, counters.payloadBytesSent.sum() & 0xffffffffL, blocks);
-        } else {
-            report = new ReceiverReport(ssrc, blocks);
-        }
+        RtcpPacket report = reports.report(ssrc, current.stream().codec().rtpClockRate(), nowNanos, unixMillis);
         sendRtcp(current, List.of(report, SourceDescription.ofCname(ssrc, cname)));
     }
 
@@ -413,15 +316,8 @@ public final class MediaEndpoint {
         if (current == null || mediaSsrc < 0 || rtcpTarget(current) == null) {
             return false;
         }
-        long ssrc = ourSsrc();
-        firSequenceNumber = (firSequenceNumber + 1) & 0xff;
         counters.keyframeRequestsSent.increment();
-        List<RtcpPacket> request = new ArrayList<>(List.of(new ReceiverReport(ssrc, List.of()),
-                SourceDescription.ofCname(ssrc, cname), new PictureLossIndication(ssrc, mediaSsrc)));
-        if (current.stream().firAgreed()) {
-            request.add(new FullIntraRequest(ssrc, List.of(new FullIntraRequest.Entry(mediaSsrc, firSequenceNumber))));
-        }
-        sendRtcp(current, request);
+        sendRtcp(current, keyframeRequests.request(ourSsrc(), mediaSsrc, current.stream().firAgreed()));
         return true;
     }
 
@@ -442,7 +338,7 @@ public final class MediaEndpoint {
         if (outgoingSsrc >= 0) {
             return outgoingSsrc;
         }
-        long ssrc = lastSentSsrc;
+        long ssrc = reports.lastSentSsrc();
         return ssrc >= 0 ? ssrc : localSsrc;
     }
 }

@@ -1,0 +1,87 @@
+package dev.mcu.transport;
+
+import dev.mcu.media.rtcp.GenericNack;
+import dev.mcu.media.rtp.RtpPacket;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Answers the remote's NACKs (RFC 4585 generic NACK) from a cache of what this stream sent: the
+ * packet again as it was, or, once the answer agreed to rtx, as an RFC 4588 retransmission with its
+ * own payload type, SSRC and sequence numbers.
+ *
+ * <p>Threads: {@link #remember} from the sending thread (the cache is thread-safe);
+ * {@link #retransmit} on the transport's event loop, which alone advances the rtx sequence number.
+ */
+final class NackResponder {
+    private static final int CACHE_PACKETS = 512;
+
+    private final PacketOutput output;  // borrowed
+    /** The SSRC every sent packet gets, or -1 when the packetizer's is kept. */
+    private final long outgoingSsrc;
+    private final StreamCounters counters;
+    private final SentPacketCache sent = new SentPacketCache(CACHE_PACKETS);
+    private volatile int rtxPayloadType = -1;
+    private volatile long rtxSsrc;
+    private int rtxSequenceNumber = ThreadLocalRandom.current().nextInt(1 << 16); // event loop only
+
+    NackResponder(PacketOutput output, long outgoingSsrc, StreamCounters counters) {
+        this.output = output;
+        this.outgoingSsrc = outgoingSsrc;
+        this.counters = counters;
+    }
+
+    void useRtx(int payloadType, long ssrc) {
+        this.rtxSsrc = ssrc;
+        this.rtxPayloadType = payloadType;
+    }
+
+    int rtxPayloadType() {
+        return rtxPayloadType;
+    }
+
+    void remember(byte[] packet) {
+        sent.put(packet);
+    }
+
+    void forget() {
+        sent.clear();
+    }
+
+    /** Resends each NACKed packet we still hold that was sent under the NACK's media SSRC. */
+    void retransmit(GenericNack nack, int payloadType, InetSocketAddress target) {
+        for (int sequenceNumber : nack.lostSequenceNumbers()) {
+            byte[] packet = sent.get(sequenceNumber);
+            if (packet == null) {
+                continue;
+            }
+            long sentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : SentPacketCache.ssrc(packet);
+            if (sentSsrc == nack.mediaSsrc()) {
+                counters.retransmitted.increment();
+                int rtx = rtxPayloadType;
+                if (rtx >= 0) {
+                    output.sendRtp(rtxPacket(packet), rtx, rtxSsrc, target);
+                } else {
+                    output.sendRtp(packet, payloadType, outgoingSsrc, target);
+                }
+            }
+        }
+    }
+
+    /** The rtx form of a sent packet (RFC 4588 §4): its header with the next rtx sequence number, then OSN and payload. */
+    private byte[] rtxPacket(byte[] original) {
+        RtpPacket parsed = RtpPacket.parse(original);
+        int header = parsed.payloadOffset() - parsed.offset();
+        byte[] out = new byte[header + 2 + parsed.payloadLength()];
+        System.arraycopy(original, parsed.offset(), out, 0, header);
+        out[0] &= ~0x20; // the original's padding is not carried
+        rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xffff;
+        out[2] = (byte) (rtxSequenceNumber >>> 8);
+        out[3] = (byte) rtxSequenceNumber;
+        out[header] = original[parsed.offset() + 2];
+        out[header + 1] = original[parsed.offset() + 3];
+        System.arraycopy(original, parsed.payloadOffset(), out, header + 2, parsed.payloadLength());
+        return out;
+    }
+}
