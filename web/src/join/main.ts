@@ -326,6 +326,7 @@ function startRoomLive(a: Accepted): void {
   selfId = a.participantId;
   hook.selfId = selfId;
   tokenRole = a.token ? roleInToken(a.token) : null;
+  hook.role = tokenRole;
   if (!a.token) {
     api = null;
     people = null;

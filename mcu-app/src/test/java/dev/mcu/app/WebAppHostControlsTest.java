@@ -221,7 +221,8 @@ class WebAppHostControlsTest {
         Object sending = viewer.js("return window.mcuCall.peerConnection.getSenders().filter(s => s.track).length;");
         assertEquals(0L, ((Number) sending).longValue(), "a viewer sends no media");
         assertEquals("No microphone", viewer.byId("mute-mic").getAttribute("aria-label"));
-        assertEquals("attendee", viewer.js("return window.mcuCall.role;"));
+        Await.until(EVENT_TIMEOUT, () -> "attendee".equals(viewer.js("return window.mcuCall.role;")),
+                () -> "the viewer's role is " + viewer.js("return window.mcuCall.role;"));
     }
 
     @Test
