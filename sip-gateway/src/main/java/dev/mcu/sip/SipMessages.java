@@ -105,7 +105,7 @@ final class SipMessages {
         try {
             String transport = transportOf(request);
             int port = "tls".equalsIgnoreCase(transport) && config.tlsPort() > 0 ? config.tlsPort() : config.port();
-            SipURI uri = addresses.createSipURI(user == null || user.isEmpty() ? null : user,
+            SipURI uri = addresses.createSipURI(user == null || user.isEmpty() ? null : escapeUser(user),
                     hostPort(config.advertisedAddress(), port));
             if (!"udp".equalsIgnoreCase(transport)) {
                 uri.setTransportParam(transport.toLowerCase(java.util.Locale.ROOT));
@@ -163,6 +163,23 @@ final class SipMessages {
             }
         }
         return false;
+    }
+
+    /**
+     * A room name as typed (escapes decoded, so it may hold ':' or '@') made fit for a URI's user
+     * part again (RFC 3261 §25.1): every character outside unreserved and user-unreserved is %-escaped.
+     */
+    static String escapeUser(String user) {
+        StringBuilder out = new StringBuilder(user.length());
+        for (byte b : user.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-_.!~*'()&=+$,;?/".indexOf(c) >= 0)) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
     }
 
     static String transportOf(Request request) {
