@@ -29,8 +29,9 @@ COPY . .
 RUN mvn -B -q -DskipTests -pl mcu-app -am package
 
 FROM eclipse-temurin:17-jre
-# curl for the health check; a user of its own: the server needs no root (its ports are above 1024).
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+# curl for the health check; a font for the names on the tiles; a user of its own: the server needs no
+# root (its ports are above 1024).
+RUN apt-get update && apt-get install -y --no-install-recommends curl fontconfig fonts-dejavu-core && rm -rf /var/lib/apt/lists/* \
     && groupadd --system mcu && useradd --system --gid mcu --home-dir /opt/mcu --shell /usr/sbin/nologin mcu \
     && mkdir -p /opt/mcu/data && chown -R mcu:mcu /opt/mcu
 WORKDIR /opt/mcu

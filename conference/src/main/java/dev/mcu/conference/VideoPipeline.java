@@ -6,6 +6,7 @@ import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.layouts.Layouts;
 import dev.mcu.media.Codec;
 import dev.mcu.media.I420Frame;
+import dev.mcu.mixer.NameLabels;
 import dev.mcu.mixer.VideoCompositor;
 import dev.mcu.transport.MediaTransport;
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ final class VideoPipeline {
     private final List<VideoProfile> retiring = new ArrayList<>();                  // closed when no encode runs
     private final Map<String, I420Frame> placeholders = new HashMap<>();
     private final Map<String, I420Frame> latestFrames = new HashMap<>();
+    private final NameLabels nameLabels = new NameLabels();
+    private Map<String, String> names = Map.of();
     private final I420Frame[] buffers = new I420Frame[2];
     private final long startNanos;
     private final long timestampBase = (long) (Math.random() * 0xffffffffL);
@@ -93,6 +96,9 @@ final class VideoPipeline {
         List<Source> copy = List.copyOf(newSources);
         lane.execute(() -> {
             sources = copy;
+            Map<String, String> named = new HashMap<>();
+            copy.stream().filter(s -> s.name() != null).forEach(s -> named.put(s.id(), s.name()));
+            names = named;
             layoutIds = null;
             for (Source s : copy) {
                 if (!s.muted()) {
@@ -255,6 +261,10 @@ final class VideoPipeline {
             long now = clock.nanoTime();
             I420Frame target = buffers[0] == encoding ? buffer(1) : buffer(0);
             System.arraycopy(canvas.data(), 0, target.data(), 0, target.data().length);
+            if (settings.showNames()) {
+                // On the copy: the compositor redraws only changed tiles of its own canvas, so labels must not stick there.
+                nameLabels.draw(target, layout, names);
+            }
             if (pending != null) {
                 framesSkipped.incrementAndGet(); // the encoders are a whole frame behind: keep only the newest
             }

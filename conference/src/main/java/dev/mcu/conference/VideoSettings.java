@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * How a room's composite looks and is encoded: canvas size and rate, the encoder's bit rate range and
- * keyframe interval, and the layout with its speaker rules. Immutable.
+ * keyframe interval, the layout with its speaker rules, and whether names are written on the tiles. Immutable.
  */
 public record VideoSettings(int width, int height, int fps, int bitrateKbps, int minBitrateKbps,
                             int keyframeIntervalSeconds, LayoutKind layout, boolean followSpeaker,
-                            boolean highlightSpeaker, List<RelativeTile> customTiles) {
+                            boolean highlightSpeaker, List<RelativeTile> customTiles,
+                            boolean showNames) {
 }

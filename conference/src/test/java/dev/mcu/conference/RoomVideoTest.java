@@ -207,6 +207,43 @@ class RoomVideoTest {
         assertTile(a.picture(), two.tileOf("b"), BLUE, "unmuted");
     }
 
+    /** Pixels of the tile's bottom-left corner (half its width, a quarter of its height) brighter than any test colour. */
+    private static int textPixels(I420Frame picture, Tile tile) {
+        int bright = 0;
+        for (int y = tile.bottom() - tile.height() / 4; y < tile.bottom(); y++) {
+            for (int x = tile.x(); x < tile.x() + tile.width() / 2; x++) {
+                bright += picture.lumaAt(x, y) > 190 ? 1 : 0;
+            }
+        }
+        return bright;
+    }
+
+    @Test
+    void everyoneReadsTheOthersNamesOnTheirTilesUnlessSwitchedOff() {
+        room = new Room("names", TestRooms.video(LayoutKind.GRID), 3, clock, RoomEvents.NONE);
+        TestPeer a = join("a", Codec.VP8, RED, Role.SPEAKER);
+        join("b", Codec.VP8, BLUE, Role.SPEAKER);
+        frames(10);
+        Layout two = layout(LayoutSpec.grid(), "a", "b");
+        assertTrue(textPixels(a.picture(), two.tileOf("b")) > 15, "b's name (Member b) is written on b's tile");
+        assertTrue(textPixels(a.picture(), two.tileOf("a")) > 15, "and a's on a's");
+        assertTile(a.picture(), two.tileOf("b"), BLUE, "the picture around the label is b's");
+        room.close();
+        peers.forEach(TestPeer::close);
+        peers.clear();
+        senders.clear();
+
+        VideoSettings plain = TestRooms.video(LayoutKind.GRID);
+        room = new Room("no-names", new VideoSettings(plain.width(), plain.height(), plain.fps(), plain.bitrateKbps(),
+                plain.minBitrateKbps(), plain.keyframeIntervalSeconds(), plain.layout(), false, false, List.of(), false),
+                3, clock, RoomEvents.NONE);
+        TestPeer c = join("c", Codec.VP8, RED, Role.SPEAKER);
+        join("d", Codec.VP8, BLUE, Role.SPEAKER);
+        frames(10);
+        Layout other = layout(LayoutSpec.grid(), "c", "d");
+        assertEquals(0, textPixels(c.picture(), other.tileOf("d")), "video.showNames: false writes no names");
+    }
+
     @Test
     void aReceiverLeavingWhileItsFrameEncodesIsHarmless() {
         room = new Room("inflight", TestRooms.video(LayoutKind.GRID), 3, clock, RoomEvents.NONE);

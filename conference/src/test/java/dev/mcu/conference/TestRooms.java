@@ -21,6 +21,6 @@ final class TestRooms {
     }
 
     static VideoSettings video(LayoutKind layout, boolean followSpeaker) {
-        return new VideoSettings(WIDTH, HEIGHT, 10, 400, 100, 10, layout, followSpeaker, false, List.of());
+        return new VideoSettings(WIDTH, HEIGHT, 10, 400, 100, 10, layout, followSpeaker, false, List.of(), true);
     }
 }

@@ -89,6 +89,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
      * @param followSpeaker    a focused layout follows the active speaker
      * @param highlightSpeaker draw a border around the active speaker's tile
      * @param customTiles      the tiles of a CUSTOM layout, read from {@code video.customLayoutFile}
+     * @param showNames        write each participant's name on its tile
      */
 
     public record AudioSettings(int maxSpeakers) {
@@ -281,7 +282,8 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                         integer(video, "video.bitrateKbps"), integer(video, "video.minBitrateKbps"),
                         integer(video, "video.keyframeIntervalSeconds"),
                         layoutKind(str(video, "video.layout")), bool(video, "video.followSpeaker"),
-                        bool(video, "video.highlightSpeaker"), customTiles(video.get("customLayoutFile"))),
+                        bool(video, "video.highlightSpeaker"), customTiles(video.get("customLayoutFile")),
+                        bool(video, "video.showNames")),
                 new AudioSettings(integer(audio, "audio.maxSpeakers")),
                 new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
                         integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))),
