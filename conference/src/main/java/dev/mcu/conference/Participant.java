@@ -34,6 +34,9 @@ final class Participant implements MediaListener, AutoCloseable {
     interface Listener {
         /** The participant asked for a keyframe of the stream it receives. */
         void onKeyframeRequested(Participant participant);
+
+        /** A DTMF digit of the participant ended (RFC 4733 or SIP INFO). */
+        void onDtmf(String participantId, char digit);
     }
 
     final String id;
@@ -54,8 +57,10 @@ final class Participant implements MediaListener, AutoCloseable {
     double levelDbov = AudioLevel.SILENCE_DBOV;
     boolean mixed;
     boolean talking;
+    LiveTone liveTone;   // playing into its own audio only, or null
 
-    Participant(Member member, String roomName, Executor decodePool, LongSupplier clockMillis, Listener listener) {
+    Participant(Member member, Role role, String roomName, Executor decodePool, LongSupplier clockMillis,
+                Listener listener) {
         this.id = member.id();
         this.member = member;
         this.roomName = roomName;
@@ -75,7 +80,7 @@ final class Participant implements MediaListener, AutoCloseable {
         this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
         this.audioCodec = audio.map(NegotiatedStream::codec).orElse(null);
         this.videoCodec = video.map(NegotiatedStream::codec).orElse(null);
-        this.role = member.initialRole();
+        this.role = role;
     }
 
     private static Optional<NegotiatedStream> stream(Member member, MediaKind kind) {
@@ -174,7 +179,8 @@ final class Participant implements MediaListener, AutoCloseable {
 
     @Override
     public void onDtmf(char digit) {
-        log.info("{} pressed DTMF '{}' in room {}", displayName(), digit, roomName);
+        log.debug("{} pressed DTMF '{}' in room {}", displayName(), digit, roomName);
+        listener.onDtmf(id, digit);
     }
 
     @Override

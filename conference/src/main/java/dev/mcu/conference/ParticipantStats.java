@@ -1,5 +1,8 @@
 package dev.mcu.conference;
 
+import dev.mcu.transport.TransportStats;
+
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,6 +12,18 @@ import java.util.Map;
  * stream.
  */
 public record ParticipantStats(Media audio, Media video, Mixer mixer) {
+
+    /**
+     * A stream that is never decoded (an attendee's): the transport's counters, plus the packets
+     * dropped unread under {@code droppedReason}.
+     */
+    static Media ofTransport(TransportStats t, String droppedReason, long dropped) {
+        Map<String, Long> drops = new LinkedHashMap<>(t.droppedByReason());
+        drops.put(droppedReason, dropped);
+        return new Media(new Receive(t.packetsReceived(), t.bytesReceived(), t.packetsLost(), t.reordered(),
+                t.jitterRtpUnits(), drops), new DecodeQueue(0, 0), new Decoder(0, 0, 0),
+                new Send(t.packetsSent(), t.bytesSent(), t.retransmitted(), t.keyframeRequestsReceived()));
+    }
 
     /** One media kind, from the wire to the decoder and back out. */
     public record Media(Receive receive, DecodeQueue decodeQueue, Decoder decoder, Send send) {

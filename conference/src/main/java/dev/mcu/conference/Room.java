@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -31,6 +32,10 @@ import java.util.function.Consumer;
  * clock mixes the K loudest speakers (each of them hears everyone but itself; everybody else hears
  * one shared mix, encoded once per codec); the {@link VideoPipeline} composites and encodes the
  * picture on its own lane, so a slow encode never delays a round of audio.
+ *
+ * <p>Attendees (view-only members, see {@link Attendee}) are kept apart from the participants:
+ * no round ever looks at them one by one, except to send them the packet built once per codec
+ * ({@link ProgramAudio}); promoting one builds its codecs, demoting a speaker frees them.
  *
  * <p>Threads: participants, mixing, commands and snapshots are confined to the room's audio lane
  * ({@code room-NAME-audio}); public methods may be called from any thread and hand their work to
@@ -49,7 +54,33 @@ public final class Room implements AutoCloseable {
     private final RoomEvents events;
     private final VideoPipeline videoPipeline;                                  // owned
     private volatile ProgramSink programSink;                                   // borrowed, or null
-    private final Map<String, Participant> participants = new LinkedHashMap<>(); // audio lane
+    private final Map<String, Participant> participants = new LinkedHashMap<>(); // audio lane: seen and heard
+    private final Map<String, Attendee> attendees = new LinkedHashMap<>();       // audio lane: view-only
+    private final ProgramAudio programAudio = new ProgramAudio();                // audio lane
+    private final Map<String, DtmfCommand.Sequence> keypads = new ConcurrentHashMap<>();
+    private final boolean promotedStartMuted;
+    private final Attendee.Listener attendeeListener = new Attendee.Listener() {
+        @Override
+        public void onKeyframeRequested(VideoProfileKey profile) {
+            videoPipeline.requestKeyframe(profile);
+        }
+
+        @Override
+        public void onDtmf(String participantId, char digit) {
+            Room.this.onDtmf(participantId, digit);
+        }
+    };
+    private final Participant.Listener participantListener = new Participant.Listener() {
+        @Override
+        public void onKeyframeRequested(Participant participant) {
+            Room.this.onKeyframeRequested(participant);
+        }
+
+        @Override
+        public void onDtmf(String participantId, char digit) {
+            Room.this.onDtmf(participantId, digit);
+        }
+    };
     private final Map<String, short[]> audioInputs = new HashMap<>();            // audio lane
     private final AudioMixer mixer = new AudioMixer();                           // audio lane
     private final SpeakerSelector speakerSelector;                               // audio lane
@@ -66,7 +97,14 @@ public final class Room implements AutoCloseable {
     private long skippedRounds;                                                   // audio lane
 
     public Room(String name, VideoSettings video, int maxSpeakers, MediaClock clock, RoomEvents events) {
+        this(name, video, maxSpeakers, clock, events, false);
+    }
+
+    /** @param promotedStartMuted an attendee promoted to speaker starts with its audio muted */
+    public Room(String name, VideoSettings video, int maxSpeakers, MediaClock clock, RoomEvents events,
+                boolean promotedStartMuted) {
         this.name = name;
+        this.promotedStartMuted = promotedStartMuted;
         this.video = video;
         this.clock = clock;
         this.events = events;
@@ -103,35 +141,59 @@ public final class Room implements AutoCloseable {
     }
 
     /**
-     * Adds a member's media to the room. Its codecs are opened here, on the caller's thread (not on
-     * the audio lane, whose rounds must not wait); a member joining a room that has closed is hung
-     * up and everything opened for it is freed.
+     * Adds a member's media to the room. A participant's codecs are opened here, on the caller's
+     * thread (not on the audio lane, whose rounds must not wait); an attendee has none. A member
+     * joining a room that has closed is hung up and everything opened for it is freed.
      */
     public void join(Member member) {
+        enter(member, false);
+    }
+
+    /**
+     * Rebuilds a member's media after a re-INVITE changed codecs, ports, direction or its role
+     * ({@link Member#initialRole()} says which it has now); its mute flags stay as they were.
+     */
+    public void update(Member member) {
+        enter(member, true);
+    }
+
+    private void enter(Member member, boolean again) {
         if (closed) {
             refuse(member, null);
             return;
         }
-        Participant participant = new Participant(member, name, clock.decodePool(), this::clockMillis,
-                this::onKeyframeRequested);
-        member.setMediaListener(participant);
+        Participant participant = null;
+        Runnable add;
+        if (member.initialRole() == Role.ATTENDEE) {
+            Attendee attendee = new Attendee(member, attendeeListener);
+            member.setMediaListener(attendee);
+            add = () -> addAttendee(attendee, again);
+        } else {
+            Participant built = newParticipant(member, member.initialRole());
+            member.setMediaListener(built);
+            participant = built;
+            add = () -> add(built, again);
+        }
         try {
-            audioLane.execute(() -> add(participant));
+            audioLane.execute(add);
         } catch (RejectedExecutionException e) {
             refuse(member, participant);
         }
     }
 
+    private Participant newParticipant(Member member, Role role) {
+        return new Participant(member, role, name, clock.decodePool(), this::clockMillis, participantListener);
+    }
+
     private void refuse(Member member, Participant participant) {
+        member.setMediaListener(MediaListener.NONE);
         if (participant != null) {
-            member.setMediaListener(MediaListener.NONE);
             participant.close();
         }
         log.info("Room {}: {} arrived as the room closed; hanging up", name, member.displayName());
         member.hangup();
     }
 
-    /** Removes a member's media; completes when the audio lane has let go of it. */
     /**
      * Hands the room's program (its H.264 encode and its full mix) to {@code sink}, or stops with
      * null. Any thread.
@@ -157,14 +219,9 @@ public final class Room implements AutoCloseable {
         }
     }
 
+    /** Removes a member's media; completes when the audio lane has let go of it. */
     public CompletableFuture<Void> leave(String callId) {
         return CompletableFuture.runAsync(() -> remove(callId), audioLane);
-    }
-
-    /** Rebuilds a participant's media after a re-INVITE changed codecs, ports or direction. */
-    public void update(Member member) {
-        leave(member.id());
-        join(member);
     }
 
     /** Changes the layout at run time; the canvas is redrawn on the next frame. */
@@ -190,73 +247,176 @@ public final class Room implements AutoCloseable {
     /**
      * Mutes or unmutes a participant's audio and/or video (null leaves that kind as it is). Muted
      * audio is not decoded nor mixed; muted video keeps its tile, showing a placeholder with the name.
+     * An attendee's flags are kept for when it is promoted.
      *
      * @return the participant afterwards, or empty when it is not in this room
      */
     public CompletableFuture<Optional<ParticipantSnapshot>> mute(String participantId, Boolean audio, Boolean video) {
-        return onAudioLane(participantId, p -> {
-            boolean changed = false;
-            if (audio != null && audio != p.audioMuted) {
-                p.audioMuted = audio;
-                changed = true;
+        return CompletableFuture.supplyAsync(() -> {
+            Attendee attendee = attendees.get(participantId);
+            if (attendee != null) {
+                boolean changed = (audio != null && audio != attendee.audioMuted)
+                        || (video != null && video != attendee.videoMuted);
+                attendee.audioMuted = audio != null ? audio : attendee.audioMuted;
+                attendee.videoMuted = video != null ? video : attendee.videoMuted;
+                if (changed) {
+                    events.onMuted(name, participantId, attendee.audioMuted, attendee.videoMuted);
+                }
+                return Optional.of(attendee.snapshot());
             }
-            if (video != null && video != p.videoMuted) {
-                p.videoMuted = video;
-                changed = true;
+            Participant p = participants.get(participantId);
+            if (p == null) {
+                return Optional.empty();
             }
-            if (changed) {
-                applyMediaGates(p);
-                log.info("Room {}: {} is now {}", name, p.displayName(), muteWords(p));
-                events.onMuted(name, p.id, p.audioMuted, p.videoMuted);
-            }
-        });
+            setMuted(p, audio != null ? audio : p.audioMuted, video != null ? video : p.videoMuted);
+            return Optional.of(snapshotOf(p));
+        }, audioLane);
+    }
+
+    /** Audio lane. */
+    private void setMuted(Participant p, boolean audio, boolean video) {
+        if (audio != p.audioMuted || video != p.videoMuted) {
+            p.audioMuted = audio;
+            p.videoMuted = video;
+            applyMediaGates(p);
+            log.info("Room {}: {} is now {}", name, p.displayName(), muteWords(p));
+            events.onMuted(name, p.id, p.audioMuted, p.videoMuted);
+        }
     }
 
     /**
-     * Gives a participant a role. An attendee's media is neither decoded, mixed nor shown; it keeps
-     * receiving the room.
+     * Gives a participant a role. An attendee is view-only: nothing it sends is decoded, mixed or
+     * shown, and it costs the room one send per packet. Promoting one opens its codecs (on the
+     * decode pool, not on the audio lane) and, when the room says so, starts it muted; demoting a
+     * host or speaker frees them.
      *
      * @return the participant afterwards, or empty when it is not in this room
      */
     public CompletableFuture<Optional<ParticipantSnapshot>> setRole(String participantId, Role role) {
         Objects.requireNonNull(role, "role");
-        return onAudioLane(participantId, p -> {
-            if (p.role != role) {
-                p.role = role;
-                applyMediaGates(p);
-                log.info("Room {}: {} is now {}", name, p.displayName(), role.name().toLowerCase(Locale.ROOT));
-                events.onRoleChanged(name, p.id, role);
+        record Step(Optional<ParticipantSnapshot> done, Attendee promote) {
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Participant p = participants.get(participantId);
+            if (p != null) {
+                if (role == Role.ATTENDEE) {
+                    return new Step(Optional.of(demote(p).snapshot()), null);
+                }
+                if (p.role != role) {
+                    p.role = role;
+                    log.info("Room {}: {} is now {}", name, p.displayName(), role.name().toLowerCase(Locale.ROOT));
+                    events.onRoleChanged(name, p.id, role);
+                }
+                return new Step(Optional.of(snapshotOf(p)), null);
+            }
+            Attendee attendee = attendees.get(participantId);
+            if (attendee == null) {
+                return new Step(Optional.empty(), null);
+            }
+            return role == Role.ATTENDEE ? new Step(Optional.of(attendee.snapshot()), null) : new Step(null, attendee);
+        }, audioLane).thenCompose(step -> step.promote() == null ? CompletableFuture.completedFuture(step.done())
+                : promote(step.promote(), role));
+    }
+
+    /** Builds the promoted attendee's codecs on the decode pool, then swaps it in on the audio lane. */
+    private CompletableFuture<Optional<ParticipantSnapshot>> promote(Attendee attendee, Role role) {
+        return CompletableFuture.supplyAsync(() -> newParticipant(attendee.member(), role), clock.decodePool())
+                .thenApplyAsync(p -> {
+                    if (attendees.get(attendee.id) != attendee) {
+                        p.close(); // it left, or changed, meanwhile
+                        Participant now = participants.get(attendee.id);
+                        return now == null ? Optional.<ParticipantSnapshot>empty() : Optional.of(snapshotOf(now));
+                    }
+                    removeAttendee(attendee);
+                    p.audioMuted = attendee.audioMuted || promotedStartMuted;
+                    p.videoMuted = attendee.videoMuted;
+                    attendee.member().setMediaListener(p);
+                    addParticipant(p);
+                    log.info("Room {}: {} promoted to {}{}", name, p.displayName(), role.name().toLowerCase(Locale.ROOT),
+                            p.audioMuted ? " (muted until it unmutes: *6, the page or the API)" : "");
+                    events.onRoleChanged(name, p.id, role);
+                    if (p.audioMuted != attendee.audioMuted) {
+                        events.onMuted(name, p.id, p.audioMuted, p.videoMuted);
+                    }
+                    return Optional.of(snapshotOf(p));
+                }, audioLane);
+    }
+
+    /** Audio lane: a host or speaker becomes view-only; its codecs are freed. */
+    private Attendee demote(Participant p) {
+        participants.remove(p.id);
+        detach(p);
+        publishVideoSources();
+        Attendee attendee = new Attendee(p.member(), attendeeListener);
+        attendee.audioMuted = p.audioMuted;
+        attendee.videoMuted = p.videoMuted;
+        p.member().setMediaListener(attendee);
+        addAttendeeMedia(attendee);
+        log.info("Room {}: {} is now an attendee", name, p.displayName());
+        events.onRoleChanged(name, p.id, Role.ATTENDEE);
+        return attendee;
+    }
+
+    /**
+     * Plays the short "you are live" cue into one participant's own audio (a promoted attendee
+     * hears it; nobody else does). Does nothing for an attendee or someone not in the room.
+     */
+    public void playLiveTone(String participantId) {
+        audioLane.execute(() -> {
+            Participant p = participants.get(participantId);
+            if (p != null && p.outboundAudio() != null) {
+                p.liveTone = new LiveTone();
             }
         });
     }
 
-    /** Everyone in the room, in joining order. */
+    /** Event loop or SIP thread: a digit of someone's keypad; a completed command runs on the audio lane. */
+    private void onDtmf(String participantId, char digit) {
+        DtmfCommand command = keypads.computeIfAbsent(participantId, id -> new DtmfCommand.Sequence())
+                .onDigit(digit, clock.nanoTime());
+        if (command == null) {
+            return;
+        }
+        try {
+            audioLane.execute(() -> {
+                Participant p = participants.get(participantId);
+                if (command == DtmfCommand.TOGGLE_HAND && (p != null || attendees.containsKey(participantId))) {
+                    events.onHandToggled(name, participantId);
+                } else if (command == DtmfCommand.TOGGLE_MUTE && p != null) {
+                    setMuted(p, !p.audioMuted, p.videoMuted);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // the room closed: nothing to steer any more
+        }
+    }
+
+    /** Everyone in the room: hosts and speakers in joining order, then the attendees in theirs. */
     public CompletableFuture<List<ParticipantSnapshot>> participants() {
-        return CompletableFuture.supplyAsync(
-                () -> participants.values().stream().map(this::snapshotOf).toList(), audioLane);
+        return CompletableFuture.supplyAsync(() -> {
+            List<ParticipantSnapshot> out = new ArrayList<>(participants.size() + attendees.size());
+            participants.values().forEach(p -> out.add(snapshotOf(p)));
+            attendees.values().forEach(a -> out.add(a.snapshot()));
+            return out;
+        }, audioLane);
     }
 
     /** One participant, or empty when it is not in this room. */
     public CompletableFuture<Optional<ParticipantSnapshot>> participant(String participantId) {
-        return onAudioLane(participantId, p -> { });
+        return CompletableFuture.supplyAsync(() -> {
+            Participant p = participants.get(participantId);
+            if (p != null) {
+                return Optional.of(snapshotOf(p));
+            }
+            Attendee a = attendees.get(participantId);
+            return a == null ? Optional.<ParticipantSnapshot>empty() : Optional.of(a.snapshot());
+        }, audioLane);
     }
 
     /** Counters for the admin view and tests. */
     public CompletableFuture<RoomStats> stats() {
         return CompletableFuture.supplyAsync(this::audioStats, audioLane)
                 .thenCombine(videoPipeline.stats(), this::roomStats);
-    }
-
-    private CompletableFuture<Optional<ParticipantSnapshot>> onAudioLane(String participantId,
-                                                                         Consumer<Participant> change) {
-        return CompletableFuture.supplyAsync(() -> {
-            Participant p = participants.get(participantId);
-            if (p == null) {
-                return Optional.empty();
-            }
-            change.accept(p);
-            return Optional.of(snapshotOf(p));
-        }, audioLane);
     }
 
     private static String muteWords(Participant p) {
@@ -299,15 +459,31 @@ public final class Room implements AutoCloseable {
                 p.levelDbov, visible, p.audioCodec(), p.videoCodec(), p.stats(visible));
     }
 
-    private void add(Participant participant) {
+    /** Audio lane: a host or speaker arrives, or comes back changed by a re-INVITE ({@code again}). */
+    private void add(Participant participant, boolean again) {
         if (closed) {
             refuse(participant.member(), participant);
             return;
         }
-        Participant previous = participants.put(participant.id, participant);
-        if (previous != null) {
-            detach(previous);
+        Flags before = takeOut(participant.id);
+        if (before != null) {
+            participant.audioMuted = before.audioMuted();
+            participant.videoMuted = before.videoMuted();
         }
+        addParticipant(participant);
+        if (again && before != null) {
+            log.info("Room {}: {} changed its media; now a {}", name, participant.displayName(),
+                    participant.role.name().toLowerCase(Locale.ROOT));
+            return;
+        }
+        log.info("Room {}: {} joined as {} ({} in the room)", name, participant.displayName(),
+                participant.role.name().toLowerCase(Locale.ROOT), size());
+        events.onJoined(name, participant.id, participant.displayName(), participant.role);
+    }
+
+    /** Audio lane: puts a built participant into the rounds, the layout and its video profile. */
+    private void addParticipant(Participant participant) {
+        participants.put(participant.id, participant);
         if (participant.videoProfile() != null) {
             videoPipeline.addReceiver(participant.videoProfile(), participant.transport());
         }
@@ -315,17 +491,81 @@ public final class Room implements AutoCloseable {
         if (participant.inboundVideo() != null && participant.role.isSeenAndHeard()) {
             participant.transport().requestKeyframe();
         }
-        log.info("Room {}: {} joined as {} ({} in the room)", name, participant.displayName(),
-                participant.role.name().toLowerCase(Locale.ROOT), participants.size());
-        events.onJoined(name, participant.id, participant.displayName(), participant.role);
     }
 
-    private void remove(String callId) {
+    /** Audio lane: an attendee arrives, or comes back changed by a re-INVITE ({@code again}). */
+    private void addAttendee(Attendee attendee, boolean again) {
+        if (closed) {
+            refuse(attendee.member(), null);
+            return;
+        }
+        Flags before = takeOut(attendee.id);
+        if (before != null) {
+            attendee.audioMuted = before.audioMuted();
+            attendee.videoMuted = before.videoMuted();
+        }
+        addAttendeeMedia(attendee);
+        if (again && before != null) {
+            log.info("Room {}: {} changed its media; now an attendee", name, attendee.member().displayName());
+            return;
+        }
+        if (log.isDebugEnabled() || attendees.size() <= 10 || attendees.size() % 100 == 0) {
+            log.info("Room {}: {} joined as attendee ({} in the room, {} of them attendees)", name,
+                    attendee.member().displayName(), size(), attendees.size());
+        }
+        events.onJoined(name, attendee.id, attendee.member().displayName(), Role.ATTENDEE);
+    }
+
+    private void addAttendeeMedia(Attendee attendee) {
+        attendees.put(attendee.id, attendee);
+        if (attendee.hearsAudioIn() != null) {
+            programAudio.add(attendee.hearsAudioIn(), attendee.transport());
+        }
+        if (attendee.videoProfile() != null) {
+            videoPipeline.addReceiver(attendee.videoProfile(), attendee.transport());
+        }
+    }
+
+    private void removeAttendee(Attendee attendee) {
+        attendees.remove(attendee.id);
+        if (attendee.hearsAudioIn() != null) {
+            programAudio.remove(attendee.hearsAudioIn(), attendee.transport());
+        }
+        if (attendee.videoProfile() != null) {
+            videoPipeline.removeReceiver(attendee.videoProfile(), attendee.transport());
+        }
+    }
+
+    private record Flags(boolean audioMuted, boolean videoMuted) {
+    }
+
+    /** Audio lane: takes a member out of the room, whatever its role; its mute flags, or null when absent. */
+    private Flags takeOut(String callId) {
         Participant participant = participants.remove(callId);
         if (participant != null) {
             detach(participant);
             publishVideoSources();
-            log.info("Room {}: {} left ({} in the room)", name, participant.displayName(), participants.size());
+            return new Flags(participant.audioMuted, participant.videoMuted);
+        }
+        Attendee attendee = attendees.get(callId);
+        if (attendee != null) {
+            removeAttendee(attendee);
+            return new Flags(attendee.audioMuted, attendee.videoMuted);
+        }
+        return null;
+    }
+
+    private int size() {
+        return participants.size() + attendees.size();
+    }
+
+    private void remove(String callId) {
+        Participant participant = participants.get(callId);
+        String who = participant != null ? participant.displayName()
+                : attendees.containsKey(callId) ? attendees.get(callId).member().displayName() : null;
+        if (takeOut(callId) != null) {
+            keypads.remove(callId);
+            log.info("Room {}: {} left ({} in the room)", name, who, size());
             events.onLeft(name, callId);
         }
     }
@@ -405,14 +645,21 @@ public final class Room implements AutoCloseable {
             if (out == null) {
                 continue;
             }
-            if (mix.contributed(p.id)) {
+            if (p.liveTone != null) {
+                short[] withCue = (mix.contributed(p.id) ? mix.mixFor(p.id) : mix.fullMix()).clone();
+                if (!p.liveTone.addInto(withCue)) {
+                    p.liveTone = null;
+                }
+                out.sendOwnMix(withCue);
+                ownEncodes++;
+            } else if (mix.contributed(p.id)) {
                 out.sendOwnMix(mix.mixFor(p.id));
                 ownEncodes++;
             } else {
-                out.sendSharedPayload(listenerPayloads.computeIfAbsent(out.codec(),
-                        codec -> listenerEncoders.computeIfAbsent(codec, AudioEncoder::create).encode(mix.fullMix())));
+                out.sendSharedPayload(listenerPayload(out.codec(), mix));
             }
         }
+        programAudio.send(codec -> listenerPayload(codec, mix));
         audioEncodesLastRound = ownEncodes + listenerPayloads.size();
         ProgramSink sink = programSink;
         if (sink != null) {
@@ -420,8 +667,14 @@ public final class Room implements AutoCloseable {
         }
     }
 
+    /** The full mix in one codec, encoded once a round for every listener and attendee of that codec. */
+    private byte[] listenerPayload(Codec codec, MixResult mix) {
+        return listenerPayloads.computeIfAbsent(codec,
+                c -> listenerEncoders.computeIfAbsent(c, AudioEncoder::create).encode(mix.fullMix()));
+    }
+
     private AudioStats audioStats() {
-        return new AudioStats(participants.size(), audioEncodesLastRound, List.copyOf(audioInputs.keySet()),
+        return new AudioStats(size(), audioEncodesLastRound, List.copyOf(audioInputs.keySet()),
                 activeSpeaker.activeSpeaker().orElse(null), lateness.total(), skippedRounds);
     }
 
@@ -475,6 +728,9 @@ public final class Room implements AutoCloseable {
                 detach(p);
             }
             participants.clear();
+            for (Attendee a : new ArrayList<>(attendees.values())) {
+                removeAttendee(a);
+            }
             listenerEncoders.values().forEach(AudioEncoder::close);
             listenerEncoders.clear();
         }, audioLane);

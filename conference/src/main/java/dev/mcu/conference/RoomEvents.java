@@ -22,6 +22,9 @@ public interface RoomEvents {
 
     default void onRoleChanged(String room, String participantId, Role role) { }
 
+    /** The participant pressed {@code *9}: its hand goes up, or down when it was up (the control plane keeps hands). */
+    default void onHandToggled(String room, String participantId) { }
+
     /** {@code focusId} is null when the layout has no focus or follows the speaker. */
     default void onLayoutChanged(String room, LayoutKind kind, String focusId) { }
 

@@ -51,6 +51,11 @@ final class CapturingTransport implements MediaTransport {
     }
 
     /** The remote sent a PLI. */
+    /** The remote pressed a key (an RFC 4733 event or SIP INFO, as the transport reports it). */
+    void receiveDtmf(char digit) {
+        listener.onDtmf(digit);
+    }
+
     void receiveKeyframeRequest() {
         listener.onKeyframeRequested();
     }

@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings audio, Rooms rooms, Http http,
                         WebRtc webrtc, Tls tls, Recording recording, Admin admin, Webhooks webhooks, Metrics metrics,
-                        Shutdown shutdown) {
+                        Shutdown shutdown, Webinar webinar) {
 
     /**
      * @param dir    where recordings (egress kind "record") are written
@@ -140,6 +140,10 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
     }
 
     /** @param graceSeconds after SIGTERM, how long calls may go on before everybody is hung up */
+    /** @param promotedStartMuted an attendee promoted to speaker starts muted (unmutes with *6, the page or the API) */
+    public record Webinar(boolean promotedStartMuted) {
+    }
+
     public record Shutdown(int graceSeconds) {
     }
 
@@ -271,6 +275,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         Map<String, Object> webhooks = asMap(t.get("webhooks"), "webhooks");
         Map<String, Object> metrics = asMap(t.get("metrics"), "metrics");
         Map<String, Object> shutdown = asMap(t.get("shutdown"), "shutdown");
+        Map<String, Object> webinar = asMap(t.get("webinar"), "webinar");
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort"), integer(sip, "sip.floodLimitPerSecond"),
@@ -294,7 +299,8 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                 new Admin(str(admin, "admin.token")),
                 new Webhooks(stringList(webhooks.get("urls"), "webhooks.urls"), str(webhooks, "webhooks.secret")),
                 new Metrics(bool(metrics, "metrics.requireToken")),
-                new Shutdown(integer(shutdown, "shutdown.graceSeconds")));
+                new Shutdown(integer(shutdown, "shutdown.graceSeconds")),
+                new Webinar(bool(webinar, "webinar.promotedStartMuted")));
         config.validate();
         return config;
     }

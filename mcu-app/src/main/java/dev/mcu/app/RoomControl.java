@@ -215,6 +215,17 @@ final class RoomControl implements ConferenceControl {
             }
 
             @Override
+            public void onHandToggled(String room, String callId) {
+                Member m = byCallId.get(callId);
+                if (m != null) {
+                    m.handRaised = !m.handRaised;
+                    log.info("Room {}: {} {} a hand (*9)", room, m.name, m.handRaised ? "raised" : "lowered");
+                    events.publish(McuEvent.of("participant.hand", room, m.id, Map.of("raised", m.handRaised)));
+                }
+                alsoTell.onHandToggled(room, callId);
+            }
+
+            @Override
             public void onLayoutChanged(String room, LayoutKind kind, String focusCallId) {
                 Member focus = focusCallId == null ? null : byCallId.get(focusCallId);
                 String wire = choiceOf(kind).wireName();

@@ -109,7 +109,8 @@ final class RoomRegistry implements AutoCloseable {
             }
             room = rooms.computeIfAbsent(call.room(), name -> {
                 log.info("Room {} opened", name);
-                return new Room(name, config.video(), config.audio().maxSpeakers(), clock, events);
+                return new Room(name, config.video(), config.audio().maxSpeakers(), clock, events,
+                        config.webinar().promotedStartMuted());
             });
         }
         room.join(member);
