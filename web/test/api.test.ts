@@ -8,7 +8,12 @@ function answer(status: number, body: string, type = 'application/json'): typeof
 
 test('the lobby says a room needs a PIN and is a webinar', async () => {
   const a = await lobby('board', '', answer(200, '{"room":"board","mode":"webinar","pinRequired":true,"locked":false}'));
-  assert.deepEqual(a, { kind: 'room', info: { room: 'board', mode: 'webinar', pinRequired: true, locked: false } });
+  assert.deepEqual(a, { kind: 'room', info: { room: 'board', mode: 'webinar', pinRequired: true, pinOptional: false, locked: false } });
+});
+
+test('the lobby says a PIN is optional when only hosts or speakers have one', async () => {
+  const a = await lobby('board', '', answer(200, '{"room":"board","mode":"meeting","pinRequired":false,"pinOptional":true,"locked":false}'));
+  assert.deepEqual(a, { kind: 'room', info: { room: 'board', mode: 'meeting', pinRequired: false, pinOptional: true, locked: false } });
 });
 
 test('a JSON 404 is an unknown room with the server\'s words', async () => {

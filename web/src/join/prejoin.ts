@@ -168,7 +168,9 @@ export class Prejoin {
       this.el.roomInfo.classList.add('warn');
     }
     this.el.roomInfo.textContent = facts.join(' · ');
-    if (info.pinRequired) {
+    if (info.pinRequired || info.pinOptional) {
+      // Optional: an open room where a host (or speaker) PIN gives that role; leave it empty to join as a guest.
+      this.el.pin.placeholder = info.pinRequired ? 'Digits you were given' : 'Only if you were given one';
       show(this.el.pinRow, true);
     }
     const webinar = info.mode === 'webinar';

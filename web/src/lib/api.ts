@@ -8,6 +8,8 @@ export interface LobbyInfo {
   room: string;
   mode: 'meeting' | 'webinar';
   pinRequired: boolean;
+  /** No PIN is needed to enter, but a host or speaker PIN gives that role. */
+  pinOptional: boolean;
   locked: boolean;
 }
 
@@ -74,6 +76,7 @@ export async function lobby(room: string, base = '', fetchImpl: Fetch = windowFe
       room: typeof b.room === 'string' ? b.room : room,
       mode: b.mode === 'webinar' ? 'webinar' : 'meeting',
       pinRequired: b.pinRequired === true,
+      pinOptional: b.pinOptional === true,
       locked: b.locked === true,
     } };
   }

@@ -4,6 +4,7 @@ import dev.mcu.layouts.Layout;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.layouts.Layouts;
+import dev.mcu.layouts.Tile;
 import dev.mcu.media.Codec;
 import dev.mcu.media.I420Frame;
 import dev.mcu.mixer.NameLabels;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * A room's video: every 1/fps it lays out the visible participants, composites their latest
@@ -61,6 +63,7 @@ final class VideoPipeline {
     private final Map<String, I420Frame> latestFrames = new HashMap<>();
     private final NameLabels nameLabels = new NameLabels();
     private Map<String, String> names = Map.of();
+    private final Function<String, Tile> pictureAreas;
     private final I420Frame[] buffers = new I420Frame[2];
     private final long startNanos;
     private final long timestampBase = (long) (Math.random() * 0xffffffffL);
@@ -86,6 +89,7 @@ final class VideoPipeline {
         this.lane = clock.lane("room-" + room + "-video");
         this.startNanos = clock.nanoTime();
         this.compositor = new VideoCompositor(settings.width(), settings.height());
+        this.pictureAreas = compositor::pictureArea;
         this.layout = Layout.empty(settings.width(), settings.height());
         this.layoutSpec = new LayoutSpec(settings.layout(), null, settings.customTiles());
         lane.every(1_000_000_000L / settings.fps(), scheduled -> tick());
@@ -263,7 +267,7 @@ final class VideoPipeline {
             System.arraycopy(canvas.data(), 0, target.data(), 0, target.data().length);
             if (settings.showNames()) {
                 // On the copy: the compositor redraws only changed tiles of its own canvas, so labels must not stick there.
-                nameLabels.draw(target, layout, names);
+                nameLabels.draw(target, layout, names, pictureAreas);
             }
             if (pending != null) {
                 framesSkipped.incrementAndGet(); // the encoders are a whole frame behind: keep only the newest

@@ -207,10 +207,10 @@ class RoomVideoTest {
         assertTile(a.picture(), two.tileOf("b"), BLUE, "unmuted");
     }
 
-    /** Pixels of the tile's bottom-left corner (half its width, a quarter of its height) brighter than any test colour. */
+    /** Pixels of the tile's lower-left quarter brighter than any test colour: the name label. */
     private static int textPixels(I420Frame picture, Tile tile) {
         int bright = 0;
-        for (int y = tile.bottom() - tile.height() / 4; y < tile.bottom(); y++) {
+        for (int y = tile.y() + tile.height() / 2; y < tile.bottom(); y++) {
             for (int x = tile.x(); x < tile.x() + tile.width() / 2; x++) {
                 bright += picture.lumaAt(x, y) > 190 ? 1 : 0;
             }

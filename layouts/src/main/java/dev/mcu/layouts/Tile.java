@@ -28,6 +28,10 @@ public record Tile(int x, int y, int width, int height) {
         return x < other.right() && other.x < right() && y < other.bottom() && other.y < bottom();
     }
 
+    public boolean contains(Tile other) {
+        return other.x >= x && other.y >= y && other.right() <= right() && other.bottom() <= bottom();
+    }
+
     public boolean fitsIn(int canvasWidth, int canvasHeight) {
         return right() <= canvasWidth && bottom() <= canvasHeight;
     }

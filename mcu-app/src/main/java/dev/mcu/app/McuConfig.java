@@ -112,6 +112,11 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
             return pin != null;
         }
 
+        /** True when a PIN is not needed to enter but a host or speaker PIN gives a role. */
+        public boolean pinOptional() {
+            return pin == null && (hostPin != null || speakerPin != null);
+        }
+
         /** Keeps PINs out of logs and toString-based messages. */
         @Override
         public String toString() {

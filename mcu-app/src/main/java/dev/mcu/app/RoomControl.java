@@ -359,7 +359,8 @@ final class RoomControl implements ConferenceControl {
         if (spec == null && (!specs.isEmpty() || (!config.rooms().autoCreate() && rooms.room(name).isEmpty()))) {
             return Optional.empty();
         }
-        return Optional.of(new LobbyView(name, mode(name), spec != null && spec.pinRequired(), locked.contains(name)));
+        return Optional.of(new LobbyView(name, mode(name), spec != null && spec.pinRequired(),
+                spec != null && spec.pinOptional(), locked.contains(name)));
     }
 
     @Override

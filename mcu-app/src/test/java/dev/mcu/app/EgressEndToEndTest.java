@@ -107,6 +107,9 @@ class EgressEndToEndTest {
         Layout grid = Layouts.compute(LayoutSpec.grid(), width, height, List.of("first", "second"));
         assertColour(yuv, width, height, grid.tileOf("first"), RED, "the first phone's tile is red");
         assertColour(yuv, width, height, grid.tileOf("second"), BLUE, "the second phone's tile is blue");
+        // Red and blue are darker than any text: bright pixels in a tile's bottom-left corner are its name.
+        assertTrue(brightInNameCorner(yuv, width, grid.tileOf("first")) > 20, "the first phone's name is on its tile");
+        assertTrue(brightInNameCorner(yuv, width, grid.tileOf("second")) > 20, "the second phone's name is on its tile");
 
         short[] audio = audio(file);
         int middle = audio.length / 2 - 24_000;
@@ -195,6 +198,16 @@ class EgressEndToEndTest {
         bytes.asShortBuffer().get(samples);
         assertTrue(samples.length > 2 * 48_000, "at least 2 s of audio: " + samples.length);
         return samples;
+    }
+
+    private static int brightInNameCorner(byte[] yuv, int width, Tile tile) {
+        int bright = 0;
+        for (int y = tile.y() + tile.height() / 2; y < tile.bottom(); y++) {
+            for (int x = tile.x(); x < tile.x() + tile.width() / 2; x++) {
+                bright += (yuv[y * width + x] & 0xff) > 190 ? 1 : 0;
+            }
+        }
+        return bright;
     }
 
     private static void assertColour(byte[] yuv, int width, int height, Tile tile, int[] colour, String what) {

@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -59,11 +63,13 @@ class WebAppHostControlsTest {
      * A server with the control-plane API; the test is skipped (and says why) on a build without it,
      * which knows no admin.token key and serves no OpenAPI document.
      */
-    private McuServer server(String rooms) throws Exception {
+    private McuServer server(String rooms, String... more) throws Exception {
         McuServer server;
         try {
-            server = closeLater(TestServers.start("sip.wsPort=" + TestServers.freeSipPort(), "http.port=" + TestServers.freeSipPort(),
-                    "admin.token=" + ADMIN_TOKEN, "rooms.list=" + rooms));
+            List<String> settings = new ArrayList<>(List.of("sip.wsPort=" + TestServers.freeSipPort(),
+                    "http.port=" + TestServers.freeSipPort(), "admin.token=" + ADMIN_TOKEN, "rooms.list=" + rooms));
+            settings.addAll(List.of(more));
+            server = closeLater(TestServers.start(settings.toArray(String[]::new)));
         } catch (IllegalArgumentException noApiConfig) {
             Assumptions.abort("this build has no control-plane API: " + noApiConfig.getMessage());
             throw noApiConfig;
@@ -201,6 +207,59 @@ class WebAppHostControlsTest {
         guest.click("leave");
         guest.awaitPhase("left", Duration.ofSeconds(10));
         Await.until(EVENT_TIMEOUT, () -> rows(host) == 1, () -> "the host still lists " + rows(host) + " people");
+    }
+
+    @Test
+    void aHostRecordsFromThePageEveryoneSeesItAndTheFileHoldsTheMeeting(@TempDir Path recordings) throws Exception {
+        McuServer server = server("[{name: board, hostPin: '4321'}]", "recording.dir=" + recordings);
+        JoinPage host = joined(server, "board", "Hedy Host", "4321", 1280, 800);
+        JoinPage guest = joined(server, "board", "Gus Guest", null, 1280, 800);
+        host.click("toggle-people");
+        Await.until(EVENT_TIMEOUT, () -> host.visible("record"),
+                () -> "the host has no Record button (the page shows it when the OpenAPI document lists egress)");
+        assertEquals("Start recording", host.byId("record").getText());
+        assertFalse(guest.visible("rec-badge"), "nothing says 'recording' before it starts");
+
+        host.click("record");
+        Await.until(EVENT_TIMEOUT, () -> "Stop recording".equals(host.byId("record").getText()),
+                () -> "the button did not follow the recording: " + host.byId("record").getText());
+        Await.until(EVENT_TIMEOUT, () -> guest.visible("rec-badge"), () -> "the guest is not told the meeting is recorded");
+        String running = adminGet(server, "/api/v1/rooms/board/egress");
+        assertTrue(running.contains("\"kind\":\"record\"") && running.contains("\"running\""), running);
+        host.chromium().screenshot(WebAppBrowserTest.SHOTS, "recording");
+        Await.until(Duration.ofSeconds(30), () -> recordedBytes(recordings) > 50_000,
+                () -> "the recording does not grow: " + recordedBytes(recordings) + " bytes");
+
+        host.click("record");
+        Await.until(EVENT_TIMEOUT, () -> "Start recording".equals(host.byId("record").getText()),
+                () -> "the button still says " + host.byId("record").getText());
+        Await.until(EVENT_TIMEOUT, () -> !guest.visible("rec-badge"), () -> "the guest still sees 'recording'");
+        Await.until(EVENT_TIMEOUT, () -> egressListing(server).equals("[]"), () -> "still listed: " + egressListing(server));
+        Path file;
+        try (var files = Files.list(recordings)) {
+            file = files.findFirst().orElseThrow();
+        }
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "stream=codec_name:format=duration",
+                "-of", "default=noprint_wrappers=1", file.toString()).redirectErrorStream(true).start();
+        String probed = new String(probe.getInputStream().readAllBytes());
+        assertEquals(0, probe.waitFor(), probed);
+        assertTrue(probed.contains("codec_name=h264") && probed.contains("codec_name=aac"), file + ": " + probed);
+    }
+
+    private static long recordedBytes(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    private String egressListing(McuServer server) {
+        try {
+            return adminGet(server, "/api/v1/rooms/board/egress");
+        } catch (Exception | AssertionError e) {
+            return e.toString();
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Writes each participant's name into the bottom-left corner of its tile: white text on a darkened,
@@ -47,11 +48,18 @@ public final class NameLabels {
 
     private final Map<String, Label> labels = new HashMap<>();
 
+    /** {@link #draw(I420Frame, Layout, Map, Function)} with each label at the bottom of its whole tile. */
+    public void draw(I420Frame canvas, Layout layout, Map<String, String> names) {
+        draw(canvas, layout, names, id -> null);
+    }
+
     /**
-     * Draws the name of every tile's participant that has one ({@code names}: id → name).
+     * Draws the name of every tile's participant that has one ({@code names}: id → name), in the
+     * bottom-left corner of its picture ({@code pictureArea}: the tile without its black bars, or null
+     * for the whole tile), so a letterboxed picture carries its name on it rather than below it.
      * Names of participants no longer in the layout are forgotten.
      */
-    public void draw(I420Frame canvas, Layout layout, Map<String, String> names) {
+    public void draw(I420Frame canvas, Layout layout, Map<String, String> names, Function<String, Tile> pictureArea) {
         labels.keySet().retainAll(layout.tiles().keySet());
         if (fontsMissing) {
             return;
@@ -63,9 +71,12 @@ public final class NameLabels {
                     || !tile.fitsIn(canvas.width(), canvas.height())) {
                 continue;
             }
-            Label label = label(entry.getKey(), name, tile);
+            Tile picture = pictureArea.apply(entry.getKey());
+            Tile area = picture != null && tile.contains(picture) && picture.width() >= MIN_TILE_WIDTH
+                    && picture.height() >= MIN_TILE_HEIGHT ? picture : tile;
+            Label label = label(entry.getKey(), name, tile, area, canvas.height());
             if (label != null) {
-                blend(canvas, tile, label);
+                blend(canvas, area, label);
             }
         }
     }
@@ -86,9 +97,11 @@ public final class NameLabels {
         return trimmed.length() > MAX_CHARACTERS ? trimmed.substring(0, MAX_CHARACTERS - 1) + "…" : trimmed;
     }
 
-    private Label label(String id, String name, Tile tile) {
-        int fontPixels = Math.max(11, Math.min(28, tile.height() / 9));
-        int maxWidth = (tile.width() - 2 * margin(fontPixels)) & ~1;
+    private Label label(String id, String name, Tile tile, Tile area, int canvasHeight) {
+        // Readable on a small tile, never shouting on a big one: the same size for every tile of a grid.
+        int fontPixels = Math.max(11, Math.min(Math.min(tile.height() / 9, tile.width() / 14), canvasHeight / 24));
+        fontPixels = Math.min(fontPixels, Math.max(11, area.height() / 5));
+        int maxWidth = (area.width() - 2 * margin(fontPixels)) & ~1;
         Label cached = labels.get(id);
         if (cached != null && cached.name().equals(name) && cached.fontPixels() == fontPixels
                 && cached.maxWidth() == maxWidth) {
@@ -106,8 +119,9 @@ public final class NameLabels {
         }
     }
 
+    /** Space around the text and between the box and the picture's edge; clear of the speaker's 4-pixel border. */
     private static int margin(int fontPixels) {
-        return (fontPixels / 3 + 1) & ~1;
+        return Math.max(6, (fontPixels / 3 + 1) & ~1);
     }
 
     /** Renders the text into a box no wider than {@code maxWidth}, cutting it with an ellipsis if needed. */

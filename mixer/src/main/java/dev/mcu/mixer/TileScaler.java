@@ -44,6 +44,7 @@ final class TileScaler implements AutoCloseable {
     private int pictureY;
     private int pictureWidth;
     private int pictureHeight;
+    private Tile pictureArea;
     private int strideY;
     private int strideChroma;
     private int offsetU;
@@ -73,6 +74,11 @@ final class TileScaler implements AutoCloseable {
         context = sws_getCachedContext(context, sourceWidth, sourceHeight, AV_PIX_FMT_YUV420P,
                 pictureWidth, pictureHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null, (DoublePointer) null);
         return true;
+    }
+
+    /** Where the picture lies in the canvas (inside the tile, bars around it); null before the first {@link #aim}. */
+    Tile pictureArea() {
+        return pictureArea;
     }
 
     boolean ready() {
@@ -120,6 +126,7 @@ final class TileScaler implements AutoCloseable {
         pictureHeight = h;
         pictureX = t.x() + (((t.width() - w) / 2) & ~1);
         pictureY = t.y() + (((t.height() - h) / 2) & ~1);
+        pictureArea = new Tile(pictureX, pictureY, w, h);
     }
 
     private void allocatePicture() {

@@ -106,6 +106,19 @@ public final class VideoCompositor implements AutoCloseable {
         return canvas.frame;
     }
 
+    /**
+     * Where a participant's picture was last drawn: its tile without the black bars (the whole tile
+     * when it has no picture yet), or null when it has no tile.
+     */
+    public Tile pictureArea(String participantId) {
+        int index = indexOf(participantId);
+        if (index < 0) {
+            return null;
+        }
+        Tile area = scalers.get(index).pictureArea();
+        return area != null && tiles[index].contains(area) ? area : tiles[index];
+    }
+
     /** How many times a source was scaled into a tile; tests use it to prove unchanged tiles are skipped. */
     long scaleCount() {
         return scaleCount;

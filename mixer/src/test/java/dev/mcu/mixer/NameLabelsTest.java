@@ -105,6 +105,27 @@ class NameLabelsTest {
     }
 
     @Test
+    void aLetterboxedPictureCarriesItsNameOnThePictureNotOnTheBars() {
+        Layout layout = grid("a", "b");                    // two tall 640x720 tiles
+        Tile tile = layout.tileOf("a");
+        Tile picture = new Tile(tile.x(), tile.y() + 180, tile.width(), 360);
+        I420Frame canvas = I420Frame.solid(1280, 720, 16, 128, 128);
+        new NameLabels().draw(canvas, layout, Map.of("a", "Alice"), id -> id.equals("a") ? picture : null);
+        int text = 0;
+        for (int y = picture.y(); y < picture.bottom(); y++) {
+            for (int x = picture.x(); x < picture.right(); x++) {
+                text += canvas.lumaAt(x, y) > 200 ? 1 : 0;
+            }
+        }
+        assertTrue(text > 40, "the name is inside the picture: " + text + " text pixels");
+        for (int y = picture.bottom(); y < tile.bottom(); y++) {
+            for (int x = tile.x(); x < tile.right(); x++) {
+                assertEquals(16, canvas.lumaAt(x, y), "the bar below the picture stays black at " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void tinyTilesGetNoLabel() {
         Layout layout = Layouts.compute(new LayoutSpec(LayoutKind.GRID, null, List.of()), 320, 180, List.of(ids(16)));
         Tile tile = layout.tileOf("p0");

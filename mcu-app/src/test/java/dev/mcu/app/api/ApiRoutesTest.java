@@ -182,7 +182,7 @@ class ApiRoutesTest {
     void theLobbyNeedsNoTokenAndNeverShowsAPin() throws Exception {
         HttpResponse<String> lobby = call("GET", "/api/v1/lobby/board", null, null);
         assertEquals(200, lobby.statusCode());
-        assertEquals("{\"room\":\"board\",\"mode\":\"meeting\",\"pinRequired\":true,\"locked\":false}", lobby.body());
+        assertEquals("{\"room\":\"board\",\"mode\":\"meeting\",\"pinRequired\":true,\"pinOptional\":false,\"locked\":false}", lobby.body());
         assertEquals(404, call("GET", "/api/v1/lobby/else", null, null).statusCode());
     }
 

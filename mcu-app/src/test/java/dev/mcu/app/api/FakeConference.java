@@ -41,7 +41,7 @@ final class FakeConference implements ConferenceControl {
 
     @Override
     public Optional<LobbyView> lobby(String name) {
-        return open(name) ? Optional.of(new LobbyView(name, "meeting", true, false)) : Optional.empty();
+        return open(name) ? Optional.of(new LobbyView(name, "meeting", true, false, false)) : Optional.empty();
     }
 
     @Override
