@@ -5,6 +5,7 @@ import dev.mcu.app.testing.Chromium;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TcpRelay;
 import dev.mcu.app.testing.TestServers;
+import dev.mcu.app.testing.UdpPortBlock;
 import dev.mcu.media.Codec;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
@@ -250,6 +251,35 @@ class WebAppBrowserTest {
                 () -> "the dropped call was not replaced by the new one: " + server.roomSnapshot("flaky"));
         assertMicButtonTellsTheTruth(page, "after reconnecting");
         assertEquals(false, page.track("audio").get("enabled"), "still muted after reconnecting");
+    }
+
+    @Test
+    void deadMediaWithTheSignallingStillUpShowsReconnectingAndRejoinsWithAFreshCall() throws Exception {
+        Assumptions.assumeTrue(UdpPortBlock.available(), "needs root and nft (apt-get install -y nftables) to cut the media path");
+        McuServer server = server();
+        phoneJoins(server, "lossy");
+        Chromium chromium = closeLater(Chromium.withFakeDevices());
+        JoinPage page = page(chromium);
+        chromium.windowSize(1280, 800);
+        page.open(baseUrl(server), "lossy");
+        page.join("Tunnel Tom");
+        page.awaitPhase("in-call", JOIN_TIMEOUT);
+        Await.until(JOIN_TIMEOUT, () -> page.framesDecoded() >= 10, () -> "the composite is not playing");
+
+        // The browser's media (ICE, DTLS, SRTP) all goes through the one WebRTC port: cut it, keep SIP.
+        UdpPortBlock media = closeLater(new UdpPortBlock(server.config().webrtc().port()));
+        media.block();
+        page.awaitPhase("reconnecting", Duration.ofSeconds(20));
+        assertTrue(page.visible("reconnecting"), "the reconnecting overlay is shown while no media flows");
+        Thread.sleep(3000);
+        media.unblock();
+
+        page.awaitPhase("in-call", Duration.ofSeconds(30));
+        long rejoined = page.framesDecoded();
+        Await.until(JOIN_TIMEOUT, () -> page.framesDecoded() >= rejoined + 10,
+                () -> "no video after rejoining (" + page.framesDecoded() + " frames)");
+        Await.until(Duration.ofSeconds(10), () -> server.roomSnapshot("lossy").map(r -> r.participants() == 2).orElse(false),
+                () -> "the dead call was not replaced by the new one: " + server.roomSnapshot("lossy"));
     }
 
     @Test
