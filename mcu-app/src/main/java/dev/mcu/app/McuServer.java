@@ -72,6 +72,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final HttpServer http;                         // owned, or null when http.port is 0
     private final HttpServer https;                        // owned, or null when http.httpsPort is 0
     private final RoomEgresses egresses;                   // owned: closed before the rooms
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final EventBus events = new EventBus();
     private final RoomControl control;
     private final PinGate pins;
@@ -458,6 +459,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // a second close (a shutdown hook after a failed start, a test's cleanup) has nothing left to do
+        }
         for (Call call : sip.calls()) {
             call.hangup();
         }

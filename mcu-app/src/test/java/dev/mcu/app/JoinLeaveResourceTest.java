@@ -126,6 +126,7 @@ class JoinLeaveResourceTest {
             assertNotNull(call.awaitByeFromServer(), "no BYE from the server within "
                     + SipTestPhone.TIMEOUT_SECONDS + " s of its close()");
             assertTrue(server.openRooms().isEmpty(), "rooms left open: " + server.openRooms());
+            server.close(); // a second close (shutdown hook after a test's cleanup, say) is harmless
         } finally {
             if (!closed) {
                 server.close();
