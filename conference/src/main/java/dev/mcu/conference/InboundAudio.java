@@ -124,6 +124,11 @@ final class InboundAudio implements AutoCloseable {
         }
     }
 
+    /** 20 ms frames made up because a packet was lost or late ({@link LossConcealment}). */
+    long framesConcealed() {
+        return playout.framesConcealed();
+    }
+
     private void rememberSignalledLevel(RtpPacket packet, long now) {
         if (audioLevelExtensionId > 0) {
             int indication = AudioLevelIndication.read(packet, audioLevelExtensionId);

@@ -145,16 +145,17 @@ final class Participant implements MediaListener, AutoCloseable {
         TransportStats t = member.transport().stats(kind);
         Map<String, Long> dropped = new LinkedHashMap<>(t.droppedByReason()); // the transport's reasons
         ParticipantStats.DecodeQueue queue = new ParticipantStats.DecodeQueue(0, 0);
-        ParticipantStats.Decoder decoding = new ParticipantStats.Decoder(0, 0, 0);
+        ParticipantStats.Decoder decoding = new ParticipantStats.Decoder(0, 0, 0, 0);
         if (kind == MediaKind.AUDIO && inboundAudio != null) {
             dropped.put("not-heard", inboundAudio.skippedNotHeard());
             queue = new ParticipantStats.DecodeQueue(inboundAudio.queueDepth(), inboundAudio.droppedOverflow());
-            decoding = new ParticipantStats.Decoder(inboundAudio.packetsDecoded(), inboundAudio.decodeErrors(), 0);
+            decoding = new ParticipantStats.Decoder(inboundAudio.packetsDecoded(), inboundAudio.decodeErrors(), 0,
+                    inboundAudio.framesConcealed());
         } else if (kind == MediaKind.VIDEO && inboundVideo != null) {
             dropped.put("hidden", inboundVideo.skippedInvisible());
             queue = new ParticipantStats.DecodeQueue(inboundVideo.queueDepth(), inboundVideo.droppedOverflow());
             decoding = new ParticipantStats.Decoder(inboundVideo.framesDecoded(), inboundVideo.decodeErrors(),
-                    inboundVideo.keyframesAsked());
+                    inboundVideo.keyframesAsked(), 0);
         }
         return new ParticipantStats.Media(
                 new ParticipantStats.Receive(t.packetsReceived(), t.bytesReceived(), t.packetsLost(), t.reordered(),

@@ -21,7 +21,7 @@ public record ParticipantStats(Media audio, Media video, Mixer mixer) {
         Map<String, Long> drops = new LinkedHashMap<>(t.droppedByReason());
         drops.put(droppedReason, dropped);
         return new Media(new Receive(t.packetsReceived(), t.bytesReceived(), t.packetsLost(), t.reordered(),
-                t.jitterRtpUnits(), drops), new DecodeQueue(0, 0), new Decoder(0, 0, 0),
+                t.jitterRtpUnits(), drops), new DecodeQueue(0, 0), new Decoder(0, 0, 0, 0),
                 new Send(t.packetsSent(), t.bytesSent(), t.retransmitted(), t.keyframeRequestsReceived()));
     }
 
@@ -48,8 +48,11 @@ public record ParticipantStats(Media audio, Media video, Mixer mixer) {
     public record DecodeQueue(int depth, long overflowDrops) {
     }
 
-    /** @param frames decoded pictures (video) or packets (audio) */
-    public record Decoder(long frames, long errors, long keyframesAsked) {
+    /**
+     * @param frames    decoded pictures (video) or packets (audio)
+     * @param concealed audio: 20 ms frames made up while packets were lost or late (loss concealment)
+     */
+    public record Decoder(long frames, long errors, long keyframesAsked, long concealed) {
     }
 
     /**

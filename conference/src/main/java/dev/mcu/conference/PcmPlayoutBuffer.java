@@ -12,7 +12,9 @@ import dev.mcu.media.Audio;
  * more than {@code primeSamples} plus one frame is still queued after a read (a burst arrived, or
  * the sender's clock runs fast), one frame's worth of the oldest audio is skipped, so the buffer
  * settles back to the playout delay within a few reads. It never holds more than
- * {@code capacitySamples}; everything skipped or dropped is counted.
+ * {@code capacitySamples}; everything skipped or dropped is counted. When it runs dry while
+ * playing, the missing audio is made up ({@link LossConcealment}) for up to 100 ms before the
+ * participant falls silent and the buffer primes again.
  */
 final class PcmPlayoutBuffer {
     private final short[] ring;
@@ -22,6 +24,8 @@ final class PcmPlayoutBuffer {
     private boolean priming = true;
     private long samplesDropped;
     private long underruns;
+    private final LossConcealment concealment = new LossConcealment();
+    private long framesConcealed;
 
     PcmPlayoutBuffer(int primeSamples, int capacitySamples) {
         if (primeSamples > capacitySamples) {
@@ -60,15 +64,23 @@ final class PcmPlayoutBuffer {
             priming = false;
         }
         if (size < out.length) {
+            // Running dry while playing: a packet is lost or late. Make up the rest of this frame
+            // (up to 100 ms in a row) rather than fall silent; what comes late is trimmed below.
+            int have = size;
+            take(out, have);
+            concealment.heard(out, have);
+            if (concealment.conceal(out, have, out.length - have)) {
+                framesConcealed++;
+                return true;
+            }
+            readIndex = Math.floorMod(readIndex - have, ring.length); // give the partial frame back
+            size += have;
             underruns++;
             priming = true;
             return false;
         }
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ring[(readIndex + i) % ring.length];
-        }
-        readIndex = (readIndex + out.length) % ring.length;
-        size -= out.length;
+        take(out, out.length);
+        concealment.heard(out, out.length);
         if (size > primeSamples + out.length) {
             int skip = Math.min(out.length, size - primeSamples);
             readIndex = (readIndex + skip) % ring.length;
@@ -76,6 +88,19 @@ final class PcmPlayoutBuffer {
             samplesDropped += skip;
         }
         return true;
+    }
+
+    private void take(short[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            out[i] = ring[(readIndex + i) % ring.length];
+        }
+        readIndex = (readIndex + count) % ring.length;
+        size -= count;
+    }
+
+    /** Frames read while the buffer had run dry, made up by {@link LossConcealment}. */
+    synchronized long framesConcealed() {
+        return framesConcealed;
     }
 
     synchronized int buffered() {
