@@ -30,11 +30,16 @@ final class BaresipControl implements AutoCloseable {
 
     /** Connects, retrying while baresip is still starting, for at most {@code timeoutMillis}. */
     static BaresipControl connect(int port, long timeoutMillis) throws IOException {
+        return connect(InetAddress.getLoopbackAddress(), port, timeoutMillis);
+    }
+
+    /** As {@link #connect(int, long)}, to baresip's control socket on {@code host}. */
+    static BaresipControl connect(InetAddress host, int port, long timeoutMillis) throws IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (true) {
             Socket socket = new Socket();
             try {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                socket.connect(new InetSocketAddress(host, port), 1000);
                 socket.setSoTimeout(5000);
                 return new BaresipControl(socket);
             } catch (IOException e) {

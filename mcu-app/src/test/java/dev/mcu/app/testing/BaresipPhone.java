@@ -44,15 +44,25 @@ public final class BaresipPhone implements AutoCloseable {
     private static final List<String> MODULES = List.of("ctrl_tcp", "opus", "g711", "ausine", "aufile", "avcodec",
             "vp8", "snapshot", "sndfile", "fakevideo", "avformat");
 
+    /**
+     * Where baresip runs: the address it binds SIP, RTP and its control socket to, a command that
+     * wraps its own (e.g. {@code ip netns exec NS}), and config lines added at the end.
+     */
+    public record Placement(String address, List<String> commandPrefix, List<String> extraConfig) {
+        public static final Placement LOOPBACK = new Placement("127.0.0.1", List.of(), List.of());
+    }
+
     private final Path dir;
     private final Path log;
+    private final String address;
     private final int controlPort;
     private final Process process;     // owned
     private BaresipControl control;    // owned, connected on first use
     private Path keepOutputsIn;        // null: the outputs go with the config directory
 
-    private BaresipPhone(Path dir, Path log, int controlPort, Process process) {
+    private BaresipPhone(Path dir, Path log, String address, int controlPort, Process process) {
         this.dir = dir;
+        this.address = address;
         this.log = log;
         this.controlPort = controlPort;
         this.process = process;
@@ -87,12 +97,18 @@ public final class BaresipPhone implements AutoCloseable {
      *                   names it: {@code vp8} or {@code h264}
      */
     public static BaresipPhone dial(Path dir, String uri, String videoCodec) throws IOException {
+        return dial(dir, uri, videoCodec, Placement.LOOPBACK);
+    }
+
+    /** As {@link #dial(Path, String, String)}, run where {@code placement} says. */
+    public static BaresipPhone dial(Path dir, String uri, String videoCodec, Placement placement) throws IOException {
+        String address = placement.address();
         int sipPort = TestServers.freeSipPort();
         int controlPort = freeTcpPort();
         int rtpBase = freeUdpPortRange(RTP_PORT_RANGE);
         List<String> config = new ArrayList<>(List.of(
-                "sip_listen 127.0.0.1:" + sipPort,
-                "net_interface 127.0.0.1",
+                "sip_listen " + address + ":" + sipPort,
+                "net_interface " + address,
                 "audio_source ausine," + (int) TONE_HZ,
                 "ausrc_srate 48000",
                 "ausrc_channels 2",
@@ -109,15 +125,16 @@ public final class BaresipPhone implements AutoCloseable {
                 "module_tmp uuid.so",
                 "module_tmp account.so",
                 "module_app menu.so", // the /dial command
-                "ctrl_tcp_listen 127.0.0.1:" + controlPort,
+                "ctrl_tcp_listen " + address + ":" + controlPort,
                 "snd_path " + dir.toAbsolutePath(),
                 "avcodec_h264enc libx264",
                 "avcodec_h264dec h264"));
+        config.addAll(placement.extraConfig());
         Files.write(dir.resolve("config"), config, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("accounts"), "<sip:baresip@127.0.0.1:" + sipPort
+        Files.writeString(dir.resolve("accounts"), "<sip:baresip@" + address + ":" + sipPort
                 + ">;regint=0;answermode=auto;video_codecs=" + videoCodec + "\n");
         Path log = dir.resolve("baresip.log");
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(placement.commandPrefix());
         if (Files.isExecutable(STDBUF)) {
             command.addAll(List.of(STDBUF.toString(), "-oL", "-eL"));
         }
@@ -128,7 +145,7 @@ public final class BaresipPhone implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .redirectInput(new File("/dev/null"))
                 .start();
-        return new BaresipPhone(dir, log, controlPort, process);
+        return new BaresipPhone(dir, log, address, controlPort, process);
     }
 
     /**
@@ -203,7 +220,7 @@ public final class BaresipPhone implements AutoCloseable {
 
     private BaresipControl control() throws IOException {
         if (control == null) {
-            control = BaresipControl.connect(controlPort, 5_000);
+            control = BaresipControl.connect(InetAddress.getByName(address), controlPort, 5_000);
         }
         return control;
     }
