@@ -105,6 +105,14 @@ final class InboundVideo implements AutoCloseable {
         }
     }
 
+    /**
+     * The size of the tile this picture is shown in: the decoder hands out pictures already fitted to
+     * it, so the room's video thread only copies rows. Room video lane.
+     */
+    void showIn(int tileWidth, int tileHeight) {
+        decoder.fitInto(tileWidth, tileHeight);
+    }
+
     /** A decoder that keeps failing, or a burst of layout changes, costs the sender one keyframe per interval. */
     private void askForKeyframe() {
         if (keyframeLimiter.tryAcquire(clockMillis.getAsLong() * 1_000_000L)) {
@@ -125,7 +133,7 @@ final class InboundVideo implements AutoCloseable {
         return skippedInvisible.get();
     }
 
-    /** The newest decoded picture, or null before the first one. */
+    /** The newest decoded picture (fitted to its tile once {@link #showIn} was called), or null before the first one. */
     I420Frame latest() {
         return latest;
     }

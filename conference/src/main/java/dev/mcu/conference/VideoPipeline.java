@@ -257,7 +257,12 @@ final class VideoPipeline {
                 layout = next;
                 for (Source s : sources) {
                     // Decode only pictures somebody sees: in the layout, not muted, not an attendee.
-                    s.video().setVisible(s.shown() && !s.muted() && next.isVisible(s.id()));
+                    boolean seen = s.shown() && !s.muted() && next.isVisible(s.id());
+                    s.video().setVisible(seen);
+                    if (seen) {
+                        Tile tile = next.tileOf(s.id());
+                        s.video().showIn(tile.width(), tile.height());
+                    }
                 }
             }
             I420Frame canvas = compositor.compose(layout, latestFrames,

@@ -1,6 +1,7 @@
 package dev.mcu.decoder;
 
 import dev.mcu.media.I420Frame;
+import dev.mcu.media.PictureFit;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
@@ -19,8 +20,10 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 /**
  * Copies a decoded AVFrame out into a tightly packed {@link I420Frame}, honouring each plane's
  * linesize. Pictures in another pixel format (yuvj420p from MJPEG-minded encoders, 4:2:2 or 4:4:4
- * H.264) go through swscale first; the SwsContext and its output frame are cached and rebuilt only
- * when the size or format changes. Confined to the owning decoder's thread.
+ * H.264) or wanted at another size (fitted to the tile that shows them, {@link PictureFit}) go
+ * through swscale first, in one pass while the picture is still native; the SwsContext and its
+ * output frame are cached and rebuilt only when a size or the format changes. Confined to the
+ * owning decoder's thread.
  */
 final class I420Extractor implements AutoCloseable {
     private SwsContext scaler;      // owned: rebuilt by sws_getCachedContext, freed in close()
@@ -30,16 +33,30 @@ final class I420Extractor implements AutoCloseable {
         converted = av_frame_alloc();
     }
 
-    /** The picture as I420, or null when swscale cannot handle its format. */
+    /** The picture as I420 at its own size, or null when swscale cannot handle its format. */
     I420Frame extract(AVFrame picture, long timestampMicros) {
-        AVFrame source = picture.format() == AV_PIX_FMT_YUV420P ? picture : convert(picture);
+        return extract(picture, timestampMicros, 0, 0);
+    }
+
+    /**
+     * The picture as I420, fitted into {@code boxWidth x boxHeight} keeping its shape (0 x 0: at its
+     * own size), or null when swscale cannot handle it.
+     */
+    I420Frame extract(AVFrame picture, long timestampMicros, int boxWidth, int boxHeight) {
+        int width = picture.width();
+        int height = picture.height();
+        if (boxWidth >= 2 && boxHeight >= 2 && width >= 2 && height >= 2) {
+            PictureFit fit = PictureFit.of(boxWidth, boxHeight, width, height);
+            width = fit.width();
+            height = fit.height();
+        }
+        boolean asIs = picture.format() == AV_PIX_FMT_YUV420P && width == picture.width() && height == picture.height();
+        AVFrame source = asIs ? picture : convert(picture, width, height);
         return source == null ? null : copyOut(source, timestampMicros);
     }
 
-    private AVFrame convert(AVFrame picture) {
-        int width = picture.width();
-        int height = picture.height();
-        scaler = sws_getCachedContext(scaler, width, height, picture.format(),
+    private AVFrame convert(AVFrame picture, int width, int height) {
+        scaler = sws_getCachedContext(scaler, picture.width(), picture.height(), picture.format(),
                 width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null, (DoublePointer) null);
         if (scaler == null) {
             return null;
@@ -52,7 +69,7 @@ final class I420Extractor implements AutoCloseable {
                 return null;
             }
         }
-        int rows = sws_scale(scaler, picture.data(), picture.linesize(), 0, height,
+        int rows = sws_scale(scaler, picture.data(), picture.linesize(), 0, picture.height(),
                 converted.data(), converted.linesize());
         return rows == height ? converted : null;
     }

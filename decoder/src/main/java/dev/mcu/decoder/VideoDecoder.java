@@ -33,6 +33,8 @@ public final class VideoDecoder implements AutoCloseable {
     private final NativePacket packet;     // owned: closed in close()
     private final I420Extractor extractor; // owned: closed in close()
 
+    /** The box pictures are fitted into, width in the high half, height in the low; 0 = as decoded. */
+    private volatile long fitBox;
     private volatile boolean keyframeNeeded;
     private volatile long errors;
     private volatile long pictures;
@@ -94,7 +96,9 @@ public final class VideoDecoder implements AutoCloseable {
         } else if ((decoded.flags() & Ffmpeg.FRAME_FLAG_KEY) != 0) {
             keyframeNeeded = false;
         }
-        I420Frame out = extractor.extract(decoded, decoded.pts() * 1_000_000 / RTP_VIDEO_CLOCK);
+        long box = fitBox;
+        I420Frame out = extractor.extract(decoded, decoded.pts() * 1_000_000 / RTP_VIDEO_CLOCK,
+                (int) (box >>> 32), (int) box);
         if (out == null) {
             failed();
             return null;
@@ -106,6 +110,15 @@ public final class VideoDecoder implements AutoCloseable {
     private void failed() {
         errors++;
         keyframeNeeded = true;
+    }
+
+    /**
+     * From the next picture on, pictures come out fitted into {@code width x height} (the tile that
+     * shows them), scaled while still native: the compositor then only copies rows. 0 x 0 = at the
+     * decoded size. Any thread.
+     */
+    public void fitInto(int width, int height) {
+        fitBox = width < 2 || height < 2 ? 0 : ((long) width << 32) | height;
     }
 
     /** True after a decode error until a keyframe decodes cleanly: time to ask the sender for one. */

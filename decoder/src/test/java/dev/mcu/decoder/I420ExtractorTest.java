@@ -104,6 +104,42 @@ class I420ExtractorTest {
         assertEquals(90, frame.uAt(100, 90), 1);
     }
 
+    @Test
+    void aPictureIsFittedIntoItsTileKeepingItsShapeAndColours() {
+        allocate(640, 360, AV_PIX_FMT_YUV420P);
+        fill(0, 640, 360, (x, y) -> x < 320 ? 81 : 145);           // red left half, green right half (luma)
+        fill(1, 320, 180, (x, y) -> x < 160 ? 90 : 54);
+        fill(2, 320, 180, (x, y) -> x < 160 ? 240 : 34);
+
+        I420Frame tall = extractor.extract(picture, 7, 320, 360);  // a tall grid tile: 16:9 keeps its shape
+        assertEquals(320, tall.width());
+        assertEquals(180, tall.height());
+        assertEquals(7, tall.timestampMicros());
+        assertEquals(81, tall.lumaAt(40, 90), 2);
+        assertEquals(240, tall.vAt(40, 90), 2);
+        assertEquals(145, tall.lumaAt(280, 90), 2);
+        assertEquals(54, tall.uAt(280, 90), 2);
+
+        I420Frame same = extractor.extract(picture, 0, 640, 360);
+        assertEquals(640, same.width(), "a picture that already fits its tile is copied as it is");
+        I420Frame unboxed = extractor.extract(picture, 0, 0, 0);
+        assertEquals(360, unboxed.height(), "no box: the decoded size");
+    }
+
+    @Test
+    void aConvertedPictureIsFittedInTheSamePass() {
+        allocate(128, 96, AV_PIX_FMT_YUV444P);
+        fill(0, 128, 96, (x, y) -> 120);
+        fill(1, 128, 96, (x, y) -> 60);
+        fill(2, 128, 96, (x, y) -> 190);
+        I420Frame frame = extractor.extract(picture, 0, 64, 64);
+        assertEquals(64, frame.width());
+        assertEquals(48, frame.height());
+        assertEquals(120, frame.lumaAt(32, 24), 1);
+        assertEquals(60, frame.uAt(32, 24), 1);
+        assertEquals(190, frame.vAt(32, 24), 1);
+    }
+
     private interface Pattern {
         int at(int x, int y);
     }

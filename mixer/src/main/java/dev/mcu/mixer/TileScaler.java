@@ -2,6 +2,7 @@ package dev.mcu.mixer;
 
 import dev.mcu.layouts.Tile;
 import dev.mcu.media.I420Frame;
+import dev.mcu.media.PictureFit;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -106,6 +107,26 @@ final class TileScaler implements AutoCloseable {
         }
     }
 
+    /** True when the frame is already the picture's size (the decoder fitted it to this tile): no scaling needed. */
+    boolean fitsExactly(I420Frame frame) {
+        return frame.width() == pictureWidth && frame.height() == pictureHeight;
+    }
+
+    /** Copies a picture-sized frame's rows straight into the canvas: no native staging, no swscale. */
+    void copy(I420Frame frame, Canvas canvas) {
+        byte[] in = frame.data();
+        byte[] out = canvas.pixels;
+        for (int row = 0; row < pictureHeight; row++) {
+            System.arraycopy(in, frame.offsetY() + row * frame.strideY(), out, canvas.offsetY(pictureX, pictureY + row), pictureWidth);
+        }
+        int chromaWidth = pictureWidth >> 1;
+        for (int row = 0; row < pictureHeight >> 1; row++) {
+            int canvasRow = pictureY + 2 * row;
+            System.arraycopy(in, frame.offsetU() + row * frame.strideU(), out, canvas.offsetU(pictureX, canvasRow), chromaWidth);
+            System.arraycopy(in, frame.offsetV() + row * frame.strideV(), out, canvas.offsetV(pictureX, canvasRow), chromaWidth);
+        }
+    }
+
     /** Forgets the source so the next frame is scaled even if it is the same object. */
     void reset() {
         lastFrame = null;
@@ -113,15 +134,9 @@ final class TileScaler implements AutoCloseable {
 
     /** Picture rectangle: the largest of the source's shape that fits the tile, centred, all even. */
     private void fit(Tile t, int srcWidth, int srcHeight) {
-        int w;
-        int h;
-        if ((long) srcWidth * t.height() >= (long) t.width() * srcHeight) {
-            w = t.width();
-            h = clampEven(Math.round((double) t.width() * srcHeight / srcWidth), t.height());
-        } else {
-            h = t.height();
-            w = clampEven(Math.round((double) t.height() * srcWidth / srcHeight), t.width());
-        }
+        PictureFit fit = PictureFit.of(t.width(), t.height(), srcWidth, srcHeight);
+        int w = fit.width();
+        int h = fit.height();
         pictureWidth = w;
         pictureHeight = h;
         pictureX = t.x() + (((t.width() - w) / 2) & ~1);
@@ -151,10 +166,6 @@ final class TileScaler implements AutoCloseable {
 
     private static int align(int value) {
         return (value + ALIGN - 1) & -ALIGN;
-    }
-
-    private static int clampEven(long value, int max) {
-        return (int) Math.max(2, Math.min(max, value & ~1L));
     }
 
     @Override

@@ -17,9 +17,11 @@ import java.util.Objects;
  *
  * <p>How it stays cheap: the canvas is cleared only when the layout changes; a tile is re-scaled
  * only when its source frame object changed since the last compose (frames are immutable once
- * published, so identity is enough); swscale scales each changed source into a small native
- * buffer of its tile's picture size, whose rows are then copied into the canvas (a Java array the
- * encoder reads directly; see {@link TileScaler} for why not straight into a native canvas).
+ * published, so identity is enough). A source the decoder already fitted to its tile
+ * ({@link dev.mcu.media.PictureFit}; the usual case) is copied in row by row. Any other size (just
+ * after a layout change) goes through swscale into a small native buffer of the tile's picture
+ * size, whose rows are then copied into the canvas (a Java array the encoder reads directly; see
+ * {@link TileScaler} for why not straight into a native canvas).
  * Nothing is allocated per frame. A participant without a frame yet shows black; one whose frame
  * disappears keeps its last picture.
  *
@@ -133,12 +135,15 @@ public final class VideoCompositor implements AutoCloseable {
         if (repaintWholeTile || pictureMoved || !scaler.ready()) {
             canvas.fillBlack(tile.x(), tile.y(), tile.width(), tile.height());
         }
-        if (!scaler.ready()) {
+        if (scaler.fitsExactly(frame)) {
+            scaler.copy(frame, canvas); // the decoder already scaled it to this tile
+        } else if (!scaler.ready()) {
             scaler.lastFrame = frame; // swscale refused these sizes: black, and do not retry every frame
             return;
+        } else {
+            source.load(frame);
+            scaler.scale(source, canvas);
         }
-        source.load(frame);
-        scaler.scale(source, canvas);
         scaler.lastFrame = frame;
         scaleCount++;
     }

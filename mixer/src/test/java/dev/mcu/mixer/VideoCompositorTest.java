@@ -283,4 +283,24 @@ class VideoCompositorTest {
                         && Math.abs(actual.v() - expected.v()) <= 2,
                 () -> "at " + x + "," + y + " expected " + expected + " but was " + actual);
     }
+
+    @Test
+    void aSourceAlreadyFittedToItsTileIsCopiedPixelForPixel() {
+        Layout grid = Layouts.compute(LayoutSpec.grid(), 1280, 720, List.of("a", "b", "c", "d"));
+        Tile tile = grid.tileOf("b");
+        byte[] pattern = new byte[I420Frame.sizeOf(tile.width(), tile.height())];
+        for (int i = 0; i < pattern.length; i++) {
+            pattern[i] = (byte) (16 + (i * 7919) % 219);
+        }
+        I420Frame fitted = new I420Frame(tile.width(), tile.height(), pattern, 0);
+        I420Frame canvas = compositor.compose(grid, Map.of("b", fitted));
+        for (int y = 0; y < tile.height(); y++) {
+            for (int x = 0; x < tile.width(); x++) {
+                assertEquals(fitted.lumaAt(x, y), canvas.lumaAt(tile.x() + x, tile.y() + y), "Y at " + x + "," + y);
+                assertEquals(fitted.uAt(x, y), canvas.uAt(tile.x() + x, tile.y() + y), "U at " + x + "," + y);
+                assertEquals(fitted.vAt(x, y), canvas.vAt(tile.x() + x, tile.y() + y), "V at " + x + "," + y);
+            }
+        }
+        assertEquals(1, compositor.scaleCount(), "drawn once");
+    }
 }

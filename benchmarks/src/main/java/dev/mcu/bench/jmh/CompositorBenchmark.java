@@ -3,7 +3,9 @@ package dev.mcu.bench.jmh;
 import dev.mcu.layouts.Layout;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.layouts.Layouts;
+import dev.mcu.layouts.Tile;
 import dev.mcu.media.I420Frame;
+import dev.mcu.media.PictureFit;
 import dev.mcu.mixer.VideoCompositor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  *       compose (two prepared sets alternate), so every tile is scaled: the worst case.</li>
  *   <li>{@code nothingChanged}: the same frames as last time, so no tile is redrawn: the cost of a
  *       frame in which nobody's picture changed.</li>
+ *   <li>{@code allSourcesChangedFitted}: every source changed, as the room really delivers them: the
+ *       decoder has already fitted each picture to its tile ({@code VideoDecoder.fitInto}), so the
+ *       compositor copies rows. The scaling moved to the decode threads; the end-to-end load
+ *       benchmark is where the two add up.</li>
  * </ul>
  * Single-threaded, as the room's media clock calls it. The compositor (native swscale contexts
  * and buffers) is owned by the state and closed in tear-down.
@@ -58,6 +64,8 @@ public class CompositorBenchmark {
     private Layout layout;
     private Map<String, I420Frame> framesA;
     private Map<String, I420Frame> framesB;
+    private Map<String, I420Frame> fittedA;
+    private Map<String, I420Frame> fittedB;
     private boolean useB;
 
     @Setup(Level.Trial)
@@ -78,6 +86,14 @@ public class CompositorBenchmark {
         if (layout.size() != tiles) {
             throw new IllegalStateException("grid holds " + layout.size() + " tiles, wanted " + tiles);
         }
+        fittedA = new HashMap<>();
+        fittedB = new HashMap<>();
+        for (String id : ids) {
+            Tile tile = layout.tileOf(id);
+            PictureFit fit = PictureFit.of(tile.width(), tile.height(), SOURCE_WIDTH, SOURCE_HEIGHT);
+            fittedA.put(id, SyntheticPictures.picture(fit.width(), fit.height(), 3L * ids.indexOf(id)));
+            fittedB.put(id, SyntheticPictures.picture(fit.width(), fit.height(), 3L * ids.indexOf(id) + 1));
+        }
         compositor = new VideoCompositor(width, height);
         compositor.compose(layout, framesB); // layout applied, swscale contexts created
     }
@@ -91,6 +107,12 @@ public class CompositorBenchmark {
     public I420Frame allSourcesChanged() {
         useB = !useB;
         return compositor.compose(layout, useB ? framesB : framesA);
+    }
+
+    @Benchmark
+    public I420Frame allSourcesChangedFitted() {
+        useB = !useB;
+        return compositor.compose(layout, useB ? fittedB : fittedA);
     }
 
     @Benchmark
