@@ -84,6 +84,16 @@ final class InviteProcessor {
     }
 
     void process(ServerTransaction st) {
+        try {
+            admitAndAnswer(st);
+        } catch (RuntimeException e) {
+            log.error("could not answer an INVITE for {}: {}; it gets 500", SipText.loggable(st.getRequest().getRequestURI()),
+                    SipText.loggable(e.toString()), e);
+            serverError(st);
+        }
+    }
+
+    private void admitAndAnswer(ServerTransaction st) {
         Request request = st.getRequest();
         JoinRequest join = joinRequest(request);
         Admission admission = handler.admit(join);
@@ -198,6 +208,7 @@ final class InviteProcessor {
         } catch (Exception e) {
             log.warn("could not answer {} calling room '{}': {}", join.caller(), join.room(), e.toString());
             failure = "the answer could not be sent (" + e + ")";
+            serverError(st); // the caller hears why rather than retransmitting into silence
         } finally {
             if (!sent) {
                 call.end(failure); // closes the transport, leaves the registry and reports the call abandoned
@@ -248,6 +259,19 @@ final class InviteProcessor {
         log.info("refused {} calling room '{}' from {}: {} ({} {})", join.caller(), join.room(),
                 join.signallingSource().getHostAddress(), why, response.getStatusCode(), response.getReasonPhrase());
         sip.send(st, response);
+    }
+
+    /** 500 for an INVITE we failed on, unless it has its final response already or a CANCEL came. */
+    private void serverError(ServerTransaction st) {
+        synchronized (this) {
+            Pending p = pending.remove(callId(st.getRequest()));
+            if (p == null || p.cancelled || p.finalSent) {
+                return;
+            }
+            p.finalSent = true;
+        }
+        sip.send(st, sip.responseWithWarning(Response.SERVER_INTERNAL_ERROR, st.getRequest(), 399,
+                "the server failed to answer; its log says why"));
     }
 
     /** Refuses an INVITE the worker could not take (queue full): 503 with Retry-After. */

@@ -54,10 +54,14 @@ class SipServerTest {
         final BlockingQueue<String> ended = new LinkedBlockingQueue<>();
         final BlockingQueue<String> abandoned = new LinkedBlockingQueue<>();
         volatile CountDownLatch admitGate = new CountDownLatch(0);
+        volatile RuntimeException admitFailure; // thrown by admit when set
 
         @Override
         public Admission admit(JoinRequest request) {
             admitted.add(request);
+            if (admitFailure != null) {
+                throw admitFailure;
+            }
             try {
                 admitGate.await(WAIT, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -183,6 +187,27 @@ class SipServerTest {
         PhoneResponse third = phone.invite("demo", AUDIO_VIDEO_OFFER).awaitFinal();
         assertEquals(503, third.status());
         assertEquals("10", third.header("Retry-After"));
+    }
+
+    @Test
+    void a200OkThatCannotBeBuiltGets500AndFreesThePlace() throws Exception {
+        // An answer header JAIN-SIP cannot parse (Expires is a number): building the 200 OK throws.
+        handler.rooms.put("broken", Admission.accept().withAnswerHeaders(Map.of("Expires", "soon")));
+        PhoneResponse answer = phone.invite("broken", AUDIO_VIDEO_OFFER).awaitFinal();
+        assertEquals(500, answer.status(), "not silence: " + answer.reason());
+        assertTrue(answer.header("Warning").contains("log says why"), answer.header("Warning"));
+        assertNotNull(handler.abandoned.poll(WAIT, TimeUnit.SECONDS), "the handler gets the admitted place back");
+        assertTrue(server.calls().isEmpty());
+        assertEquals(0, transports.openTransports(), "the call's media transport is closed");
+    }
+
+    @Test
+    void anAdmissionThatThrowsGets500() throws Exception {
+        handler.admitFailure = new IllegalStateException("room registry unavailable");
+        PhoneResponse answer = phone.invite("demo", AUDIO_VIDEO_OFFER).awaitFinal();
+        assertEquals(500, answer.status(), answer.reason());
+        handler.admitFailure = null;
+        assertEquals(200, phone.invite("demo", AUDIO_VIDEO_OFFER).awaitFinal().status(), "the next call is answered");
     }
 
     @Test
