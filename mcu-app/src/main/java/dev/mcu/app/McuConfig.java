@@ -47,9 +47,14 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
      * @param floodLimitPerSecond  new INVITEs and OPTIONS one address may keep up per second, 0 = no limit
      * @param floodBurst           how many of them one address may send at once
      * @param tlsPort              SIP over TLS (usually 5061) with the certificate of tls.keystore, 0 = off
+     * @param allowedOrigins       web pages (scheme://host[:port], or *) that may use SIP over WS/WSS;
+     *                             empty = this server's own join page
+     * @param sessionExpiresSeconds the longest RFC 4028 session interval we agree to
+     * @param minSessionExpiresSeconds the shortest (422 with Min-SE below it); RFC 4028's floor is 90
      */
     public record Sip(String address, String advertisedAddress, int port, List<String> transports, int wsPort,
-                      int wssPort, int floodLimitPerSecond, int floodBurst, int tlsPort) {
+                      int wssPort, int floodLimitPerSecond, int floodBurst, int tlsPort, List<String> allowedOrigins,
+                      int sessionExpiresSeconds, int minSessionExpiresSeconds) {
         /** The address phones are told to use. */
         public String reachableAddress() {
             return advertisedAddress.isBlank() ? address : advertisedAddress;
@@ -284,7 +289,9 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort"), integer(sip, "sip.floodLimitPerSecond"),
-                        integer(sip, "sip.floodBurst"), integer(sip, "sip.tlsPort")),
+                        integer(sip, "sip.floodBurst"), integer(sip, "sip.tlsPort"),
+                        stringList(sip.get("allowedOrigins"), "sip.allowedOrigins"),
+                        integer(sip, "sip.sessionExpiresSeconds"), integer(sip, "sip.minSessionExpiresSeconds")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads"), integer(media, "media.timeoutSeconds")),
@@ -320,6 +327,14 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         }
         require(sip.wsPort >= 0 && sip.wsPort < 65536, "sip.wsPort must be 0 (off) or 1..65535, got " + sip.wsPort);
         require(sip.wssPort >= 0 && sip.wssPort < 65536, "sip.wssPort must be 0 (off) or 1..65535, got " + sip.wssPort);
+        require(sip.minSessionExpiresSeconds >= 1 && sip.sessionExpiresSeconds >= sip.minSessionExpiresSeconds,
+                "sip.minSessionExpiresSeconds (" + sip.minSessionExpiresSeconds + ") must be at least 1 and at most"
+                        + " sip.sessionExpiresSeconds (" + sip.sessionExpiresSeconds + ")");
+        for (String origin : sip.allowedOrigins) {
+            require(origin.equals("*") || origin.matches("(?i)https?://[^/\\s]+/?"),
+                    "sip.allowedOrigins entries look like https://meet.example.com or http://10.0.0.5:8080 (or * for any page), got '"
+                            + origin + "'");
+        }
         require(sip.tlsPort >= 0 && sip.tlsPort < 65536, "sip.tlsPort must be 0 (off) or 1..65535, got " + sip.tlsPort);
         require(sip.floodLimitPerSecond >= 0, "sip.floodLimitPerSecond must be 0 (no limit) or more, got " + sip.floodLimitPerSecond);
         require(sip.floodLimitPerSecond == 0 || sip.floodBurst >= 1,

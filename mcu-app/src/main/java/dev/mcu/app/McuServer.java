@@ -32,6 +32,8 @@ import dev.mcu.sip.JoinRequest;
 import dev.mcu.sip.SipServer;
 import dev.mcu.sip.SipFloodLimit;
 import dev.mcu.sip.SipServerConfig;
+import dev.mcu.sip.SessionTimerRules;
+import dev.mcu.sip.WebSocketOrigins;
 import dev.mcu.sip.tls.TlsIdentity;
 import dev.mcu.transport.UdpMediaTransportFactory;
 import dev.mcu.transport.UdpTransportConfig;
@@ -122,7 +124,12 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 .withWebSocketPort(config.sip().wsPort())
                 .withSecureWebSocket(config.sip().wssPort(), tls)
                 .withFloodLimit(new SipFloodLimit(config.sip().floodLimitPerSecond(), config.sip().floodBurst()))
-                .withTlsPort(config.sip().tlsPort(), tls);
+                .withTlsPort(config.sip().tlsPort(), tls)
+                .withWebSocketOrigins(config.sip().allowedOrigins().isEmpty()
+                        ? WebSocketOrigins.ownPages(config.http().port(), config.http().httpsPort())
+                        : WebSocketOrigins.only(config.sip().allowedOrigins()))
+                .withSessionTimers(new SessionTimerRules(config.sip().sessionExpiresSeconds(),
+                        config.sip().minSessionExpiresSeconds()));
         WebRtcTransportFactory webRtc = null;
         try {
             if (config.webrtc().port() != 0) {
@@ -132,6 +139,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             this.webRtcTransports = webRtc;
             this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
                     new SdpNegotiator(MediaCapabilities.defaults()), threads.sip());
+            metrics.watch(sip);
+            controlTimer.scheduleWithFixedDelay(sip::checkSessionTimers, 1, 1, TimeUnit.SECONDS);
             Router router = routes();
             this.router = router;
             this.http = startHttp(config, sip, config.http().port(), null, router, null, threads);

@@ -163,8 +163,14 @@ final class RoomControl implements ConferenceControl {
 
     private static String leaveReason(String sipReason) {
         String r = sipReason == null ? "" : sipReason.toLowerCase(java.util.Locale.ROOT);
-        if (r.contains("bye")) {
-            return "bye";
+        if (r.contains("bye") || r.contains("caller hung up")) {
+            return "bye";                 // SipCall.onBye says "the caller hung up"
+        }
+        if (r.contains("session timer expired") || r.contains("session refresh failed")) {
+            return "session-expired";     // RFC 4028: the session was not refreshed in time
+        }
+        if (r.contains("connection closed")) {
+            return "connection-closed";   // a browser's WebSocket went away
         }
         if (r.contains("consent") || r.contains("ice")) {
             return "media-timeout";

@@ -85,6 +85,26 @@ final class ServerMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** What the SIP stacks (UDP/TCP/TLS, WS, WSS) refused or dropped before any call saw it. */
+    void watch(dev.mcu.sip.SipServer sip) {
+        sipCounter(sip, "mcu.sip.refused", "malformed", c -> c.malformedRefused(),
+                "Malformed SIP requests answered with 400, 505 or 513");
+        sipCounter(sip, "mcu.sip.refused", "flood", c -> c.floodLimited(),
+                "INVITEs and OPTIONS refused because their address sent too many (sip.floodLimitPerSecond)");
+        sipCounter(sip, "mcu.sip.refused", "origin", c -> c.webSocketOriginRefused(),
+                "SIP over WebSocket upgrades refused with 403 for their page's Origin (sip.allowedOrigins)");
+        sipCounter(sip, "mcu.sip.dropped", "malformed", c -> c.malformedDropped(),
+                "Malformed SIP messages no answer could be addressed to");
+        sipCounter(sip, "mcu.sip.dropped", "stray-response", c -> c.responsesDropped(),
+                "SIP responses matching none of our requests");
+    }
+
+    private void sipCounter(dev.mcu.sip.SipServer sip, String name, String reason,
+                            ToLongFunction<dev.mcu.sip.SipProtocolCounters> counter, String description) {
+        FunctionCounter.builder(name, sip, s -> counter.applyAsLong(s.protocolCounters())).tag("reason", reason)
+                .description(description).register(registry);
+    }
+
     private void media(String name, ToLongFunction<TransportStats> counter) {
         for (MediaKind kind : MediaKind.values()) {
             LongAdder done = new LongAdder();

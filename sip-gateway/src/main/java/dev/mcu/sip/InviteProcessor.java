@@ -96,6 +96,11 @@ final class InviteProcessor {
     private void admitAndAnswer(ServerTransaction st) {
         Request request = st.getRequest();
         JoinRequest join = joinRequest(request);
+        if (sip.config.sessionTimers().decide(SessionTimerRules.Ask.of(request)) instanceof SessionTimerRules.TooSmall small) {
+            refuse(st, join, sip.sessionIntervalTooSmall(request, small.minSe()),
+                    "its session timer interval is below our minimum of " + small.minSe() + " s");
+            return;
+        }
         Admission admission = handler.admit(join);
         switch (admission.verdict()) {
             case ACCEPT -> { }
@@ -179,6 +184,10 @@ final class InviteProcessor {
                 callNegotiator, handler, ended -> calls.remove(ended.id(), ended),
                 new CallEventQueue(join.callId(), callEvents));
         transport.setFailureHandler(reason -> call.hangup("its media failed: " + reason));
+        SIPMessage received = (SIPMessage) request;
+        if (received.getRemoteAddress() != null) {
+            call.signalledFrom(new java.net.InetSocketAddress(received.getRemoteAddress(), received.getRemotePort()));
+        }
         boolean sent = false;
         String failure = "the caller cancelled before we answered";
         try {
@@ -191,7 +200,7 @@ final class InviteProcessor {
                 ourOffer = callNegotiator.offer(call.localEndpoint());
                 sdp = ourOffer.toString();
             }
-            Response ok = call.okWith(request, sdp);
+            Response ok = call.withSessionTimer(request, call.okWith(request, sdp));
             for (var header : admission.answerHeaders().entrySet()) {
                 ok.addHeader(sip.headers.createHeader(header.getKey(), header.getValue()));
             }

@@ -57,6 +57,7 @@ final class SipCall implements Call {
     private final Consumer<SipCall> onEnded; // removes the call from the server's registry
     private final Executor events;           // this call's lifecycle events, in order
 
+    private volatile InetSocketAddress signallingPeer; // where the INVITE came from (its connection's far end)
     private volatile List<NegotiatedStream> streams = List.of();
     private volatile MediaListener listener = MediaListener.NONE;
     private Dialog dialog;
@@ -64,6 +65,12 @@ final class SipCall implements Call {
     /** Our offer sent in a 200 OK (INVITE without SDP): the answer comes in the ACK. */
     private SessionDescription pendingOffer;
     private boolean started;
+    // RFC 4028 session timer: null when the call has none. Read on the timer tick, set on SIP threads.
+    private volatile SessionTimerRules.Timer sessionTimer;
+    private volatile long sessionRefreshedNanos;
+    private volatile boolean refreshInFlight;
+    private volatile boolean remoteAllowsUpdate;
+    private volatile String lastLocalSdp;    // what our last answer or offer said: a refresh re-INVITE repeats it
 
     SipCall(JoinRequest join, MediaTransport transport, LocalOrigin origin, SipMessages sip, SdpNegotiator negotiator,
             ConferenceHandler handler, Consumer<SipCall> onEnded, Executor events) {
@@ -87,6 +94,15 @@ final class SipCall implements Call {
     public void setMediaListener(MediaListener listener) {
         this.listener = listener == null ? MediaListener.NONE : listener;
         transport.setListener(this.listener);
+    }
+
+    /** The address and port the INVITE came from: for WS/WSS, the far end of the browser's connection. */
+    InetSocketAddress signallingPeer() {
+        return signallingPeer;
+    }
+
+    void signalledFrom(InetSocketAddress peer) {
+        this.signallingPeer = peer;
     }
 
     LocalEndpoint localEndpoint() {
@@ -196,6 +212,9 @@ final class SipCall implements Call {
                 return;
             }
             response = reInviteResponse(request);
+            if (response.getStatusCode() == Response.OK) {
+                response = withSessionTimer(request, response);
+            }
             if (response.getStatusCode() == Response.OK && request.getRawContent() != null
                     && request.getRawContent().length > 0 && started) {
                 List<NegotiatedStream> agreed = streams;
@@ -240,7 +259,150 @@ final class SipCall implements Call {
         Response ok = sip.response(Response.OK, request);
         ok.setHeader(sip.contact(room(), request));
         sip.setSdp(ok, sdp);
+        lastLocalSdp = sdp;
         return ok;
+    }
+
+    // ---- RFC 4028 session timers ----
+
+    /**
+     * The session timer a 2xx to an INVITE, re-INVITE or UPDATE sets up (or turns off), with its
+     * headers added; or a 422 instead when the interval asked for is below our minimum.
+     */
+    Response withSessionTimer(Request request, Response ok) {
+        if (request.getMethod().equals(Request.INVITE)) {
+            remoteAllowsUpdate = allows(request, Request.UPDATE);
+        }
+        SessionTimerRules.Outcome outcome = sip.config.sessionTimers().decide(SessionTimerRules.Ask.of(request));
+        if (outcome instanceof SessionTimerRules.TooSmall tooSmall) {
+            return sip.sessionIntervalTooSmall(request, tooSmall.minSe());
+        }
+        if (outcome instanceof SessionTimerRules.Timer timer) {
+            sip.addSessionTimer(ok, timer);
+            sessionRefreshedNanos = System.nanoTime();
+            if (sessionTimer == null || !sessionTimer.equals(timer)) {
+                log.info("{} in room '{}': session timer {} s, refreshed by {}", join.caller(), room(), timer.seconds(),
+                        timer.remoteRefreshes() ? "the caller" : "us");
+            }
+            sessionTimer = timer;
+        } else {
+            sessionTimer = null;
+        }
+        return ok;
+    }
+
+    private static boolean allows(Request request, String method) {
+        java.util.ListIterator<?> it = request.getHeaders(javax.sip.header.AllowHeader.NAME);
+        while (it != null && it.hasNext()) {
+            if (method.equalsIgnoreCase(((javax.sip.header.AllowHeader) it.next()).getMethod())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Called about once a second (the application's timer thread): ends a call whose caller should
+     * have refreshed its session and did not, and refreshes the ones we refresh.
+     */
+    void checkSessionTimer(long nowNanos) {
+        SessionTimerRules.Timer timer = sessionTimer;
+        if (timer == null || !isActive()) {
+            return;
+        }
+        long sinceMillis = (nowNanos - sessionRefreshedNanos) / 1_000_000;
+        if (timer.remoteRefreshes() ? sinceMillis >= timer.expiryMillis() : sinceMillis >= timer.seconds() * 1000L) {
+            log.info("{} in room '{}': its session was not refreshed within {} s; hanging up (RFC 4028 session timer)",
+                    join.caller(), room(), timer.seconds());
+            hangup("its session timer expired");
+        } else if (!timer.remoteRefreshes() && !refreshInFlight && sinceMillis >= timer.refreshMillis()) {
+            sendRefresh(timer);
+        }
+    }
+
+    /** We are the refresher: an UPDATE without a body when the caller allows it, else a re-INVITE repeating our SDP. */
+    private void sendRefresh(SessionTimerRules.Timer timer) {
+        Dialog d;
+        synchronized (this) {
+            d = state == State.ACTIVE ? dialog : null;
+        }
+        if (d == null) {
+            return;
+        }
+        try {
+            boolean update = remoteAllowsUpdate || lastLocalSdp == null;
+            Request refresh = d.createRequest(update ? Request.UPDATE : Request.INVITE);
+            refresh.setHeader(sip.contact(room(), refresh));
+            sip.addSessionTimer(refresh, timer);
+            if (!update) {
+                sip.setSdp(refresh, lastLocalSdp);
+            }
+            refreshInFlight = true;
+            d.sendRequest(sip.provider.getNewClientTransaction(refresh));
+        } catch (Exception e) {
+            refreshInFlight = false;
+            log.info("{} in room '{}': could not refresh the session ({}); hanging up", join.caller(), room(), e.toString());
+            hangup("its session refresh failed");
+        }
+    }
+
+    /** The answer to our refresh (on a SIP stack thread): a 2xx restarts the interval, a refusal ends the call. */
+    void onRefreshAnswered(Dialog d, Response response) {
+        int status = response.getStatusCode();
+        if (status < 200) {
+            return;
+        }
+        String method = ((javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
+        if (status < 300) {
+            if (method.equals(Request.INVITE)) {
+                try {
+                    long cseq = ((javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
+                    d.sendAck(d.createAck(cseq));
+                } catch (Exception e) {
+                    log.debug("could not acknowledge the refresh of {}: {}", join.caller(), e.toString());
+                }
+            }
+            if (refreshInFlight) {
+                sessionRefreshedNanos = System.nanoTime();
+                refreshInFlight = false;
+            }
+            return;
+        }
+        if (refreshInFlight) {
+            refreshInFlight = false;
+            log.info("{} in room '{}': the session refresh got {} {}; hanging up", join.caller(), room(), status,
+                    response.getReasonPhrase());
+            hangup("its session refresh failed (" + status + ")");
+        }
+    }
+
+    /** An UPDATE (RFC 3311): a session refresh without a body; with one, an offer answered as a re-INVITE's. */
+    void onUpdate(ServerTransaction st, Request request) {
+        Response response;
+        synchronized (this) {
+            if (state == State.ENDED) {
+                sip.send(st, sip.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+                return;
+            }
+            byte[] body = request.getRawContent();
+            if (body != null && body.length > 0) {
+                if (pendingOffer != null) {
+                    sip.send(st, sip.response(Response.REQUEST_PENDING, request));
+                    return;
+                }
+                response = reInviteResponse(request);
+                if (response.getStatusCode() == Response.OK && started) {
+                    events.execute(() -> handler.onCallUpdated(this));
+                }
+            } else {
+                response = sip.response(Response.OK, request);
+                response.setHeader(sip.contact(room(), request));
+            }
+            if (response.getStatusCode() == Response.OK) {
+                response = withSessionTimer(request, response);
+            }
+        }
+        sip.send(st, response);
     }
 
     void onBye(ServerTransaction st, Request request) {
@@ -296,6 +458,21 @@ final class SipCall implements Call {
     }
 
     /**
+     * The connection this call was signalled over is gone (a browser's WebSocket): no BYE can reach
+     * the caller, so the call ends without one and the stack forgets its dialog.
+     */
+    void connectionClosed(String reason) {
+        Dialog d;
+        synchronized (this) {
+            d = dialog;
+        }
+        end(reason);
+        if (d != null) {
+            d.delete();
+        }
+    }
+
+    /**
      * Ends the call once: closes the transport, then tells the application: ended when it saw the
      * call start (queued after the started event), abandoned when it never did.
      */
@@ -317,6 +494,10 @@ final class SipCall implements Call {
             log.info("{} never joined room '{}': {}", join.caller(), room(), reason);
             events.execute(() -> handler.onCallAbandoned(join, reason));
         }
+    }
+
+    synchronized boolean isActive() {
+        return state == State.ACTIVE;
     }
 
     synchronized boolean isEnded() {

@@ -91,6 +91,7 @@ final class SipDispatcher implements SipListenerExt {
             case Request.CANCEL -> invites.cancel(st, request);
             case Request.BYE -> call(event).ifPresentOrElse(c -> c.onBye(st, request), () -> noSuchCall(st, request));
             case Request.INFO -> call(event).ifPresentOrElse(c -> c.onInfo(st, request), () -> noSuchCall(st, request));
+            case Request.UPDATE -> call(event).ifPresentOrElse(c -> c.onUpdate(st, request), () -> noSuchCall(st, request));
             case Request.OPTIONS -> sip.send(st, options(request));
             default -> sip.send(st, sip.response(Response.NOT_IMPLEMENTED, request));
         }
@@ -133,8 +134,8 @@ final class SipDispatcher implements SipListenerExt {
         Response ok = sip.response(Response.OK, request);
         ok.setHeader(sip.contact(null, request));
         try {
-            // We implement no option tags; an empty Supported header says so (RFC 3261 §20.37).
-            ok.setHeader(sip.headers.createHeader("Supported", ""));
+            // The one option tag we implement: RFC 4028 session timers.
+            ok.setHeader(sip.headers.createHeader("Supported", "timer"));
         } catch (java.text.ParseException e) {
             log.debug("could not add Supported", e);
         }
@@ -147,6 +148,9 @@ final class SipDispatcher implements SipListenerExt {
         Response bad = null;
         while (it != null && it.hasNext()) {
             String tag = ((RequireHeader) it.next()).getOptionTag();
+            if ("timer".equalsIgnoreCase(tag)) {
+                continue;   // RFC 4028 session timers: implemented
+            }
             if (bad == null) {
                 bad = sip.response(Response.BAD_EXTENSION, request);
             }
@@ -208,7 +212,14 @@ final class SipDispatcher implements SipListenerExt {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        // Only responses to our BYEs arrive here; nothing depends on them.
+        // Responses to our BYEs need nothing; those to our session refreshes go to their call.
+        javax.sip.ClientTransaction ct = event.getClientTransaction();
+        Dialog dialog = ct == null ? event.getDialog() : ct.getDialog();
+        String method = ((javax.sip.header.CSeqHeader) event.getResponse().getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
+        if (dialog != null && dialog.getApplicationData() instanceof SipCall c
+                && (method.equals(Request.UPDATE) || method.equals(Request.INVITE))) {
+            c.onRefreshAnswered(dialog, event.getResponse());
+        }
     }
 
     @Override

@@ -41,6 +41,6 @@ final class SipGuard {
 
     SipProtocolCounters snapshot() {
         return new SipProtocolCounters(malformedRefused.get(), malformedDropped.get(), responsesDropped.get(),
-                floodLimited.get());
+                floodLimited.get(), 0);
     }
 }

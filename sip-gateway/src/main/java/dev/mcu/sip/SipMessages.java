@@ -26,10 +26,10 @@ import java.util.List;
 final class SipMessages {
     private static final Logger log = LoggerFactory.getLogger(SipMessages.class);
     static final List<String> ALLOWED = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
-            Request.OPTIONS, Request.INFO);
+            Request.OPTIONS, Request.INFO, Request.UPDATE);
     /** Methods of RFC 3261 and its extensions we know but do not serve: 405, the rest 501. */
     static final List<String> KNOWN_UNSERVED = List.of(Request.REGISTER, Request.SUBSCRIBE, Request.NOTIFY,
-            Request.MESSAGE, Request.REFER, Request.UPDATE, Request.PRACK, Request.PUBLISH);
+            Request.MESSAGE, Request.REFER, Request.PRACK, Request.PUBLISH);
     static final List<String[]> ACCEPTED_BODIES = List.of(new String[] {"application", "sdp"},
             new String[] {"application", InfoBodies.MEDIA_CONTROL}, new String[] {"application", InfoBodies.DTMF_RELAY});
 
@@ -67,6 +67,31 @@ final class SipMessages {
             return r;
         } catch (ParseException e) {
             throw new IllegalStateException("cannot build a " + status + " response", e);
+        }
+    }
+
+    /** 422 Session Interval Too Small (RFC 4028 §8.1): the caller may retry with at least {@code minSe}. */
+    Response sessionIntervalTooSmall(Request request, int minSe) {
+        Response r = response(422, request);
+        try {
+            r.setReasonPhrase("Session Interval Too Small");
+            r.setHeader(headers.createHeader("Min-SE", Integer.toString(minSe)));
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot build a 422", e);
+        }
+        return r;
+    }
+
+    /** Session-Expires with the refresher, Supported: timer, and Require: timer when the caller supports it. */
+    void addSessionTimer(javax.sip.message.Message message, SessionTimerRules.Timer timer) {
+        try {
+            message.setHeader(headers.createHeader("Session-Expires", timer.seconds() + ";refresher=" + timer.refresher()));
+            message.addHeader(headers.createSupportedHeader("timer"));
+            if (timer.requireTimer() && message instanceof Response) {
+                message.setHeader(headers.createRequireHeader("timer"));
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot add Session-Expires", e);
         }
     }
 

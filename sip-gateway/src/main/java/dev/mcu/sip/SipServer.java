@@ -164,9 +164,27 @@ public final class SipServer implements AutoCloseable {
         return List.copyOf(calls.values());
     }
 
+    /**
+     * Ends calls whose caller did not refresh its RFC 4028 session in time and refreshes those we
+     * refresh. The application calls it about once a second on its timer thread.
+     */
+    public void checkSessionTimers() {
+        long now = System.nanoTime();
+        for (SipCall call : calls.values()) {
+            call.checkSessionTimer(now);
+        }
+    }
+
     /** What the server refused or dropped before call handling, since it started. */
     public SipProtocolCounters protocolCounters() {
-        return guard.snapshot();
+        SipProtocolCounters all = guard.snapshot();
+        if (webSocket != null) {
+            all = all.plus(webSocket.protocolCounters());
+        }
+        if (secureWebSocket != null) {
+            all = all.plus(secureWebSocket.protocolCounters());
+        }
+        return all;
     }
 
     /** Hangs up every call (BYE), then stops the stack. */

@@ -22,10 +22,14 @@ import java.util.List;
  * @param floodLimit         new INVITEs and OPTIONS per source address
  * @param tlsPort            TCP port for SIP over TLS (RFC 3261 §26.2, usually 5061) on bindAddress with
  *                           {@code tls}; 0 = no TLS
+ * @param webSocketOrigins   the web pages that may open SIP over WS/WSS (the upgrade's Origin);
+ *                           others get HTTP 403
+ * @param sessionTimers      RFC 4028 limits for the calls that ask for session timers
  */
 public record SipServerConfig(String bindAddress, int port, String advertisedAddress, List<String> transports,
                               int retryAfterSeconds, String userAgent, int webSocketPort,
-                              int secureWebSocketPort, TlsIdentity tls, SipFloodLimit floodLimit, int tlsPort) {
+                              int secureWebSocketPort, TlsIdentity tls, SipFloodLimit floodLimit, int tlsPort,
+                              WebSocketOrigins webSocketOrigins, SessionTimerRules sessionTimers) {
     public static final int DEFAULT_PORT = 5060;
 
     /** With the default flood limit. */
@@ -33,7 +37,7 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
                            int retryAfterSeconds, String userAgent, int webSocketPort, int secureWebSocketPort,
                            TlsIdentity tls) {
         this(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent, webSocketPort,
-                secureWebSocketPort, tls, SipFloodLimit.DEFAULT, 0);
+                secureWebSocketPort, tls, SipFloodLimit.DEFAULT, 0, WebSocketOrigins.ANY, SessionTimerRules.DEFAULT);
     }
 
     /** Without SIP over WebSocket. */
@@ -50,6 +54,12 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
 
     public SipServerConfig {
         transports = List.copyOf(transports);
+        if (webSocketOrigins == null) {
+            webSocketOrigins = WebSocketOrigins.ANY;
+        }
+        if (sessionTimers == null) {
+            sessionTimers = SessionTimerRules.DEFAULT;
+        }
         if (tlsPort < 0 || tlsPort > 65535) {
             throw new IllegalArgumentException("tlsPort must be 0 (off) or 1..65535, got " + tlsPort);
         }
@@ -85,37 +95,49 @@ public record SipServerConfig(String bindAddress, int port, String advertisedAdd
     /** This configuration with SIP over WebSocket on {@code port} (0 = off). */
     public SipServerConfig withWebSocketPort(int port) {
         return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent, port,
-                secureWebSocketPort, tls, floodLimit, tlsPort);
+                secureWebSocketPort, tls, floodLimit, tlsPort, webSocketOrigins, sessionTimers);
     }
 
     /** This configuration with SIP over secure WebSocket on {@code port} (0 = off) with {@code tls}. */
     public SipServerConfig withSecureWebSocket(int port, TlsIdentity tls) {
         return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent,
-                webSocketPort, port, tls, floodLimit, tlsPort);
+                webSocketPort, port, tls, floodLimit, tlsPort, webSocketOrigins, sessionTimers);
     }
 
     /** This configuration with SIP over TLS on {@code port} (0 = off) with {@code tls}. */
     public SipServerConfig withTlsPort(int port, TlsIdentity tls) {
         return new SipServerConfig(bindAddress, this.port, advertisedAddress, transports, retryAfterSeconds, userAgent,
-                webSocketPort, secureWebSocketPort, tls, floodLimit, port);
+                webSocketPort, secureWebSocketPort, tls, floodLimit, port, webSocketOrigins, sessionTimers);
     }
 
     /** This configuration with another limit on new INVITEs and OPTIONS per source address. */
     public SipServerConfig withFloodLimit(SipFloodLimit limit) {
         return new SipServerConfig(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent,
-                webSocketPort, secureWebSocketPort, tls, limit, tlsPort);
+                webSocketPort, secureWebSocketPort, tls, limit, tlsPort, webSocketOrigins, sessionTimers);
+    }
+
+    /** This configuration with other pages allowed to open SIP over WS/WSS. */
+    public SipServerConfig withWebSocketOrigins(WebSocketOrigins origins) {
+        return new SipServerConfig(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent,
+                webSocketPort, secureWebSocketPort, tls, floodLimit, tlsPort, origins, sessionTimers);
+    }
+
+    /** This configuration with other session timer limits. */
+    public SipServerConfig withSessionTimers(SessionTimerRules rules) {
+        return new SipServerConfig(bindAddress, port, advertisedAddress, transports, retryAfterSeconds, userAgent,
+                webSocketPort, secureWebSocketPort, tls, floodLimit, tlsPort, webSocketOrigins, rules);
     }
 
     /** What the WebSocket stack says about itself: its own port and transport in Contact headers. */
     SipServerConfig forWebSocketStack() {
         return new SipServerConfig(bindAddress, webSocketPort, advertisedAddress, List.of("ws"), retryAfterSeconds,
-                userAgent, webSocketPort);
+                userAgent, webSocketPort).withSessionTimers(sessionTimers);
     }
 
     /** What the secure WebSocket stack says about itself, as {@link #forWebSocketStack()}. */
     SipServerConfig forSecureWebSocketStack() {
         return new SipServerConfig(bindAddress, secureWebSocketPort, advertisedAddress, List.of("wss"), retryAfterSeconds,
-                userAgent, 0, secureWebSocketPort, tls);
+                userAgent, 0, secureWebSocketPort, tls).withSessionTimers(sessionTimers);
     }
 
     /** UDP and TCP on one address and port. */

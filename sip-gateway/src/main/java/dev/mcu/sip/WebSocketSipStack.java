@@ -38,6 +38,10 @@ final class WebSocketSipStack implements AutoCloseable {
     private final SipStack stack;           // owned
     private final SipProvider provider;     // owned by the stack
     private final SipDispatcher dispatcher;
+    private final String stackName;         // its SipGuard and WebSocketConnections are registered under it
+    private final SipGuard guard;
+    private final WebSocketConnections connections;
+    private final Map<String, SipCall> calls; // borrowed: the server's call registry
 
     /**
      * @param serverConfig      the server's configuration; its webSocketPort (or, secure, its
@@ -52,11 +56,17 @@ final class WebSocketSipStack implements AutoCloseable {
                       Map<String, SipCall> calls, Executor inviteWorker) throws IOException {
         this.config = secure ? serverConfig.forSecureWebSocketStack() : serverConfig.forWebSocketStack();
         this.scheme = secure ? "wss" : "ws";
+        this.calls = calls;
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
+        Properties properties = stackProperties(config, secure);
+        stackName = properties.getProperty("javax.sip.STACK_NAME");
+        guard = SipGuard.register(stackName, serverConfig.floodLimit());
+        connections = WebSocketConnections.register(stackName, serverConfig.webSocketOrigins(), this::connectionClosed);
         try {
-            stack = factory.createSipStack(stackProperties(config, secure));
+            stack = factory.createSipStack(properties);
         } catch (Exception e) {
+            unregister();
             throw new IOException("cannot create the SIP over " + scheme + " stack: " + e.getMessage(), e);
         }
         try {
@@ -69,6 +79,7 @@ final class WebSocketSipStack implements AutoCloseable {
             stack.start();
         } catch (Exception e) {
             stack.stop();
+            unregister();
             throw new IOException("cannot listen for SIP over " + scheme + " on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
         }
@@ -77,7 +88,7 @@ final class WebSocketSipStack implements AutoCloseable {
 
     private static Properties stackProperties(SipServerConfig config, boolean secure) {
         Properties p = SipServer.stackProperties(config);
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", WatchedWebSocketProcessors.class.getName());
         p.setProperty("gov.nist.javax.sip.NIO_BLOCKING_MODE", "NONBLOCKING");
         if (secure) {
             // Read by JAIN-SIP's DefaultSecurityManagerProvider from these stack properties.
@@ -93,6 +104,31 @@ final class WebSocketSipStack implements AutoCloseable {
         return config.port();
     }
 
+    /** What this stack refused or dropped before call handling, and the upgrades refused for their Origin. */
+    SipProtocolCounters protocolCounters() {
+        SipProtocolCounters c = guard.snapshot();
+        return new SipProtocolCounters(c.malformedRefused(), c.malformedDropped(), c.responsesDropped(), c.floodLimited(),
+                connections.originRefused.get());
+    }
+
+    /**
+     * A browser's WebSocket closed (it left, or its tab, network or machine died): the calls it
+     * signalled cannot be hung up or refreshed any more, so they end now rather than when their
+     * media times out. Runs on the NIO thread that saw the connection close.
+     */
+    private void connectionClosed(java.net.InetSocketAddress peer) {
+        for (SipCall call : calls.values()) {
+            if (scheme.equals(call.joinRequest().signallingTransport()) && peer.equals(call.signallingPeer())) {
+                call.connectionClosed("its " + scheme + " connection closed");
+            }
+        }
+    }
+
+    private void unregister() {
+        SipGuard.unregister(stackName);
+        WebSocketConnections.unregister(stackName);
+    }
+
     @Override
     public void close() {
         try {
@@ -106,6 +142,7 @@ final class WebSocketSipStack implements AutoCloseable {
             log.debug("while closing the {} listening point: {}", scheme, e.toString());
         }
         stack.stop();
+        unregister();
         log.info("SIP over {} on {}:{} stopped", scheme, config.bindAddress(), config.port());
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.mcu.sip.WebSocketSipTest.header;
 import static dev.mcu.sip.WebSocketSipTest.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,6 +103,22 @@ class SecureWebSocketSipTest {
         String byeOk = client.awaitFinal();
         assertTrue(byeOk.startsWith("SIP/2.0 200") && byeOk.contains("CSeq: 2 BYE"), byeOk);
         assertNotNull(handler.ended.poll(WAIT, TimeUnit.SECONDS), "the call ended after the BYE");
+    }
+
+    @Test
+    void aCallEndsAsSoonAsItsSecureWebSocketCloses() throws Exception {
+        String callId = "wss-" + UUID.randomUUID();
+        client.send(request("WSS", "INVITE", "sip:demo@127.0.0.1:" + wssPort, callId, 1, "", SipServerTest.AUDIO_VIDEO_OFFER));
+        String ok = client.awaitFinal();
+        assertTrue(ok.startsWith("SIP/2.0 200"), ok);
+        String toTag = header(ok, "To").replaceAll(".*;tag=", "");
+        client.send(request("WSS", "ACK", "sip:demo@127.0.0.1:" + wssPort + ";transport=wss", callId, 1, toTag, null));
+        assertNotNull(handler.started.poll(WAIT, TimeUnit.SECONDS), "the call started after the ACK");
+
+        client.close();   // no BYE: the connection just goes
+        client = null;
+        assertEquals(callId + ": its wss connection closed", handler.ended.poll(3, TimeUnit.SECONDS));
+        assertTrue(server.calls().isEmpty());
     }
 
     @Test
