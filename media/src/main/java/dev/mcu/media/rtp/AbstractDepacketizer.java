@@ -26,8 +26,13 @@ import java.util.Arrays;
  * borrowed for the duration of {@link #push}; nothing keeps a reference to them.
  */
 public abstract class AbstractDepacketizer implements Depacketizer {
-    /** A frame growing beyond this (e.g. a garbage stream that never sets the marker) is discarded. */
-    public static final int MAX_FRAME_BYTES = 8 << 20;
+    /**
+     * A frame growing beyond this is discarded and counted ({@link #framesTooLarge()}), e.g. a
+     * stream that never sets the marker bit or changes its timestamp. 2 MiB is several times the
+     * largest keyframe a conference sender makes (a 4K screen share's is well under 1 MiB), and it
+     * bounds what one sender can make the server hold: the buffer shrinks back after such a frame.
+     */
+    public static final int MAX_FRAME_BYTES = 2 << 20;
     private static final int INITIAL_FRAME_CAPACITY = 64 << 10;
 
     private final Codec codec;
@@ -51,6 +56,8 @@ public abstract class AbstractDepacketizer implements Depacketizer {
     private long framesCompleted;
     private long framesDiscarded;
     private long framesSkipped;
+    private long framesTooLarge;
+    private boolean tooLarge;
 
     protected AbstractDepacketizer(Codec codec) {
         this.codec = codec;
@@ -95,6 +102,7 @@ public abstract class AbstractDepacketizer implements Depacketizer {
             frameBroken = false;
             firstPacketOfFrame = true;
             frameLength = 0;
+            tooLarge = false;
             beginFrame();
         }
         if (!frameBroken) {
@@ -121,6 +129,11 @@ public abstract class AbstractDepacketizer implements Depacketizer {
 
     private EncodedFrame finishFrame() {
         assembling = false;
+        if (tooLarge) {
+            framesTooLarge++;
+            frameLength = 0;
+            frame = new byte[INITIAL_FRAME_CAPACITY]; // don't keep the oversized buffer for the sender's next frames
+        }
         if (frameBroken || !frameComplete()) {
             framesDiscarded++;
             keyframeNeeded = true;
@@ -181,6 +194,7 @@ public abstract class AbstractDepacketizer implements Depacketizer {
     private boolean ensureRoom(int length) {
         int needed = frameLength + length;
         if (needed > MAX_FRAME_BYTES) {
+            tooLarge = true;
             return false;
         }
         if (needed > frame.length) {
@@ -207,6 +221,7 @@ public abstract class AbstractDepacketizer implements Depacketizer {
         assembling = false;
         frameBroken = false;
         frameLength = 0;
+        tooLarge = false;
         held = null;
         keyframeNeeded = true;
         beginFrame();
@@ -224,4 +239,6 @@ public abstract class AbstractDepacketizer implements Depacketizer {
     public long framesDiscarded() { return framesDiscarded; }
     /** Intact delta frames thrown away while waiting for a keyframe. */
     public long framesSkipped() { return framesSkipped; }
+    /** Frames thrown away for growing beyond {@link #MAX_FRAME_BYTES} (also counted as discarded). */
+    public long framesTooLarge() { return framesTooLarge; }
 }

@@ -2,6 +2,7 @@ package dev.mcu.media.h264;
 
 import dev.mcu.media.EncodedFrame;
 import dev.mcu.media.rtp.RtpPacket;
+import dev.mcu.media.rtp.AbstractDepacketizer;
 import dev.mcu.media.rtp.TestPackets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,6 +89,27 @@ class H264DepacketizerTest {
         assertNull(pushAll(depacketizer, 100, c.payloads));
         assertTrue(depacketizer.keyframeNeeded());
         assertEquals(0, depacketizer.framesCompleted());
+    }
+
+    @Test
+    void anAccessUnitBeyondTheSizeCapIsDroppedAndCountedAndTheNextKeyframeComesOut() {
+        H264Depacketizer depacketizer = new H264Depacketizer();
+        int seq = 100;
+        assertNull(depacketizer.push(TestPackets.packet(seq++, 3000, false, hex("7c 85 | 88 01")))); // FU-A start, IDR
+        byte[] middle = new byte[1202];
+        middle[0] = 0x7c;
+        middle[1] = 0x05; // FU-A middle of the IDR
+        int packets = AbstractDepacketizer.MAX_FRAME_BYTES / 1200 + 2;
+        for (int i = 0; i < packets; i++) {
+            assertNull(depacketizer.push(TestPackets.packet(seq++, 3000, false, middle)));
+        }
+        assertNull(depacketizer.push(TestPackets.packet(seq++, 3000, true, hex("7c 45 | 04"))));
+        assertEquals(1, depacketizer.framesTooLarge());
+        assertTrue(depacketizer.keyframeNeeded());
+
+        EncodedFrame next = depacketizer.push(TestPackets.packet(seq, 6000, true, hex("65 88 84 21")));
+        assertNotNull(next, "the sender's next keyframe is decoded as usual");
+        assertEquals(hex(hex("00 00 00 01 65 88 84 21")), hex(next.data()));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mcu.media.vp8;
 
 import dev.mcu.media.EncodedFrame;
+import dev.mcu.media.rtp.AbstractDepacketizer;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.media.rtp.TestPackets;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,25 @@ class Vp8DepacketizerTest {
             depacketizer.push(TestPackets.packet(seq, random.nextInt(4) * 3000L, random.nextBoolean(), payload));
         }
         assertTrue(depacketizer.malformedPackets() > 0);
+    }
+
+    @Test
+    void aFrameBeyondTheSizeCapIsDroppedAndCountedAndTheNextKeyframeComesOut() {
+        Vp8Depacketizer depacketizer = new Vp8Depacketizer();
+        byte[] filler = new byte[1200 + 1];
+        filler[0] = 0x00; // descriptor: continuation of the same partition
+        int seq = 100;
+        assertNull(depacketizer.push(TestPackets.packet(seq++, 3000, false, hex("10 | 30 00 00 9d 01 2a 80 02 68 01"))));
+        int packets = AbstractDepacketizer.MAX_FRAME_BYTES / 1200 + 2; // one timestamp, never a marker: 2 MiB and more
+        for (int i = 0; i < packets; i++) {
+            assertNull(depacketizer.push(TestPackets.packet(seq++, 3000, i == packets - 1, filler)));
+        }
+        assertEquals(1, depacketizer.framesTooLarge());
+        assertTrue(depacketizer.keyframeNeeded(), "a dropped frame asks for a keyframe");
+
+        EncodedFrame next = depacketizer.push(TestPackets.packet(seq, 6000, true, hex("10 | " + KEYFRAME)));
+        assertNotNull(next, "the sender's next keyframe is decoded as usual");
+        assertEquals(hex(hex(KEYFRAME)), hex(next.data()));
     }
 
     private static EncodedFrame pushAll(Vp8Depacketizer depacketizer, int firstSeq, List<String> payloads) {
