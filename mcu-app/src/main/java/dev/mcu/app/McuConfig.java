@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings audio, Rooms rooms, Http http,
                         WebRtc webrtc, Tls tls, Recording recording, Admin admin, Webhooks webhooks, Metrics metrics,
-                        Shutdown shutdown, Webinar webinar) {
+                        Shutdown shutdown, Webinar webinar, Cluster cluster) {
 
     /**
      * @param dir    where recordings (egress kind "record") are written
@@ -155,6 +155,25 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
     }
 
     public record Shutdown(int graceSeconds) {
+    }
+
+    /**
+     * Several nodes behind one SIP proxy (README, "Running several nodes").
+     *
+     * @param redisUri   the registry, e.g. {@code redis://10.0.0.5:6379}; empty: a single node, nothing published
+     * @param nodeUri    the SIP URI the proxy relays this node's calls to, exactly as the proxy's
+     *                   dispatcher list names it; empty: {@code sip:<sip.advertisedAddress or address>:<sip.port>}
+     * @param ttlSeconds how long the registry keeps this node and its rooms without a refresh (refreshed every second)
+     */
+    public record Cluster(String redisUri, String nodeUri, int ttlSeconds) {
+        public boolean enabled() {
+            return !redisUri.isBlank();
+        }
+    }
+
+    /** This node's SIP URI in the cluster registry. */
+    public String clusterNodeUri() {
+        return cluster.nodeUri.isBlank() ? "sip:" + sip.reachableAddress() + ":" + sip.port : cluster.nodeUri;
     }
 
     public record Rooms(boolean autoCreate, int maxParticipants, int maxCalls, List<RoomSpec> list) {
@@ -286,6 +305,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         Map<String, Object> metrics = asMap(t.get("metrics"), "metrics");
         Map<String, Object> shutdown = asMap(t.get("shutdown"), "shutdown");
         Map<String, Object> webinar = asMap(t.get("webinar"), "webinar");
+        Map<String, Object> cluster = asMap(t.get("cluster"), "cluster");
         McuConfig config = new McuConfig(
                 new Sip(str(sip, "sip.address"), str(sip, "sip.advertisedAddress"), integer(sip, "sip.port"), stringList(sip.get("transports"), "sip.transports"),
                         integer(sip, "sip.wsPort"), integer(sip, "sip.wssPort"), integer(sip, "sip.floodLimitPerSecond"),
@@ -312,7 +332,9 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                 new Webhooks(stringList(webhooks.get("urls"), "webhooks.urls"), str(webhooks, "webhooks.secret")),
                 new Metrics(bool(metrics, "metrics.requireToken")),
                 new Shutdown(integer(shutdown, "shutdown.graceSeconds")),
-                new Webinar(bool(webinar, "webinar.promotedStartMuted")));
+                new Webinar(bool(webinar, "webinar.promotedStartMuted")),
+                new Cluster(str(cluster, "cluster.redisUri").trim(), str(cluster, "cluster.nodeUri").trim(),
+                        integer(cluster, "cluster.ttlSeconds")));
         config.validate();
         return config;
     }
@@ -374,6 +396,13 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         }
         require(webhooks.urls.isEmpty() || !webhooks.secret.isEmpty(),
                 "webhooks.secret must be set when webhooks.urls is, so receivers can check the signature");
+        require(cluster.redisUri.isEmpty() || cluster.redisUri.startsWith("redis://")
+                        || cluster.redisUri.startsWith("rediss://"),
+                "cluster.redisUri must be redis://HOST:PORT (or rediss:// for TLS), got '" + cluster.redisUri + "'");
+        require(cluster.nodeUri.isEmpty() || cluster.nodeUri.matches("sips?:[^@\\s]+"),
+                "cluster.nodeUri must be a SIP URI without a user part, e.g. sip:10.0.0.11:5060, got '" + cluster.nodeUri + "'");
+        require(cluster.ttlSeconds >= 2, "cluster.ttlSeconds must be at least 2 (the node refreshes every second), got "
+                + cluster.ttlSeconds);
         require(shutdown.graceSeconds >= 0, "shutdown.graceSeconds must be 0 or more, got " + shutdown.graceSeconds);
     }
 

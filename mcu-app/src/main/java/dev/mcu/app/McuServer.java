@@ -5,6 +5,7 @@ import dev.mcu.app.api.ApiRoutes;
 import dev.mcu.app.api.Auth;
 import dev.mcu.app.api.Lifecycle;
 import dev.mcu.app.api.Role;
+import dev.mcu.app.cluster.ClusterPresence;
 import dev.mcu.app.events.EventBus;
 import dev.mcu.app.events.McuEvent;
 import dev.mcu.app.events.WebhookSender;
@@ -84,6 +85,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final ScheduledExecutorService controlTimer;   // owned: media watchdog and event-stream pings
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Router router;                           // the HTTP routes, fixed once built
+    private final ClusterPresence cluster;                 // owned, or null when cluster.redisUri is empty
 
     public McuServer(McuConfig config) throws IOException {
         this(config, RoomEvents.NONE);
@@ -159,10 +161,25 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             metrics.close();
             throw e;
         }
+        this.cluster = config.cluster().enabled() ? joinCluster() : null;
         log.info("MCU listening for SIP on {}:{} ({}), media ports {}-{}, video {}x{}@{} fps; dial sip:ROOM@{}:{}",
                 config.sip().address(), config.sip().port(), String.join("/", config.sip().transports()),
                 config.media().portMin(), config.media().portMax(), config.video().width(), config.video().height(),
                 config.video().fps(), config.sip().reachableAddress(), config.sip().port());
+    }
+
+    /** Publishes this node's load and rooms to the registry the SIP proxy reads; refreshed at once on room changes. */
+    private ClusterPresence joinCluster() {
+        ClusterPresence presence = new ClusterPresence(config.cluster().redisUri(), config.clusterNodeUri(),
+                config.cluster().ttlSeconds(), () -> new ClusterPresence.NodeLoad(openRooms(), sip.calls().size(),
+                        ClusterPresence.processCpuLoad(), !draining.get()), threads.redis(), controlTimer);
+        events.subscribe(event -> {
+            switch (event.type()) {
+                case "room.created", "room.closed", "participant.joined", "participant.left" -> presence.refreshSoon();
+                default -> { }
+            }
+        });
+        return presence;
     }
 
     /** Everything served over HTTP and HTTPS: the join page, the API, events, metrics and health. */
@@ -319,6 +336,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     /** Stops taking calls for new rooms; /readyz answers 503 from now on. */
     public void drain() {
         if (!draining.getAndSet(true)) {
+            if (cluster != null) {
+                cluster.refreshSoon(); // out of the proxy's ready set now, not at the next tick
+            }
             log.info("Draining: no new rooms; {} calls go on, calls for their rooms are still accepted", sip.calls().size());
         }
     }
@@ -475,6 +495,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             call.hangup();
         }
         controlTimer.shutdownNow();
+        if (cluster != null) {
+            cluster.close(); // out of the registry before anything stops answering
+        }
         if (https != null) {
             https.close();
         }

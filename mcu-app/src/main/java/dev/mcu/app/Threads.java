@@ -11,6 +11,8 @@ import dev.mcu.transport.webrtc.WebRtcThreads;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.ArrayList;
@@ -54,6 +56,7 @@ final class Threads implements AutoCloseable {
     private final ExecutorService sipCallEvents;
     private final ExecutorService transportFailures;
     private final ScheduledExecutorService controlTimer;
+    private ClientResources redis;                      // owned, made on first use (cluster.redisUri set)
 
     Threads(McuConfig config) {
         int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
@@ -89,6 +92,17 @@ final class Threads implements AutoCloseable {
     /** The control plane's timer: the media watchdog and event-stream pings (McuServer stops it early in close). */
     ScheduledExecutorService controlTimer() {
         return controlTimer;
+    }
+
+    /**
+     * The Redis client's two IO event loops and two computation threads (Lettuce's minimum) (Lettuce's own Netty groups),
+     * made on first use: only a node in a cluster needs them.
+     */
+    synchronized ClientResources redis() {
+        if (redis == null) {
+            redis = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        }
+        return redis;
     }
 
     /** The JVM shutdown hook that stops the server on SIGTERM or Ctrl-C. */
@@ -162,6 +176,11 @@ final class Threads implements AutoCloseable {
     /** Stops every pool, last created first, giving running work a few seconds to finish. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (redis != null) {
+                redis.shutdown(0, 1, TimeUnit.SECONDS);
+            }
+        }
         List<ExecutorService> reversed = new ArrayList<>(pools);
         Collections.reverse(reversed);
         for (ExecutorService pool : reversed) {

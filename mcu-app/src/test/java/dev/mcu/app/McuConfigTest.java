@@ -43,6 +43,22 @@ class McuConfigTest {
     }
 
     @Test
+    void aSingleNodeNeedsNoClusterKeysAndAClusterNodeIsNamedByItsSipAddress() {
+        McuConfig single = McuConfig.defaults();
+        assertFalse(single.cluster().enabled());
+        McuConfig node = McuConfig.load(null, List.of("cluster.redisUri=redis://10.0.0.5:6379", "sip.address=10.0.0.11",
+                "sip.port=5070"));
+        assertTrue(node.cluster().enabled());
+        assertEquals("sip:10.0.0.11:5070", node.clusterNodeUri());
+        IllegalArgumentException wrongScheme = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("cluster.redisUri=10.0.0.5:6379")));
+        assertTrue(wrongScheme.getMessage().contains("redis://HOST:PORT"), wrongScheme.getMessage());
+        IllegalArgumentException withUser = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("cluster.nodeUri=sip:room@10.0.0.11")));
+        assertTrue(withUser.getMessage().contains("cluster.nodeUri"), withUser.getMessage());
+    }
+
+    @Test
     void anImpossibleValueIsRefusedWithTheReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> McuConfig.load(null, List.of("video.width=641")));
