@@ -8,7 +8,7 @@
 #   benchmarks/run-load.sh [--publish] [MEASURE_SECONDS]     (default 60; e.g. 20 for a quick run)
 #   benchmarks/run-load.sh --help
 #
-# Environment: SCENARIOS (default video4,video16,video64,video64speaker,listen1000,talk1000; also videoN,
+# Environment: SCENARIOS (default video4,video16,video64,video64speaker,listen1000,talk1000; also videoN, webinarN (webinarNa),
 #              videoNspeaker, listenN, talkN), WARMUP (10), BASELINE_SECONDS (20; 0 skips ffmpeg),
 #              GPL=1 (build with -Pgpl: libx264 in the server and the baseline, else OpenH264 in both),
 #              JOIN_PARALLEL (16 INVITEs in flight), JOIN_LIMIT_SECONDS (150: all joins by then, else the

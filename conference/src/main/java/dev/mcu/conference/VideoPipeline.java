@@ -133,13 +133,20 @@ final class VideoPipeline {
                 return;
             }
             profile.removeReceiver(receiver);
-            if (!profile.hasReceivers() && profile != programProfile) {
-                profiles.remove(key);
-                retiring.add(profile);
-                closeRetiredIfIdle();
-                log.info("Room {}: stopped video output {} (no receivers left)", room, key);
-            }
+            // Checked after whatever is already queued: a member that changes role or codecs is
+            // removed and added back at once, and keeps its encoder (no restart, no extra keyframe).
+            lane.execute(() -> retireIfUnused(key));
         });
+    }
+
+    private void retireIfUnused(VideoProfileKey key) {
+        VideoProfile profile = profiles.get(key);
+        if (profile != null && !profile.hasReceivers() && profile != programProfile) {
+            profiles.remove(key);
+            retiring.add(profile);
+            closeRetiredIfIdle();
+            log.info("Room {}: stopped video output {} (no receivers left)", room, key);
+        }
     }
 
     /**

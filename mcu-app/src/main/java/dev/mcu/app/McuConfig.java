@@ -150,8 +150,12 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
     }
 
     /** @param graceSeconds after SIGTERM, how long calls may go on before everybody is hung up */
-    /** @param promotedStartMuted an attendee promoted to speaker starts muted (unmutes with *6, the page or the API) */
-    public record Webinar(boolean promotedStartMuted) {
+    /**
+     * @param promotedStartMuted   an attendee promoted to speaker starts muted (unmutes with *6, the page or the API)
+     * @param attendeeAudioForDtmf an attendee's audio is answered sendrecv (its voice dropped unread) so
+     *                             that RFC 4733 DTMF reaches us; else it is receive-only
+     */
+    public record Webinar(boolean promotedStartMuted, boolean attendeeAudioForDtmf) {
     }
 
     public record Shutdown(int graceSeconds) {
@@ -332,7 +336,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                 new Webhooks(stringList(webhooks.get("urls"), "webhooks.urls"), str(webhooks, "webhooks.secret")),
                 new Metrics(bool(metrics, "metrics.requireToken")),
                 new Shutdown(integer(shutdown, "shutdown.graceSeconds")),
-                new Webinar(bool(webinar, "webinar.promotedStartMuted")),
+                new Webinar(bool(webinar, "webinar.promotedStartMuted"), bool(webinar, "webinar.attendeeAudioForDtmf")),
                 new Cluster(str(cluster, "cluster.redisUri").trim(), str(cluster, "cluster.nodeUri").trim(),
                         integer(cluster, "cluster.ttlSeconds")));
         config.validate();

@@ -293,6 +293,10 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         Admission admission = rooms.admit(new JoinRequest(request.callId(), request.room(),
                 Optional.ofNullable(pins.roomPin(request.room())), request.callerUri(), request.callerDisplayName(),
                 request.signallingSource(), request.signallingTransport()));
+        if (admission.verdict() == Admission.Verdict.ACCEPT && verdict.role() == Role.ATTENDEE) {
+            // we send it the program and take none of its media (but perhaps its audio, for RFC 4733 keys)
+            admission = admission.asViewOnly(config.webinar().attendeeAudioForDtmf());
+        }
         if (admission.verdict() != Admission.Verdict.ACCEPT || !isBrowserSignalling(request)) {
             return admission;
         }
@@ -323,6 +327,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     @Override
     public void onCallUpdated(Call call) {
         rooms.update(control.managed(call));
+        rooms.room(call.room()).ifPresent(room -> control.updated(call, room));
     }
 
     @Override

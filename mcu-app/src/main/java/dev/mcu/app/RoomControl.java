@@ -53,6 +53,7 @@ final class RoomControl implements ConferenceControl {
         volatile boolean handRaised;
         volatile boolean talking;
         volatile String endReason;     // set before we hang up, so the left event says why
+        volatile boolean announceLive; // promoted: play the live cue once its re-INVITE is through
         long lastRtcpCount = -1;       // watchdog thread only
         long lastRtcpNanos;            // watchdog thread only
 
@@ -426,9 +427,38 @@ final class RoomControl implements ConferenceControl {
         return found;
     }
 
+    /**
+     * Changes the role in the room; crossing the attendee line also changes the call: a SIP
+     * attendee's recvonly call gets a re-INVITE making it sendrecv when promoted (and back when
+     * demoted), and a promoted one hears the live cue once it is through.
+     */
     @Override
     public Result setRole(String room, String participant, Role role) {
-        return onRoom(room, participant, (r, m) -> r.setRole(m.call.id(), toRoom(role)).join().isPresent());
+        return onRoom(room, participant, (r, m) -> {
+            boolean wasAttendee = m.role == Role.ATTENDEE;
+            if (r.setRole(m.call.id(), toRoom(role)).join().isEmpty()) {
+                return false;
+            }
+            boolean attendee = role == Role.ATTENDEE;
+            if (wasAttendee != attendee) {
+                boolean reInvited = m.call.setViewOnly(attendee);
+                if (!attendee && reInvited) {
+                    m.announceLive = true;
+                } else if (!attendee) {
+                    r.playLiveTone(m.call.id());
+                }
+            }
+            return true;
+        });
+    }
+
+    /** A call's re-INVITE went through: a promoted attendee now sends, and hears that it is live. */
+    void updated(Call call, Room room) {
+        Member m = byCallId.get(call.id());
+        if (m != null && m.announceLive && m.role != Role.ATTENDEE) {
+            m.announceLive = false;
+            room.playLiveTone(call.id());
+        }
     }
 
     @Override

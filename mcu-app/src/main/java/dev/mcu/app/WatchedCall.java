@@ -79,6 +79,11 @@ final class WatchedCall implements Call {
     }
 
     @Override
+    public boolean setViewOnly(boolean viewOnly) {
+        return call.setViewOnly(viewOnly);
+    }
+
+    @Override
     public void hangup() {
         call.hangup();
     }

@@ -46,4 +46,10 @@ public record NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map
         String mode = fmtp.get("packetization-mode");
         return mode == null ? 0 : Integer.parseInt(mode.trim());
     }
+
+    /** The same stream with another direction (ours). */
+    public NegotiatedStream withDirection(Direction newDirection) {
+        return new NegotiatedStream(kind, codec, payloadType, fmtp, telephoneEventPayloadType, newDirection,
+                bandwidthKbps, firAgreed, audioLevelExtensionId);
+    }
 }

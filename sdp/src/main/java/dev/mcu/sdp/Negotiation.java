@@ -33,6 +33,35 @@ public record Negotiation(List<AcceptedMedia> accepted, List<String> refusals, i
         this(accepted, refusals, mLineCount, null);
     }
 
+    /**
+     * The same agreement with none of the remote's media taken: each stream we would send stays
+     * sendonly on our side, one we would only receive becomes inactive (a view-only attendee).
+     */
+    public Negotiation viewOnly() {
+        return viewOnly(false);
+    }
+
+    /**
+     * {@link #viewOnly()}, but with {@code keepAudioIn} the audio stream keeps receiving: a phone
+     * that sends DTMF only as RFC 4733 events in its audio can still press keys (its voice is
+     * dropped unread by the room).
+     */
+    public Negotiation viewOnly(boolean keepAudioIn) {
+        List<AcceptedMedia> limited = new ArrayList<>();
+        for (AcceptedMedia a : accepted) {
+            if (keepAudioIn && a.stream().kind() == dev.mcu.media.MediaKind.AUDIO) {
+                limited.add(a);
+                continue;
+            }
+            dev.mcu.media.Direction d = a.stream().direction().sends() ? dev.mcu.media.Direction.SENDONLY
+                    : dev.mcu.media.Direction.INACTIVE;
+            limited.add(new AcceptedMedia(a.mLineIndex(), a.stream().withDirection(d), a.rtpMap(), a.localFmtp(),
+                    a.telephoneEvent(), a.telephoneEventFmtp(), a.feedback(), a.remoteHost(), a.remotePort(),
+                    a.rtcpMux(), a.rtxPayloadType()));
+        }
+        return new Negotiation(limited, refusals, mLineCount, webRtc);
+    }
+
     /** Whether the accepted media runs over ICE + DTLS-SRTP. */
     public boolean isWebRtc() {
         return webRtc != null;

@@ -43,6 +43,11 @@ public final class SdpNegotiator {
                 : new Answer(null, negotiation);
     }
 
+    /** Writes our answer for a negotiation already made (and perhaps limited, e.g. {@link Negotiation#viewOnly}). */
+    public SessionDescription answer(SessionDescription offer, Negotiation negotiation, LocalEndpoint local) {
+        return answers.write(offer, negotiation, local);
+    }
+
     /** The matching half of {@link #answer}: lets the SIP layer refuse before it allocates ports. */
     public Negotiation negotiate(SessionDescription offer) {
         return matcher.negotiate(offer);

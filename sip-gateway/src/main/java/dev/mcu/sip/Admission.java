@@ -8,20 +8,31 @@ package dev.mcu.sip;
  * @param reasonPhrase       the status line's words when not the standard ones (e.g. 403 "Room locked",
  *                           which a browser page shows), or null
  * @param answerHeaders      extra headers of the 200 OK (e.g. a browser's room token), empty for none
+ * @param viewOnly           our answer takes none of the caller's media: every stream is sendonly
+ *                           on our side (inactive where the caller only sends), as for a webinar
+ *                           attendee; {@link Call#setViewOnly} changes it later
+ * @param keypadAudio        with {@code viewOnly}: the audio stream still receives, so that RFC 4733
+ *                           DTMF (which travels in it) reaches us; the room drops the voice unread
  */
 public record Admission(Verdict verdict, String reason, int retryAfterSeconds, String reasonPhrase,
-                        java.util.Map<String, String> answerHeaders) {
+                        java.util.Map<String, String> answerHeaders, boolean viewOnly, boolean keypadAudio) {
 
     public Admission(Verdict verdict, String reason, int retryAfterSeconds) {
-        this(verdict, reason, retryAfterSeconds, null, java.util.Map.of());
+        this(verdict, reason, retryAfterSeconds, null, java.util.Map.of(), false, false);
     }
 
     public Admission withReasonPhrase(String phrase) {
-        return new Admission(verdict, reason, retryAfterSeconds, phrase, answerHeaders);
+        return new Admission(verdict, reason, retryAfterSeconds, phrase, answerHeaders, viewOnly, keypadAudio);
     }
 
     public Admission withAnswerHeaders(java.util.Map<String, String> headers) {
-        return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, java.util.Map.copyOf(headers));
+        return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, java.util.Map.copyOf(headers), viewOnly,
+                keypadAudio);
+    }
+
+    /** The same verdict, answered view-only (see {@link #viewOnly} and {@link #keypadAudio}). */
+    public Admission asViewOnly(boolean keepAudioForKeypad) {
+        return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, answerHeaders, true, keepAudioForKeypad);
     }
 
     public enum Verdict {

@@ -29,6 +29,17 @@ public interface Call {
      */
     void setMediaListener(MediaListener listener);
 
+    /**
+     * Stops taking the caller's media (true: a view-only attendee, every stream sendonly on our side)
+     * or takes it again (false), with a re-INVITE; {@code onCallUpdated} follows the phone's answer.
+     * Does nothing when already so.
+     *
+     * @return true when a re-INVITE was sent or is queued behind one in flight
+     */
+    default boolean setViewOnly(boolean viewOnly) {
+        return false;
+    }
+
     /** Ends the call from our side (sends BYE). Does nothing when the call is already over. */
     void hangup();
 }

@@ -171,6 +171,9 @@ final class InviteProcessor {
                         negotiation.warningCode(), negotiation.refusalSummary()),
                         "no media in common: " + negotiation.refusalSummary());
             }
+            if (admission.viewOnly()) {
+                negotiation = negotiation.viewOnly(admission.keypadAudio());
+            }
         }
 
         MediaTransport transport;
@@ -182,7 +185,7 @@ final class InviteProcessor {
         }
         SipCall call = new SipCall(join, transport, new LocalOrigin("mcu", sip.config.advertisedAddress()), sip,
                 callNegotiator, handler, ended -> calls.remove(ended.id(), ended),
-                new CallEventQueue(join.callId(), callEvents));
+                new CallEventQueue(join.callId(), callEvents), admission.viewOnly(), admission.keypadAudio());
         transport.setFailureHandler(reason -> call.hangup("its media failed: " + reason));
         SIPMessage received = (SIPMessage) request;
         if (received.getRemoteAddress() != null) {
@@ -195,9 +198,12 @@ final class InviteProcessor {
             SessionDescription ourOffer = null;
             if (hasOffer) {
                 call.apply(negotiation);
-                sdp = callNegotiator.answer(offer, call.localEndpoint()).sdp().toString();
+                sdp = callNegotiator.answer(offer, negotiation, call.localEndpoint()).toString();
             } else {
                 ourOffer = callNegotiator.offer(call.localEndpoint());
+                if (admission.viewOnly()) {
+                    SipCall.offerDirections(ourOffer, true, admission.keypadAudio());
+                }
                 sdp = ourOffer.toString();
             }
             Response ok = call.withSessionTimer(request, call.okWith(request, sdp));

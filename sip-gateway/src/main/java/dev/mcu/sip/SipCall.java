@@ -71,9 +71,18 @@ final class SipCall implements Call {
     private volatile boolean refreshInFlight;
     private volatile boolean remoteAllowsUpdate;
     private volatile String lastLocalSdp;    // what our last answer or offer said: a refresh re-INVITE repeats it
+    /** Our answers take none of the caller's media (a webinar attendee); changed by {@link #setViewOnly}. */
+    private boolean viewOnly;
+    /** While view-only, the audio stream still receives (RFC 4733 DTMF from the phone). Fixed. */
+    private final boolean keypadAudio;
+    /** Our re-INVITE's offer while its answer is awaited, else null. */
+    private SessionDescription reOffer;
+    /** A direction change asked for while an offer was in flight: sent when it settles. */
+    private boolean reInviteWanted;
 
     SipCall(JoinRequest join, MediaTransport transport, LocalOrigin origin, SipMessages sip, SdpNegotiator negotiator,
-            ConferenceHandler handler, Consumer<SipCall> onEnded, Executor events) {
+            ConferenceHandler handler, Consumer<SipCall> onEnded, Executor events, boolean viewOnly,
+            boolean keypadAudio) {
         this.join = join;
         this.transport = transport;
         this.origin = origin;
@@ -82,6 +91,8 @@ final class SipCall implements Call {
         this.handler = handler;
         this.onEnded = onEnded;
         this.events = events;
+        this.viewOnly = viewOnly;
+        this.keypadAudio = keypadAudio;
     }
 
     @Override public String id() { return join.callId(); }
@@ -111,7 +122,11 @@ final class SipCall implements Call {
     }
 
     /** Applies an agreed offer/answer to the transport: configure what was accepted, disable the rest. */
-    void apply(Negotiation negotiation) {
+    void apply(Negotiation agreed) {
+        Negotiation negotiation;
+        synchronized (this) {
+            negotiation = viewOnly ? agreed.viewOnly(keypadAudio) : agreed;
+        }
         Optional<WebRtcSession> webRtc = transport.webRtc();
         if (negotiation.isWebRtc() && webRtc.isPresent()) {
             RemoteWebRtc remote = negotiation.webRtc();
@@ -170,6 +185,9 @@ final class SipCall implements Call {
                 });
             } else if (update) {
                 events.execute(() -> handler.onCallUpdated(this));
+            }
+            if (reInviteWanted && state == State.ACTIVE && pendingOffer == null && reOffer == null && lastLocalSdp != null) {
+                sendReInvite();
             }
         }
         if (failure != null) {
@@ -245,14 +263,15 @@ final class SipCall implements Call {
             log.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), SipText.loggable(e.getMessage()));
             return sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage());
         }
-        Answer answer = negotiator.answer(offer, localEndpoint());
-        if (!answer.acceptable()) {
-            log.info("{} in room '{}': re-INVITE refused, {}", join.caller(), room(), answer.negotiation().refusalSummary());
-            return sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request, answer.negotiation().warningCode(),
-                    answer.negotiation().refusalSummary());
+        Negotiation agreed = negotiator.negotiate(offer);
+        if (!agreed.succeeded()) {
+            log.info("{} in room '{}': re-INVITE refused, {}", join.caller(), room(), agreed.refusalSummary());
+            return sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request, agreed.warningCode(),
+                    agreed.refusalSummary());
         }
-        apply(answer.negotiation());
-        return okWith(request, answer.sdp().toString());
+        Negotiation negotiation = viewOnly ? agreed.viewOnly(keypadAudio) : agreed;
+        apply(negotiation);
+        return okWith(request, negotiator.answer(offer, negotiation, localEndpoint()).toString());
     }
 
     Response okWith(Request request, String sdp) {
@@ -403,6 +422,127 @@ final class SipCall implements Call {
             }
         }
         sip.send(st, response);
+    }
+
+    /**
+     * Takes the caller's media (false: a promoted attendee) or stops taking it (true): a re-INVITE
+     * offers our last SDP again with every stream sendrecv, or sendonly, and the phone's answer is
+     * applied as any re-INVITE's (the handler hears {@code onCallUpdated}). Browsers renegotiate
+     * themselves, so a WebRTC call only changes what we accept from its next offer.
+     */
+    @Override
+    public boolean setViewOnly(boolean viewOnly) {
+        synchronized (this) {
+            if (this.viewOnly == viewOnly) {
+                return false;
+            }
+            this.viewOnly = viewOnly;
+            if (transport.webRtc().isPresent() || state == State.ENDED) {
+                return false;
+            }
+            if (state != State.ACTIVE || pendingOffer != null || reOffer != null || lastLocalSdp == null) {
+                reInviteWanted = true;   // sent once the offer in flight settles
+                return true;
+            }
+            return sendReInvite();
+        }
+    }
+
+    /** Under the lock: our offer with the directions {@link #viewOnly} asks for. */
+    private boolean sendReInvite() {
+        reInviteWanted = false;
+        try {
+            SessionDescription offer = SessionDescription.parse(lastLocalSdp);
+            offerDirections(offer, viewOnly, keypadAudio);
+            origin.stamp(offer);
+            Request reInvite = dialog.createRequest(Request.INVITE);
+            reInvite.setHeader(sip.contact(room(), reInvite));
+            sip.setSdp(reInvite, offer.toString());
+            ClientTransaction ct = sip.provider.getNewClientTransaction(reInvite);
+            reOffer = offer;
+            dialog.sendRequest(ct);
+            log.info("{} in room '{}': re-INVITE sent, {}", join.caller(), room(),
+                    viewOnly ? "we no longer take its media (attendee)" : "we take its media now (promoted)");
+            return true;
+        } catch (Exception e) {
+            reOffer = null;
+            log.warn("{} in room '{}': could not send a re-INVITE ({}); its media stays as it was", join.caller(), room(),
+                    e.toString());
+            return false;
+        }
+    }
+
+    /** Sets the live m-lines of an offer of ours sendrecv, or sendonly when view-only (audio stays sendrecv for a keypad). */
+    static void offerDirections(SessionDescription offer, boolean viewOnly, boolean keypadAudio) {
+        for (var m : offer.media()) {
+            if (!m.isRejected()) {
+                boolean audio = m.media().equalsIgnoreCase("audio");
+                m.setDirection(viewOnly && !(audio && keypadAudio) ? Direction.SENDONLY : Direction.SENDRECV);
+            }
+        }
+    }
+
+    /** Whether a re-INVITE of ours that changes directions awaits its answer (not a session refresh). */
+    synchronized boolean awaitsReInviteAnswer() {
+        return reOffer != null;
+    }
+
+    /** A final response to our re-INVITE (SIP stack thread): ACK a 2xx and apply its answer. */
+    void onReInviteResponse(Response response, Dialog responseDialog) {
+        SessionDescription offer;
+        synchronized (this) {
+            offer = reOffer;
+            reOffer = null;
+        }
+        if (response.getStatusCode() / 100 == 2) {
+            try {
+                long cseq = ((javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
+                responseDialog.sendAck(responseDialog.createAck(cseq));
+            } catch (Exception e) {
+                log.debug("could not ACK {}'s answer: {}", join.caller(), e.toString());
+            }
+        }
+        if (offer == null || state() == State.ENDED) {
+            return;
+        }
+        String failure = null;
+        if (response.getStatusCode() / 100 != 2) {
+            failure = "the phone answered " + response.getStatusCode() + " " + response.getReasonPhrase();
+        } else {
+            try {
+                byte[] body = response.getRawContent();
+                SessionDescription answer = SessionDescription.parse(
+                        new String(body == null ? new byte[0] : body, StandardCharsets.UTF_8));
+                Negotiation n = negotiator.processAnswer(offer, answer);
+                if (n.succeeded()) {
+                    synchronized (this) {
+                        apply(n);
+                        lastLocalSdp = offer.toString();
+                        List<NegotiatedStream> agreed = streams;
+                        events.execute(() -> {
+                            log.info("{} in room '{}' agreed to our re-INVITE: {}", join.caller(), room(), describe(agreed));
+                            handler.onCallUpdated(this);
+                        });
+                    }
+                } else {
+                    failure = n.refusalSummary();
+                }
+            } catch (SdpParseException e) {
+                failure = "its answer is not SDP we can read (" + SipText.loggable(e.getMessage()) + ")";
+            }
+        }
+        if (failure != null) {
+            log.info("{} in room '{}': our re-INVITE failed, {}; its media stays as it was", join.caller(), room(), failure);
+        }
+        synchronized (this) {
+            if (reInviteWanted && state == State.ACTIVE && reOffer == null) {
+                sendReInvite();
+            }
+        }
+    }
+
+    private synchronized State state() {
+        return state;
     }
 
     void onBye(ServerTransaction st, Request request) {

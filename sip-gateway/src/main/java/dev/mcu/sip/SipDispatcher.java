@@ -212,13 +212,18 @@ final class SipDispatcher implements SipListenerExt {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        // Responses to our BYEs need nothing; those to our session refreshes go to their call.
+        // Responses to our BYEs need nothing; those to our session refreshes and to our re-INVITEs
+        // that change directions (webinar promotions) go to their call.
         javax.sip.ClientTransaction ct = event.getClientTransaction();
         Dialog dialog = ct == null ? event.getDialog() : ct.getDialog();
         String method = ((javax.sip.header.CSeqHeader) event.getResponse().getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
         if (dialog != null && dialog.getApplicationData() instanceof SipCall c
                 && (method.equals(Request.UPDATE) || method.equals(Request.INVITE))) {
-            c.onRefreshAnswered(dialog, event.getResponse());
+            if (method.equals(Request.INVITE) && event.getResponse().getStatusCode() >= 200 && c.awaitsReInviteAnswer()) {
+                c.onReInviteResponse(event.getResponse(), dialog);
+            } else {
+                c.onRefreshAnswered(dialog, event.getResponse());
+            }
         }
     }
 

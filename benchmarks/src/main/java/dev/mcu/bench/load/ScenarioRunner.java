@@ -66,7 +66,9 @@ final class ScenarioRunner {
                 for (LoadParticipant p : people) {
                     joins.add(signalling.submit(() -> {
                         try {
-                            RawSipUac.Call call = uac.invite(scenario.name(), p.name, p.offer());
+                            String dialled = scenario.kind() == Scenario.Kind.WEBINAR && p.role == LoadParticipant.Role.TALKER
+                                    ? scenario.name() + "*" + Scenario.SPEAKER_PIN : scenario.name();
+                            RawSipUac.Call call = uac.invite(dialled, p.name, p.offer());
                             calls.add(call);
                             p.start(call.answerSdp);
                             pump.add(p);
@@ -159,7 +161,7 @@ final class ScenarioRunner {
             case VIDEO -> new LoadParticipant("video" + i, LoadParticipant.Role.VIDEO,
                     i == 0 ? burstCycle : tones.get(i % tones.size()), videoLoops.get(i % videoLoops.size()),
                     i == 0, i == 1, false);
-            case LISTEN -> i == 0
+            case LISTEN, WEBINAR -> i == 0
                     ? new LoadParticipant("talker", LoadParticipant.Role.TALKER, burstCycle, null, true, false, false)
                     : new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false, i == 1, false);
             case TALK -> new LoadParticipant("member" + i, LoadParticipant.Role.TALKER,

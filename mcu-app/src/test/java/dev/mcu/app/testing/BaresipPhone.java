@@ -211,6 +211,25 @@ public final class BaresipPhone implements AutoCloseable {
         }
     }
 
+    /**
+     * Presses keys on baresip's keypad (its menu's {@code sndcode}): baresip 1.0 sends each as an
+     * RFC 4733 telephone-event in its audio stream.
+     */
+    public void pressKeys(String keys) throws IOException {
+        for (char key : keys.toCharArray()) {
+            String response = control().command("sndcode", String.valueOf(key));
+            if (!response.contains("\"ok\":true")) {
+                throw new IOException("baresip refused sndcode " + key + ": " + response);
+            }
+            try {
+                Thread.sleep(300); // one digit's telephone-event ends before the next starts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted between keys", e);
+            }
+        }
+    }
+
     /** The WAV file sndfile writes what baresip decodes (what its user hears) to, once the call has media. */
     public Optional<Path> receivedAudioDump() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
