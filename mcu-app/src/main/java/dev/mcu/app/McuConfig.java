@@ -84,9 +84,12 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         return http.httpsPort > 0 || sip.wssPort > 0 || sip.tlsPort > 0;
     }
 
-    /** @param timeoutSeconds a call whose media stops this long is hung up; 0 = never */
+    /**
+     * @param timeoutSeconds    a call whose media stops this long is hung up; 0 = never
+     * @param requireEncryption phones must offer SDES-keyed SRTP (RTP/SAVP with a=crypto); plain RTP gets 488
+     */
     public record Media(int portMin, int portMax, boolean allowSdpAddressesOutsideSignallingHost,
-                        int ioThreads, int decodeThreads, int timeoutSeconds) {
+                        int ioThreads, int decodeThreads, int timeoutSeconds, boolean requireEncryption) {
     }
 
     /**
@@ -318,7 +321,8 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                         integer(sip, "sip.sessionExpiresSeconds"), integer(sip, "sip.minSessionExpiresSeconds")),
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
-                        integer(media, "media.decodeThreads"), integer(media, "media.timeoutSeconds")),
+                        integer(media, "media.decodeThreads"), integer(media, "media.timeoutSeconds"),
+                        bool(media, "media.requireEncryption")),
                 new VideoSettings(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
                         integer(video, "video.bitrateKbps"), integer(video, "video.minBitrateKbps"),
                         integer(video, "video.keyframeIntervalSeconds"),

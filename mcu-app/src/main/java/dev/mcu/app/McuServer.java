@@ -139,8 +139,9 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                         .withAdvertisedAddress(config.sip().reachableAddress()), threads.webRtc());
             }
             this.webRtcTransports = webRtc;
-            this.sip = new SipServer(sipConfig, this, transports, webRtcTransports,
-                    new SdpNegotiator(MediaCapabilities.defaults()), threads.sip());
+            MediaCapabilities phones = config.media().requireEncryption()
+                    ? MediaCapabilities.defaults().withProtocols(MediaCapabilities.SDES_SRTP) : MediaCapabilities.defaults();
+            this.sip = new SipServer(sipConfig, this, transports, webRtcTransports, new SdpNegotiator(phones), threads.sip());
             metrics.watch(sip);
             controlTimer.scheduleWithFixedDelay(sip::checkSessionTimers, 1, 1, TimeUnit.SECONDS);
             Router router = routes();

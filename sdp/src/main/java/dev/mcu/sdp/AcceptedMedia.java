@@ -18,11 +18,21 @@ import java.util.Map;
  * @param rtcpMux             whether RTCP shares the RTP port
  * @param rtxPayloadType      the RFC 4588 rtx payload type (apt = the chosen one) we answer, or -1;
  *                            only WebRTC answers take rtx
+ * @param sdes                the SRTP keys of an RTP/SAVP m-line keyed by SDES (RFC 4568), or null
+ *                            for plain RTP (and for WebRTC, keyed by DTLS)
  */
 public record AcceptedMedia(int mLineIndex, dev.mcu.media.NegotiatedStream stream, RtpMap rtpMap,
                             Map<String, String> localFmtp, RtpMap telephoneEvent, String telephoneEventFmtp,
                             List<RtcpFb> feedback, String remoteHost, int remotePort, boolean rtcpMux,
-                            int rtxPayloadType) {
+                            int rtxPayloadType, SdesCrypto.Pair sdes) {
+
+    /** Without SDES keys. */
+    public AcceptedMedia(int mLineIndex, dev.mcu.media.NegotiatedStream stream, RtpMap rtpMap,
+                         Map<String, String> localFmtp, RtpMap telephoneEvent, String telephoneEventFmtp,
+                         List<RtcpFb> feedback, String remoteHost, int remotePort, boolean rtcpMux, int rtxPayloadType) {
+        this(mLineIndex, stream, rtpMap, localFmtp, telephoneEvent, telephoneEventFmtp, feedback, remoteHost,
+                remotePort, rtcpMux, rtxPayloadType, null);
+    }
 
     /** Without rtx. */
     public AcceptedMedia(int mLineIndex, dev.mcu.media.NegotiatedStream stream, RtpMap rtpMap,

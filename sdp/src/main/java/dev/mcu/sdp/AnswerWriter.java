@@ -77,6 +77,9 @@ final class AnswerWriter {
             attrs.add("fmtp", Fmtp.of(a.rtpMap().payloadType(), a.localFmtp()).value());
         }
         a.feedback().forEach(fb -> attrs.add("rtcp-fb", fb.value()));
+        if (a.sdes() != null) {
+            attrs.add("crypto", a.sdes().local().value());
+        }
         if (a.telephoneEvent() != null) {
             attrs.add("rtpmap", a.telephoneEvent().value());
             attrs.add("fmtp", a.telephoneEvent().payloadType() + " " + a.telephoneEventFmtp());

@@ -17,13 +17,17 @@ import java.util.Set;
  * @param h264LevelIdc            the H.264 level we can decode (0x1f = 3.1), written in our profile-level-id
  * @param h264PacketizationMode   the mode we prefer when the offer has both 0 and 1 (1: FU-A fragments
  *                                large NAL units; 0 forces the encoder to cap slice size)
- * @param protocols               m= line transport protocols we accept (plain RTP by default)
+ * @param protocols               m= line transport protocols we accept (plain RTP and SDES-SRTP by default)
  */
 public record MediaCapabilities(List<Codec> audio, List<Codec> video, boolean telephoneEvent,
                                 int audioReceiveKbps, int videoReceiveKbps, int h264LevelIdc,
                                 int h264PacketizationMode, Set<String> protocols) {
 
     public static final Set<String> PLAIN_RTP = Set.of("RTP/AVP", "RTP/AVPF");
+    /** SRTP keyed in the SDP itself (RFC 4568 a=crypto), as SIP phones offer it. */
+    public static final Set<String> SDES_SRTP = Set.of("RTP/SAVP", "RTP/SAVPF");
+    /** What a SIP phone may offer: plain RTP or SDES-keyed SRTP. */
+    public static final Set<String> PHONES = Set.of("RTP/AVP", "RTP/AVPF", "RTP/SAVP", "RTP/SAVPF");
     /** What browsers offer: RTP over DTLS-SRTP with ICE (RFC 8827). */
     public static final String WEBRTC_PROTOCOL = "UDP/TLS/RTP/SAVPF";
     public static final Set<String> WEBRTC = Set.of(WEBRTC_PROTOCOL);
@@ -44,10 +48,10 @@ public record MediaCapabilities(List<Codec> audio, List<Codec> video, boolean te
         }
     }
 
-    /** Opus, G.722, PCMU, PCMA with DTMF; H.264 constrained baseline up to level 3.1, then VP8. */
+    /** Opus, G.722, PCMU, PCMA with DTMF; H.264 constrained baseline up to level 3.1, then VP8; RTP or SDES-SRTP. */
     public static MediaCapabilities defaults() {
         return new MediaCapabilities(List.of(Codec.OPUS, Codec.G722, Codec.PCMU, Codec.PCMA),
-                List.of(Codec.H264, Codec.VP8), true, 64, 2000, 0x1f, 1, PLAIN_RTP);
+                List.of(Codec.H264, Codec.VP8), true, 64, 2000, 0x1f, 1, PHONES);
     }
 
     public MediaCapabilities withAudio(List<Codec> codecs) {

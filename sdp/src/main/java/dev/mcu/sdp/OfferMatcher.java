@@ -56,6 +56,9 @@ final class OfferMatcher {
                 refusal = "only one " + m.media() + " stream per call";
             } else if (WebRtcRules.isWebRtc(m) && (refusal = WebRtcRules.webRtcRefusal(offer, m, webRtc != null, firstWebRtcMid)) != null) {
                 // refused: ICE/DTLS parameters missing, or not bundled with the first WebRTC m-line
+            } else if (isSdes(m) && remoteCrypto(m).isEmpty()) {
+                refusal = m.protocol() + " without an a=crypto we can use (we take inline AES_CM_128_HMAC_SHA1_80 or"
+                        + " AEAD_AES_128_GCM keys, without MKI or session parameters)";
             } else {
                 Optional<AcceptedMedia> match = match(offer, m, i, kind.get());
                 if (match.isPresent()) {
@@ -129,8 +132,25 @@ final class OfferMatcher {
         NegotiatedStream stream = new NegotiatedStream(kind, chosenCodec, chosenPt, Map.copyOf(remoteFmtp),
                 te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed, audioLevelId);
         int rtx = WebRtcRules.isWebRtc(m) ? rtxFor(m, chosenPt) : -1;
+        SdesCrypto.Pair sdes = isSdes(m) ? remoteCrypto(m)
+                .map(remote -> new SdesCrypto.Pair(SdesCrypto.random(remote.tag(), remote.profile()), remote)).orElse(null) : null;
         return Optional.of(new AcceptedMedia(index, stream, rtpMap, localFmtp, te, teFmtp, List.copyOf(feedback),
-                connection.host(), m.port(), m.rtcpMux(), rtx));
+                connection.host(), m.port(), m.rtcpMux(), rtx, sdes));
+    }
+
+    private static boolean isSdes(MediaDescription m) {
+        return MediaCapabilities.SDES_SRTP.contains(m.protocol().toUpperCase(Locale.ROOT));
+    }
+
+    /** The first a=crypto of the m-line we can use, in the offerer's order of preference (RFC 4568 §7.1.1). */
+    private static Optional<SdesCrypto> remoteCrypto(MediaDescription m) {
+        for (String value : m.attributes().values("crypto")) {
+            Optional<SdesCrypto> crypto = SdesCrypto.parse(value);
+            if (crypto.isPresent()) {
+                return crypto;
+            }
+        }
+        return Optional.empty();
     }
 
     /** The offered rtx payload type whose apt is {@code pt} (RFC 4588 §8.6), or -1. */

@@ -4,6 +4,7 @@ import dev.mcu.media.Direction;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.media.MediaKind;
 import dev.mcu.sdp.AcceptedMedia;
+import dev.mcu.sdp.SdesCrypto;
 import dev.mcu.sdp.Answer;
 import dev.mcu.sdp.LocalEndpoint;
 import dev.mcu.sdp.LocalOrigin;
@@ -17,6 +18,7 @@ import dev.mcu.transport.MediaTransport;
 import dev.mcu.webrtc.RemoteIceParameters;
 import dev.mcu.transport.WebRtcSession;
 import dev.mcu.webrtc.DtlsFingerprint;
+import dev.mcu.webrtc.SrtpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,6 +139,12 @@ final class SipCall implements Call {
             Optional<AcceptedMedia> accepted = negotiation.accepted(kind);
             if (accepted.isPresent()) {
                 AcceptedMedia a = accepted.get();
+                if (a.sdes() != null) {
+                    SdesCrypto local = a.sdes().local();
+                    SdesCrypto remote = a.sdes().remote();
+                    transport.keySrtp(kind, SrtpContext.create(local.profile(), local.masterKey(), local.masterSalt()),
+                            SrtpContext.create(remote.profile(), remote.masterKey(), remote.masterSalt()));
+                }
                 transport.configure(a.stream(), remote(a), a.rtcpMux());
                 webRtc.ifPresent(session -> session.useRtx(kind, a.rtxPayloadType()));
             } else {

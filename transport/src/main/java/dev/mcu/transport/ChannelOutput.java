@@ -1,5 +1,8 @@
 package dev.mcu.transport;
 
+import dev.mcu.webrtc.PacketBuffer;
+import dev.mcu.webrtc.SrtpContext;
+import dev.mcu.webrtc.SrtpStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,8 +11,10 @@ import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 
 /**
- * Plain RTP and RTCP on a call's own sockets: RTP (and muxed RTCP) on the RTP channel, RTCP on the
- * RTCP channel otherwise. Thread-safe (Netty channels take writes from any thread). Borrows the
+ * RTP and RTCP on a call's own sockets: RTP (and muxed RTCP) on the RTP channel, RTCP on the
+ * RTCP channel otherwise; in the clear, or SRTP once SDES keys are set ({@link #protectWith}).
+ * Thread-safe: Netty channels take writes from any thread, and the SRTP context is used under a lock
+ * (RTP comes from the room's threads, RTCP and retransmissions from the event loop). Borrows the
  * channels: {@link UdpMediaTransport} owns and closes them.
  */
 final class ChannelOutput implements PacketOutput {
@@ -18,15 +23,27 @@ final class ChannelOutput implements PacketOutput {
 
     private final Channel rtpChannel;
     private final Channel rtcpChannel;
+    private final Object srtpLock = new Object();
+    private volatile SrtpContext srtp;   // null: plain RTP; used only under srtpLock
 
     ChannelOutput(Channel rtpChannel, Channel rtcpChannel) {
         this.rtpChannel = rtpChannel;
         this.rtcpChannel = rtcpChannel;
     }
 
+    /** From now on every packet leaves as SRTP/SRTCP under this context (our SDES key). */
+    void protectWith(SrtpContext context) {
+        srtp = context;
+    }
+
     /** Copies the shared packet into a pooled buffer with the remote's payload type; Netty releases it. */
     @Override
     public void sendRtp(byte[] packet, int payloadType, long ssrc, InetSocketAddress target) {
+        SrtpContext context = srtp;
+        if (context != null) {
+            sendProtectedRtp(context, packet, payloadType, ssrc, target);
+            return;
+        }
         ByteBuf buf = rtpChannel.alloc().directBuffer(packet.length);
         buf.writeBytes(packet);
         buf.setByte(1, (packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
@@ -39,6 +56,51 @@ final class ChannelOutput implements PacketOutput {
     @Override
     public void sendRtcp(byte[] compound, InetSocketAddress target, boolean muxed) {
         Channel channel = muxed ? rtpChannel : rtcpChannel;
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(compound), target), channel.voidPromise());
+        SrtpContext context = srtp;
+        if (context == null) {
+            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(compound), target), channel.voidPromise());
+            return;
+        }
+        PacketBuffer buffer = withTrailerRoom(compound);
+        SrtpStatus status;
+        synchronized (srtpLock) {
+            status = context.protectRtcp(buffer);
+        }
+        if (status == SrtpStatus.OK) {
+            write(channel, buffer, target);
+        }
+    }
+
+    private void sendProtectedRtp(SrtpContext context, byte[] packet, int payloadType, long ssrc, InetSocketAddress target) {
+        if (packet.length < 12) {
+            return;
+        }
+        PacketBuffer buffer = withTrailerRoom(packet);
+        byte[] bytes = buffer.array();
+        bytes[1] = (byte) ((packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
+        if (ssrc >= 0) {
+            bytes[8] = (byte) (ssrc >>> 24);
+            bytes[9] = (byte) (ssrc >>> 16);
+            bytes[10] = (byte) (ssrc >>> 8);
+            bytes[11] = (byte) ssrc;
+        }
+        SrtpStatus status;
+        synchronized (srtpLock) {
+            status = context.protectRtp(buffer);
+        }
+        if (status == SrtpStatus.OK) {
+            write(rtpChannel, buffer, target);
+        }
+    }
+
+    private static PacketBuffer withTrailerRoom(byte[] packet) {
+        byte[] bytes = new byte[packet.length + SrtpContext.MAX_TRAILER];
+        System.arraycopy(packet, 0, bytes, 0, packet.length);
+        return new PacketBuffer(bytes, 0, packet.length);
+    }
+
+    private static void write(Channel channel, PacketBuffer buffer, InetSocketAddress target) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(buffer.array(), buffer.offset(), buffer.length()),
+                target), channel.voidPromise());
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcu.transport;
 
+import dev.mcu.webrtc.SrtpContext;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
 
@@ -26,6 +27,17 @@ public interface MediaTransport extends AutoCloseable {
      * @param rtcpMux   whether RTCP shares the RTP port
      */
     void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux);
+
+    /**
+     * Keys a media kind with SRTP from SDES (RFC 4568): from now on what we send is protected with
+     * {@code local} and what arrives must authenticate under {@code remote}, or it is dropped and
+     * counted. Call before {@link #configure} when the answer carried a=crypto; a re-INVITE may re-key.
+     *
+     * @throws UnsupportedOperationException on a transport keyed otherwise (WebRTC's DTLS)
+     */
+    default void keySrtp(MediaKind kind, SrtpContext local, SrtpContext remote) {
+        throw new UnsupportedOperationException("this transport is not keyed by SDES");
+    }
 
     /** Stops a media kind (port 0 in a new answer). */
     void disable(MediaKind kind);

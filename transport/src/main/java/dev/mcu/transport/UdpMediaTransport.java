@@ -1,5 +1,6 @@
 package dev.mcu.transport;
 
+import dev.mcu.webrtc.SrtpContext;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
 import io.netty.channel.Channel;
@@ -39,6 +40,7 @@ public final class UdpMediaTransport implements MediaTransport {
     private final EventLoop loop;                                           // borrowed from the factory
     private final Map<MediaKind, PortPair> ports;                           // owned: closed in close()
     private final Map<MediaKind, MediaEndpoint> endpoints = new EnumMap<>(MediaKind.class);
+    private final Map<MediaKind, ChannelOutput> outputs = new EnumMap<>(MediaKind.class);
     private final ScheduledFuture<?> reportTask;                            // owned: cancelled in close()
     private final KeyframeRequestLimiter keyframeLimiter =
             new KeyframeRequestLimiter(KEYFRAME_REQUEST_INTERVAL_NANOS);
@@ -54,8 +56,9 @@ public final class UdpMediaTransport implements MediaTransport {
         this.ports = new EnumMap<>(ports);
         this.onClosed = onClosed;
         for (Map.Entry<MediaKind, PortPair> e : ports.entrySet()) {
-            MediaEndpoint endpoint = new MediaEndpoint(callId, e.getKey(),
-                    new ChannelOutput(e.getValue().rtp(), e.getValue().rtcp()), config.maxPacketSize(), cname, -1);
+            ChannelOutput output = new ChannelOutput(e.getValue().rtp(), e.getValue().rtcp());
+            outputs.put(e.getKey(), output);
+            MediaEndpoint endpoint = new MediaEndpoint(callId, e.getKey(), output, config.maxPacketSize(), cname, -1);
             endpoints.put(e.getKey(), endpoint);
             e.getValue().rtpReceiver().attach(endpoint);
             e.getValue().rtcpReceiver().attach(endpoint);
@@ -72,6 +75,14 @@ public final class UdpMediaTransport implements MediaTransport {
     @Override
     public void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux) {
         endpoints.get(stream.kind()).configure(stream, remoteRtp, rtcpMux, isTrusted(remoteRtp));
+    }
+
+    @Override
+    public void keySrtp(MediaKind kind, SrtpContext local, SrtpContext remote) {
+        PortPair pair = ports.get(kind);
+        pair.rtpReceiver().unprotectWith(remote);
+        pair.rtcpReceiver().unprotectWith(remote);
+        outputs.get(kind).protectWith(local);
     }
 
     /** The anti-reflection rule of {@link MediaTransportFactory}. */

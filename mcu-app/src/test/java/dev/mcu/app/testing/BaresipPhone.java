@@ -102,6 +102,15 @@ public final class BaresipPhone implements AutoCloseable {
 
     /** As {@link #dial(Path, String, String)}, run where {@code placement} says. */
     public static BaresipPhone dial(Path dir, String uri, String videoCodec, Placement placement) throws IOException {
+        return dial(dir, uri, videoCodec, placement, "");
+    }
+
+    /**
+     * As {@link #dial(Path, String, String, Placement)}, with more account parameters (e.g.
+     * {@code ;mediaenc=srtp-mand} for SDES-SRTP, which also loads baresip's srtp module).
+     */
+    public static BaresipPhone dial(Path dir, String uri, String videoCodec, Placement placement, String accountParams)
+            throws IOException {
         String address = placement.address();
         int sipPort = TestServers.freeSipPort();
         int controlPort = freeTcpPort();
@@ -129,10 +138,13 @@ public final class BaresipPhone implements AutoCloseable {
                 "snd_path " + dir.toAbsolutePath(),
                 "avcodec_h264enc libx264",
                 "avcodec_h264dec h264"));
+        if (accountParams.contains("mediaenc=srtp")) {
+            config.add("module srtp.so");
+        }
         config.addAll(placement.extraConfig());
         Files.write(dir.resolve("config"), config, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("accounts"), "<sip:baresip@" + address + ":" + sipPort
-                + ">;regint=0;answermode=auto;video_codecs=" + videoCodec + "\n");
+                + ">;regint=0;answermode=auto;video_codecs=" + videoCodec + accountParams + "\n");
         Path log = dir.resolve("baresip.log");
         List<String> command = new ArrayList<>(placement.commandPrefix());
         if (Files.isExecutable(STDBUF)) {
