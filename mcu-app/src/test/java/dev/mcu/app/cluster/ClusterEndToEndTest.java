@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,7 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * through each node's own API: two rooms land on two nodes; every caller of a room reaches the
  * node that holds it, also after Kamailio restarts and after a node is added; a draining node
  * gets no new room but still its open rooms' callers; when the node of a room dies, callers who
- * redial land on another node (the time it takes is printed and kept in target/cluster-e2e).
+ * redial land on another node (the time it takes is printed and kept in target/cluster-e2e); a
+ * viewer of a fan-out node (nginx-rtmp, deploy/nginx) plays the program a room's node pushes to it.
  * Skipped, saying why, where namespaces cannot be made (not root) or a package is missing.
  */
 @Timeout(300)
@@ -44,6 +47,7 @@ class ClusterEndToEndTest {
                 lab.start(3);
                 lab.startNode(1);
                 lab.startNode(2);
+                lab.startFanout();
                 awaitReady(lab, List.of(1, 2));
 
                 // Two rooms, two nodes: the second room goes to the less-loaded node.
@@ -73,6 +77,24 @@ class ClusterEndToEndTest {
                 lab.dial("gamma");
                 int gammaNode = awaitRoom(lab, "gamma", 1);
                 assertNotEquals(betaNode, gammaNode, "a draining node gets no new room");
+
+                // An audience bigger than one node: gamma's node pushes its program to the fan-out
+                // node (nginx-rtmp), whose viewers play it as HLS without costing the MCU anything.
+                String egress = lab.apiPost(gammaNode, "/api/v1/rooms/gamma/egress",
+                        "{\"kind\": \"rtmp\", \"url\": \"rtmp://" + ClusterLab.FANOUT + ":1935/live/gamma\"}");
+                assertTrue(egress.contains("\"id\""), "the RTMP egress to the fan-out node did not start: " + egress);
+                String playlist = "http://" + ClusterLab.FANOUT + ":8080/hls/gamma.m3u8";
+                ClusterLab.awaitTrue(() -> lab.httpStatus(playlist) == 200, 30_000,
+                        "the fan-out node never served " + playlist);
+                String viewer = lab.watch(playlist, 4);
+                Files.writeString(keep.resolve("fanout-viewer.txt"), viewer);
+                Matcher frames = Pattern.compile("frame=\\s*(\\d+)").matcher(viewer);
+                int decoded = 0;
+                while (frames.find()) {
+                    decoded = Integer.parseInt(frames.group(1));
+                }
+                assertTrue(decoded >= 20, "a viewer of the fan-out node decoded " + decoded + " frames in 4 s:\n" + viewer);
+                assertTrue(viewer.contains("Audio: aac"), "the program's audio is missing from the fan-out stream:\n" + viewer);
 
                 // alpha's node dies: callers who redial land on a live, ready node.
                 long killedAt = System.nanoTime();

@@ -28,6 +28,7 @@ final class ClusterLab implements AutoCloseable {
     static final String SUBNET = "198.19.77.";
     static final String PROXY = SUBNET + "1";
     static final String PHONES = SUBNET + "9";
+    static final String FANOUT = SUBNET + "20";
     static final String ADMIN_TOKEN = "cluster-lab-admin-token-0123456789";
     private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
 
@@ -47,8 +48,9 @@ final class ClusterLab implements AutoCloseable {
     /** Empty when this machine can run the lab (root, ip netns, the packages), else why not. */
     static Optional<String> whatIsMissing() {
         for (String binary : List.of("/usr/sbin/kamailio", "/usr/bin/redis-server", "/usr/bin/redis-cli", "/usr/bin/baresip",
-                "/usr/bin/curl", "/usr/bin/stdbuf")) {
-            if (!Files.isExecutable(Path.of(binary))) {
+                "/usr/bin/curl", "/usr/bin/stdbuf", "/usr/sbin/nginx", "/usr/lib/nginx/modules/ngx_rtmp_module.so",
+                "/usr/bin/ffmpeg")) {
+            if (!Files.exists(Path.of(binary))) {
                 return Optional.of(binary + " is not installed (.ci/run installs it)");
             }
         }
@@ -121,6 +123,49 @@ final class ClusterLab implements AutoCloseable {
             command.add(set);
         }
         nodes.put(n, spawn(ns("n" + n), "n" + n + "/server.log", null, command));
+    }
+
+    /**
+     * A fan-out node (deploy/nginx/fanout.conf: nginx-rtmp taking RTMP pushes from the nodes and
+     * serving them as HLS) in its own namespace at {@link #FANOUT}.
+     */
+    void startFanout() throws IOException, InterruptedException {
+        attach("fo", FANOUT);
+        Path home = Files.createDirectories(dir.resolve("fanout"));
+        Files.createDirectories(home.resolve("hls"));
+        String conf = Files.readString(DEPLOY.resolve("nginx/fanout.conf"))
+                .replace("FANOUT_ADDRESS", FANOUT).replace("HLS_DIR", home.toString())
+                .replace("PUBLISHERS", SUBNET + "0/24");
+        Files.writeString(home.resolve("nginx.conf"), conf);
+        spawn(ns("fo"), "fanout/nginx.log", null, List.of("nginx", "-c", home.resolve("nginx.conf").toString(),
+                "-p", home.toString()));
+        awaitTrue(() -> run(List.of("ip", "netns", "exec", ns("ph"), "curl", "-s", "-o", "/dev/null", "-m", "1",
+                "http://" + FANOUT + ":8080/hls/")).code == 0, 10_000, "nginx on the fan-out node did not answer; see "
+                + home.resolve("error.log"));
+    }
+
+    /**
+     * Plays {@code url} from the phones' namespace with ffmpeg for {@code seconds} and returns its
+     * report (stderr), e.g. the {@code frame=} count of the video it decoded.
+     */
+    String watch(String url, int seconds) throws IOException {
+        return run(List.of("ip", "netns", "exec", ns("ph"), "timeout", Integer.toString(seconds + 15), "ffmpeg",
+                "-hide_banner", "-stats", "-loglevel", "info", "-i", url, "-t", Integer.toString(seconds), "-map", "0",
+                "-f", "null", "-")).output;
+    }
+
+    /** GET {@code url} from the phones' namespace; its HTTP status, 0 when nothing answered. */
+    int httpStatus(String url) throws IOException {
+        Result result = run(List.of("ip", "netns", "exec", ns("ph"), "curl", "-s", "-o", "/dev/null", "-m", "2",
+                "-w", "%{http_code}", url));
+        return result.output.matches("[0-9]{3}") ? Integer.parseInt(result.output) : 0;
+    }
+
+    /** POST {@code body} (JSON) to node {@code n}'s API with the admin token; the answer's body. */
+    String apiPost(int n, String path, String body) throws IOException {
+        return run(List.of("ip", "netns", "exec", ns("n" + n), "curl", "-s", "-m", "5", "-X", "POST",
+                "-H", "Authorization: Bearer " + ADMIN_TOKEN, "-H", "Content-Type: application/json", "-d", body,
+                "http://" + nodeAddress(n) + ":8080" + path)).output;
     }
 
     /** Kills node {@code n} at once (SIGKILL, by PID), as a crashed machine would go. */
