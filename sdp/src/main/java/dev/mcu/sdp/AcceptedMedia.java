@@ -26,6 +26,12 @@ public record AcceptedMedia(int mLineIndex, dev.mcu.media.NegotiatedStream strea
                             List<RtcpFb> feedback, String remoteHost, int remotePort, boolean rtcpMux,
                             int rtxPayloadType, SdesCrypto.Pair sdes) {
 
+    /** This m-line with other SDES keys. */
+    public AcceptedMedia withSdes(SdesCrypto.Pair keys) {
+        return new AcceptedMedia(mLineIndex, stream, rtpMap, localFmtp, telephoneEvent, telephoneEventFmtp, feedback,
+                remoteHost, remotePort, rtcpMux, rtxPayloadType, keys);
+    }
+
     /** Without SDES keys. */
     public AcceptedMedia(int mLineIndex, dev.mcu.media.NegotiatedStream stream, RtpMap rtpMap,
                          Map<String, String> localFmtp, RtpMap telephoneEvent, String telephoneEventFmtp,

@@ -5,6 +5,7 @@ import dev.mcu.media.NegotiatedStream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,6 +61,24 @@ public record Negotiation(List<AcceptedMedia> accepted, List<String> refusals, i
                     a.rtcpMux(), a.rtxPayloadType()));
         }
         return new Negotiation(limited, refusals, mLineCount, webRtc);
+    }
+
+    /**
+     * This negotiation answering with the SDES keys we already send with, where the suite is unchanged:
+     * a re-INVITE (a session refresh, hold, a promotion) then does not re-key our direction (RFC 4568
+     * §7.1.4 allows keeping a key), so the phone need not switch keys mid-call.
+     */
+    public Negotiation keepingLocalKeys(Map<MediaKind, SdesCrypto> current) {
+        List<AcceptedMedia> kept = new ArrayList<>();
+        for (AcceptedMedia a : accepted) {
+            SdesCrypto ours = current.get(a.stream().kind());
+            if (a.sdes() != null && ours != null && ours.profile() == a.sdes().remote().profile()) {
+                kept.add(a.withSdes(new SdesCrypto.Pair(ours.withTag(a.sdes().remote().tag()), a.sdes().remote())));
+            } else {
+                kept.add(a);
+            }
+        }
+        return new Negotiation(kept, refusals, mLineCount, webRtc);
     }
 
     /** Whether the accepted media runs over ICE + DTLS-SRTP. */

@@ -1,5 +1,6 @@
 package dev.mcu.sdp;
 
+import dev.mcu.webrtc.SrtpMasterKey;
 import dev.mcu.webrtc.SrtpProfile;
 
 import java.security.SecureRandom;
@@ -79,6 +80,16 @@ public record SdesCrypto(int tag, SrtpProfile profile, byte[] masterKey, byte[] 
         RANDOM.nextBytes(key);
         RANDOM.nextBytes(salt);
         return new SdesCrypto(tag, profile, key, salt);
+    }
+
+    /** The key and salt for the transport. */
+    public SrtpMasterKey masterKeyForTransport() {
+        return new SrtpMasterKey(profile, masterKey, masterSalt);
+    }
+
+    /** The same key under another tag (a re-offer may number its lines differently). */
+    public SdesCrypto withTag(int newTag) {
+        return new SdesCrypto(newTag, profile, masterKey, masterSalt);
     }
 
     /** The attribute value, as written in our answer. */

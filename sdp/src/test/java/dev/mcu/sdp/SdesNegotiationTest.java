@@ -47,6 +47,21 @@ class SdesNegotiationTest {
     }
 
     @Test
+    void aReInviteIsAnsweredWithTheKeyWeAlreadySendWith() throws Exception {
+        String offer = HEAD + "m=audio 10000 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+                + "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" + KEY_80 + "\r\n";
+        SdpNegotiator negotiator = new SdpNegotiator(MediaCapabilities.defaults());
+        SdesCrypto ours = SdesCrypto.random(1, SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        Negotiation again = negotiator.negotiate(SessionDescription.parse(offer)).keepingLocalKeys(java.util.Map.of(MediaKind.AUDIO, ours));
+        SdesCrypto answered = SdesCrypto.parse(negotiator.answer(SessionDescription.parse(offer), again, LOCAL)
+                .media().get(0).attributes().values("crypto").get(0)).orElseThrow();
+        assertArrayEquals(ours.masterKey(), answered.masterKey(), "the same key, so the phone need not switch");
+        assertEquals(3, answered.tag(), "under the tag of the new offer's line");
+        assertEquals(ours.masterKeyForTransport(), again.accepted(MediaKind.AUDIO).orElseThrow().sdes().local().masterKeyForTransport(),
+                "and the transport sees the same key, so it keeps its SRTP state");
+    }
+
+    @Test
     void srtpWithoutAUsableKeyIsRefusedWithTheReason() throws Exception {
         String offer = HEAD + "m=audio 10000 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
                 + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY_80 + "|2^20|1:4\r\n";

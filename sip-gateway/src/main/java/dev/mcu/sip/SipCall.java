@@ -18,7 +18,6 @@ import dev.mcu.transport.MediaTransport;
 import dev.mcu.webrtc.RemoteIceParameters;
 import dev.mcu.transport.WebRtcSession;
 import dev.mcu.webrtc.DtlsFingerprint;
-import dev.mcu.webrtc.SrtpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +32,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -81,6 +82,8 @@ final class SipCall implements Call {
     private SessionDescription reOffer;
     /** A direction change asked for while an offer was in flight: sent when it settles. */
     private boolean reInviteWanted;
+    /** The SDES keys we protect our media with, per kind: kept across re-INVITEs. */
+    private final Map<MediaKind, SdesCrypto> localKeys = java.util.Collections.synchronizedMap(new EnumMap<>(MediaKind.class));
 
     SipCall(JoinRequest join, MediaTransport transport, LocalOrigin origin, SipMessages sip, SdpNegotiator negotiator,
             ConferenceHandler handler, Consumer<SipCall> onEnded, Executor events, boolean viewOnly,
@@ -140,10 +143,8 @@ final class SipCall implements Call {
             if (accepted.isPresent()) {
                 AcceptedMedia a = accepted.get();
                 if (a.sdes() != null) {
-                    SdesCrypto local = a.sdes().local();
-                    SdesCrypto remote = a.sdes().remote();
-                    transport.keySrtp(kind, SrtpContext.create(local.profile(), local.masterKey(), local.masterSalt()),
-                            SrtpContext.create(remote.profile(), remote.masterKey(), remote.masterSalt()));
+                    transport.keySrtp(kind, a.sdes().local().masterKeyForTransport(), a.sdes().remote().masterKeyForTransport());
+                    localKeys.put(kind, a.sdes().local());
                 }
                 transport.configure(a.stream(), remote(a), a.rtcpMux());
                 webRtc.ifPresent(session -> session.useRtx(kind, a.rtxPayloadType()));
@@ -271,7 +272,7 @@ final class SipCall implements Call {
             log.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), SipText.loggable(e.getMessage()));
             return sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage());
         }
-        Negotiation agreed = negotiator.negotiate(offer);
+        Negotiation agreed = negotiator.negotiate(offer).keepingLocalKeys(localKeys);
         if (!agreed.succeeded()) {
             log.info("{} in room '{}': re-INVITE refused, {}", join.caller(), room(), agreed.refusalSummary());
             return sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request, agreed.warningCode(),

@@ -1,6 +1,6 @@
 package dev.mcu.transport;
 
-import dev.mcu.webrtc.SrtpContext;
+import dev.mcu.webrtc.SrtpMasterKey;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
 
@@ -30,12 +30,14 @@ public interface MediaTransport extends AutoCloseable {
 
     /**
      * Keys a media kind with SRTP from SDES (RFC 4568): from now on what we send is protected with
-     * {@code local} and what arrives must authenticate under {@code remote}, or it is dropped and
-     * counted. Call before {@link #configure} when the answer carried a=crypto; a re-INVITE may re-key.
+     * the {@code local} master key and what arrives must authenticate under the {@code remote} one,
+     * or it is dropped and counted. Call before {@link #configure} when the answer carried a=crypto.
+     * A re-INVITE that repeats a key keeps that direction's SRTP state (its roll-over counter): only a
+     * new key starts a new context, so a session refresh never desynchronises a long call.
      *
      * @throws UnsupportedOperationException on a transport keyed otherwise (WebRTC's DTLS)
      */
-    default void keySrtp(MediaKind kind, SrtpContext local, SrtpContext remote) {
+    default void keySrtp(MediaKind kind, SrtpMasterKey local, SrtpMasterKey remote) {
         throw new UnsupportedOperationException("this transport is not keyed by SDES");
     }
 

@@ -1,6 +1,7 @@
 package dev.mcu.transport;
 
 import dev.mcu.webrtc.SrtpContext;
+import dev.mcu.webrtc.SrtpMasterKey;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
 import io.netty.channel.Channel;
@@ -41,6 +42,8 @@ public final class UdpMediaTransport implements MediaTransport {
     private final Map<MediaKind, PortPair> ports;                           // owned: closed in close()
     private final Map<MediaKind, MediaEndpoint> endpoints = new EnumMap<>(MediaKind.class);
     private final Map<MediaKind, ChannelOutput> outputs = new EnumMap<>(MediaKind.class);
+    private final Map<MediaKind, SrtpMasterKey> localKeys = new EnumMap<>(MediaKind.class);   // guarded by this
+    private final Map<MediaKind, SrtpMasterKey> remoteKeys = new EnumMap<>(MediaKind.class);  // guarded by this
     private final ScheduledFuture<?> reportTask;                            // owned: cancelled in close()
     private final KeyframeRequestLimiter keyframeLimiter =
             new KeyframeRequestLimiter(KEYFRAME_REQUEST_INTERVAL_NANOS);
@@ -78,11 +81,18 @@ public final class UdpMediaTransport implements MediaTransport {
     }
 
     @Override
-    public void keySrtp(MediaKind kind, SrtpContext local, SrtpContext remote) {
-        PortPair pair = ports.get(kind);
-        pair.rtpReceiver().unprotectWith(remote);
-        pair.rtcpReceiver().unprotectWith(remote);
-        outputs.get(kind).protectWith(local);
+    public synchronized void keySrtp(MediaKind kind, SrtpMasterKey local, SrtpMasterKey remote) {
+        if (!remote.equals(remoteKeys.get(kind))) {
+            SrtpContext inbound = remote.newContext();
+            PortPair pair = ports.get(kind);
+            pair.rtpReceiver().unprotectWith(inbound);
+            pair.rtcpReceiver().unprotectWith(inbound);
+            remoteKeys.put(kind, remote);
+        }
+        if (!local.equals(localKeys.get(kind))) {
+            outputs.get(kind).protectWith(local.newContext());
+            localKeys.put(kind, local);
+        }
     }
 
     /** The anti-reflection rule of {@link MediaTransportFactory}. */
