@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * node that holds it, also after Kamailio restarts and after a node is added; a draining node
  * gets no new room but still its open rooms' callers; when the node of a room dies, callers who
  * redial land on another node (the time it takes is printed and kept in target/cluster-e2e); a
- * viewer of a fan-out node (nginx-rtmp, deploy/nginx) plays the program a room's node pushes to it.
+ * viewer of a fan-out node (nginx-rtmp, deploy/nginx) plays the program a room's node pushes to it;
+ * while Redis is down a new caller gets 503 and calls in progress go on.
  * Skipped, saying why, where namespaces cannot be made (not root) or a package is missing.
  */
 @Timeout(300)
@@ -124,6 +125,19 @@ class ClusterEndToEndTest {
                                 + "(%d dial attempts)%n", alphaNode, recoveredOn, failoverSeconds, attempts);
                 System.out.print(report);
                 Files.writeString(keep.resolve("failover.txt"), report);
+
+                // The registry goes down: a new caller is told so (503), the calls in progress go on.
+                lab.stopRedis();
+                ClusterLab.Phone refused = lab.dial("delta");
+                ClusterLab.awaitTrue(refused::ended, 15_000, "a caller got no answer while the registry was down:\n"
+                        + refused.output());
+                assertTrue(refused.output().contains("503 Registry unavailable"), refused.output());
+                Thread.sleep(1_500);
+                assertEquals(1, holders(lab, "alpha").getOrDefault(recoveredOn, 0),
+                        "a call in progress ended when the registry went down");
+                Path movedNodeLog = lab.nodeLog(recoveredOn);
+                ClusterLab.awaitTrue(() -> Files.readString(movedNodeLog).contains("cannot reach the registry"),
+                        10_000, "the node did not say that the registry is unreachable");
             } finally {
                 copyLogs(dir, keep);
             }

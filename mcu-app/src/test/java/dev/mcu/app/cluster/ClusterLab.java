@@ -104,6 +104,11 @@ final class ClusterLab implements AutoCloseable {
                 DEPLOY.resolve("kamailio/kamailio.cfg").toString(), "-Y", runDir.toString(), "-DD", "-E"));
     }
 
+    /** Stops Redis (SIGTERM, by PID), as a registry outage. */
+    void stopRedis() throws InterruptedException {
+        stop(redis);
+    }
+
     /** Stops Kamailio (SIGTERM, by PID) and waits for it. */
     void stopKamailio() throws InterruptedException {
         stop(kamailio);
