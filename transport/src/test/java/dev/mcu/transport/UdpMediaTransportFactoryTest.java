@@ -22,8 +22,9 @@ class UdpMediaTransportFactoryTest {
     @Test
     void anExhaustedPortRangeThrowsIOExceptionAndClosingFreesIt() throws Exception {
         // two even/odd pairs: exactly one call's audio and video
+        int base = FreePortRange.of(4);
         try (UdpMediaTransportFactory factory = new UdpMediaTransportFactory(
-                UdpTransportConfig.defaults(LOOPBACK).withPorts(47900, 47903), THREADS.eventLoops())) {
+                UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 3), THREADS.eventLoops())) {
             MediaTransport first = factory.create("first", LOOPBACK);
 
             assertThrows(IOException.class, () -> factory.create("second", LOOPBACK));
@@ -36,12 +37,13 @@ class UdpMediaTransportFactoryTest {
 
     @Test
     void aPortTakenByAnotherProcessIsSkipped() throws Exception {
-        try (java.net.DatagramSocket squatter = new java.net.DatagramSocket(47911, LOOPBACK);
+        int base = FreePortRange.of(6);
+        try (java.net.DatagramSocket squatter = new java.net.DatagramSocket(base + 1, LOOPBACK);
              UdpMediaTransportFactory factory = new UdpMediaTransportFactory(
-                     UdpTransportConfig.defaults(LOOPBACK).withPorts(47910, 47915), THREADS.eventLoops())) {
+                     UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 5), THREADS.eventLoops())) {
             MediaTransport transport = factory.create("call", LOOPBACK);
-            assertEquals(47912, transport.localPort(dev.mcu.media.MediaKind.AUDIO));
-            assertEquals(47914, transport.localPort(dev.mcu.media.MediaKind.VIDEO));
+            assertEquals(base + 2, transport.localPort(dev.mcu.media.MediaKind.AUDIO));
+            assertEquals(base + 4, transport.localPort(dev.mcu.media.MediaKind.VIDEO));
             transport.close();
         }
     }
