@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -197,7 +198,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         });
         new EgressRoutes(egresses, (request, room) -> Auth.requireHost(auth.authenticate(request, false), room))
                 .addTo(router);
-        new WhipRoutes(new WhipRoutes.Server(rooms::room, rooms::pinOf, webRtcTransports,
+        new WhipRoutes(new WhipRoutes.Server(rooms::room, new WhipMembers(), webRtcTransports,
                 new SdpNegotiator(MediaCapabilities.defaults()), config.sip().reachableAddress())).addTo(router);
         return router;
     }
@@ -225,6 +226,75 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             sip.close();
             throw new IOException("cannot serve " + (tls == null ? "HTTP" : "HTTPS") + " on port " + port
                     + " (" + e.getMessage() + "); move it with --set " + key + "=N or turn it off with " + key + "=0", e);
+        }
+    }
+
+    /**
+     * WHIP publishers and WHEP viewers as room members: the bearer token is a PIN (with PinGate's
+     * per-address limit) or the admin token; admitted, listed, watched and ended as calls are.
+     * HTTP workers, and whatever ends a session.
+     */
+    private final class WhipMembers implements WhipRoutes.Members {
+        @Override
+        public Role authorize(Request request, String room, boolean publisher) {
+            Optional<String> token = request.header("authorization")
+                    .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim())
+                    .filter(t -> !t.isEmpty());
+            if (token.isPresent() && auth.verify(token.get()).filter(c -> c instanceof Auth.Admin).isPresent()) {
+                return publisher ? Role.SPEAKER : Role.ATTENDEE;
+            }
+            String kind = publisher ? "WHIP" : "WHEP";
+            String needed = publisher ? "its speakerPin (or hostPin, or the admin token)" : "its PIN";
+            PinGate.Verdict verdict = pins.check(new JoinRequest("http-" + kind, room, token, kind.toLowerCase(Locale.ROOT),
+                    "", request.remoteAddress(), kind.toLowerCase(Locale.ROOT)));
+            if (verdict.refusal() != null) {
+                if (verdict.refusal().startsWith("Too many")) {
+                    throw new HttpError(429, "too many wrong tokens for room '" + room + "' from your address: wait a minute");
+                }
+                throw new HttpError(401, token.isEmpty() ? "room '" + room + "' needs " + needed + " as the bearer token"
+                        : "wrong token for room '" + room + "'");
+            }
+            if (!publisher) {
+                return Role.ATTENDEE;
+            }
+            if (verdict.role() == Role.ATTENDEE) {
+                throw new HttpError(401, "room '" + room + "' is a webinar: WHIP publishes as a speaker, so it needs "
+                        + needed + " as the bearer token");
+            }
+            return verdict.role();
+        }
+
+        @Override
+        public void admit(JoinRequest join) {
+            if (control.isLocked(join.room())) {
+                throw new HttpError(403, "room '" + join.room() + "' is locked");
+            }
+            Admission admission = rooms.admit(new JoinRequest(join.callId(), join.room(),
+                    Optional.ofNullable(pins.roomPin(join.room())), join.callerUri(), join.callerDisplayName(),
+                    join.signallingSource(), join.signallingTransport()));
+            switch (admission.verdict()) {
+                case ACCEPT -> { }
+                case BUSY -> throw new HttpError(503, admission.reason());
+                case NOT_FOUND -> throw HttpError.notFound(admission.reason());
+                case FORBIDDEN -> throw new HttpError(403, admission.reason());
+            }
+        }
+
+        @Override
+        public void abandoned(JoinRequest join) {
+            rooms.abandon(join);
+        }
+
+        @Override
+        public void started(Call session, Role role) {
+            SipMember managed = control.register(session, role, session.joinRequest().signallingTransport());
+            rooms.join(managed);
+            control.joined(session, false);
+        }
+
+        @Override
+        public void ended(Call session, String reason) {
+            onCallEnded(session, reason);
         }
     }
 

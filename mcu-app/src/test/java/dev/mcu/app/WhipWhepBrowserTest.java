@@ -153,7 +153,7 @@ class WhipWhepBrowserTest {
         assertEquals(200, call.awaitFinal().status());
         call.ack();
 
-        assertAnswer(send("POST", base + "/whip/board", "application/sdp", phone.offer()), 401, "needs its PIN");
+        assertAnswer(send("POST", base + "/whip/board", "application/sdp", phone.offer()), 401, "needs its speakerPin");
         assertAnswer(sendWithToken(base + "/whip/board", "9999", phone.offer()), 401, "wrong token");
         // The right PIN gets past the door; this offer is then refused for what it is.
         assertAnswer(sendWithToken(base + "/whip/board", "1234", phone.offer()), 400, "not a WebRTC offer");

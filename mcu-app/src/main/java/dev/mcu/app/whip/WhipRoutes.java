@@ -1,17 +1,19 @@
 package dev.mcu.app.whip;
 
+import dev.mcu.app.api.Role;
 import dev.mcu.app.http.HttpError;
 import dev.mcu.app.http.Request;
 import dev.mcu.app.http.Response;
 import dev.mcu.app.http.Router;
 import dev.mcu.conference.Room;
-import dev.mcu.sdp.Answer;
 import dev.mcu.sdp.LocalEndpoint;
 import dev.mcu.sdp.LocalOrigin;
 import dev.mcu.sdp.Negotiation;
 import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sdp.SdpParseException;
 import dev.mcu.sdp.SessionDescription;
+import dev.mcu.sip.Call;
+import dev.mcu.sip.JoinRequest;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.MediaTransportFactory;
 import dev.mcu.transport.WebRtcSession;
@@ -20,7 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,11 @@ import java.util.function.Function;
  * ICE-lite and puts its only candidate in the answer, so it takes no trickled candidates and no
  * ICE restart: {@code PATCH} gets 405, as RFC 9725 §4.3.1 asks of such a server.
  *
+ * <p>A session is a member of its room like a call ({@link Members}): the bearer token picks its
+ * role as a PIN does (WHIP: the room's speakerPin or hostPin, or the admin token; WHEP: the room's
+ * pin when it has one), with the same per-address limit on wrong ones; it takes a place in the room
+ * ({@code rooms.maxParticipants}), is listed, kickable and watched by the control plane.
+ *
  * <p>Threads: HTTP workers; sessions end on whichever thread hangs them up.
  */
 public final class WhipRoutes {
@@ -44,8 +50,31 @@ public final class WhipRoutes {
     static final int MAX_SESSIONS = 500;
 
     /** What WHIP/WHEP needs of the server. */
-    public record Server(Function<String, Optional<Room>> rooms, Function<String, Optional<String>> roomPin,
+    public record Server(Function<String, Optional<Room>> rooms, Members members,
                          MediaTransportFactory webRtcTransports, SdpNegotiator negotiator, String advertisedAddress) {
+    }
+
+    /** How sessions become room members, as calls do. HTTP workers, and whatever ends a session. */
+    public interface Members {
+        /**
+         * The role the request's bearer token gives in the room: WHIP must come out host or speaker,
+         * WHEP is an attendee whatever it sends.
+         *
+         * @throws HttpError 401 for a missing or wrong token, 429 after too many wrong ones
+         */
+        Role authorize(Request request, String room, boolean publisher);
+
+        /** Takes a place in the room, as a call's admission does. @throws HttpError 403 locked, 503 full */
+        void admit(JoinRequest join);
+
+        /** An admitted session that never started gives its place back. */
+        void abandoned(JoinRequest join);
+
+        /** The session is up: it joins its room with this role and is listed. */
+        void started(Call session, Role role);
+
+        /** The session ended: it leaves its room and the list. */
+        void ended(Call session, String reason);
     }
 
     private final Server server;
@@ -79,9 +108,9 @@ public final class WhipRoutes {
         if (!type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
             throw new HttpError(415, "send the offer as application/sdp" + (type.isEmpty() ? "" : ", not " + type));
         }
-        Room room = server.rooms().apply(roomName).orElseThrow(() -> HttpError.notFound(
+        server.rooms().apply(roomName).orElseThrow(() -> HttpError.notFound(
                 "no room named '" + roomName + "' is open (WHIP and WHEP join a room somebody is in)"));
-        checkToken(request, roomName);
+        Role role = server.members().authorize(request, roomName, !viewer);
         if (server.webRtcTransports() == null) {
             throw new HttpError(503, "WebRTC is off on this server (webrtc.port is 0)");
         }
@@ -102,43 +131,47 @@ public final class WhipRoutes {
         if (!negotiation.succeeded()) {
             throw HttpError.badRequest("nothing in the offer that this server can take: " + negotiation.refusalSummary());
         }
+        if (viewer) {
+            negotiation = negotiation.viewOnly(); // the program goes out; nothing a viewer sends is taken
+        }
         String id = UUID.randomUUID().toString();
+        String kind = viewer ? "whep" : "whip";
+        JoinRequest join = new JoinRequest(id, roomName, Optional.empty(), kind + ":" + request.remoteAddress().getHostAddress(),
+                viewer ? "WHEP viewer" : "WHIP publisher", request.remoteAddress(), kind);
+        server.members().admit(join);
         MediaTransport transport;
         try {
             transport = server.webRtcTransports().create(id, request.remoteAddress());
         } catch (IOException e) {
+            server.members().abandoned(join);
             return Response.error(503, "cannot open WebRTC media: " + e.getMessage()).withHeader("Retry-After", "30");
         }
-        WhipSession session = new WhipSession(id, roomName, viewer, transport, () -> {
+        WhipSession session = new WhipSession(join, viewer, transport, (ended, reason) -> {
             sessions.remove(id);
-            room.leave(id);
+            server.members().ended(ended, reason);
         });
-        boolean joined = false;
+        boolean started = false;
         try {
             session.apply(negotiation);
             LocalEndpoint local = new LocalEndpoint(server.advertisedAddress(), transport::localPort,
                     new LocalOrigin("mcu", server.advertisedAddress()),
                     transport.webRtc().map(WebRtcSession::localDescription).orElse(null));
-            Answer answer = negotiator.answer(offer, local);
-            if (!answer.acceptable()) {
-                throw HttpError.badRequest("nothing in the offer that this server can take: "
-                        + answer.negotiation().refusalSummary());
-            }
+            SessionDescription answer = negotiator.answer(offer, negotiation, local);
             transport.setFailureHandler(reason -> {
                 log.info("Room {}: {} {} ended: its media failed ({})", roomName, session.displayName(), id, reason);
-                session.hangup();
+                session.end("its media failed: " + reason);
             });
             sessions.put(id, session);
-            room.join(session);
-            joined = true;
+            server.members().started(session, role);
+            started = true;
             log.info("Room {}: {} {} joined from {}", roomName, session.displayName(), id, request.remoteAddress().getHostAddress());
-            String kind = viewer ? "whep" : "whip";
-            return new Response(201, "application/sdp", answer.sdp().toString().getBytes(StandardCharsets.UTF_8),
+            return new Response(201, "application/sdp", answer.toString().getBytes(StandardCharsets.UTF_8),
                     Map.of(), null).withHeader("Location", "/" + kind + "/" + roomName + "/" + id);
         } finally {
-            if (!joined) {
+            if (!started) {
                 sessions.remove(id);
                 transport.close();
+                server.members().abandoned(join);
             }
         }
     }
@@ -149,22 +182,8 @@ public final class WhipRoutes {
         if (session == null || !session.room().equals(roomName)) {
             throw HttpError.notFound("no such WHIP/WHEP session (it ended, or the URL is not one this server gave)");
         }
-        session.hangup();
         log.info("Room {}: {} {} left (DELETE)", roomName, session.displayName(), session.id());
+        session.end("the client ended it (DELETE)");
         return Response.text(200, "text/plain", "");
-    }
-
-    /** The bearer token must be the room's PIN when the room has one (compared in constant time). */
-    private void checkToken(Request request, String roomName) {
-        Optional<String> pin = server.roomPin().apply(roomName);
-        if (pin.isEmpty()) {
-            return;
-        }
-        String header = request.header("authorization").orElse("");
-        String given = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), pin.get().getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, given.isEmpty() ? "room '" + roomName + "' needs its PIN as the bearer token"
-                    : "wrong token for room '" + roomName + "'");
-        }
     }
 }

@@ -1,12 +1,12 @@
 package dev.mcu.app.whip;
 
-import dev.mcu.conference.Member;
-import dev.mcu.conference.Role;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.sdp.AcceptedMedia;
 import dev.mcu.sdp.Negotiation;
 import dev.mcu.sdp.RemoteWebRtc;
+import dev.mcu.sip.Call;
+import dev.mcu.sip.JoinRequest;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.WebRtcSession;
@@ -19,25 +19,27 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
- * One WHIP publisher or WHEP viewer as a room member: its WebRTC transport (on the shared port) and
- * what its offer agreed. A WHEP viewer joins as an attendee: nothing it might send is shown or mixed.
+ * One WHIP publisher or WHEP viewer, a member of its room as a SIP call is (a {@link Call}: the
+ * control plane lists it with transport {@code whip} or {@code whep}, can kick it, watches its
+ * media and counts it against the room's size): its WebRTC transport (on the shared port) and what
+ * its offer agreed. A WHEP viewer joins as an attendee: nothing it might send is shown or mixed.
  *
  * <p>Threads: built on an HTTP worker; thread-safe afterwards (the transport is).
  */
-final class WhipSession implements Member {
-    private final String id;
-    private final String room;
+final class WhipSession implements Call {
+    private final JoinRequest join;
     private final boolean viewer;
     private final MediaTransport transport;      // owned: closed in hangup()
-    private final Runnable onEnded;
+    private final BiConsumer<WhipSession, String> onEnded;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile List<NegotiatedStream> streams = List.of();
 
-    WhipSession(String id, String room, boolean viewer, MediaTransport transport, Runnable onEnded) {
-        this.id = id;
-        this.room = room;
+    /** @param onEnded told once, with why, before the transport closes */
+    WhipSession(JoinRequest join, boolean viewer, MediaTransport transport, BiConsumer<WhipSession, String> onEnded) {
+        this.join = join;
         this.viewer = viewer;
         this.transport = transport;
         this.onEnded = onEnded;
@@ -70,8 +72,14 @@ final class WhipSession implements Member {
         }
     }
 
-    String room() {
-        return room;
+    @Override
+    public String room() {
+        return join.room();
+    }
+
+    @Override
+    public JoinRequest joinRequest() {
+        return join;
     }
 
     boolean viewer() {
@@ -80,12 +88,11 @@ final class WhipSession implements Member {
 
     @Override
     public String id() {
-        return id;
+        return join.callId();
     }
 
-    @Override
-    public String displayName() {
-        return viewer ? "WHEP viewer" : "WHIP publisher";
+    String displayName() {
+        return join.callerDisplayName();
     }
 
     @Override
@@ -103,16 +110,16 @@ final class WhipSession implements Member {
         transport.setListener(listener);
     }
 
+    /** Ends the session from our side (a kick, the watchdog, a room ended). */
     @Override
-    public Role initialRole() {
-        return viewer ? Role.ATTENDEE : Role.SPEAKER;
+    public void hangup() {
+        end("hung up by the server");
     }
 
     /** Ends the session once: the room lets go of it, then the transport closes. */
-    @Override
-    public void hangup() {
+    void end(String reason) {
         if (ended.compareAndSet(false, true)) {
-            onEnded.run();
+            onEnded.accept(this, reason);
             transport.close();
         }
     }
