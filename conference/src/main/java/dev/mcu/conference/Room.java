@@ -1,19 +1,14 @@
 package dev.mcu.conference;
 
-import dev.mcu.encoder.AudioEncoder;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.LayoutSpec;
-import dev.mcu.media.Codec;
 import dev.mcu.mixer.ActiveSpeakerDetector;
 import dev.mcu.mixer.AudioLevel;
-import dev.mcu.mixer.AudioMixer;
-import dev.mcu.mixer.MixResult;
 import dev.mcu.transport.MediaListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +24,7 @@ import java.util.function.Consumer;
 
 /**
  * A conference: its participants, its audio clock and its video pipeline. Every 20 ms the audio
- * clock mixes the K loudest speakers (each of them hears everyone but itself; everybody else hears
+ * round ({@link AudioRound}) mixes the K loudest speakers (each of them hears everyone but itself; everybody else hears
  * one shared mix, encoded once per codec); the {@link VideoPipeline} composites and encodes the
  * picture on its own lane, so a slow encode never delays a round of audio.
  *
@@ -81,20 +76,12 @@ public final class Room implements AutoCloseable {
             Room.this.onDtmf(participantId, digit);
         }
     };
-    private final Map<String, short[]> audioInputs = new HashMap<>();            // audio lane
-    private final AudioMixer mixer = new AudioMixer();                           // audio lane
     private final SpeakerSelector speakerSelector;                               // audio lane
     private final ActiveSpeakerDetector activeSpeaker;                           // audio lane
-    private final Map<String, Double> levels = new HashMap<>();                   // audio lane
-    private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned, audio lane
-    private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // audio lane, per round
-    private final LatenessHistogram lateness = new LatenessHistogram();          // audio lane
+    private final AudioRound audioRound;                                         // owned, audio lane
     private final long startNanos;
     private final AtomicLong clockErrors = new AtomicLong();
     private volatile boolean closed;
-    private int audioEncodesLastRound;
-    private long lastRoundNanos;                                                  // audio lane
-    private long skippedRounds;                                                   // audio lane
 
     public Room(String name, VideoSettings video, int maxSpeakers, MediaClock clock, RoomEvents events) {
         this(name, video, maxSpeakers, clock, events, false);
@@ -132,8 +119,9 @@ public final class Room implements AutoCloseable {
                 events.onActiveSpeakerChanged(name, newId);
             }
         });
+        this.audioRound = new AudioRound(name, participants, programAudio, speakerSelector, activeSpeaker, clockErrors);
         this.audioLane = clock.lane("room-" + name + "-audio");
-        audioLane.every(AUDIO_ROUND_NANOS, this::audioRound);
+        audioLane.every(AUDIO_ROUND_NANOS, scheduled -> audioRound.run(scheduled, clock.nanoTime(), programSink));
     }
 
     public String name() {
@@ -571,7 +559,7 @@ public final class Room implements AutoCloseable {
     }
 
     private void detach(Participant participant) {
-        mixer.forget(participant.id);
+        audioRound.forget(participant.id);
         speakerSelector.forget(participant.id);
         activeSpeaker.forget(participant.id);
         if (participant.videoProfile() != null) {
@@ -591,91 +579,9 @@ public final class Room implements AutoCloseable {
         return (clock.nanoTime() - startNanos) / 1_000_000L;
     }
 
-    private void audioRound(long scheduledNanos) {
-        lateness.record(clock.nanoTime() - scheduledNanos);
-        if (lastRoundNanos != 0 && scheduledNanos - lastRoundNanos > AUDIO_ROUND_NANOS) {
-            skippedRounds += (scheduledNanos - lastRoundNanos) / AUDIO_ROUND_NANOS - 1; // the lane fell far behind
-        }
-        lastRoundNanos = scheduledNanos;
-        try {
-            mixAudio();
-        } catch (RuntimeException e) {
-            // A periodic task that throws is never run again: keep the room alive and say why.
-            long errors = clockErrors.incrementAndGet();
-            if (errors <= 10 || errors % 1000 == 0) {
-                log.error("Room {}: audio mix failed ({} times so far); the room keeps running", name, errors, e);
-            }
-        }
-        LatenessHistogram.Summary all = lateness.total();
-        if (all.rounds() % LATENESS_LOG_ROUNDS == 0) {
-            LatenessHistogram.Summary window = lateness.takeWindow();
-            log.info("Room {}: audio rounds late by p50 {} us, p99 {} us, max {} us over the last {} rounds"
-                            + " ({} rounds skipped so far: the audio lane fell over 100 ms behind)",
-                    name, window.p50Micros(), window.p99Micros(), window.maxMicros(), window.rounds(), skippedRounds);
-        }
-    }
-
-    /**
-     * Mixes the K loudest speakers. Each of them hears its own mix-minus, encoded for it alone;
-     * everyone else hears the same full mix, encoded once per codec, whatever the room's size.
-     */
-    private void mixAudio() {
-        levels.clear();
-        for (Participant p : participants.values()) {
-            InboundAudio in = p.inboundAudio();
-            p.levelDbov = AudioLevel.SILENCE_DBOV;
-            if (in != null && p.heard() && in.readFrame(p.pcmScratch)) {
-                p.levelDbov = in.levelDbov(p.pcmScratch); // RFC 6464 level when signalled
-                levels.put(p.id, p.levelDbov);
-            }
-        }
-        activeSpeaker.onRound(levels);
-        audioInputs.clear();
-        for (String speaker : speakerSelector.select(levels)) {
-            audioInputs.put(speaker, participants.get(speaker).pcmScratch);
-        }
-        for (Participant p : participants.values()) {
-            p.mixed = audioInputs.containsKey(p.id);
-        }
-        MixResult mix = mixer.mix(audioInputs);
-        listenerPayloads.clear();
-        int ownEncodes = 0;
-        for (Participant p : participants.values()) {
-            OutboundAudio out = p.outboundAudio();
-            if (out == null) {
-                continue;
-            }
-            if (p.liveTone != null) {
-                short[] withCue = (mix.contributed(p.id) ? mix.mixFor(p.id) : mix.fullMix()).clone();
-                if (!p.liveTone.addInto(withCue)) {
-                    p.liveTone = null;
-                }
-                out.sendOwnMix(withCue);
-                ownEncodes++;
-            } else if (mix.contributed(p.id)) {
-                out.sendOwnMix(mix.mixFor(p.id));
-                ownEncodes++;
-            } else {
-                out.sendSharedPayload(listenerPayload(out.codec(), mix));
-            }
-        }
-        programAudio.send(codec -> listenerPayload(codec, mix));
-        audioEncodesLastRound = ownEncodes + listenerPayloads.size();
-        ProgramSink sink = programSink;
-        if (sink != null) {
-            sink.onProgramAudio(mix.fullMix());
-        }
-    }
-
-    /** The full mix in one codec, encoded once a round for every listener and attendee of that codec. */
-    private byte[] listenerPayload(Codec codec, MixResult mix) {
-        return listenerPayloads.computeIfAbsent(codec,
-                c -> listenerEncoders.computeIfAbsent(c, AudioEncoder::create).encode(mix.fullMix()));
-    }
-
     private AudioStats audioStats() {
-        return new AudioStats(size(), audioEncodesLastRound, List.copyOf(audioInputs.keySet()),
-                activeSpeaker.activeSpeaker().orElse(null), lateness.total(), skippedRounds);
+        return new AudioStats(size(), audioRound.encodesLastRound(), audioRound.mixedSpeakers(),
+                activeSpeaker.activeSpeaker().orElse(null), audioRound.lateness(), audioRound.skippedRounds());
     }
 
     private record AudioStats(int participants, int audioEncodesLastRound, List<String> mixedSpeakers,
@@ -731,8 +637,7 @@ public final class Room implements AutoCloseable {
             for (Attendee a : new ArrayList<>(attendees.values())) {
                 removeAttendee(a);
             }
-            listenerEncoders.values().forEach(AudioEncoder::close);
-            listenerEncoders.clear();
+            audioRound.close();
         }, audioLane);
         try {
             audioDone.thenCompose(v -> videoPipeline.close()).get(5, TimeUnit.SECONDS);

@@ -1,0 +1,162 @@
+package dev.mcu.conference;
+
+import dev.mcu.encoder.AudioEncoder;
+import dev.mcu.media.Codec;
+import dev.mcu.mixer.ActiveSpeakerDetector;
+import dev.mcu.mixer.AudioLevel;
+import dev.mcu.mixer.AudioMixer;
+import dev.mcu.mixer.MixResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A room's 20 ms of audio: reads each heard participant's frame, picks the K loudest, mixes them,
+ * and sends each participant its audio (a speaker its own mix-minus, a promoted one its live cue,
+ * everyone else the full mix encoded once per codec), then the attendees the same packet per codec
+ * ({@link ProgramAudio}) and the program sink the full mix. Measures how late each round starts.
+ *
+ * <p>The room's audio lane only; the listener encoders are owned here.
+ */
+final class AudioRound implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AudioRound.class);
+
+    private final String room;
+    private final Map<String, Participant> participants;  // borrowed: the room's, read here
+    private final ProgramAudio attendees;                  // borrowed
+    private final SpeakerSelector speakerSelector;         // borrowed
+    private final ActiveSpeakerDetector activeSpeaker;     // borrowed
+    private final AtomicLong clockErrors;
+    private final AudioMixer mixer = new AudioMixer();
+    private final Map<String, short[]> inputs = new HashMap<>();
+    private final Map<String, Double> levels = new HashMap<>();
+    private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned
+    private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // this round's
+    private final LatenessHistogram lateness = new LatenessHistogram();
+    private int encodesLastRound;
+    private long lastRoundNanos;
+    private long skippedRounds;
+
+    AudioRound(String room, Map<String, Participant> participants, ProgramAudio attendees,
+               SpeakerSelector speakerSelector, ActiveSpeakerDetector activeSpeaker, AtomicLong clockErrors) {
+        this.room = room;
+        this.participants = participants;
+        this.attendees = attendees;
+        this.speakerSelector = speakerSelector;
+        this.activeSpeaker = activeSpeaker;
+        this.clockErrors = clockErrors;
+    }
+
+    /** One round, due at {@code scheduledNanos}; a failure is logged and the next round runs anyway. */
+    void run(long scheduledNanos, long nowNanos, ProgramSink sink) {
+        lateness.record(nowNanos - scheduledNanos);
+        if (lastRoundNanos != 0 && scheduledNanos - lastRoundNanos > Room.AUDIO_ROUND_NANOS) {
+            skippedRounds += (scheduledNanos - lastRoundNanos) / Room.AUDIO_ROUND_NANOS - 1; // the lane fell far behind
+        }
+        lastRoundNanos = scheduledNanos;
+        try {
+            mix(sink);
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: keep the room alive and say why.
+            long errors = clockErrors.incrementAndGet();
+            if (errors <= 10 || errors % 1000 == 0) {
+                log.error("Room {}: audio mix failed ({} times so far); the room keeps running", room, errors, e);
+            }
+        }
+        LatenessHistogram.Summary all = lateness.total();
+        if (all.rounds() % Room.LATENESS_LOG_ROUNDS == 0) {
+            LatenessHistogram.Summary window = lateness.takeWindow();
+            log.info("Room {}: audio rounds late by p50 {} us, p99 {} us, max {} us over the last {} rounds"
+                            + " ({} rounds skipped so far: the audio lane fell over 100 ms behind)",
+                    room, window.p50Micros(), window.p99Micros(), window.maxMicros(), window.rounds(), skippedRounds);
+        }
+    }
+
+    /**
+     * Mixes the K loudest speakers. Each of them hears its own mix-minus, encoded for it alone;
+     * everyone else hears the same full mix, encoded once per codec, whatever the room's size.
+     */
+    private void mix(ProgramSink sink) {
+        levels.clear();
+        for (Participant p : participants.values()) {
+            InboundAudio in = p.inboundAudio();
+            p.levelDbov = AudioLevel.SILENCE_DBOV;
+            if (in != null && p.heard() && in.readFrame(p.pcmScratch)) {
+                p.levelDbov = in.levelDbov(p.pcmScratch); // RFC 6464 level when signalled
+                levels.put(p.id, p.levelDbov);
+            }
+        }
+        activeSpeaker.onRound(levels);
+        inputs.clear();
+        for (String speaker : speakerSelector.select(levels)) {
+            inputs.put(speaker, participants.get(speaker).pcmScratch);
+        }
+        for (Participant p : participants.values()) {
+            p.mixed = inputs.containsKey(p.id);
+        }
+        MixResult mix = mixer.mix(inputs);
+        listenerPayloads.clear();
+        int ownEncodes = 0;
+        for (Participant p : participants.values()) {
+            OutboundAudio out = p.outboundAudio();
+            if (out == null) {
+                continue;
+            }
+            if (p.liveTone != null) {
+                short[] withCue = (mix.contributed(p.id) ? mix.mixFor(p.id) : mix.fullMix()).clone();
+                if (!p.liveTone.addInto(withCue)) {
+                    p.liveTone = null;
+                }
+                out.sendOwnMix(withCue);
+                ownEncodes++;
+            } else if (mix.contributed(p.id)) {
+                out.sendOwnMix(mix.mixFor(p.id));
+                ownEncodes++;
+            } else {
+                out.sendSharedPayload(listenerPayload(out.codec(), mix));
+            }
+        }
+        attendees.send(codec -> listenerPayload(codec, mix));
+        encodesLastRound = ownEncodes + listenerPayloads.size();
+        if (sink != null) {
+            sink.onProgramAudio(mix.fullMix());
+        }
+    }
+
+    /** The full mix in one codec, encoded once a round for every listener and attendee of that codec. */
+    private byte[] listenerPayload(Codec codec, MixResult mix) {
+        return listenerPayloads.computeIfAbsent(codec,
+                c -> listenerEncoders.computeIfAbsent(c, AudioEncoder::create).encode(mix.fullMix()));
+    }
+
+    /** A participant left the mix for good. */
+    void forget(String participantId) {
+        mixer.forget(participantId);
+    }
+
+    int encodesLastRound() {
+        return encodesLastRound;
+    }
+
+    List<String> mixedSpeakers() {
+        return List.copyOf(inputs.keySet());
+    }
+
+    LatenessHistogram.Summary lateness() {
+        return lateness.total();
+    }
+
+    long skippedRounds() {
+        return skippedRounds;
+    }
+
+    @Override
+    public void close() {
+        listenerEncoders.values().forEach(AudioEncoder::close);
+        listenerEncoders.clear();
+    }
+}
