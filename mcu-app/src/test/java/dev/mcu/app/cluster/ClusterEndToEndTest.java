@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * node that holds it, also after Kamailio restarts and after a node is added; a draining node
  * gets no new room but still its open rooms' callers; when the node of a room dies, callers who
  * redial land on another node (the time it takes is printed and kept in target/cluster-e2e); a
- * viewer of a fan-out node (nginx-rtmp, deploy/nginx) plays the program a room's node pushes to it;
+ * viewer of a fan-out node (nginx-rtmp, deploy/nginx) plays the program a room's node pushes to it,
+ * as HLS and, through Janus's Streaming plugin there (deploy/janus), as WebRTC in Chromium;
  * while Redis is down a new caller gets 503 and calls in progress go on.
  * Skipped, saying why, where namespaces cannot be made (not root) or a package is missing.
  */
@@ -49,7 +50,7 @@ class ClusterEndToEndTest {
                 lab.startNode(1);
                 lab.startNode(2);
                 lab.startFanout();
-                awaitReady(lab, List.of(1, 2));
+                awaitReady(lab, List.of(1, 2), List.of(1, 2));
 
                 // Two rooms, two nodes: the second room goes to the less-loaded node.
                 lab.dial("alpha");
@@ -61,7 +62,7 @@ class ClusterEndToEndTest {
                 // Kamailio restarts and a third node joins: alpha's next caller still reaches alpha's node.
                 lab.stopKamailio();
                 lab.startNode(3);
-                awaitReady(lab, List.of(1, 2, 3));
+                awaitReady(lab, List.of(1, 2, 3), List.of(3));
                 lab.startKamailio();
                 lab.dial("alpha");
                 assertEquals(alphaNode, awaitRoom(lab, "alpha", 2),
@@ -96,6 +97,22 @@ class ClusterEndToEndTest {
                 }
                 assertTrue(decoded >= 20, "a viewer of the fan-out node decoded " + decoded + " frames in 4 s:\n" + viewer);
                 assertTrue(viewer.contains("Audio: aac"), "the program's audio is missing from the fan-out stream:\n" + viewer);
+
+                // WebRTC viewers: the same program through Janus's Streaming plugin on the fan-out node.
+                String toJanus = lab.apiPost(gammaNode, "/api/v1/rooms/gamma/egress",
+                        "{\"kind\": \"rtmp\", \"url\": \"rtmp://" + ClusterLab.FANOUT + ":1935/janus/gamma\"}");
+                assertTrue(toJanus.contains("\"id\""), "the RTMP egress to the Janus relay did not start: " + toJanus);
+                String page = lab.browse("http://" + ClusterLab.FANOUT + ":8080/watch.html?id=1", 20);
+                Files.writeString(keep.resolve("janus-viewer.txt"), page);
+                Matcher webRtc = Pattern.compile("VIEWER ice=(\\w+) .*?video packets=(\\d+) frames=(\\d+)").matcher(page);
+                int webRtcFrames = 0;
+                String ice = "never reported";
+                while (webRtc.find()) {
+                    ice = webRtc.group(1);
+                    webRtcFrames = Integer.parseInt(webRtc.group(3));
+                }
+                assertTrue(webRtcFrames >= 10, "a WebRTC viewer of Janus decoded " + webRtcFrames + " frames (ICE " + ice
+                        + "); its console:\n" + page.lines().filter(l -> l.contains("VIEWER")).toList());
 
                 // alpha's node dies: callers who redial land on a live, ready node.
                 long killedAt = System.nanoTime();
@@ -144,11 +161,26 @@ class ClusterEndToEndTest {
         }
     }
 
-    private static void awaitReady(ClusterLab lab, List<Integer> nodes) throws InterruptedException {
+    private static void awaitReady(ClusterLab lab, List<Integer> nodes, List<Integer> fresh) throws InterruptedException {
         ClusterLab.awaitTrue(() -> nodes.stream().allMatch(n -> readySet(lab).contains(ClusterLab.nodeUri(n))), 90_000,
                 "nodes " + nodes + " did not all appear in the registry's ready set: " + readySet(lab));
+        // A node that just started is busy compiling, and its CPU counts in its score: let the new
+        // ones settle (score under 1: no room, CPU under 10 %) so that "least loaded" means rooms.
+        long settle = System.currentTimeMillis() + 45_000;
+        while (System.currentTimeMillis() < settle && !fresh.stream().allMatch(n -> score(lab, n) < 1.0)) {
+            Thread.sleep(250);
+        }
         // One probing round, so Kamailio's dispatcher has seen them answer OPTIONS.
         Thread.sleep(1_500);
+    }
+
+    private static double score(ClusterLab lab, int node) {
+        String score = lab.redisCli("ZSCORE", ClusterPresence.READY_SET, ClusterLab.nodeUri(node));
+        try {
+            return Double.parseDouble(score);
+        } catch (NumberFormatException notThere) {
+            return Double.MAX_VALUE;
+        }
     }
 
     private static List<String> readySet(ClusterLab lab) {

@@ -49,7 +49,7 @@ final class ClusterLab implements AutoCloseable {
     static Optional<String> whatIsMissing() {
         for (String binary : List.of("/usr/sbin/kamailio", "/usr/bin/redis-server", "/usr/bin/redis-cli", "/usr/bin/baresip",
                 "/usr/bin/curl", "/usr/bin/stdbuf", "/usr/sbin/nginx", "/usr/lib/nginx/modules/ngx_rtmp_module.so",
-                "/usr/bin/ffmpeg")) {
+                "/usr/bin/ffmpeg", "/usr/bin/janus", "/usr/bin/chromium")) {
             if (!Files.exists(Path.of(binary))) {
                 return Optional.of(binary + " is not installed (.ci/run installs it)");
             }
@@ -140,10 +140,12 @@ final class ClusterLab implements AutoCloseable {
         Files.createDirectories(home.resolve("hls"));
         String conf = Files.readString(DEPLOY.resolve("nginx/fanout.conf"))
                 .replace("FANOUT_ADDRESS", FANOUT).replace("HLS_DIR", home.toString())
-                .replace("PUBLISHERS", SUBNET + "0/24");
+                .replace("PUBLISHERS", SUBNET + "0/24").replace("JANUS_DIR", DEPLOY.resolve("janus").toString());
         Files.writeString(home.resolve("nginx.conf"), conf);
         spawn(ns("fo"), "fanout/nginx.log", null, List.of("nginx", "-c", home.resolve("nginx.conf").toString(),
                 "-p", home.toString()));
+        spawn(ns("fo"), "fanout/janus.log", null, List.of("janus", "-C", DEPLOY.resolve("janus/janus.jcfg").toString(),
+                "-F", DEPLOY.resolve("janus").toString()));
         awaitTrue(() -> run(List.of("ip", "netns", "exec", ns("ph"), "curl", "-s", "-o", "/dev/null", "-m", "1",
                 "http://" + FANOUT + ":8080/hls/")).code == 0, 10_000, "nginx on the fan-out node did not answer; see "
                 + home.resolve("error.log"));
@@ -157,6 +159,18 @@ final class ClusterLab implements AutoCloseable {
         return run(List.of("ip", "netns", "exec", ns("ph"), "timeout", Integer.toString(seconds + 15), "ffmpeg",
                 "-hide_banner", "-stats", "-loglevel", "info", "-i", url, "-t", Integer.toString(seconds), "-map", "0",
                 "-f", "null", "-")).output;
+    }
+
+    /**
+     * Opens {@code url} in headless Chromium in the phones' namespace for {@code seconds} and
+     * returns what the page logged to its console.
+     */
+    String browse(String url, int seconds) throws IOException {
+        Path profile = Files.createDirectories(dir.resolve("chromium-" + System.nanoTime()));
+        return run(List.of("ip", "netns", "exec", ns("ph"), "timeout", Integer.toString(seconds), "chromium", "--headless",
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+                "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0", url), seconds + 10).output;
     }
 
     /** GET {@code url} from the phones' namespace; its HTTP status, 0 when nothing answered. */
@@ -361,10 +375,14 @@ final class ClusterLab implements AutoCloseable {
     }
 
     private static Result run(List<String> command) throws IOException {
+        return run(command, 10);
+    }
+
+    private static Result run(List<String> command, int timeoutSeconds) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return new Result(-1, output);
             }
