@@ -70,11 +70,15 @@ class NetworkFaultTest {
     /**
      * Bounds on what the unimpaired phone hears under each fault. Before loss concealment, 10 % and
      * 20 % loss left 7.9 % and 17.3 % of the time silent, in up to 14 dropouts of 40-110 ms every
-     * 3 s; with it, 0.7-1 %. The bounds leave room for a stall of this shared build machine, which
-     * silences every participant alike.
+     * 3 s; with it, 0-1.7 % (2.5-3.5 % over 10 s phases on a machine with load average 20). A
+     * burst of lost packets longer than concealment covers is silent, as it should be: at 20 %
+     * random loss a burst of five (100 ms) comes every ~30 s. The bounds also leave room for a stall
+     * of this shared build machine, which silences every participant alike.
      */
-    private static final double MAX_SILENT_SHARE = 0.05;
-    private static final int MAX_GAP_MILLIS = 100;
+    private static final double MAX_SILENT_SHARE = 0.06;
+    private static final int MAX_GAP_MILLIS = 200;
+    /** Each fault's length; benchmarks/run-network-faults.sh runs longer ones. */
+    private static final long PHASE_MILLIS = Long.getLong("faults.phaseMillis", 3000);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private NetworkNamespace namespace;
@@ -157,7 +161,7 @@ class NetworkFaultTest {
     @Test
     @Order(1)
     void cleanNetworkHasNoGaps() throws Exception {
-        Gaps gaps = listen(2000, 0);
+        Gaps gaps = listen(Math.min(PHASE_MILLIS, 2000), 0);
         cleanRms = gaps.medianRms();
         report("clean", gaps, "");
         assertTrue(gaps.longestMillis() <= MAX_GAP_MILLIS && gaps.share() <= MAX_SILENT_SHARE, "clean: " + gaps);
@@ -166,19 +170,19 @@ class NetworkFaultTest {
     @Test
     @Order(2)
     void fivePercentLoss() throws Exception {
-        lossPhase(5, 3000);
+        lossPhase(5, PHASE_MILLIS);
     }
 
     @Test
     @Order(3)
     void tenPercentLoss() throws Exception {
-        lossPhase(10, 3000);
+        lossPhase(10, PHASE_MILLIS);
     }
 
     @Test
     @Order(4)
     void twentyPercentLoss() throws Exception {
-        lossPhase(20, 3000);
+        lossPhase(20, PHASE_MILLIS);
     }
 
     @Test
@@ -186,7 +190,7 @@ class NetworkFaultTest {
     void reordering() throws Exception {
         long heldBefore = relay.heldBack();
         relay.setProfile(Profile.reorder(10));
-        Gaps gaps = listen(3000, SETTLE_MILLIS);
+        Gaps gaps = listen(PHASE_MILLIS, SETTLE_MILLIS);
         relay.setProfile(Profile.CLEAN);
         report("reorder 10 %", gaps, (relay.heldBack() - heldBefore) + " packets held back 45 ms");
         othersUnaffected();
@@ -197,7 +201,7 @@ class NetworkFaultTest {
     @Order(6)
     void thirtyMillisecondsOfJitter() throws Exception {
         relay.setProfile(Profile.jitter(30));
-        Gaps gaps = listen(3000, SETTLE_MILLIS);
+        Gaps gaps = listen(PHASE_MILLIS, SETTLE_MILLIS);
         relay.setProfile(Profile.CLEAN);
         report("jitter 0-30 ms", gaps, "");
         othersUnaffected();
@@ -277,13 +281,23 @@ class NetworkFaultTest {
         assertTrue(impaired.stats().audio().decoder().concealed() > 0, "nothing was concealed at " + percent + " % loss");
     }
 
-    /** Waits {@code settleMillis}, then listens {@code millis} to what the synthetic phone hears. */
+    /**
+     * Waits {@code settleMillis}, then listens {@code millis} to what the synthetic phone hears, in
+     * pieces of at most 5 s (it keeps the last 10 s).
+     */
     private Gaps listen(long millis, long settleMillis) throws InterruptedException {
         Thread.sleep(settleMillis);
+        short[] all = new short[0];
         long from = synthetic.samplesHeard();
-        Thread.sleep(millis);
-        int count = (int) Math.min(synthetic.samplesHeard() - from, 10L * Audio.SAMPLE_RATE);
-        return Gaps.measure(synthetic.lastHeard(count), cleanRms);
+        for (long left = millis; left > 0; left -= 5000) {
+            Thread.sleep(Math.min(left, 5000));
+            long now = synthetic.samplesHeard();
+            short[] piece = synthetic.lastHeard((int) Math.min(now - from, 10L * Audio.SAMPLE_RATE));
+            from = now;
+            all = Arrays.copyOf(all, all.length + piece.length);
+            System.arraycopy(piece, 0, all, all.length - piece.length, piece.length);
+        }
+        return Gaps.measure(all, cleanRms);
     }
 
     /** The synthetic phone's own stream loses nothing and it still sees both tiles. */
