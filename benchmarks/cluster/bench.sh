@@ -92,9 +92,11 @@ done
 
 # Fan-out: room 'webinar' on a node, its program pushed to nginx-rtmp, many HLS players.
 mkdir -p $WORK/fanout/hls
-sed -e "s|FANOUT_ADDRESS|$NET.20|g" -e "s|HLS_DIR|$WORK/fanout|g" -e "s|PUBLISHERS|$NET.0/24|g" deploy/nginx/fanout.conf \
+sed -e "s|FANOUT_ADDRESS|$NET.20|g" -e "s|HLS_DIR|$WORK/fanout|g" -e "s|PUBLISHERS|$NET.0/24|g" \
+  -e "s|JANUS_DIR|$(pwd)/deploy/janus|g" deploy/nginx/fanout.conf \
   > $WORK/fanout/nginx.conf
 ip netns exec $P-fo nginx -c $WORK/fanout/nginx.conf -p $WORK/fanout > $WORK/fanout/nginx.out 2>&1 & PIDS+=($!)
+ip netns exec $P-fo janus -C deploy/janus/janus.jcfg -F deploy/janus > $WORK/fanout/janus.log 2>&1 & JANUS=$!; PIDS+=($JANUS)
 mkdir -p $WORK/phone
 cat > $WORK/phone/config <<CONF
 sip_listen $NET.9:5070
@@ -145,4 +147,28 @@ for v in $VIEWERS; do
   ip netns exec $P-ph python3 benchmarks/cluster/hls_viewers.py http://$NET.20:8080/hls/webinar.m3u8 $v $VIEWER_SECONDS
   after=$(cpu)
   echo "  fan-out CPU: $(awk -v a=$after -v b=$before -v s=$VIEWER_SECONDS 'BEGIN {printf "%.1f%% of one core", (a - b) * 100 / s}')"
+done
+
+# WebRTC fan-out: the same room pushed to nginx's application "janus", relayed to Janus's
+# Streaming plugin; JANUS_VIEWERS peer connections in one headless Chromium in the phones' namespace.
+JANUS_VIEWERS=${JANUS_VIEWERS:-"10 30"}
+ip netns exec $nodens curl -s -X POST -H "Authorization: Bearer cluster-bench-admin-token-0123" \
+  -H 'Content-Type: application/json' -d "{\"kind\": \"rtmp\", \"url\": \"rtmp://$NET.20:1935/janus/webinar\"}" \
+  http://$node:8080/api/v1/rooms/webinar/egress > $WORK/fanout/egress-janus.json
+cp benchmarks/cluster/janus-viewers.html $WORK/fanout/hls/
+sleep 6
+janus_cpu() { awk -v k=$(getconf CLK_TCK) '{printf "%.2f", ($14 + $15) / k}' /proc/$JANUS/stat; }
+echo
+echo "Janus fan-out: WebRTC viewers (one Chromium, one peer connection each) watch for 20 s"
+for v in $JANUS_VIEWERS; do
+  before=$(janus_cpu); started=$(date +%s.%N)
+  ip netns exec $P-ph timeout $((v * 2 + 60)) chromium --headless --no-sandbox --disable-gpu --no-first-run \
+    --disable-background-networking --user-data-dir=$WORK/chromium-$v --enable-logging=stderr --v=0 \
+    "http://$NET.20:8080/hls/janus-viewers.html?n=$v&seconds=20" > $WORK/chromium-$v.log 2>&1 &
+  chrome=$!
+  until grep -q 'RESULT' $WORK/chromium-$v.log 2>/dev/null || ! kill -0 $chrome 2>/dev/null; do sleep 1; done
+  after=$(janus_cpu); ended=$(date +%s.%N)
+  kill $chrome 2>/dev/null || true; wait $chrome 2>/dev/null || true
+  grep -o 'RESULT[^"]*' $WORK/chromium-$v.log || echo "no result; see $WORK/chromium-$v.log"
+  echo "  Janus CPU: $(awk -v a=$after -v b=$before -v s=$started -v e=$ended 'BEGIN {printf "%.1f%% of one core", (a - b) * 100 / (e - s)}') (average over the run, start-up included)"
 done
