@@ -22,10 +22,11 @@ import java.util.function.LongSupplier;
  * One member's media inside a room, built from what its offer/answer agreed: decoders for what it
  * sends us, an audio encoder for the mix it hears, and the video output profile it receives.
  *
- * <p>Threads: built on the thread that calls {@link Room#join} (SIP's call-events thread), never on
- * a room lane; {@link MediaListener} callbacks on the transport's event loop (they only enqueue);
- * its role, mute flags, level and {@link #pcmScratch} belong to the room's audio lane, which also
- * calls {@link #close()} when it leaves; the video lane reads only its {@link InboundVideo}.
+ * <p>Threads: built on the thread that calls {@link Room#join} (SIP's call-events thread), or on the
+ * decode pool when an attendee is promoted, never on a room lane; {@link MediaListener} callbacks on
+ * the transport's event loop (they only enqueue); its role, mute flags, level and {@link #pcmScratch}
+ * belong to the room's audio lane, which also calls {@link #close()} when it leaves; the video lane
+ * reads only its {@link InboundVideo}.
  */
 final class Participant implements MediaListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Participant.class);
