@@ -25,7 +25,15 @@ final class DecodeQueue {
     private final AtomicLong droppedOverflow = new AtomicLong();
     private volatile boolean closed;
 
+    private final Runnable onOverflow;
+
     DecodeQueue(Executor decodeExecutor, int capacity, Consumer<RtpPacket> consumer) {
+        this(decodeExecutor, capacity, consumer, () -> { });
+    }
+
+    /** @param onOverflow told of every packet dropped because the queue is full (the offering thread) */
+    DecodeQueue(Executor decodeExecutor, int capacity, Consumer<RtpPacket> consumer, Runnable onOverflow) {
+        this.onOverflow = onOverflow;
         this.decodeExecutor = decodeExecutor;
         this.capacity = capacity;
         this.consumer = consumer;
@@ -38,6 +46,7 @@ final class DecodeQueue {
         if (pending.incrementAndGet() > capacity) {
             pending.decrementAndGet();
             droppedOverflow.incrementAndGet();
+            onOverflow.run();
             return;
         }
         decodeExecutor.execute(() -> {

@@ -56,7 +56,13 @@ final class InboundAudio implements AutoCloseable {
 
     /** @param audioLevelExtensionId the agreed id of the RFC 6464 audio level, or -1 */
     InboundAudio(Codec codec, Executor decodeExecutor, LongSupplier clockMillis, int audioLevelExtensionId) {
-        this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process);
+        this(codec, decodeExecutor, clockMillis, audioLevelExtensionId, MediaTimings.NONE);
+    }
+
+    /** @param timings told of packets dropped because the decode queue is full */
+    InboundAudio(Codec codec, Executor decodeExecutor, LongSupplier clockMillis, int audioLevelExtensionId,
+                 MediaTimings timings) {
+        this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process, timings::decodeQueueOverflowed);
         this.clockMillis = clockMillis;
         this.decoder = new AudioDecoder(codec);
         this.audioLevelExtensionId = audioLevelExtensionId;

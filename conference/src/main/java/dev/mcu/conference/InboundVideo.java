@@ -42,10 +42,17 @@ final class InboundVideo implements AutoCloseable {
     private volatile I420Frame latest;
     private volatile long framesDecoded;
     private final AtomicLong keyframesAsked = new AtomicLong();
+    private final MediaTimings timings;
     private final KeyframeRequestLimiter keyframeLimiter = new KeyframeRequestLimiter(KEYFRAME_ASK_INTERVAL_NANOS);
 
     InboundVideo(Codec codec, Executor decodeExecutor, Runnable keyframeRequester, LongSupplier clockMillis) {
-        this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process);
+        this(codec, decodeExecutor, keyframeRequester, clockMillis, MediaTimings.NONE);
+    }
+
+    InboundVideo(Codec codec, Executor decodeExecutor, Runnable keyframeRequester, LongSupplier clockMillis,
+                 MediaTimings timings) {
+        this.timings = timings;
+        this.queue = new DecodeQueue(decodeExecutor, MAX_PENDING_PACKETS, this::process, timings::decodeQueueOverflowed);
         this.keyframeRequester = keyframeRequester;
         this.clockMillis = clockMillis;
         this.depacketizer = codec == Codec.H264 ? new H264Depacketizer() : new Vp8Depacketizer();
@@ -74,7 +81,9 @@ final class InboundVideo implements AutoCloseable {
         while ((next = jitterBuffer.poll(now)) != null) {
             EncodedFrame frame = depacketizer.push(next);
             if (frame != null) {
+                long decodeStart = System.nanoTime();
                 I420Frame picture = decoder.decode(frame);
+                timings.videoDecoded(System.nanoTime() - decodeStart);
                 if (picture != null) {
                     latest = picture;
                     framesDecoded++;

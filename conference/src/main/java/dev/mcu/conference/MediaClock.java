@@ -27,6 +27,11 @@ public interface MediaClock {
     /** Where video output profiles are encoded (shared, bounded); a room has one frame in flight at most. */
     Executor encodePool();
 
+    /** Where rooms report their media timings (the server's metrics); none by default. */
+    default MediaTimings timings() {
+        return MediaTimings.NONE;
+    }
+
     /** One room's serial thread of work: its audio clock, or its video pipeline. */
     interface Lane extends Executor {
         /**

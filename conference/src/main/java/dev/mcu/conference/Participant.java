@@ -62,6 +62,12 @@ final class Participant implements MediaListener, AutoCloseable {
 
     Participant(Member member, Role role, String roomName, Executor decodePool, LongSupplier clockMillis,
                 Listener listener) {
+        this(member, role, roomName, decodePool, clockMillis, listener, MediaTimings.NONE);
+    }
+
+    /** @param timings where its decoders report their timings and overflows */
+    Participant(Member member, Role role, String roomName, Executor decodePool, LongSupplier clockMillis,
+                Listener listener, MediaTimings timings) {
         this.id = member.id();
         this.member = member;
         this.roomName = roomName;
@@ -71,10 +77,10 @@ final class Participant implements MediaListener, AutoCloseable {
         MediaTransport transport = member.transport();
         this.inboundAudio = audio.filter(s -> s.direction().receives())
                 .map(s -> new InboundAudio(s.codec(), new SerialExecutor(decodePool), clockMillis,
-                        s.audioLevelExtensionId())).orElse(null);
+                        s.audioLevelExtensionId(), timings)).orElse(null);
         this.inboundVideo = video.filter(s -> s.direction().receives())
                 .map(s -> new InboundVideo(s.codec(), new SerialExecutor(decodePool), transport::requestKeyframe,
-                        clockMillis))
+                        clockMillis, timings))
                 .orElse(null);
         this.outboundAudio = audio.filter(s -> s.direction().sends())
                 .map(s -> new OutboundAudio(s.codec(), transport, s.payloadType())).orElse(null);

@@ -2,6 +2,7 @@ package dev.mcu.conference;
 
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.LayoutSpec;
+import dev.mcu.media.I420Frame;
 import dev.mcu.mixer.ActiveSpeakerDetector;
 import dev.mcu.mixer.AudioLevel;
 import dev.mcu.transport.MediaListener;
@@ -121,7 +122,12 @@ public final class Room implements AutoCloseable {
         });
         this.audioRound = new AudioRound(name, participants, programAudio, speakerSelector, activeSpeaker, clockErrors);
         this.audioLane = clock.lane("room-" + name + "-audio");
-        audioLane.every(AUDIO_ROUND_NANOS, scheduled -> audioRound.run(scheduled, clock.nanoTime(), programSink));
+        audioLane.every(AUDIO_ROUND_NANOS, scheduled -> {
+            long roundStart = clock.nanoTime();
+            clock.timings().audioRoundLate(Math.max(0, roundStart - scheduled));
+            audioRound.run(scheduled, roundStart, programSink);
+            clock.timings().audioRoundMixed(clock.nanoTime() - roundStart);
+        });
     }
 
     public String name() {
@@ -170,7 +176,8 @@ public final class Room implements AutoCloseable {
     }
 
     private Participant newParticipant(Member member, Role role) {
-        return new Participant(member, role, name, clock.decodePool(), this::clockMillis, participantListener);
+        return new Participant(member, role, name, clock.decodePool(), this::clockMillis, participantListener,
+                clock.timings());
     }
 
     private void refuse(Member member, Participant participant) {
@@ -399,6 +406,14 @@ public final class Room implements AutoCloseable {
             Attendee a = attendees.get(participantId);
             return a == null ? Optional.<ParticipantSnapshot>empty() : Optional.of(a.snapshot());
         }, audioLane);
+    }
+
+    /**
+     * The room's newest composite scaled to {@code width} x {@code height} (a thumbnail for the
+     * dashboard), or empty before the first frame. Any thread.
+     */
+    public CompletableFuture<Optional<I420Frame>> thumbnail(int width, int height) {
+        return videoPipeline.thumbnail(width, height);
     }
 
     /** Counters for the admin view and tests. */

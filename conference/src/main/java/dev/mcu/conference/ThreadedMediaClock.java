@@ -18,12 +18,25 @@ public final class ThreadedMediaClock implements MediaClock {
     private final Executor decodePool;   // borrowed
     private final Executor encodePool;   // borrowed
     private final Function<String, ThreadFactory> laneThreads;
+    private final MediaTimings timings;
 
     /** @param laneThreads makes the one thread of a lane, given its name (the server's thread inventory) */
     public ThreadedMediaClock(Executor decodePool, Executor encodePool, Function<String, ThreadFactory> laneThreads) {
+        this(decodePool, encodePool, laneThreads, MediaTimings.NONE);
+    }
+
+    /** @param timings where rooms report their media timings */
+    public ThreadedMediaClock(Executor decodePool, Executor encodePool, Function<String, ThreadFactory> laneThreads,
+                              MediaTimings timings) {
         this.decodePool = decodePool;
         this.encodePool = encodePool;
         this.laneThreads = laneThreads;
+        this.timings = timings;
+    }
+
+    @Override
+    public MediaTimings timings() {
+        return timings;
     }
 
     @Override

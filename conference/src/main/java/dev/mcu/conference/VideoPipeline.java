@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +77,7 @@ final class VideoPipeline {
     private String activeSpeaker;
     private I420Frame encoding;                         // the buffer being encoded, or null
     private I420Frame pending;                          // composited, waiting for the encoders, or null
+    private I420Frame lastComposite;                    // the newest canvas (lane thread), or null before the first
     private long pendingRtpTimestamp;
     private long pendingNanos;
     private boolean closed;
@@ -93,6 +95,42 @@ final class VideoPipeline {
         this.layout = Layout.empty(settings.width(), settings.height());
         this.layoutSpec = new LayoutSpec(settings.layout(), null, settings.customTiles());
         lane.every(1_000_000_000L / settings.fps(), scheduled -> tick());
+    }
+
+    /**
+     * The newest canvas scaled down to {@code width} x {@code height} (nearest pixel: a thumbnail),
+     * or empty before the first frame. Copied on the video lane; the result is the caller's.
+     */
+    CompletableFuture<Optional<I420Frame>> thumbnail(int width, int height) {
+        return CompletableFuture.supplyAsync(() -> {
+            I420Frame canvas = lastComposite;
+            return canvas == null ? Optional.<I420Frame>empty() : Optional.of(scaledDown(canvas, width, height));
+        }, lane);
+    }
+
+    static I420Frame scaledDown(I420Frame from, int width, int height) {
+        I420Frame to = new I420Frame(width, height, new byte[I420Frame.sizeOf(width, height)], from.timestampMicros());
+        byte[] src = from.data();
+        byte[] dst = to.data();
+        copyPlane(src, 0, from.width(), from.height(), dst, 0, width, height);
+        int srcCw = I420Frame.chromaWidth(from.width());
+        int srcCh = I420Frame.chromaHeight(from.height());
+        int dstCw = I420Frame.chromaWidth(width);
+        int dstCh = I420Frame.chromaHeight(height);
+        int srcU = from.width() * from.height();
+        int dstU = width * height;
+        copyPlane(src, srcU, srcCw, srcCh, dst, dstU, dstCw, dstCh);
+        copyPlane(src, srcU + srcCw * srcCh, srcCw, srcCh, dst, dstU + dstCw * dstCh, dstCw, dstCh);
+        return to;
+    }
+
+    private static void copyPlane(byte[] src, int srcOffset, int srcW, int srcH, byte[] dst, int dstOffset, int dstW, int dstH) {
+        for (int y = 0; y < dstH; y++) {
+            int sy = (int) ((long) y * srcH / dstH);
+            for (int x = 0; x < dstW; x++) {
+                dst[dstOffset + y * dstW + x] = src[srcOffset + sy * srcW + (int) ((long) x * srcW / dstW)];
+            }
+        }
     }
 
     /** Who has video and how it shows, in joining order; replaces the previous list. */
@@ -272,9 +310,11 @@ final class VideoPipeline {
                     }
                 }
             }
+            long composeStart = clock.nanoTime();
             I420Frame canvas = compositor.compose(layout, latestFrames,
                     settings.highlightSpeaker() ? activeSpeaker : null);
             long now = clock.nanoTime();
+            clock.timings().videoComposited(now - composeStart);
             I420Frame target = buffers[0] == encoding ? buffer(1) : buffer(0);
             System.arraycopy(canvas.data(), 0, target.data(), 0, target.data().length);
             if (settings.showNames()) {
@@ -285,6 +325,7 @@ final class VideoPipeline {
                 framesSkipped.incrementAndGet(); // the encoders are a whole frame behind: keep only the newest
             }
             pending = target;
+            lastComposite = target;
             pendingRtpTimestamp = (timestampBase + (now - startNanos) * 9 / 100_000) & 0xffffffffL;
             pendingNanos = now;
             if (encoding == null) {
@@ -319,7 +360,11 @@ final class VideoPipeline {
         for (VideoProfile profile : targets) {
             clock.encodePool().execute(() -> {
                 try {
-                    profile.encodeAndSend(frame, rtpTimestamp, nanos);
+                    long encodeStart = System.nanoTime();
+                    if (profile.encodeAndSend(frame, rtpTimestamp, nanos)) {
+                        clock.timings().keyframeSent();
+                    }
+                    clock.timings().videoEncoded(System.nanoTime() - encodeStart);
                 } catch (RuntimeException e) {
                     onError.run();
                     log.error("Room {}: encoding video output {} failed; the next frame tries again", room,

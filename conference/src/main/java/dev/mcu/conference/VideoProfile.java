@@ -82,7 +82,8 @@ final class VideoProfile implements AutoCloseable {
         keyframeWanted.set(true);
     }
 
-    void encodeAndSend(I420Frame canvas, long rtpTimestamp, long nowNanos) {
+    /** @return whether a keyframe went out */
+    boolean encodeAndSend(I420Frame canvas, long rtpTimestamp, long nowNanos) {
         if (framesSent % framesPerBitrateCheck == 0) {
             adaptBitrate();
         }
@@ -93,7 +94,7 @@ final class VideoProfile implements AutoCloseable {
         }
         EncodedFrame frame = encoder.encode(canvas, rtpTimestamp);
         if (frame == null) {
-            return;
+            return false;
         }
         List<byte[]> packets = packetizer.packetize(frame);
         for (MediaTransport receiver : receivers) {
@@ -107,6 +108,7 @@ final class VideoProfile implements AutoCloseable {
         if (sink != null) {
             sink.onProgramVideo(frame); // the same access unit, muxed by egress: no second encode
         }
+        return frame.keyframe();
     }
 
     /** Also hands every encoded frame to {@code sink} (null stops it). Video lane. */

@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -76,6 +79,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final HttpServer http;                         // owned, or null when http.port is 0
     private final HttpServer https;                        // owned, or null when http.httpsPort is 0
     private final RoomEgresses egresses;                   // owned: closed before the rooms
+    private final Thumbnails thumbnails;                   // the dashboard's room pictures, made on request
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EventBus events = new EventBus();
     private final RoomControl control;
@@ -101,8 +105,15 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         this.pins = new PinGate(config, Clock.systemUTC());
         this.control = new RoomControl(config, events);
         this.threads = new Threads(config);
-        this.rooms = new RoomRegistry(config, threads.mediaClock(), control.roomEvents(roomEvents));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.rooms = new RoomRegistry(config, threads.mediaClock(new MediaMetrics(registry)), control.roomEvents(roomEvents));
         control.useRooms(rooms);
+        this.thumbnails = new Thumbnails(rooms::room);
+        events.subscribe(e -> {
+            if (e.type().equals("room.closed")) {
+                thumbnails.forget(e.room());
+            }
+        });
         this.egresses = new RoomEgresses(rooms::room, Path.of(config.recording().dir()),
                 Path.of(config.recording().hlsDir()), config.video().width(), config.video().height(),
                 new EgressLog());
@@ -111,7 +122,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         if (webhooks != null) {
             events.subscribe(webhooks);
         }
-        this.metrics = new ServerMetrics(rooms, control, pins, events, webhooks);
+        this.metrics = new ServerMetrics(registry, rooms, control, pins, events, webhooks);
         this.controlTimer = threads.controlTimer();
         if (config.media().timeoutSeconds() > 0) {
             long timeout = TimeUnit.SECONDS.toNanos(config.media().timeoutSeconds());
@@ -195,6 +206,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 Auth.requireAdmin(auth.authenticate(request, false));
             }
             return Response.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+        });
+        router.get("/api/v1/rooms/{room}/thumbnail.jpg", request -> {
+            String room = request.pathParameter("room");
+            Auth.requireHost(auth.authenticate(request, false), room);
+            return Response.bytes("image/jpeg", thumbnails.jpeg(room)).withHeader("Cache-Control", "no-store");
         });
         new EgressRoutes(egresses, (request, room) -> Auth.requireHost(auth.authenticate(request, false), room))
                 .addTo(router);

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
@@ -39,14 +38,17 @@ import java.util.function.ToLongFunction;
 final class ServerMetrics implements AutoCloseable {
     private static final long PAGE_SIZE = 4096;
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;   // owned: closed in close()
     private final RoomControl control;           // borrowed
     private final JvmGcMetrics gc = new JvmGcMetrics();   // owned
     private final MultiGauge participants;
     /** Media counters of calls that ended, so the totals never go down. */
     private final Map<String, LongAdder> retired = new HashMap<>();
 
-    ServerMetrics(RoomRegistry rooms, RoomControl control, PinGate pins, EventBus events, WebhookSender webhooks) {
+    /** @param registry owned from now on; the rooms' {@link MediaMetrics} are already in it */
+    ServerMetrics(PrometheusMeterRegistry registry, RoomRegistry rooms, RoomControl control, PinGate pins, EventBus events,
+                  WebhookSender webhooks) {
+        this.registry = registry;
         this.control = control;
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);

@@ -1,6 +1,7 @@
 package dev.mcu.app;
 
 import dev.mcu.conference.MediaClock;
+import dev.mcu.conference.MediaTimings;
 import dev.mcu.conference.ThreadedMediaClock;
 import dev.mcu.sip.SipExecutors;
 import org.slf4j.Logger;
@@ -135,13 +136,13 @@ final class Threads implements AutoCloseable {
      * {@code room-NAME-video}, one daemon thread each, stopped when the room closes; the lanes run at
      * the highest Java priority so an audio round does not queue behind encodes where the OS honours it.
      */
-    MediaClock mediaClock() {
+    MediaClock mediaClock(MediaTimings timings) {
         return new ThreadedMediaClock(decodePool, encodePool, name -> r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             t.setPriority(Thread.MAX_PRIORITY);
             return t;
-        });
+        }, timings);
     }
 
     /** The SIP server's INVITE worker (bounded: a full queue means 503) and its call-events executor. */

@@ -78,7 +78,7 @@ class AdmissionLimitTest {
     void aCallWhoseEndWasHandledBeforeItsStartIsHungUpAndNeverSeated() {
         McuConfig config = McuConfig.load(null, List.of("rooms.maxCalls=1"));
         try (Threads threads = new Threads(config);
-             RoomRegistry registry = new RoomRegistry(config, threads.mediaClock(), RoomEvents.NONE)) {
+             RoomRegistry registry = new RoomRegistry(config, threads.mediaClock(dev.mcu.conference.MediaTimings.NONE), RoomEvents.NONE)) {
             FakeCall call = new FakeCall("late-1", "late");
             assertEquals(Admission.Verdict.ACCEPT, registry.admit(call.joinRequest()).verdict());
             registry.leave(call);

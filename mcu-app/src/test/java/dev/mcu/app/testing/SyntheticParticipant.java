@@ -199,6 +199,49 @@ public final class SyntheticParticipant implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code frames} copies of one large keyframe back to back from the video socket, as a sender
+     * that floods its own stream would: each one costs the server a decode, so the burst outruns
+     * its decode queue.
+     */
+    public void burstVideo(int frames) {
+        long ssrc = (name.hashCode() * 31L + 7) & 0xffffffffL;   // its own stream, as start() numbers it
+        // A large noisy keyframe: each copy costs the server a long decode, so the queue fills whatever the machine.
+        try (VideoEncoder encoder = VideoEncoder.create(VideoEncoderConfig.of(videoCodec, 1280, 720)
+                .withFps(25).withBitrateKbps(8000).withKeyframeIntervalFrames(1)
+                .withMaxNalBytes(videoCodec == Codec.H264 && packetizationMode == 0 ? VideoEncoderConfig.SINGLE_PACKET_NAL_BYTES : 0))) {
+            Packetizer packetizer = videoCodec == Codec.H264
+                    ? new H264Packetizer(packetizationMode, videoPayloadType, ssrc)
+                    : new Vp8Packetizer(videoPayloadType, ssrc);
+            byte[] noise = new byte[I420Frame.sizeOf(1280, 720)];
+            new java.util.Random(7).nextBytes(noise);
+            I420Frame picture = new I420Frame(1280, 720, noise, 0);
+            EncodedFrame keyframe = null;
+            for (int i = 0; keyframe == null && i < 10; i++) {
+                keyframe = encoder.encode(picture, 0);
+            }
+            // One keyframe encoded, sent again and again as new frames (sequence and timestamp rewritten).
+            java.util.List<byte[]> packets = packetizer.packetize(keyframe);
+            int sequence = 20_000;
+            for (int i = 0; i < frames; i++) {
+                long timestamp = 90_000L * 1000 + i * 3600L;
+                for (byte[] original : packets) {
+                    byte[] packet = original.clone();
+                    packet[2] = (byte) (sequence >> 8);
+                    packet[3] = (byte) sequence;
+                    sequence = (sequence + 1) & 0xffff;
+                    packet[4] = (byte) (timestamp >> 24);
+                    packet[5] = (byte) (timestamp >> 16);
+                    packet[6] = (byte) (timestamp >> 8);
+                    packet[7] = (byte) timestamp;
+                    send(videoSocket, remoteVideo, packet);
+                    // Paced just enough that the kernel's socket buffer keeps up: the server reads it all.
+                    java.util.concurrent.locks.LockSupport.parkNanos(30_000);
+                }
+            }
+        }
+    }
+
     private void sendAudio(AudioEncoder encoder, long ssrc, long[] state) {
         short[] pcm = new short[Audio.FRAME_SAMPLES];
         Tones.sine(pcm, toneHz, TONE_AMPLITUDE, Audio.SAMPLE_RATE, state[1]);
