@@ -171,6 +171,7 @@ final class SipCall implements Call {
     }
 
     void onAck(Request ack) {
+        ClientTransaction reInvite = null;
         boolean start;
         boolean update;
         String failure = null;
@@ -196,9 +197,10 @@ final class SipCall implements Call {
                 events.execute(() -> handler.onCallUpdated(this));
             }
             if (reInviteWanted && state == State.ACTIVE && pendingOffer == null && reOffer == null && lastLocalSdp != null) {
-                sendReInvite();
+                reInvite = prepareReInvite();
             }
         }
+        send(reInvite);
         if (failure != null) {
             log.info("{} in room '{}': hanging up, {}", join.caller(), room(), failure);
             hangup("the answer in the ACK was unusable: " + failure);
@@ -441,6 +443,7 @@ final class SipCall implements Call {
      */
     @Override
     public boolean setViewOnly(boolean viewOnly) {
+        ClientTransaction reInvite;
         synchronized (this) {
             if (this.viewOnly == viewOnly) {
                 return false;
@@ -453,12 +456,44 @@ final class SipCall implements Call {
                 reInviteWanted = true;   // sent once the offer in flight settles
                 return true;
             }
-            return sendReInvite();
+            reInvite = prepareReInvite();
+        }
+        return send(reInvite);
+    }
+
+    /**
+     * Sends a prepared re-INVITE, outside the call's lock (the stack may wait for an earlier INVITE
+     * transaction of the dialog to finish); false when there is none or it could not go.
+     */
+    private boolean send(ClientTransaction reInvite) {
+        if (reInvite == null) {
+            return false;
+        }
+        Dialog d;
+        synchronized (this) {
+            d = dialog;
+        }
+        try {
+            d.sendRequest(reInvite);
+            log.info("{} in room '{}': re-INVITE sent, {}", join.caller(), room(),
+                    viewOnly() ? "we no longer take its media (attendee)" : "we take its media now (promoted)");
+            return true;
+        } catch (Exception e) {
+            synchronized (this) {
+                reOffer = null;
+            }
+            log.warn("{} in room '{}': could not send a re-INVITE ({}); its media stays as it was", join.caller(), room(),
+                    e.toString());
+            return false;
         }
     }
 
-    /** Under the lock: our offer with the directions {@link #viewOnly} asks for. */
-    private boolean sendReInvite() {
+    private synchronized boolean viewOnly() {
+        return viewOnly;
+    }
+
+    /** Under the lock: our re-INVITE with the directions {@link #viewOnly} asks for, or null when it cannot be made. */
+    private ClientTransaction prepareReInvite() {
         reInviteWanted = false;
         try {
             SessionDescription offer = SessionDescription.parse(lastLocalSdp);
@@ -469,15 +504,12 @@ final class SipCall implements Call {
             sip.setSdp(reInvite, offer.toString());
             ClientTransaction ct = sip.provider.getNewClientTransaction(reInvite);
             reOffer = offer;
-            dialog.sendRequest(ct);
-            log.info("{} in room '{}': re-INVITE sent, {}", join.caller(), room(),
-                    viewOnly ? "we no longer take its media (attendee)" : "we take its media now (promoted)");
-            return true;
+            return ct;
         } catch (Exception e) {
             reOffer = null;
-            log.warn("{} in room '{}': could not send a re-INVITE ({}); its media stays as it was", join.caller(), room(),
+            log.warn("{} in room '{}': could not make a re-INVITE ({}); its media stays as it was", join.caller(), room(),
                     e.toString());
-            return false;
+            return null;
         }
     }
 
@@ -543,11 +575,13 @@ final class SipCall implements Call {
         if (failure != null) {
             log.info("{} in room '{}': our re-INVITE failed, {}; its media stays as it was", join.caller(), room(), failure);
         }
+        ClientTransaction next = null;
         synchronized (this) {
             if (reInviteWanted && state == State.ACTIVE && reOffer == null) {
-                sendReInvite();
+                next = prepareReInvite();
             }
         }
+        send(next);
     }
 
     private synchronized State state() {
