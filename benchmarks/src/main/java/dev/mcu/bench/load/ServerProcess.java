@@ -60,7 +60,9 @@ final class ServerProcess implements AutoCloseable {
                 // only SIP over UDP is used: the browser-facing ports stay off (fixed ports clash on a shared machine)
                 "sip.wsPort=0", "sip.wssPort=0", "http.port=0", "http.httpsPort=0", "webrtc.port=0",
                 "rooms.maxParticipants=1100",
-                "sip.floodLimitPerSecond=0")); // every simulated phone calls from 127.0.0.1, as through a proxy
+                "sip.floodLimitPerSecond=0", // every simulated phone calls from 127.0.0.1, as through a proxy
+                // ffmpeg's canvas carries no names: with them, SSIM and PSNR would measure the labels, not the pipeline
+                "video.showNames=false"));
         sets.addAll(overrides);
         // Extra keys for the server, e.g. MCU_SERVER_SETS="http.port=18080 admin.token=..." (the
         // control-plane cost measurement scrapes /metrics and reads /api/v1/events beside the load).
