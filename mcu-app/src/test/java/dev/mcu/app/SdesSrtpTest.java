@@ -29,12 +29,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * SIP phones that encrypt their media with SDES-keyed SRTP (RFC 4568, {@code RTP/SAVP} with
- * {@code a=crypto}), with baresip as the phone: the server answers with SRTP and its own key, each
- * side hears the other through the encryption, and with {@code media.requireEncryption} a plain RTP
- * offer gets 488 while the encrypted phone still gets in. Skipped when baresip is not installed.
+ * {@code a=crypto}), with baresip and linphone as the phones: the server answers with SRTP and its
+ * own key, each side hears the other through the encryption, and with {@code media.requireEncryption}
+ * a plain RTP offer gets 488 while the encrypted phone still gets in. Each case is skipped when its
+ * phone is not installed ({@code .ci/run} installs both).
  */
 class SdesSrtpTest {
     private static final double SYNTHETIC_TONE_HZ = 1000;
+    private static final double LINPHONE_TONE_HZ = 600;
     private static final int[] GREEN = {145, 54, 34};
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -85,6 +87,74 @@ class SdesSrtpTest {
         Call call = baresipCall(server).orElseThrow();
         long srtpDrops = call.transport().stats(MediaKind.AUDIO).droppedByReason().getOrDefault("srtp", 0L);
         assertTrue(srtpDrops <= 2, "baresip's packets authenticate under its key: " + srtpDrops + " dropped");
+    }
+
+    /**
+     * linphone with {@code media_encryption=srtp} made mandatory: it hangs up on an answer without
+     * a key, so a connected call that carries audio both ways is SRTP both ways.
+     */
+    @Test
+    void linphoneWithMandatorySrtpHearsAndIsHeardThroughTheMcu(@TempDir Path linphoneDir) throws Exception {
+        assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/linphonec")) && java.nio.file.Files.isExecutable(Path.of("/usr/bin/ffmpeg")),
+                "linphonec (apt-get install -y linphone-cli) and ffmpeg are needed");
+        McuServer server = closeLater(TestServers.start());
+        SyntheticParticipant plain = plainPhoneJoins(server, "secret");
+
+        Path tone = linphoneDir.resolve("tone.wav");
+        Path received = linphoneDir.resolve("received.wav");
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                "sine=frequency=" + (int) LINPHONE_TONE_HZ + ":sample_rate=16000:duration=60", "-ac", "1", tone.toString())
+                .redirectErrorStream(true).start();
+        assertEquals(0, ffmpeg.waitFor(), new String(ffmpeg.getInputStream().readAllBytes()));
+        int sipPort = TestServers.freeSipPort();
+        int rtpPort = TestServers.freeSipPort();
+        java.nio.file.Files.writeString(linphoneDir.resolve("rc"), String.join("\n",
+                "[sip]", "sip_port=" + sipPort, "sip_tcp_port=0", "sip_tls_port=0", "use_ipv6=0",
+                "media_encryption=srtp", "media_encryption_mandatory=1",
+                "[rtp]", "audio_rtp_port=" + rtpPort, "video_rtp_port=" + (rtpPort + 2),
+                "[video]", "display=0", "capture=0", "[sound]", "echocancellation=0", ""));
+        Process linphone = new ProcessBuilder("linphonec", "-c", linphoneDir.resolve("rc").toString(), "-d", "0")
+                .redirectErrorStream(true).redirectOutput(linphoneDir.resolve("linphone.log").toFile()).start();
+        closeLater(() -> {
+            linphone.destroy();
+            if (!linphone.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                linphone.destroyForcibly();
+            }
+        });
+        java.io.Writer commands = new java.io.OutputStreamWriter(linphone.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+        Thread.sleep(3000); // linphonec ignores commands until it is up (PEERS.md)
+        for (String command : List.of("ipv6 disable", "soundcard use files", "play " + tone, "record " + received,
+                "call sip:secret@127.0.0.1:" + server.config().sip().port())) {
+            commands.write(command + "\n");
+            commands.flush();
+        }
+        Await.until(Duration.ofSeconds(15), () -> server.roomSnapshot("secret").map(s -> s.participants() == 2).orElse(false),
+                () -> "linphone's SRTP call is not up: " + readQuietly(linphoneDir.resolve("linphone.log")));
+        Await.until(Duration.ofSeconds(15), () -> hears(plain.lastHeard(Audio.SAMPLE_RATE), Audio.SAMPLE_RATE,
+                        LINPHONE_TONE_HZ, SYNTHETIC_TONE_HZ),
+                () -> "the plain phone does not hear linphone through SRTP: " + String.format("%.0f Hz=%.0f, %.0f Hz=%.0f",
+                        LINPHONE_TONE_HZ, Tones.amplitude(plain.lastHeard(Audio.SAMPLE_RATE), LINPHONE_TONE_HZ, Audio.SAMPLE_RATE),
+                        SYNTHETIC_TONE_HZ, Tones.amplitude(plain.lastHeard(Audio.SAMPLE_RATE), SYNTHETIC_TONE_HZ, Audio.SAMPLE_RATE)));
+        Thread.sleep(3000);
+        commands.write("terminate\n");
+        commands.flush();
+        Await.until(Duration.ofSeconds(10), () -> server.roomSnapshot("secret").map(s -> s.participants() == 1).orElse(false),
+                () -> "linphone did not hang up");
+        BaresipAudioDump.Tail heard = BaresipAudioDump.lastSeconds(received, 1.0);
+        assertTrue(hears(heard.samples(), heard.sampleRate(), SYNTHETIC_TONE_HZ, LINPHONE_TONE_HZ),
+                "linphone heard the plain phone and not itself through SRTP: " + String.format("%.0f Hz=%.0f, %.0f Hz=%.0f",
+                        SYNTHETIC_TONE_HZ, Tones.amplitude(heard.samples(), SYNTHETIC_TONE_HZ, heard.sampleRate()),
+                        LINPHONE_TONE_HZ, Tones.amplitude(heard.samples(), LINPHONE_TONE_HZ, heard.sampleRate())));
+        commands.write("quit\n");
+        commands.flush();
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
