@@ -84,13 +84,31 @@ public record SourceDescription(List<Chunk> chunks) implements RtcpPacket {
                 }
                 int textLength = b[p + 1] & 0xff;
                 if (type == ITEM_CNAME) {
-                    cname = new String(b, p + 2, textLength, StandardCharsets.UTF_8);
+                    cname = fitting(new String(b, p + 2, textLength, StandardCharsets.UTF_8));
                 }
                 p += 2 + textLength;
             }
             chunks.add(new Chunk(ssrc, cname));
         }
         return new SourceDescription(chunks);
+    }
+
+    /**
+     * The CNAME as we can write it back: bytes that are not UTF-8 become U+FFFD (3 bytes each), so
+     * 255 bytes on the wire can decode to a longer text; it is cut to what fits an SDES item.
+     */
+    private static String fitting(String text) {
+        if (text.getBytes(StandardCharsets.UTF_8).length <= MAX_TEXT) {
+            return text;
+        }
+        int end = text.length();
+        while (end > 0 && text.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_TEXT) {
+            end--;
+            if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--; // never split a surrogate pair
+            }
+        }
+        return text.substring(0, end);
     }
 
     @Override

@@ -156,4 +156,23 @@ class RtcpPacketsTest {
         List<RtcpPacket> parsed = RtcpCompound.parse(b, 0, b.length);
         assertEquals(List.of(new Bye(List.of(1L), null)), parsed);
     }
+
+    /** Found by RtpRtcpFuzzTest in CI: a CNAME of 255 bytes that are not UTF-8 grew past 255 bytes once decoded, and writing it back threw. */
+    @Test
+    void aCnameOfInvalidUtf8IsCutToWhatFitsAndWritesBack() {
+        byte[] b = new byte[8 + 260];
+        b[0] = (byte) 0x81;
+        b[1] = (byte) 202;
+        b[3] = (byte) (b.length / 4 - 1);
+        b[7] = 1;                                 // SSRC 1
+        b[8] = 1;                                 // CNAME
+        b[9] = (byte) 255;
+        java.util.Arrays.fill(b, 10, 10 + 255, (byte) 0xff); // never valid UTF-8: each becomes U+FFFD (3 bytes)
+        List<RtcpPacket> parsed = RtcpCompound.parse(b, 0, b.length);
+        SourceDescription sdes = (SourceDescription) parsed.get(0);
+        String cname = sdes.chunks().get(0).cname();
+        assertEquals(85, cname.length(), "85 replacement characters are 255 bytes");
+        byte[] written = RtcpCompound.write(parsed);
+        assertEquals(parsed, RtcpCompound.parse(written, 0, written.length), "what we parsed writes back and reads the same");
+    }
 }
