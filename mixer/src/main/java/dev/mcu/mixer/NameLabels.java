@@ -43,7 +43,7 @@ public final class NameLabels {
     private static volatile boolean fontsMissing;
 
     /** A rendered name: luma coverage 0..255 of a {@code width x height} box, both even. */
-    private record Label(String name, int fontPixels, int maxWidth, int width, int height, byte[] coverage) {
+    private record Label(String raw, String name, int fontPixels, int maxWidth, int width, int height, byte[] coverage) {
     }
 
     private final Map<String, Label> labels = new HashMap<>();
@@ -66,7 +66,10 @@ public final class NameLabels {
         }
         for (Map.Entry<String, Tile> entry : layout.tiles().entrySet()) {
             Tile tile = entry.getValue();
-            String name = shown(names.get(entry.getKey()));
+            String raw = names.get(entry.getKey());
+            Label cached = labels.get(entry.getKey());
+            // The cleaned text is worked out again only when the name changed: this runs every frame.
+            String name = cached != null && raw != null && raw.equals(cached.raw()) ? cached.name() : shown(raw);
             if (name.isEmpty() || tile.width() < MIN_TILE_WIDTH || tile.height() < MIN_TILE_HEIGHT
                     || !tile.fitsIn(canvas.width(), canvas.height())) {
                 continue;
@@ -74,7 +77,7 @@ public final class NameLabels {
             Tile picture = pictureArea.apply(entry.getKey());
             Tile area = picture != null && tile.contains(picture) && picture.width() >= MIN_TILE_WIDTH
                     && picture.height() >= MIN_TILE_HEIGHT ? picture : tile;
-            Label label = label(entry.getKey(), name, tile, area, canvas.height());
+            Label label = label(entry.getKey(), raw, name, tile, area, canvas.height());
             if (label != null) {
                 blend(canvas, area, label);
             }
@@ -97,7 +100,7 @@ public final class NameLabels {
         return trimmed.length() > MAX_CHARACTERS ? trimmed.substring(0, MAX_CHARACTERS - 1) + "…" : trimmed;
     }
 
-    private Label label(String id, String name, Tile tile, Tile area, int canvasHeight) {
+    private Label label(String id, String raw, String name, Tile tile, Tile area, int canvasHeight) {
         // Readable on a small tile, never shouting on a big one: the same size for every tile of a grid.
         int fontPixels = Math.max(11, Math.min(Math.min(tile.height() / 9, tile.width() / 14), canvasHeight / 24));
         fontPixels = Math.min(fontPixels, Math.max(11, area.height() / 5));
@@ -108,7 +111,7 @@ public final class NameLabels {
             return cached;
         }
         try {
-            Label made = render(name, fontPixels, maxWidth);
+            Label made = render(raw, name, fontPixels, maxWidth);
             labels.put(id, made);
             return made;
         } catch (RuntimeException | Error e) {
@@ -125,7 +128,7 @@ public final class NameLabels {
     }
 
     /** Renders the text into a box no wider than {@code maxWidth}, cutting it with an ellipsis if needed. */
-    private static Label render(String name, int fontPixels, int maxWidth) {
+    private static Label render(String raw, String name, int fontPixels, int maxWidth) {
         Font font = new Font(Font.SANS_SERIF, Font.BOLD, fontPixels);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D pg = probe.createGraphics();
@@ -153,7 +156,7 @@ public final class NameLabels {
             g.dispose();
         }
         byte[] coverage = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        return new Label(name, fontPixels, maxWidth, width, height, coverage);
+        return new Label(raw, name, fontPixels, maxWidth, width, height, coverage);
     }
 
     /** Value → value pulled toward {@code centre}, keeping {@code keep}/256 of its distance. */
