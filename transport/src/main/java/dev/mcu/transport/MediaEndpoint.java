@@ -30,7 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Threads: {@code onDatagram}, {@code sendReport} and {@code sendKeyframeRequest} run on the
  * transport's event loop, which alone touches the reception statistics, {@link #dtmf} and the
  * latches' accept side. {@code sendRtp} and {@code configure} may come from any thread and only
- * touch volatile or atomic state.
+ * touch volatile or atomic state, and the {@link OutgoingSequence} (its own lock).
  */
 public final class MediaEndpoint {
     private static final int RTCP_PT_MIN = 64;
@@ -53,6 +53,7 @@ public final class MediaEndpoint {
     private final StreamCounters counters = new StreamCounters();
     private final ReceptionReports reports = new ReceptionReports(counters);
     private final NackResponder nacks;
+    private final OutgoingSequence outgoing;
     private final KeyframeRequests keyframeRequests;
     private final DigitDeduplicator dtmf = new DigitDeduplicator();
 
@@ -62,7 +63,8 @@ public final class MediaEndpoint {
 
     /**
      * @param outgoingSsrc the SSRC to write into every sent packet (WebRTC announces it in a=ssrc),
-     *                     or -1 to send the packetizer's SSRC unchanged
+     *                     or -1 to send the packetizer's SSRC unchanged (video: the first packetizer's,
+     *                     kept when an output ladder moves the receiver to another layer)
      */
     public MediaEndpoint(String callId, MediaKind kind, PacketOutput output, int maxPacketSize, String cname,
                          long outgoingSsrc) {
@@ -73,7 +75,8 @@ public final class MediaEndpoint {
         this.cname = cname;
         this.rtpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTP");
         this.rtcpLatch = new RemoteLatch(callId + " " + kind.sdpName() + " RTCP");
-        this.nacks = new NackResponder(output, outgoingSsrc, counters);
+        this.nacks = new NackResponder(output, counters);
+        this.outgoing = new OutgoingSequence(outgoingSsrc, kind == MediaKind.VIDEO);
         this.keyframeRequests = new KeyframeRequests(cname);
     }
 
@@ -285,12 +288,15 @@ public final class MediaEndpoint {
             counters.sendDropped.increment();
             return;
         }
-        nacks.remember(packet);
+        long next = outgoing.next(parsed.ssrc(), parsed.sequenceNumber());
+        int sequenceNumber = OutgoingSequence.sequenceNumber(next);
+        long ssrc = OutgoingSequence.ssrc(next);
+        nacks.remember(packet, sequenceNumber, ssrc);
         counters.packetsSent.increment();
         counters.bytesSent.add(packet.length);
         counters.payloadBytesSent.add(parsed.payloadLength());
-        reports.onSent(outgoingSsrc >= 0 ? outgoingSsrc : parsed.ssrc(), parsed.timestamp(), System.nanoTime());
-        output.sendRtp(packet, current.stream().payloadType(), outgoingSsrc, target);
+        reports.onSent(ssrc, parsed.timestamp(), System.nanoTime());
+        output.sendRtp(packet, current.stream().payloadType(), ssrc, sequenceNumber, target);
     }
 
     // ---- RTCP out, on the event loop ----

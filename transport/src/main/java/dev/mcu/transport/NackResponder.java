@@ -8,8 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Answers the remote's NACKs (RFC 4585 generic NACK) from a cache of what this stream sent: the
- * packet again as it was, or, once the answer agreed to rtx, as an RFC 4588 retransmission with its
- * own payload type, SSRC and sequence numbers.
+ * packet again as it was sent (with the sequence number and SSRC the receiver saw, which an output
+ * layer switch may have rewritten), or, once the answer agreed to rtx, as an RFC 4588
+ * retransmission with its own payload type, SSRC and sequence numbers.
  *
  * <p>Threads: {@link #remember} from the sending thread (the cache is thread-safe);
  * {@link #retransmit} on the transport's event loop, which alone advances the rtx sequence number.
@@ -18,17 +19,14 @@ final class NackResponder {
     private static final int CACHE_PACKETS = 512;
 
     private final PacketOutput output;  // borrowed
-    /** The SSRC every sent packet gets, or -1 when the packetizer's is kept. */
-    private final long outgoingSsrc;
     private final StreamCounters counters;
     private final SentPacketCache sent = new SentPacketCache(CACHE_PACKETS);
     private volatile int rtxPayloadType = -1;
     private volatile long rtxSsrc;
     private int rtxSequenceNumber = ThreadLocalRandom.current().nextInt(1 << 16); // event loop only
 
-    NackResponder(PacketOutput output, long outgoingSsrc, StreamCounters counters) {
+    NackResponder(PacketOutput output, StreamCounters counters) {
         this.output = output;
-        this.outgoingSsrc = outgoingSsrc;
         this.counters = counters;
     }
 
@@ -41,8 +39,9 @@ final class NackResponder {
         return rtxPayloadType;
     }
 
-    void remember(byte[] packet) {
-        sent.put(packet);
+    /** @param sequenceNumber and {@code ssrc}: what the packet went out with */
+    void remember(byte[] packet, int sequenceNumber, long ssrc) {
+        sent.put(packet, sequenceNumber, ssrc);
     }
 
     void forget() {
@@ -52,25 +51,25 @@ final class NackResponder {
     /** Resends each NACKed packet we still hold that was sent under the NACK's media SSRC. */
     void retransmit(GenericNack nack, int payloadType, InetSocketAddress target) {
         for (int sequenceNumber : nack.lostSequenceNumbers()) {
-            byte[] packet = sent.get(sequenceNumber);
-            if (packet == null) {
-                continue;
-            }
-            long sentSsrc = outgoingSsrc >= 0 ? outgoingSsrc : SentPacketCache.ssrc(packet);
-            if (sentSsrc == nack.mediaSsrc()) {
+            SentPacketCache.Sent packet = sent.get(sequenceNumber);
+            if (packet != null && packet.ssrc() == nack.mediaSsrc()) {
                 counters.retransmitted.increment();
                 int rtx = rtxPayloadType;
                 if (rtx >= 0) {
                     output.sendRtp(rtxPacket(packet), rtx, rtxSsrc, target);
                 } else {
-                    output.sendRtp(packet, payloadType, outgoingSsrc, target);
+                    output.sendRtp(packet.packet(), payloadType, packet.ssrc(), packet.sequenceNumber(), target);
                 }
             }
         }
     }
 
-    /** The rtx form of a sent packet (RFC 4588 §4): its header with the next rtx sequence number, then OSN and payload. */
-    private byte[] rtxPacket(byte[] original) {
+    /**
+     * The rtx form of a sent packet (RFC 4588 §4): its header with the next rtx sequence number, then
+     * the sequence number it was sent with (OSN) and its payload.
+     */
+    private byte[] rtxPacket(SentPacketCache.Sent sent) {
+        byte[] original = sent.packet();
         RtpPacket parsed = RtpPacket.parse(original);
         int header = parsed.payloadOffset() - parsed.offset();
         byte[] out = new byte[header + 2 + parsed.payloadLength()];
@@ -79,8 +78,8 @@ final class NackResponder {
         rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xffff;
         out[2] = (byte) (rtxSequenceNumber >>> 8);
         out[3] = (byte) rtxSequenceNumber;
-        out[header] = original[parsed.offset() + 2];
-        out[header + 1] = original[parsed.offset() + 3];
+        out[header] = (byte) (sent.sequenceNumber() >>> 8);
+        out[header + 1] = (byte) sent.sequenceNumber();
         System.arraycopy(original, parsed.payloadOffset(), out, header + 2, parsed.payloadLength());
         return out;
     }

@@ -16,6 +16,21 @@ public interface PacketOutput {
      */
     void sendRtp(byte[] packet, int payloadType, long ssrc, InetSocketAddress target);
 
+    /**
+     * As {@link #sendRtp(byte[], int, long, InetSocketAddress)}, with the sequence number replaced
+     * by {@code sequenceNumber} too (a receiver moved between output layers sees one continuous
+     * stream). This default copies only when the number differs; an output that copies anyway
+     * should write it into its own copy instead.
+     */
+    default void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, InetSocketAddress target) {
+        if (packet.length >= 4 && SentPacketCache.sequenceNumber(packet) != sequenceNumber) {
+            packet = packet.clone();
+            packet[2] = (byte) (sequenceNumber >>> 8);
+            packet[3] = (byte) sequenceNumber;
+        }
+        sendRtp(packet, payloadType, ssrc, target);
+    }
+
     /** Sends one RTCP compound packet; {@code muxed} says whether RTCP shares the RTP port. */
     void sendRtcp(byte[] compound, InetSocketAddress target, boolean muxed);
 }

@@ -3,13 +3,18 @@ package dev.mcu.transport;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The last {@code capacity} RTP packets sent on one stream, by sequence number, for NACK
- * retransmission. Holds the shared packet arrays (never modified, by anyone). Written by the sending
- * thread, read on the event loop: lock-free, and a lookup checks the sequence number in the packet
- * itself, so a slot overwritten meanwhile is simply a miss.
+ * The last {@code capacity} RTP packets sent on one stream, by the sequence number the receiver saw,
+ * for NACK retransmission. Holds the shared packet arrays (never modified, by anyone) with the
+ * sequence number and SSRC they went out with, which may differ from the array's own (a receiver
+ * moved between output layers). Written by the sending thread, read on the event loop: lock-free,
+ * and a lookup checks the sequence number in the entry, so a slot overwritten meanwhile is a miss.
  */
 final class SentPacketCache {
-    private final AtomicReferenceArray<byte[]> slots;
+    /** One packet as it was sent: the shared bytes, and the header fields this receiver saw. */
+    record Sent(byte[] packet, int sequenceNumber, long ssrc) {
+    }
+
+    private final AtomicReferenceArray<Sent> slots;
     private final int mask;
 
     /** @param capacity a power of two */
@@ -21,14 +26,14 @@ final class SentPacketCache {
         mask = capacity - 1;
     }
 
-    void put(byte[] rtpPacket) {
-        slots.set(sequenceNumber(rtpPacket) & mask, rtpPacket);
+    void put(byte[] rtpPacket, int sentSequenceNumber, long sentSsrc) {
+        slots.set(sentSequenceNumber & mask, new Sent(rtpPacket, sentSequenceNumber, sentSsrc));
     }
 
     /** The packet sent with this sequence number, or {@code null} when it is no longer cached. */
-    byte[] get(int sequenceNumber) {
-        byte[] packet = slots.get(sequenceNumber & mask);
-        return packet != null && sequenceNumber(packet) == sequenceNumber ? packet : null;
+    Sent get(int sequenceNumber) {
+        Sent sent = slots.get(sequenceNumber & mask);
+        return sent != null && sent.sequenceNumber() == sequenceNumber ? sent : null;
     }
 
     void clear() {

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * SRTP out of the shared port for one WebRTC transport (both media kinds, BUNDLE): copies the shared
- * packet, rewrites payload type and SSRC, protects it with the session's outbound context and sends
+ * packet, rewrites payload type, SSRC and sequence number, protects it with the session's outbound context and sends
  * it. Nothing leaves before the DTLS handshake produced keys. Thread-safe: the outbound context is
  * used under a lock, because RTP comes from the room's media clock and RTCP and retransmissions
  * from the event loop. Borrows the channel.
@@ -41,6 +41,13 @@ final class SrtpOutput implements PacketOutput {
 
     @Override
     public void sendRtp(byte[] packet, int payloadType, long ssrc, InetSocketAddress target) {
+        if (packet.length >= 12) {
+            sendRtp(packet, payloadType, ssrc, ((packet[2] & 0xff) << 8) | (packet[3] & 0xff), target);
+        }
+    }
+
+    @Override
+    public void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, InetSocketAddress target) {
         SrtpSession keys = session.get();
         if (keys == null || packet.length < 12) {
             return;
@@ -48,6 +55,8 @@ final class SrtpOutput implements PacketOutput {
         PacketBuffer buffer = copyWithRoom(packet);
         byte[] bytes = buffer.array();
         bytes[1] = (byte) ((packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
+        bytes[2] = (byte) (sequenceNumber >>> 8);
+        bytes[3] = (byte) sequenceNumber;
         if (ssrc >= 0) {
             bytes[8] = (byte) (ssrc >>> 24);
             bytes[9] = (byte) (ssrc >>> 16);
