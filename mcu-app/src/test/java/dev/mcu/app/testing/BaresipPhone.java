@@ -111,6 +111,20 @@ public final class BaresipPhone implements AutoCloseable {
      */
     public static BaresipPhone dial(Path dir, String uri, String videoCodec, Placement placement, String accountParams)
             throws IOException {
+        return dial(dir, uri, videoCodec, placement, accountParams, TONE_HZ, PICTURE_COLOUR);
+    }
+
+    /**
+     * As {@link #dial(Path, String, String)}, sending a tone of {@code toneHz} and a picture of
+     * {@code pictureColour} (as FFmpeg's lavfi names colours), for tests with several phones.
+     */
+    public static BaresipPhone dial(Path dir, String uri, String videoCodec, double toneHz, String pictureColour)
+            throws IOException {
+        return dial(dir, uri, videoCodec, Placement.LOOPBACK, "", toneHz, pictureColour);
+    }
+
+    private static BaresipPhone dial(Path dir, String uri, String videoCodec, Placement placement, String accountParams,
+                                     double toneHz, String pictureColour) throws IOException {
         String address = placement.address();
         int sipPort = TestServers.freeSipPort();
         int controlPort = freeTcpPort();
@@ -118,10 +132,10 @@ public final class BaresipPhone implements AutoCloseable {
         List<String> config = new ArrayList<>(List.of(
                 "sip_listen " + address + ":" + sipPort,
                 "net_interface " + address,
-                "audio_source ausine," + (int) TONE_HZ,
+                "audio_source ausine," + (int) toneHz,
                 "ausrc_srate 48000",
                 "ausrc_channels 2",
-                "video_source avformat,lavfi,color=c=" + PICTURE_COLOUR + ":size=320x240:rate=25",
+                "video_source avformat,lavfi,color=c=" + pictureColour + ":size=320x240:rate=25",
                 "video_display fakevideo,nil",
                 "rtp_ports " + rtpBase + "-" + (rtpBase + RTP_PORT_RANGE - 1),
                 "rtp_stats yes",

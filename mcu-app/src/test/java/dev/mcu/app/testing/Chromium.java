@@ -41,6 +41,12 @@ public final class Chromium implements AutoCloseable {
         return new Chromium(List.of("--use-fake-device-for-media-stream=device-count=" + count, "--use-fake-ui-for-media-stream"));
     }
 
+    /** A fake camera showing a Y4M clip and a fake microphone playing a WAV file (both looped). */
+    public static Chromium withFakeFiles(Path cameraClip, Path microphoneWav) throws IOException {
+        return new Chromium(List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--use-file-for-fake-video-capture=" + cameraClip, "--use-file-for-fake-audio-capture=" + microphoneWav));
+    }
+
     /** Fake devices present, but the user answers the permission prompt with "Block". */
     public static Chromium withDevicesBlocked() throws IOException {
         return new Chromium(List.of("--use-fake-device-for-media-stream", "--deny-permission-prompts"));
