@@ -58,7 +58,7 @@ public record Negotiation(List<AcceptedMedia> accepted, List<String> refusals, i
                     : dev.mcu.media.Direction.INACTIVE;
             limited.add(new AcceptedMedia(a.mLineIndex(), a.stream().withDirection(d), a.rtpMap(), a.localFmtp(),
                     a.telephoneEvent(), a.telephoneEventFmtp(), a.feedback(), a.remoteHost(), a.remotePort(),
-                    a.rtcpMux(), a.rtxPayloadType()));
+                    a.rtcpMux(), a.rtxPayloadType(), a.sdes()));
         }
         return new Negotiation(limited, refusals, mLineCount, webRtc);
     }

@@ -103,4 +103,16 @@ class SdesNegotiationTest {
         assertArrayEquals(key.masterKey(), read.masterKey());
         assertArrayEquals(key.masterSalt(), read.masterSalt());
     }
+
+    @Test
+    void aViewOnlyAttendeeOnSrtpKeepsItsKeys() throws Exception {
+        String offer = HEAD + "m=audio 10000 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY_80 + "\r\n";
+        SdpNegotiator negotiator = new SdpNegotiator(MediaCapabilities.defaults());
+        Negotiation viewOnly = negotiator.negotiate(SessionDescription.parse(offer)).viewOnly();
+        assertTrue(viewOnly.accepted(MediaKind.AUDIO).orElseThrow().sdes() != null, "the transport is still keyed");
+        MediaDescription answered = negotiator.answer(SessionDescription.parse(offer), viewOnly, LOCAL).media().get(0);
+        assertEquals("RTP/SAVP", answered.protocol());
+        assertEquals(1, answered.attributes().values("crypto").size(), "and the answer still carries our key");
+    }
 }
