@@ -40,6 +40,11 @@ final class AnswerReader {
                 refusals.add(label + ": refused by the answerer (port 0)");
                 continue;
             }
+            String transportRefusal = transportRefusal(ours, theirs);
+            if (transportRefusal != null) {
+                refusals.add(label + ": " + transportRefusal);
+                continue;
+            }
             MediaKind kind = SdpFormats.kindOf(ours.media()).orElseThrow();
             // The answer's payload types are ours (RFC 3264 §6.1); read codec names from our offer
             // when the answer omits the rtpmap.
@@ -62,12 +67,51 @@ final class AnswerReader {
                 }
             }
             if (match.isPresent()) {
-                accepted.add(match.get());
+                accepted.add(isSdes(ours) ? match.get().withSdes(sdesKeys(ours, theirs).orElseThrow()) : match.get());
             } else {
                 refusals.add(label + ": the answer chose no codec we offered");
             }
         }
         return new Negotiation(accepted, refusals, answer.media().size());
+    }
+
+    /**
+     * Why an answer's m-line cannot be used for its transport, or null: it must keep our offer's
+     * protocol (RFC 3264 §6.1), and to an SDES offer it must answer one of our keys, by its tag and
+     * suite, with a key of its own (RFC 4568 §7.1.2). Under {@code media.requireEncryption} a phone
+     * that answers our SRTP offer with plain RTP is refused here rather than left unencrypted.
+     */
+    private static String transportRefusal(MediaDescription ours, MediaDescription theirs) {
+        if (isSdes(ours) != isSdes(theirs)) {
+            return "the answer's transport " + theirs.protocol() + " is not our offer's " + ours.protocol();
+        }
+        if (isSdes(ours) && sdesKeys(ours, theirs).isEmpty()) {
+            return "the answer has no a=crypto for one of our keys (it must take our tag and suite"
+                    + " and send an inline key of its own)";
+        }
+        return null;
+    }
+
+    /** Our offered key and the answer's key for it, matched by tag and suite. */
+    private static Optional<SdesCrypto.Pair> sdesKeys(MediaDescription ours, MediaDescription theirs) {
+        for (String answered : theirs.attributes().values("crypto")) {
+            Optional<SdesCrypto> remote = SdesCrypto.parse(answered);
+            if (remote.isEmpty()) {
+                continue;
+            }
+            for (String offered : ours.attributes().values("crypto")) {
+                Optional<SdesCrypto> local = SdesCrypto.parse(offered)
+                        .filter(k -> k.tag() == remote.get().tag() && k.profile() == remote.get().profile());
+                if (local.isPresent()) {
+                    return Optional.of(new SdesCrypto.Pair(local.get(), remote.get()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isSdes(MediaDescription m) {
+        return MediaCapabilities.SDES_SRTP.contains(m.protocol().toUpperCase(java.util.Locale.ROOT));
     }
 
     /** A media section holding only {@code pt}, with the answer's attributes, falling back to our rtpmap. */

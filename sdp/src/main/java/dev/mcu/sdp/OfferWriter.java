@@ -3,6 +3,7 @@ package dev.mcu.sdp;
 import dev.mcu.media.Codec;
 import dev.mcu.media.Direction;
 import dev.mcu.media.MediaKind;
+import dev.mcu.webrtc.SrtpProfile;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,11 @@ final class OfferWriter {
     private static final int PT_TELEPHONE_EVENT_8K = 101;
     private static final int PT_TELEPHONE_EVENT_48K = 110;
 
+    private static final String PLAIN_PROTOCOL = "RTP/AVP";
+    private static final String SRTP_PROTOCOL = "RTP/SAVP";
+    /** Our offers carry one key per m-line: the answer names it by this tag (RFC 4568 §7.1.2). */
+    static final int OFFERED_CRYPTO_TAG = 1;
+
     private final MediaCapabilities capabilities;
 
     OfferWriter(MediaCapabilities capabilities) {
@@ -26,16 +32,20 @@ final class OfferWriter {
 
     /**
      * Our offer, for an INVITE that came without SDP (we offer in the 200 OK and the answer comes in
-     * the ACK): every codec we support, ours first, offering rtcp-mux.
+     * the ACK): every codec we support, ours first, offering rtcp-mux. When plain RTP is not among the
+     * protocols we take ({@code media.requireEncryption}), each m-line is RTP/SAVP with a fresh SDES key
+     * of its own (RFC 4568), so such a call is encrypted like one whose INVITE carried an SRTP offer.
      */
     SessionDescription offer(LocalEndpoint local) {
+        boolean encrypted = offersSrtp(capabilities);
         SessionDescription sdp = SdpFormats.newSession(local);
         for (MediaKind kind : MediaKind.values()) {
             if (capabilities.codecs(kind).isEmpty()) {
                 continue;
             }
             int port = local.ports().applyAsInt(kind);
-            MediaDescription m = new MediaDescription(kind.sdpName(), port, "RTP/AVP", List.of());
+            MediaDescription m = new MediaDescription(kind.sdpName(), port,
+                    encrypted ? SRTP_PROTOCOL : PLAIN_PROTOCOL, List.of());
             Attributes attrs = m.attributes();
             for (Codec c : capabilities.codecs(kind)) {
                 for (int pt : offeredPayloadTypes(c)) {
@@ -69,6 +79,9 @@ final class OfferWriter {
             if (capabilities.receiveKbps(kind) > 0) {
                 m.bandwidths().add(new Bandwidth(Bandwidth.AS, capabilities.receiveKbps(kind)));
             }
+            if (encrypted) {
+                attrs.add("crypto", SdesCrypto.random(OFFERED_CRYPTO_TAG, SrtpProfile.AES128_CM_HMAC_SHA1_80).value());
+            }
             attrs.add("rtcp", new RtcpAddress(port + 1, Connection.ip(local.address())).value());
             attrs.addProperty("rtcp-mux");
             attrs.addProperty(Direction.SENDRECV.attribute());
@@ -76,6 +89,11 @@ final class OfferWriter {
         }
         local.origin().stamp(sdp);
         return sdp;
+    }
+
+    /** Whether our offers are SDES-SRTP: plain RTP is not taken, SDES-keyed SRTP is. */
+    static boolean offersSrtp(MediaCapabilities capabilities) {
+        return !capabilities.protocols().contains(PLAIN_PROTOCOL) && capabilities.protocols().contains(SRTP_PROTOCOL);
     }
 
     private int[] offeredPayloadTypes(Codec c) {

@@ -55,7 +55,8 @@ public final class SdpNegotiator {
 
     /**
      * Our offer, for an INVITE that came without SDP (we offer in the 200 OK and the answer comes in
-     * the ACK): every codec we support, ours first, offering rtcp-mux.
+     * the ACK): every codec we support, ours first, offering rtcp-mux; RTP/SAVP with an SDES key per
+     * m-line when these capabilities do not take plain RTP ({@code media.requireEncryption}).
      */
     public SessionDescription offer(LocalEndpoint local) {
         return offers.offer(local);
@@ -63,7 +64,8 @@ public final class SdpNegotiator {
 
     /**
      * Reads the answer to our {@link #offer}: per m-line, the first payload type of the answer that
-     * we offered and support. The m-lines must pair up one to one (RFC 3264 §6).
+     * we offered and support. The m-lines must pair up one to one (RFC 3264 §6) and keep our protocol;
+     * an SRTP m-line is keyed with the key we offered and the one the answer gave for its tag.
      */
     public Negotiation processAnswer(SessionDescription ourOffer, SessionDescription answer) {
         return answerReader.read(ourOffer, answer);

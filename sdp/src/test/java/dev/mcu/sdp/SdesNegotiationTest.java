@@ -103,7 +103,59 @@ class SdesNegotiationTest {
         assertArrayEquals(key.masterKey(), read.masterKey());
         assertArrayEquals(key.masterSalt(), read.masterSalt());
     }
+    @Test
+    void withoutPlainRtpOurOwnOfferIsSrtpWithAKeyPerStreamAndTheAnswerKeysBothDirections() throws Exception {
+        SdpNegotiator strict = new SdpNegotiator(MediaCapabilities.defaults().withProtocols(MediaCapabilities.SDES_SRTP));
+        SessionDescription offer = strict.offer(LOCAL);
 
+        assertEquals(2, offer.media().size());
+        for (MediaDescription m : offer.media()) {
+            assertEquals("RTP/SAVP", m.protocol(), "encryption is required, so our offer is SRTP:\n" + offer);
+            List<String> crypto = m.attributes().values("crypto");
+            assertEquals(1, crypto.size(), offer.toString());
+            SdesCrypto key = SdesCrypto.parse(crypto.get(0)).orElseThrow();
+            assertEquals(1, key.tag());
+            assertEquals(SrtpProfile.AES128_CM_HMAC_SHA1_80, key.profile(), "the suite every SDES phone has");
+        }
+        String audioKey = offer.media().get(0).attributes().values("crypto").get(0);
+        assertNotEquals(audioKey, offer.media().get(1).attributes().values("crypto").get(0), "each stream its own key");
+
+        String answer = HEAD + "m=audio 10000 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + KEY_80 + "\r\n"
+                + "m=video 0 RTP/SAVP 96\r\n";
+        Negotiation agreed = strict.processAnswer(offer, SessionDescription.parse(answer));
+        assertTrue(agreed.succeeded(), agreed.refusalSummary());
+        SdesCrypto.Pair keys = agreed.accepted(MediaKind.AUDIO).orElseThrow().sdes();
+        assertArrayEquals(SdesCrypto.parse(audioKey).orElseThrow().masterKey(), keys.local().masterKey(),
+                "we protect with the key we offered, the one the phone has");
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, keys.remote().masterKey(),
+                "and unprotect with the phone's");
+    }
+
+    @Test
+    void anSrtpOfferAnsweredWithPlainRtpOrWithoutOurKeyIsRefusedWithTheReason() throws Exception {
+        SdpNegotiator strict = new SdpNegotiator(MediaCapabilities.defaults().withProtocols(MediaCapabilities.SDES_SRTP));
+        SessionDescription offer = strict.offer(LOCAL);
+        String plain = HEAD + "m=audio 10000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\nm=video 0 RTP/AVP 96\r\n";
+        Negotiation refused = strict.processAnswer(offer, SessionDescription.parse(plain));
+        assertFalse(refused.succeeded());
+        assertTrue(refused.refusalSummary().contains("RTP/AVP is not our offer's RTP/SAVP"), refused.refusalSummary());
+
+        String otherTag = HEAD + "m=audio 10000 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+                + "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + KEY_80 + "\r\nm=video 0 RTP/SAVP 96\r\n";
+        Negotiation wrongTag = strict.processAnswer(offer, SessionDescription.parse(otherTag));
+        assertFalse(wrongTag.succeeded());
+        assertTrue(wrongTag.refusalSummary().contains("no a=crypto for one of our keys"), wrongTag.refusalSummary());
+    }
+
+    @Test
+    void whilePlainRtpIsTakenOurOwnOfferStaysPlain() {
+        SessionDescription offer = new SdpNegotiator(MediaCapabilities.defaults()).offer(LOCAL);
+        for (MediaDescription m : offer.media()) {
+            assertEquals("RTP/AVP", m.protocol());
+            assertTrue(m.attributes().values("crypto").isEmpty(), offer.toString());
+        }
+    }
     @Test
     void aViewOnlyAttendeeOnSrtpKeepsItsKeys() throws Exception {
         String offer = HEAD + "m=audio 10000 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
