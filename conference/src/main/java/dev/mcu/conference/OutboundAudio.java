@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The audio one participant hears, as its own RTP stream (its own SSRC, sequence and timestamp).
  * While it is one of the room's current speakers it hears its own mix-minus, encoded by its own
- * encoder ({@link #sendOwnMix}); otherwise it is sent the payload encoded once for every listener
+ * encoder at a lower Opus complexity than the shared one, since there are several a round
+ * ({@link #sendOwnMix}); otherwise it is sent the payload encoded once for every listener
  * of its codec ({@link #sendSharedPayload}), and only its RTP header is its own.
  *
  * <p>The room's audio lane only; the encoder is owned here.
@@ -28,7 +29,7 @@ final class OutboundAudio implements AutoCloseable {
 
     OutboundAudio(Codec codec, MediaTransport transport, int payloadType) {
         this.codec = codec;
-        this.encoder = AudioEncoder.create(codec);
+        this.encoder = AudioEncoder.create(codec, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER); // heard by this one only
         this.transport = transport;
         this.payloadType = payloadType;
     }

@@ -27,8 +27,19 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
  * Encodes 20 ms of internal audio (48 kHz mono, {@link Audio}) into one RTP payload of PCMU, PCMA,
  * G.722 or Opus. Opus encodes mono at 48 kHz (its RTP name stays opus/48000/2: receivers decode
  * mono packets fine), tuned for voice with in-band FEC. Called by one mixing thread only.
+ *
+ * <p>Opus's complexity is chosen per encoder: a stream many hear (a room's shared listener mix) is
+ * encoded once at full complexity, as the ffmpeg CLI would; a stream for one listener (a speaker's
+ * mix-minus, up to K of them every 20 ms) at {@link #OPUS_COMPLEXITY_ONE_LISTENER}. At 32 kbit/s with
+ * FEC, a minute of a three-tone mix costs 1.8 s of CPU at complexity 10, 1.4 s at 6 and 0.8 s at 3 (the ffmpeg
+ * CLI with these natives); 4 and 5 cost 1.1 s but leak more coding noise into a mix-minus
+ * (RoomAudioTest: a talker's own tone at 132 against 52 at 3 and 10 at 10, on 6000).
  */
 public final class AudioEncoder implements AutoCloseable {
+    /** libopus's highest (and FFmpeg's default) complexity: for a stream encoded once for many. */
+    public static final int OPUS_COMPLEXITY_SHARED = 10;
+    /** For a stream heard by one listener only (a mix-minus). */
+    public static final int OPUS_COMPLEXITY_ONE_LISTENER = 3;
     private static final byte[] NOTHING = new byte[0];
 
     private final Codec codec;
@@ -42,7 +53,10 @@ public final class AudioEncoder implements AutoCloseable {
     private int pendingCount;
     private long nextPts;
 
-    private AudioEncoder(Codec codec) {
+    private AudioEncoder(Codec codec, int opusComplexity) {
+        if (opusComplexity < 0 || opusComplexity > 10) {
+            throw new IllegalArgumentException("Opus complexity is 0 to 10, not " + opusComplexity);
+        }
         this.codec = codec;
         this.frameSamples = codec.sampleRate() / (1000 / Audio.FRAME_MILLIS);
         this.context = Ffmpeg.openEncoder(encoderName(codec), c -> {
@@ -51,6 +65,7 @@ public final class AudioEncoder implements AutoCloseable {
             av_channel_layout_default(c.ch_layout(), 1);
             if (codec == Codec.OPUS) {
                 c.bit_rate(32_000);
+                c.compression_level(opusComplexity); // FFmpeg's libopus wrapper passes it as OPUS_SET_COMPLEXITY
             }
         }, codec == Codec.OPUS
                 ? Map.of("application", "voip", "frame_duration", "20", "fec", "1", "packet_loss", "10")
@@ -68,8 +83,17 @@ public final class AudioEncoder implements AutoCloseable {
         }
     }
 
+    /** An encoder for a stream many hear: Opus at {@link #OPUS_COMPLEXITY_SHARED}. */
     public static AudioEncoder create(Codec codec) {
-        return new AudioEncoder(codec);
+        return new AudioEncoder(codec, OPUS_COMPLEXITY_SHARED);
+    }
+
+    /**
+     * @param opusComplexity 0 (cheapest) to 10 (best); only Opus has one, the other codecs ignore it
+     * @throws IllegalArgumentException outside 0..10, or for a codec that is not audio
+     */
+    public static AudioEncoder create(Codec codec, int opusComplexity) {
+        return new AudioEncoder(codec, opusComplexity);
     }
 
     private static String encoderName(Codec codec) {

@@ -75,9 +75,39 @@ class AudioRoundTripTest {
         assertThrows(IllegalArgumentException.class, () -> AudioEncoder.create(Codec.TELEPHONE_EVENT));
     }
 
+    @Test
+    void aMixMinusEncodedAtLowerOpusComplexityStillCarriesItsToneAlone() {
+        short[] decoded = roundTrip(Codec.OPUS, 700, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER);
+        int window = 4800;
+        int start = WARM_UP_FRAMES * Audio.FRAME_SAMPLES;
+        assertEquals(AMPLITUDE, Tones.amplitude(decoded, start, window, 700, Audio.SAMPLE_RATE), AMPLITUDE * 0.2);
+        assertTrue(Tones.amplitude(decoded, start, window, 1300, Audio.SAMPLE_RATE) < AMPLITUDE * 0.03);
+    }
+
+    @Test
+    void theOpusComplexityReachesTheEncoder() {
+        // Same input, other complexity: other bytes (the setting is not silently dropped on the way to libopus).
+        try (AudioEncoder full = AudioEncoder.create(Codec.OPUS);
+             AudioEncoder light = AudioEncoder.create(Codec.OPUS, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER)) {
+            short[] pcm = new short[Audio.FRAME_SAMPLES];
+            int differing = 0;
+            for (int i = 0; i < FRAMES; i++) {
+                Tones.sine(pcm, 440, AMPLITUDE, Audio.SAMPLE_RATE, (long) i * pcm.length);
+                differing += Arrays.equals(full.encode(pcm), light.encode(pcm)) ? 0 : 1;
+            }
+            assertTrue(differing > FRAMES / 2, "payloads that differ: " + differing + " of " + FRAMES);
+        }
+        assertThrows(IllegalArgumentException.class, () -> AudioEncoder.create(Codec.OPUS, 11));
+        assertThrows(IllegalArgumentException.class, () -> AudioEncoder.create(Codec.OPUS, -1));
+    }
+
     static short[] roundTrip(Codec codec, int tone) {
+        return roundTrip(codec, tone, AudioEncoder.OPUS_COMPLEXITY_SHARED);
+    }
+
+    static short[] roundTrip(Codec codec, int tone, int opusComplexity) {
         short[] decoded = new short[0];
-        try (AudioEncoder encoder = AudioEncoder.create(codec); AudioDecoder decoder = new AudioDecoder(codec)) {
+        try (AudioEncoder encoder = AudioEncoder.create(codec, opusComplexity); AudioDecoder decoder = new AudioDecoder(codec)) {
             short[] pcm = new short[Audio.FRAME_SAMPLES];
             for (int i = 0; i < FRAMES; i++) {
                 Tones.sine(pcm, tone, AMPLITUDE, Audio.SAMPLE_RATE, (long) i * pcm.length);
