@@ -37,7 +37,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl fontconfig
 WORKDIR /opt/mcu
 COPY --from=build /src/mcu-app/target/mcu-app.jar /opt/mcu/mcu-app.jar
 # SIP (UDP, TCP), SIP over WS and WSS, the join page and API (HTTP, HTTPS), browsers' media, phones' RTP/RTCP.
-EXPOSE 5060/udp 5060/tcp 8088/tcp 8089/tcp 8080/tcp 8443/tcp 40000/udp 30000-39999/udp
+EXPOSE 5060/udp 5060/tcp 5061/tcp 8088/tcp 8089/tcp 8080/tcp 8443/tcp 40000/udp 30000-39999/udp
 # The TLS certificate and the admin token (generated at first start unless you supply them) live
 # in a volume, so they survive a new container and browsers need to accept the certificate once.
 VOLUME /opt/mcu/data

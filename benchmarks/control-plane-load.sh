@@ -11,7 +11,7 @@ measure=${1:-30}
 scenario=${SCENARIO:-video16}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token="control-plane-load-$(date +%s)-token"
-export MCU_SERVER_SETS="http.port=$port admin.token=$token http.httpsPort=0 sip.wsPort=0 sip.wssPort=0 webrtc.port=0"
+export MCU_SERVER_SETS="http.port=$port admin.token=$token http.httpsPort=0 sip.wsPort=0 sip.wssPort=0 sip.tlsPort=0 webrtc.port=0"
 out=benchmarks/target/control-plane; mkdir -p "$out"
 
 # The server CPU of the scenario, from the load.json of the run whose log is $1.

@@ -30,7 +30,7 @@ echo "|---|---|---|---|---|---|---|" >> "$out/curve.md"
 for rate in $rates; do
   calls=$((rate * seconds))
   sip_port=$(free_port)
-  java -jar "$jar" --set sip.port="$sip_port" --set sip.wsPort=0 --set sip.wssPort=0 --set http.port=0 \
+  java -jar "$jar" --set sip.port="$sip_port" --set sip.wsPort=0 --set sip.wssPort=0 --set sip.tlsPort=0 --set http.port=0 \
       --set http.httpsPort=0 --set webrtc.port=0 --set media.portMin=41000 --set media.portMax=59999 \
       --set rooms.maxCalls=5000 --set rooms.maxParticipants=5000 --set sip.floodLimitPerSecond=0 \
       > "$out/server-$rate.log" 2>&1 &

@@ -59,7 +59,7 @@ until ip netns exec $P-sip redis-cli -h $NET.1 ping >/dev/null 2>&1; do sleep 0.
 for n in $(seq 1 $NODES); do
   mkdir -p $WORK/n$n
   (cd $WORK/n$n && exec ip netns exec $P-n$n java -Xmx1g -jar "$JAR" --set sip.address=$NET.$((10 + n)) \
-     --set http.httpsPort=0 --set sip.wsPort=0 --set sip.wssPort=0 --set webrtc.port=0 --set sip.floodLimitPerSecond=0 \
+     --set http.httpsPort=0 --set sip.wsPort=0 --set sip.wssPort=0 --set sip.tlsPort=0 --set webrtc.port=0 --set sip.floodLimitPerSecond=0 \
      --set rooms.maxCalls=5000 --set rooms.maxParticipants=1000 $(for v in $VIDEO; do echo --set $v; done) \
      --set http.port=8080 --set admin.token=cluster-bench-admin-token-0123 \
      --set cluster.redisUri=redis://$NET.1:6379 > server.log 2>&1) & PIDS+=($!)

@@ -72,6 +72,7 @@ class RestApiFuzzTest {
                         "sip.port=" + freePort(),
                         "sip.wsPort=0",
                         "sip.wssPort=0",
+                        "sip.tlsPort=0",
                         "http.port=" + httpPort,
                         "http.httpsPort=0",
                         "tls.keystore=" + dir.resolve("tls.p12"),

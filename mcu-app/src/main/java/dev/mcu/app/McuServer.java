@@ -138,7 +138,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 .withWebSocketPort(config.sip().wsPort())
                 .withSecureWebSocket(config.sip().wssPort(), tls)
                 .withFloodLimit(new SipFloodLimit(config.sip().floodLimitPerSecond(), config.sip().floodBurst()))
-                .withTlsPort(config.sip().tlsPort(), tls)
+                .withTlsPort(PortCheck.tlsPortOrOff(config), tls)
                 .withWebSocketOrigins(config.sip().allowedOrigins().isEmpty()
                         ? WebSocketOrigins.ownPages(config.http().port(), config.http().httpsPort())
                         : WebSocketOrigins.only(config.sip().allowedOrigins()))
@@ -349,6 +349,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     /** The port of the HTTPS server, or 0 when it is off. */
     public int httpsPort() {
         return https == null ? 0 : https.port();
+    }
+
+    /** The port SIP over TLS listens on, or 0 when it is off (sip.tlsPort 0, or its port was taken). */
+    public int sipTlsPort() {
+        return sip.config().tlsPort();
     }
 
     public McuConfig config() {

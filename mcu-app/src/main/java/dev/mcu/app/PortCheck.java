@@ -1,5 +1,8 @@
 package dev.mcu.app;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -12,10 +15,40 @@ import java.util.Map;
 
 /**
  * Before start-up, tries every port the configuration turns on and names each one that is taken,
- * with the key that moves it, so an operator fixes them all at once.
+ * with the key that moves it, so an operator fixes them all at once. SIP over TLS is the exception:
+ * it is on by default (5061), and a machine where something else holds that port still starts, with
+ * TLS off and a warning ({@link #tlsPortOrOff}). Called on the thread that starts the server.
  */
 final class PortCheck {
+    private static final Logger log = LoggerFactory.getLogger(PortCheck.class);
+
     private PortCheck() {
+    }
+
+    /**
+     * {@code sip.tlsPort} when it can be listened on, else 0 with a warning: SIP over TLS is on by
+     * default, so a port taken by another program (another SIP server, a second MCU) must not stop a
+     * server whose UDP and TCP SIP work.
+     */
+    static int tlsPortOrOff(McuConfig config) {
+        int port = config.sip().tlsPort();
+        if (port == 0) {
+            return 0;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(config.sip().address());
+        } catch (IOException e) {
+            return port; // the SIP server names the bad address
+        }
+        if (tcpFree(address, port)) {
+            return port;
+        }
+        log.warn("SIP over TLS is off: port {} (sip.tlsPort) on {} is in use by another program, so phones that dial"
+                + " sips: or ;transport=tls cannot reach this server (SIP over UDP and TCP on {} works). Stop what uses"
+                + " port {}, or move TLS with --set sip.tlsPort=N (sip.tlsPort=0 turns it off without this warning).",
+                port, config.sip().address(), config.sip().port(), port);
+        return 0;
     }
 
     /** @return one phrase per busy port, e.g. "http.port 8080 (TCP) is in use"; empty when all are free */

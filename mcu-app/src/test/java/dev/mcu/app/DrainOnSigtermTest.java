@@ -77,7 +77,7 @@ class DrainOnSigtermTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.mcu.app.Main",
                 "--set", "sip.port=" + sipPort, "--set", "http.port=" + httpPort, "--set", "sip.wsPort=0",
-                "--set", "sip.wssPort=0", "--set", "http.httpsPort=0", "--set", "webrtc.port=0",
+                "--set", "sip.wssPort=0", "--set", "sip.tlsPort=0", "--set", "http.httpsPort=0", "--set", "webrtc.port=0",
                 "--set", "media.portMin=" + mediaBase, "--set", "media.portMax=" + (mediaBase + 99),
                 "--set", "media.timeoutSeconds=0", "--set", "shutdown.graceSeconds=" + GRACE_SECONDS,
                 "--set", "tls.keystore=" + dir.resolve("mcu-tls.p12"), "--set", "video.width=320",

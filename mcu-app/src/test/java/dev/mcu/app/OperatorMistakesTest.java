@@ -22,7 +22,7 @@ class OperatorMistakesTest {
              ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             McuConfig config = McuConfig.load(null, List.of("http.port=" + a.getLocalPort(), "sip.wsPort=" + b.getLocalPort(),
                     "sip.wssPort=0", "http.httpsPort=0", "sip.port=" + dev.mcu.app.testing.TestServers.freeSipPort(),
-                    "webrtc.port=0"));
+                    "webrtc.port=0", "sip.tlsPort=0"));
             List<String> busy = PortCheck.busyPorts(config);
             assertEquals(List.of("sip.wsPort " + b.getLocalPort() + " (TCP) is in use",
                     "http.port " + a.getLocalPort() + " (TCP) is in use"), busy);
@@ -32,7 +32,7 @@ class OperatorMistakesTest {
     @Test
     void freePortsAreNotReported() throws Exception {
         McuConfig config = McuConfig.load(null, List.of("http.port=0", "sip.wsPort=0", "sip.wssPort=0", "http.httpsPort=0",
-                "sip.port=" + dev.mcu.app.testing.TestServers.freeSipPort(), "webrtc.port=0"));
+                "sip.port=" + dev.mcu.app.testing.TestServers.freeSipPort(), "webrtc.port=0", "sip.tlsPort=0"));
         assertEquals(List.of(), PortCheck.busyPorts(config));
     }
 

@@ -58,7 +58,7 @@ final class ServerProcess implements AutoCloseable {
                 "media.portMax=29999",
                 "rooms.maxCalls=1100",
                 // only SIP over UDP is used: the browser-facing ports stay off (fixed ports clash on a shared machine)
-                "sip.wsPort=0", "sip.wssPort=0", "http.port=0", "http.httpsPort=0", "webrtc.port=0",
+                "sip.wsPort=0", "sip.wssPort=0", "sip.tlsPort=0", "http.port=0", "http.httpsPort=0", "webrtc.port=0",
                 "rooms.maxParticipants=1100",
                 "sip.floodLimitPerSecond=0", // every simulated phone calls from 127.0.0.1, as through a proxy
                 // ffmpeg's canvas carries no names: with them, SSIM and PSNR would measure the labels, not the pipeline

@@ -120,7 +120,7 @@ final class ClusterLab implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx384m", "-XX:+UseSerialGC", "-cp", classPath(), "dev.mcu.app.Main"));
         for (String set : List.of("sip.address=" + nodeAddress(n), "http.port=8080", "http.httpsPort=0", "sip.wsPort=0",
-                "sip.wssPort=0", "webrtc.port=0", "admin.token=" + ADMIN_TOKEN,
+                "sip.wssPort=0", "sip.tlsPort=0", "webrtc.port=0", "admin.token=" + ADMIN_TOKEN,
                 "sip.floodLimitPerSecond=0", // every call comes from the proxy
                 "video.width=320", "video.height=180", "video.fps=10", "media.portMin=30000", "media.portMax=30999",
                 "cluster.redisUri=redis://" + PROXY + ":6379", "cluster.nodeUri=" + nodeUri(n), "shutdown.graceSeconds=0")) {

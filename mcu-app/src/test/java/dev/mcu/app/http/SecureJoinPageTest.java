@@ -136,7 +136,7 @@ class SecureJoinPageTest {
         IllegalArgumentException password = assertThrows(IllegalArgumentException.class,
                 () -> McuConfig.load(null, List.of("tls.password=''")));
         assertTrue(password.getMessage().contains("tls.password"), password.getMessage());
-        McuConfig off = McuConfig.load(null, List.of("tls.password=''", "http.httpsPort=0", "sip.wssPort=0"));
-        assertTrue(!off.needsTls(), "no certificate needed with https and wss off");
+        McuConfig off = McuConfig.load(null, List.of("tls.password=''", "http.httpsPort=0", "sip.wssPort=0", "sip.tlsPort=0"));
+        assertTrue(!off.needsTls(), "no certificate needed with https, wss and SIP over TLS off");
     }
 }

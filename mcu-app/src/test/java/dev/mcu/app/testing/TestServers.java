@@ -83,7 +83,8 @@ public final class TestServers {
                 "sip.port=" + sipPort,
                 "sip.wsPort=0",   // browser tests give free ports; fixed defaults would collide
                 "http.port=0",
-                "sip.wssPort=0",   // https and wss off unless a test gives ports
+                "sip.wssPort=0",   // https, wss and SIP over TLS off unless a test gives ports
+                "sip.tlsPort=0",
                 "http.httpsPort=0",
                 "tls.keystore=" + tlsKeystore(),
                 "media.portMin=" + mediaBase,
