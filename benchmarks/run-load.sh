@@ -34,7 +34,7 @@ python=${PYTHON:-/usr/bin/python3}
 stamp=$(date +%Y%m%d-%H%M%S)
 out=benchmarks/results/load-$stamp
 work=$out/work
-classes=benchmarks/target/load-classes
+classes=$out/classes   # per run: two runs at once must not delete each other's classes
 jar=${JAR:-mcu-app/target/mcu-app.jar}
 profile=(); flavour=""
 if [ "${GPL:-0}" = 1 ]; then profile=(-Pgpl); flavour=-gpl; fi

@@ -36,6 +36,14 @@ final class MediaLibrary {
     static final int BURST_MILLIS = 200;
     static final int BURST_CYCLE_FRAMES = 100;                               // 2 s
     static final int BURST_FIRST_FRAME = BURST_CYCLE_FRAMES - BURST_MILLIS / Audio.FRAME_MILLIS;
+    /**
+     * Participant 0's video loop flashes (full-bright luma, its own hue kept) from this frame to the
+     * loop's end: 200 ms starting at 1.8 s into the 2 s loop, the same instant as its audio burst
+     * (both start at the participant's first packet), so a receiver times the video path and the
+     * A/V skew ({@link VideoLatencyProbe}).
+     */
+    static final int FLASH_FIRST_FRAME = VIDEO_LOOP_FRAMES - BURST_MILLIS * VIDEO_FPS / 1000;
+    static final int FLASH_LUMA = 235;
 
     /** Video frames of one loop; each frame is its RTP packets, and the same frames as Annex B access units. */
     record VideoLoop(List<List<byte[]>> frames, List<byte[]> accessUnits, String encoderName, long bytes) {
@@ -74,18 +82,22 @@ final class MediaLibrary {
         }
     }
 
-    /** A diagonal luma ramp that scrolls, a bright square that moves, chroma from the participant's hue. */
+    /**
+     * A diagonal luma ramp that scrolls, a bright square that moves, chroma from the participant's hue;
+     * participant 0's last {@link #FLASH_FIRST_FRAME}.. frames are a flash (flat bright luma).
+     */
     static I420Frame picture(int index, int frame) {
         int w = VIDEO_WIDTH;
         int h = VIDEO_HEIGHT;
         byte[] data = new byte[I420Frame.sizeOf(w, h)];
+        boolean flash = index == 0 && frame >= FLASH_FIRST_FRAME;
         int shift = frame * 4;
         int boxX = (frame * 8) % (w - 64);
         int boxY = (frame * 5) % (h - 64);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 boolean box = x >= boxX && x < boxX + 64 && y >= boxY && y < boxY + 64;
-                data[y * w + x] = (byte) (box ? 235 : 40 + ((x + y + shift) & 127));
+                data[y * w + x] = (byte) (flash ? FLASH_LUMA : box ? 235 : 40 + ((x + y + shift) & 127));
             }
         }
         double hue = Math.toRadians(index * 22.5);

@@ -42,6 +42,8 @@ final class MediaPump implements AutoCloseable {
     private final Thread receiver;
     private final List<Long> burstsSent = new CopyOnWriteArrayList<>();   // t0, nanoTime
     private final List<Double> latenciesMillis = new CopyOnWriteArrayList<>();
+    private final List<long[]> burstsHeard = new CopyOnWriteArrayList<>();  // {t0, t1} of each timed burst
+    private final List<Long> flashesSent = new CopyOnWriteArrayList<>();    // nanoTime of each video flash's first frame
     private final java.util.concurrent.atomic.AtomicLong burstCount = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private volatile double loudestBurstHeard;
@@ -82,11 +84,23 @@ final class MediaPump implements AutoCloseable {
     /** Starts a measurement window: forgets latencies and bursts so far. */
     void clearLatencies() {
         latenciesMillis.clear();
+        burstsHeard.clear();
+        flashesSent.clear();
         burstCount.set(0);
         loudestBurstHeard = 0;
     }
 
     /** Bursts the talker started since {@link #clearLatencies()} (each should yield one latency). */
+    /** {sent, heard} nanoTime of every burst timed since {@link #clearLatencies()}. */
+    List<long[]> burstsHeard() {
+        return new ArrayList<>(burstsHeard);
+    }
+
+    /** When the talker sent the first frame of each video flash since {@link #clearLatencies()}. */
+    List<Long> flashesSent() {
+        return new ArrayList<>(flashesSent);
+    }
+
     long burstsSent() {
         return burstCount.get();
     }
@@ -155,6 +169,9 @@ final class MediaPump implements AutoCloseable {
         long frame = p.videoFramesSent++;
         List<byte[]> packets = p.videoLoop.frames().get((int) (frame % p.videoLoop.frames().size()));
         long timestamp = frame * 90_000L / MediaLibrary.VIDEO_FPS;
+        if (p.burstTalker && frame % MediaLibrary.VIDEO_LOOP_FRAMES == MediaLibrary.FLASH_FIRST_FRAME) {
+            flashesSent.add(System.nanoTime());
+        }
         for (byte[] packet : packets) {
             out.clear();
             out.put(packet).flip();
@@ -221,7 +238,7 @@ final class MediaPump implements AutoCloseable {
                                         channel.send(ByteBuffer.wrap(VideoRecorder.pli(p.videoSsrc, in.getInt(8) & 0xffffffffL)),
                                                 p.remoteVideo);
                                     }
-                                    p.recorder.onPacket(in.array(), length, marker);
+                                    p.recorder.onPacket(in.array(), length, marker, arrived);
                                 }
                             }
                         } else if (pt == p.audioPayloadType) {
@@ -263,6 +280,7 @@ final class MediaPump implements AutoCloseable {
         }
         if (best > 0 && arrived - best < MAX_LATENCY_NANOS) {
             latenciesMillis.add((arrived - best) / 1e6);
+            burstsHeard.add(new long[]{best, arrived});
         }
     }
 

@@ -166,8 +166,8 @@ final class Report {
             md.append("\n").append(baselineNote).append("\n");
         }
 
-        md.append("\n| scenario | audio pkt/s per receiver (mean / p5) | video fps per receiver (mean / p5) | video kbit/s | loss audio / video | latency p50 / p90 / p99 ms (detected of bursts) | audio-round lateness p50 / p99 / max ms | joins | bench JVM cpu-s / s | server peak RSS MiB |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("\n| scenario | audio pkt/s per receiver (mean / p5) | video fps per receiver (mean / p5) | video kbit/s | loss audio / video | latency p50 / p90 / p99 ms (detected of bursts) | video latency p50 / max ms (flashes seen) | A/V skew p50 / max ms | audio-round lateness p50 / p99 / max ms | joins | bench JVM cpu-s / s | server peak RSS MiB |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ScenarioResult r : results) {
             if (r.error() != null) {
                 continue;
@@ -182,6 +182,9 @@ final class Report {
                     .append(" | ").append(f(r.latencyPercentile(50), 0)).append(" / ").append(f(r.latencyPercentile(90), 0))
                     .append(" / ").append(f(r.latencyPercentile(99), 0)).append(" (").append(r.latencies().size())
                     .append(" of ").append(r.burstsSent()).append(')')
+                    .append(" | ").append(videoLatency(r))
+                    .append(" | ").append(r.videoLatency() == null ? "–"
+                            : f(r.videoLatency().skewPercentile(50), 0) + " / " + f(r.videoLatency().skewPercentile(100), 0))
                     .append(" | ").append(late == null ? "not exposed by the server yet"
                             : f(late.p50Millis(), 1) + " / " + f(late.p99Millis(), 1) + " / " + f(late.maxMillis(), 1))
                     .append(" | ").append(r.scenario().calls() - r.joinFailures()).append('/').append(r.scenario().calls())
@@ -244,7 +247,10 @@ final class Report {
 
         md.append("\nLatency: from the talker sending the first packet of a 200 ms, 2.5 kHz tone burst to the latency probe ")
                 .append("receiving the first mix packet in which the burst is detected (20 ms resolution; includes the jitter ")
-                .append("buffer, playout delay, mix tick and Opus encode/decode). Quality: ")
+                .append("buffer, playout delay, mix tick and Opus encode/decode). Video latency (grid rooms): participant 0's ")
+                .append("picture flashes at the instant its burst starts; from the first flash frame sent to the arrival of the ")
+                .append("first composite in which participant 1 sees its tile bright (decoded after the run). A/V skew: that ")
+                .append("video latency minus the same cycle's audio latency (positive: the picture comes later). Quality: ")
                 .append(VideoRecorder.FRAMES / 30).append(" s of the 1280x720 video participant 1 receives (after a PLI), and ffmpeg's ")
                 .append("encoded canvas; every grid tile against its source picture scaled to the tile with bilinear swscale, ")
                 .append("aligned to the loop frame it shows (benchmarks/quality.py), by ffmpeg's ssim and psnr filters. ")
@@ -282,11 +288,27 @@ final class Report {
                 + f(talk.serverCpuPerMediaSecond(), 2) + " cpu-s/s, audio pkt/s p5 " + f(talk.audioPpsP5(), 1)
                 + ", latency p50 " + f(talk.latencyPercentile(50), 0) + " ms)").append('\n');
         ScenarioResult v16 = find("video16");
+        for (String name : List.of("video4", "video16")) {
+            ScenarioResult r = find(name);
+            VideoLatencyProbe.Result v = r == null ? null : r.videoLatency();
+            md.append("- ").append(name).append(" video added latency ≤ 70 ms p50 and A/V skew ≤ 40 ms: ")
+                    .append(v == null || v.videoMillis().isEmpty() ? "not measured"
+                            : f(v.videoPercentile(50), 0) + " ms p50, skew " + f(v.skewPercentile(50), 0) + " ms p50 (max |skew| "
+                            + f(Math.max(Math.abs(v.skewPercentile(0)), Math.abs(v.skewPercentile(100))), 0) + " ms) — "
+                            + (v.videoPercentile(50) <= 70 && Math.abs(v.skewPercentile(50)) <= 40 ? "**met**" : "**not met**"))
+                    .append('\n');
+        }
         md.append("- audio-round lateness p99 ≤ 5 ms under video16: ").append(v16 == null ? "not measured"
                 : v16.lateness() == null ? "not measured (no lateness lines in the server log; LatenessHook)"
                 : f(v16.lateness().p99Millis(), 1) + " ms — " + (v16.lateness().p99Millis() <= 5 ? "**met**" : "**not met**"))
                 .append('\n');
         return md.toString();
+    }
+
+    private static String videoLatency(ScenarioResult r) {
+        VideoLatencyProbe.Result v = r.videoLatency();
+        return v == null ? "–" : f(v.videoPercentile(50), 0) + " / " + f(v.videoPercentile(100), 0)
+                + " (" + v.videoMillis().size() + " of " + v.flashesSent() + ")";
     }
 
     private static String ssim(Quality.Measure m) {
@@ -343,6 +365,13 @@ final class Report {
                     .append(", \"p99\": ").append(num(r.latencyPercentile(99)))
                     .append(", \"burstsSent\": ").append(r.burstsSent())
                     .append(", \"loudestBurstHeard\": ").append(num(r.loudestBurst())).append('}')
+                    .append(", \"videoLatencyMillis\": ").append(r.videoLatency() == null ? "null"
+                            : "{\"n\": " + r.videoLatency().videoMillis().size() + ", \"flashesSent\": " + r.videoLatency().flashesSent()
+                            + ", \"p50\": " + num(r.videoLatency().videoPercentile(50))
+                            + ", \"max\": " + num(r.videoLatency().videoPercentile(100))
+                            + ", \"skewP50\": " + num(r.videoLatency().skewPercentile(50))
+                            + ", \"skewMin\": " + num(r.videoLatency().skewPercentile(0))
+                            + ", \"skewMax\": " + num(r.videoLatency().skewPercentile(100)) + "}")
                     .append(", \"audioRoundLatenessMillis\": ").append(r.lateness() == null ? "null"
                             : "{\"p50\": " + num(r.lateness().p50Millis()) + ", \"p99\": " + num(r.lateness().p99Millis())
                             + ", \"max\": " + num(r.lateness().maxMillis()) + "}")

@@ -19,7 +19,7 @@ record ScenarioResult(Scenario scenario, double measuredSeconds, double joinSeco
                       double videoFpsMean, double videoFpsP5, double videoKbpsMean, double videoLossPercent,
                       List<Double> latencies, long burstsSent, double loudestBurst, String error,
                       Map<String, Double> threadCpu, Path recording, LatenessHook.Lateness lateness,
-                      Map<String, Double> stageCpu) {
+                      Map<String, Double> stageCpu, VideoLatencyProbe.Result videoLatency) {
 
     /**
      * The same with the per-thread CPU (cpu-s per media-s by thread name), the kept video, the
@@ -28,7 +28,14 @@ record ScenarioResult(Scenario scenario, double measuredSeconds, double joinSeco
     ScenarioResult with(Map<String, Double> threads, Path kept, LatenessHook.Lateness late, Map<String, Double> stages) {
         return new ScenarioResult(scenario, measuredSeconds, joinSeconds, joinFailures, serverCpuSeconds, benchCpuSeconds,
                 serverPeakRssMiB, audioPpsMean, audioPpsP5, audioLossPercent, videoFpsMean, videoFpsP5, videoKbpsMean,
-                videoLossPercent, latencies, burstsSent, loudestBurst, error, threads, kept, late, stages);
+                videoLossPercent, latencies, burstsSent, loudestBurst, error, threads, kept, late, stages, videoLatency);
+    }
+
+    /** The same with the video latency and A/V skew probe's result (null: not measured). */
+    ScenarioResult withVideoLatency(VideoLatencyProbe.Result probe) {
+        return new ScenarioResult(scenario, measuredSeconds, joinSeconds, joinFailures, serverCpuSeconds, benchCpuSeconds,
+                serverPeakRssMiB, audioPpsMean, audioPpsP5, audioLossPercent, videoFpsMean, videoFpsP5, videoKbpsMean,
+                videoLossPercent, latencies, burstsSent, loudestBurst, error, threadCpu, recording, lateness, stageCpu, probe);
     }
 
     double serverCpuPerMediaSecond() {
@@ -54,7 +61,7 @@ record ScenarioResult(Scenario scenario, double measuredSeconds, double joinSeco
 
     static ScenarioResult failed(Scenario scenario, String error) {
         return new ScenarioResult(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, 0, error, Map.of(), null,
-                null, null);
+                null, null, null);
     }
 
     static String f(double value, int decimals) {

@@ -132,6 +132,7 @@ final class ScenarioRunner {
                 Map<String, Double> threads = new java.util.TreeMap<>();
                 threads1.forEach((name, cpu) -> threads.put(name, (cpu - threads0.getOrDefault(name, 0.0)) / seconds));
                 Path recording = saveRecording(scenario, people);
+                VideoLatencyProbe.Result videoLatency = videoLatency(scenario, people, pump);
                 Map<String, Double> stages = null;
                 if (profile) {
                     try {
@@ -143,7 +144,7 @@ final class ScenarioRunner {
                 }
                 return summarise(scenario, people, before, after, seconds, joinSeconds, failures.get(),
                         cpu1 - cpu0, benchCpu1 - benchCpu0, server.peakRssMiB(), pump)
-                        .with(threads, recording, LatenessHook.read(lateness), stages);
+                        .with(threads, recording, LatenessHook.read(lateness), stages).withVideoLatency(videoLatency);
             } finally {
                 hangUp(calls, signalling);
                 pump.close();
@@ -181,6 +182,27 @@ final class ScenarioRunner {
                     return frames > 0 ? file : null;
                 } catch (java.io.IOException | RuntimeException e) {
                     log("%s: could not keep the received video: %s", scenario.name(), e);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Participant 0's flashes as participant 1 saw them in the grid (null in other layouts or without video). */
+    private static VideoLatencyProbe.Result videoLatency(Scenario scenario, List<LoadParticipant> people, MediaPump pump) {
+        if (!scenario.video() || !"grid".equals(scenario.layout())) {
+            return null;
+        }
+        for (LoadParticipant p : people) {
+            if (p.recorder != null && p.recorder.frames() > 0) {
+                try {
+                    VideoLatencyProbe.Result r = VideoLatencyProbe.measure(p.recorder, pump.flashesSent(), pump.burstsHeard(),
+                            scenario.participants());
+                    log("%s: video latency %s", scenario.name(), r == null ? "not measured (participant 0's tile not found)"
+                            : r.videoMillis() + " ms, A/V skew " + r.skewMillis() + " ms");
+                    return r;
+                } catch (RuntimeException e) {
+                    log("%s: no video latency: %s", scenario.name(), e);
                 }
             }
         }
@@ -230,7 +252,7 @@ final class ScenarioRunner {
                 mean(audioPps), percentile(audioPps, 5), percent(audioLost, audioGot),
                 mean(videoFps), percentile(videoFps, 5), videoFps.isEmpty() ? 0 : videoKbps / videoFps.size(),
                 percent(videoLost, videoGot), pump.latenciesMillis(), pump.burstsSent(), pump.loudestBurstHeard(), null,
-                Map.of(), null, null, null);
+                Map.of(), null, null, null, null);
     }
 
     private static double mean(List<Double> values) {

@@ -26,6 +26,7 @@ final class VideoRecorder {
     static final int FRAMES = 300;
 
     private final List<byte[]> packets = new ArrayList<>();
+    private final List<Long> arrivals = new ArrayList<>();   // nanoTime each packet arrived
     private volatile boolean armed;
     private volatile boolean keyframeWanted;
     private int frames;
@@ -45,11 +46,12 @@ final class VideoRecorder {
         return false;
     }
 
-    synchronized void onPacket(byte[] buffer, int length, boolean marker) {
+    synchronized void onPacket(byte[] buffer, int length, boolean marker, long arrivedNanos) {
         if (!armed || frames >= FRAMES) {
             return;
         }
         packets.add(java.util.Arrays.copyOf(buffer, length));
+        arrivals.add(arrivedNanos);
         if (marker) {
             frames++;
         }
@@ -73,6 +75,21 @@ final class VideoRecorder {
             }
         }
         return written;
+    }
+
+    /** The recorded frames, reassembled, each with the time its last packet arrived. */
+    synchronized List<TimedFrame> frames(H264Depacketizer depacketizer) {
+        List<TimedFrame> out = new ArrayList<>();
+        for (int i = 0; i < packets.size(); i++) {
+            EncodedFrame frame = depacketizer.push(RtpPacket.parse(packets.get(i)));
+            if (frame != null) {
+                out.add(new TimedFrame(frame, arrivals.get(i)));
+            }
+        }
+        return out;
+    }
+
+    record TimedFrame(EncodedFrame frame, long arrivedNanos) {
     }
 
     /** A compound RTCP packet: an empty receiver report (RFC 3550 wants one first), then a PLI (RFC 4585). */
