@@ -668,7 +668,11 @@ final class SipCall implements Call {
             wasStarted = started;
             state = State.ENDED;
         }
-        transport.close();
+        // Closing the media waits on its event loop, which a loaded server keeps busy: that wait
+        // belongs on the call's event queue, not on the SIP thread that ended the call (a BYE's,
+        // which must take the next message at once). The application still hears of the end
+        // after the transport is closed: the queue runs in order.
+        events.execute(transport::close);
         onEnded.accept(this);
         if (wasStarted) {
             log.info("{} left room '{}': {}", join.caller(), room(), reason);
