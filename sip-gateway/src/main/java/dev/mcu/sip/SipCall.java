@@ -2,22 +2,15 @@ package dev.mcu.sip;
 
 import dev.mcu.media.Direction;
 import dev.mcu.media.NegotiatedStream;
-import dev.mcu.media.MediaKind;
-import dev.mcu.sdp.AcceptedMedia;
-import dev.mcu.sdp.SdesCrypto;
-import dev.mcu.sdp.Answer;
 import dev.mcu.sdp.LocalEndpoint;
 import dev.mcu.sdp.LocalOrigin;
 import dev.mcu.sdp.Negotiation;
 import dev.mcu.sdp.SdpNegotiator;
-import dev.mcu.sdp.RemoteWebRtc;
 import dev.mcu.sdp.SdpParseException;
 import dev.mcu.sdp.SessionDescription;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
-import dev.mcu.webrtc.RemoteIceParameters;
 import dev.mcu.transport.WebRtcSession;
-import dev.mcu.webrtc.DtlsFingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +20,9 @@ import javax.sip.ServerTransaction;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -44,7 +32,9 @@ import java.util.function.Consumer;
  * transport-failure executor): state changes happen under the call's lock. The
  * {@link ConferenceHandler} hears of them through the call's {@link CallEventQueue}: started and
  * updated are queued under the lock, in the order the state changed, and ended after the state
- * became ENDED under the lock, so the application always sees started before ended.
+ * became ENDED under the lock, so the application always sees started before ended. Its RFC 4028
+ * session timer is a {@link CallSessionTimer}; what its transport was told (streams, SDES keys) a
+ * {@link CallMedia}.
  */
 final class SipCall implements Call {
     private static final Logger log = LoggerFactory.getLogger(SipCall.class);
@@ -61,7 +51,7 @@ final class SipCall implements Call {
     private final Executor events;           // this call's lifecycle events, in order
 
     private volatile InetSocketAddress signallingPeer; // where the INVITE came from (its connection's far end)
-    private volatile List<NegotiatedStream> streams = List.of();
+    private final CallMedia media;          // what the transport was told: streams and SDES keys
     private volatile MediaListener listener = MediaListener.NONE;
     private Dialog dialog;
     private State state = State.ANSWERED;
@@ -69,10 +59,7 @@ final class SipCall implements Call {
     private SessionDescription pendingOffer;
     private boolean started;
     // RFC 4028 session timer: null when the call has none. Read on the timer tick, set on SIP threads.
-    private volatile SessionTimerRules.Timer sessionTimer;
-    private volatile long sessionRefreshedNanos;
-    private volatile boolean refreshInFlight;
-    private volatile boolean remoteAllowsUpdate;
+    private final CallSessionTimer sessionTimer;
     private volatile String lastLocalSdp;    // what our last answer or offer said: a refresh re-INVITE repeats it
     /** Our answers take none of the caller's media (a webinar attendee); changed by {@link #setViewOnly}. */
     private boolean viewOnly;
@@ -82,8 +69,6 @@ final class SipCall implements Call {
     private SessionDescription reOffer;
     /** A direction change asked for while an offer was in flight: sent when it settles. */
     private boolean reInviteWanted;
-    /** The SDES keys we protect our media with, per kind: kept across re-INVITEs. */
-    private final Map<MediaKind, SdesCrypto> localKeys = java.util.Collections.synchronizedMap(new EnumMap<>(MediaKind.class));
 
     SipCall(JoinRequest join, MediaTransport transport, LocalOrigin origin, SipMessages sip, SdpNegotiator negotiator,
             ConferenceHandler handler, Consumer<SipCall> onEnded, Executor events, boolean viewOnly,
@@ -98,12 +83,14 @@ final class SipCall implements Call {
         this.events = events;
         this.viewOnly = viewOnly;
         this.keypadAudio = keypadAudio;
+        this.sessionTimer = new CallSessionTimer(this, sip);
+        this.media = new CallMedia(transport);
     }
 
     @Override public String id() { return join.callId(); }
     @Override public String room() { return join.room(); }
     @Override public JoinRequest joinRequest() { return join; }
-    @Override public List<NegotiatedStream> streams() { return streams; }
+    @Override public List<NegotiatedStream> streams() { return media.streams(); }
     @Override public MediaTransport transport() { return transport; }
 
     @Override
@@ -126,41 +113,13 @@ final class SipCall implements Call {
                 transport.webRtc().map(WebRtcSession::localDescription).orElse(null));
     }
 
-    /** Applies an agreed offer/answer to the transport: configure what was accepted, disable the rest. */
+    /** Applies an agreed offer/answer to the transport (limited to what a view-only call takes). */
     void apply(Negotiation agreed) {
         Negotiation negotiation;
         synchronized (this) {
             negotiation = viewOnly ? agreed.viewOnly(keypadAudio) : agreed;
         }
-        Optional<WebRtcSession> webRtc = transport.webRtc();
-        if (negotiation.isWebRtc() && webRtc.isPresent()) {
-            RemoteWebRtc remote = negotiation.webRtc();
-            webRtc.get().configureWebRtc(new RemoteIceParameters(remote.iceUfrag(), remote.icePassword()),
-                    DtlsFingerprint.parse(remote.fingerprint()), remote.setup());
-        }
-        for (MediaKind kind : MediaKind.values()) {
-            Optional<AcceptedMedia> accepted = negotiation.accepted(kind);
-            if (accepted.isPresent()) {
-                AcceptedMedia a = accepted.get();
-                if (a.sdes() != null) {
-                    transport.keySrtp(kind, a.sdes().local().masterKeyForTransport(), a.sdes().remote().masterKeyForTransport());
-                    localKeys.put(kind, a.sdes().local());
-                }
-                transport.configure(a.stream(), remote(a), a.rtcpMux());
-                webRtc.ifPresent(session -> session.useRtx(kind, a.rtxPayloadType()));
-            } else {
-                transport.disable(kind);
-            }
-        }
-        streams = negotiation.streams();
-    }
-
-    private static InetSocketAddress remote(AcceptedMedia a) {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(a.remoteHost()), a.remotePort());
-        } catch (UnknownHostException e) {
-            return InetSocketAddress.createUnresolved(a.remoteHost(), a.remotePort());
-        }
+        media.apply(negotiation);
     }
 
     /** The 200 OK went out (with our answer, or with our offer when {@code offer} is not null). */
@@ -190,7 +149,7 @@ final class SipCall implements Call {
                 started = true;
                 events.execute(() -> {
                     log.info("{} joined room '{}' from {} ({})", join.caller(), room(),
-                            join.signallingSource().getHostAddress(), describe(streams));
+                            join.signallingSource().getHostAddress(), CallMedia.describe(media.streams()));
                     handler.onCallStarted(this);
                 });
             } else if (update) {
@@ -246,9 +205,9 @@ final class SipCall implements Call {
             }
             if (response.getStatusCode() == Response.OK && request.getRawContent() != null
                     && request.getRawContent().length > 0 && started) {
-                List<NegotiatedStream> agreed = streams;
+                List<NegotiatedStream> agreed = media.streams();
                 events.execute(() -> {
-                    log.info("{} in room '{}' changed the call: {}", join.caller(), room(), describe(agreed));
+                    log.info("{} in room '{}' changed the call: {}", join.caller(), room(), CallMedia.describe(agreed));
                     handler.onCallUpdated(this);
                 });
             }
@@ -274,7 +233,7 @@ final class SipCall implements Call {
             log.info("{} in room '{}' sent a re-INVITE with bad SDP: {}", join.caller(), room(), SipText.loggable(e.getMessage()));
             return sip.responseWithWarning(Response.BAD_REQUEST, request, 399, e.getMessage());
         }
-        Negotiation agreed = negotiator.negotiate(offer).keepingLocalKeys(localKeys);
+        Negotiation agreed = negotiator.negotiate(offer).keepingLocalKeys(media.localKeys());
         if (!agreed.succeeded()) {
             log.info("{} in room '{}': re-INVITE refused, {}", join.caller(), room(), agreed.refusalSummary());
             return sip.responseWithWarning(Response.NOT_ACCEPTABLE_HERE, request, agreed.warningCode(),
@@ -293,117 +252,31 @@ final class SipCall implements Call {
         return ok;
     }
 
-    // ---- RFC 4028 session timers ----
+    // ---- RFC 4028 session timers: CallSessionTimer ----
 
-    /**
-     * The session timer a 2xx to an INVITE, re-INVITE or UPDATE sets up (or turns off), with its
-     * headers added; or a 422 instead when the interval asked for is below our minimum.
-     */
+    /** See {@link CallSessionTimer#agree}. */
     Response withSessionTimer(Request request, Response ok) {
-        if (request.getMethod().equals(Request.INVITE)) {
-            remoteAllowsUpdate = allows(request, Request.UPDATE);
-        }
-        SessionTimerRules.Outcome outcome = sip.config.sessionTimers().decide(SessionTimerRules.Ask.of(request));
-        if (outcome instanceof SessionTimerRules.TooSmall tooSmall) {
-            return sip.sessionIntervalTooSmall(request, tooSmall.minSe());
-        }
-        if (outcome instanceof SessionTimerRules.Timer timer) {
-            sip.addSessionTimer(ok, timer);
-            sessionRefreshedNanos = System.nanoTime();
-            if (sessionTimer == null || !sessionTimer.equals(timer)) {
-                log.info("{} in room '{}': session timer {} s, refreshed by {}", join.caller(), room(), timer.seconds(),
-                        timer.remoteRefreshes() ? "the caller" : "us");
-            }
-            sessionTimer = timer;
-        } else {
-            sessionTimer = null;
-        }
-        return ok;
+        return sessionTimer.agree(request, ok);
     }
 
-    private static boolean allows(Request request, String method) {
-        java.util.ListIterator<?> it = request.getHeaders(javax.sip.header.AllowHeader.NAME);
-        while (it != null && it.hasNext()) {
-            if (method.equalsIgnoreCase(((javax.sip.header.AllowHeader) it.next()).getMethod())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Called about once a second (the application's timer thread): ends a call whose caller should
-     * have refreshed its session and did not, and refreshes the ones we refresh.
-     */
+    /** See {@link CallSessionTimer#check}: about once a second, on the application's timer thread. */
     void checkSessionTimer(long nowNanos) {
-        SessionTimerRules.Timer timer = sessionTimer;
-        if (timer == null || !isActive()) {
-            return;
-        }
-        long sinceMillis = (nowNanos - sessionRefreshedNanos) / 1_000_000;
-        if (timer.remoteRefreshes() ? sinceMillis >= timer.expiryMillis() : sinceMillis >= timer.seconds() * 1000L) {
-            log.info("{} in room '{}': its session was not refreshed within {} s; hanging up (RFC 4028 session timer)",
-                    join.caller(), room(), timer.seconds());
-            hangup("its session timer expired");
-        } else if (!timer.remoteRefreshes() && !refreshInFlight && sinceMillis >= timer.refreshMillis()) {
-            sendRefresh(timer);
-        }
+        sessionTimer.check(nowNanos);
     }
 
-    /** We are the refresher: an UPDATE without a body when the caller allows it, else a re-INVITE repeating our SDP. */
-    private void sendRefresh(SessionTimerRules.Timer timer) {
-        Dialog d;
-        synchronized (this) {
-            d = state == State.ACTIVE ? dialog : null;
-        }
-        if (d == null) {
-            return;
-        }
-        try {
-            boolean update = remoteAllowsUpdate || lastLocalSdp == null;
-            Request refresh = d.createRequest(update ? Request.UPDATE : Request.INVITE);
-            refresh.setHeader(sip.contact(room(), refresh));
-            sip.addSessionTimer(refresh, timer);
-            if (!update) {
-                sip.setSdp(refresh, lastLocalSdp);
-            }
-            refreshInFlight = true;
-            d.sendRequest(sip.provider.getNewClientTransaction(refresh));
-        } catch (Exception e) {
-            refreshInFlight = false;
-            log.info("{} in room '{}': could not refresh the session ({}); hanging up", join.caller(), room(), e.toString());
-            hangup("its session refresh failed");
-        }
-    }
-
-    /** The answer to our refresh (on a SIP stack thread): a 2xx restarts the interval, a refusal ends the call. */
+    /** See {@link CallSessionTimer#onRefreshAnswered}. */
     void onRefreshAnswered(Dialog d, Response response) {
-        int status = response.getStatusCode();
-        if (status < 200) {
-            return;
-        }
-        String method = ((javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
-        if (status < 300) {
-            if (method.equals(Request.INVITE)) {
-                try {
-                    long cseq = ((javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
-                    d.sendAck(d.createAck(cseq));
-                } catch (Exception e) {
-                    log.debug("could not acknowledge the refresh of {}: {}", join.caller(), e.toString());
-                }
-            }
-            if (refreshInFlight) {
-                sessionRefreshedNanos = System.nanoTime();
-                refreshInFlight = false;
-            }
-            return;
-        }
-        if (refreshInFlight) {
-            refreshInFlight = false;
-            log.info("{} in room '{}': the session refresh got {} {}; hanging up", join.caller(), room(), status,
-                    response.getReasonPhrase());
-            hangup("its session refresh failed (" + status + ")");
-        }
+        sessionTimer.onRefreshAnswered(d, response);
+    }
+
+    /** The dialog while the call is active (a refresh goes out on it), else null. */
+    synchronized Dialog activeDialog() {
+        return state == State.ACTIVE ? dialog : null;
+    }
+
+    /** What our last answer or offer said: a refresh re-INVITE repeats it; null before the first. */
+    String lastLocalSdp() {
+        return lastLocalSdp;
     }
 
     /** An UPDATE (RFC 3311): a session refresh without a body; with one, an offer answered as a re-INVITE's. */
@@ -559,9 +432,9 @@ final class SipCall implements Call {
                     synchronized (this) {
                         apply(n);
                         lastLocalSdp = offer.toString();
-                        List<NegotiatedStream> agreed = streams;
+                        List<NegotiatedStream> agreed = media.streams();
                         events.execute(() -> {
-                            log.info("{} in room '{}' agreed to our re-INVITE: {}", join.caller(), room(), describe(agreed));
+                            log.info("{} in room '{}' agreed to our re-INVITE: {}", join.caller(), room(), CallMedia.describe(agreed));
                             handler.onCallUpdated(this);
                         });
                     }
@@ -689,25 +562,5 @@ final class SipCall implements Call {
 
     synchronized boolean isEnded() {
         return state == State.ENDED;
-    }
-
-    static String describe(List<NegotiatedStream> streams) {
-        if (streams.isEmpty()) {
-            return "no media";
-        }
-        StringBuilder b = new StringBuilder();
-        for (NegotiatedStream s : streams) {
-            if (b.length() > 0) {
-                b.append(", ");
-            }
-            b.append(s.kind().sdpName()).append(' ').append(s.codec().encodingName());
-            if (s.codec() == dev.mcu.media.Codec.H264) {
-                b.append(" mode ").append(s.h264PacketizationMode());
-            }
-            if (s.direction() != Direction.SENDRECV) {
-                b.append(" (").append(s.direction().attribute()).append(')');
-            }
-        }
-        return b.toString();
     }
 }
