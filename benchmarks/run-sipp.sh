@@ -3,7 +3,8 @@
 # uac_pcap scenario against a fresh server per rate: INVITE with SDP, ACK, 8 s of PCMA from a pcap,
 # an RFC 2833 digit, BYE. Per rate it reports calls asked and answered, failed calls, the 200 OKs to
 # INVITEs that sipp received more than once (the server resent them: the ACK came late), the mean
-# INVITE -> 200 time, and the server's CPU (utime+stime from /proc over the run, per wall second).
+# INVITE -> 200 time, the server's CPU (utime+stime from /proc over the run, per wall second) and the
+# machine's 1-minute load average before and after the rate (others' work shows there).
 #
 #   benchmarks/run-sipp.sh [RATES]            RATES in calls/s, default "10 25 50 100"
 #
@@ -25,8 +26,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-echo "| calls/s asked | calls | answered | failed | 200 OK resent | INVITE→200 ms, mean / p95 | server CPU (cores) |" > "$out/curve.md"
-echo "|---|---|---|---|---|---|---|" >> "$out/curve.md"
+echo "| calls/s asked | calls | answered | failed | 200 OK resent | INVITE→200 ms, mean / p95 | server CPU (cores) | load average |" > "$out/curve.md"
+echo "|---|---|---|---|---|---|---|---|" >> "$out/curve.md"
 for rate in $rates; do
   calls=$((rate * seconds))
   sip_port=$(free_port)
@@ -37,6 +38,7 @@ for rate in $rates; do
   server=$!
   for _ in $(seq 1 120); do grep -q "listening for SIP" "$out/server-$rate.log" && break; sleep 0.5; done
   [ -n "${SNIFF:-}" ] && { python3 benchmarks/sip-wire-timing.py "$sip_port" "$SNIFF" > "$out/sniff-$rate.txt" 2>&1 & }
+  load_before=$(cut -d' ' -f1 /proc/loadavg)
   before=$(cpu_ticks $server); started=$(date +%s.%N)
   status=0
   (cd "$out" && sipp -sn uac_pcap "127.0.0.1:$sip_port" -s sipp -i 127.0.0.1 -p "$(free_port)" -mp "$(free_port)" \
@@ -44,10 +46,11 @@ for rate in $rates; do
       -trace_stat -stf "stat-$rate.csv" -fd 1 -trace_counts -trace_rtt -rtt_freq 1 -trace_err ${SIPP_EXTRA:-} -error_file "errors-$rate.log" \
       > "sipp-$rate.out" 2>&1) || status=$?
   after=$(cpu_ticks $server); ended=$(date +%s.%N)
+  load_after=$(cut -d' ' -f1 /proc/loadavg)
   kill "$server"; wait "$server" 2>/dev/null || true
-  python3 - "$out" "$rate" "$calls" "$before" "$after" "$started" "$ended" "$ticks" "$status" >> "$out/curve.md" <<'PY'
+  python3 - "$out" "$rate" "$calls" "$before" "$after" "$started" "$ended" "$ticks" "$status" "$load_before" "$load_after" >> "$out/curve.md" <<'PY'
 import csv, glob, sys
-out, rate, calls, before, after, started, ended, ticks, status = sys.argv[1:]
+out, rate, calls, before, after, started, ended, ticks, status, load_before, load_after = sys.argv[1:]
 stat = list(csv.DictReader(open(f"{out}/stat-{rate}.csv"), delimiter=';'))[-1]
 counts_file = sorted(glob.glob(f"{out}/uac_pcap_*_counts.csv"))[-1]
 counts = list(csv.DictReader(open(counts_file), delimiter=';'))[-1]
@@ -63,7 +66,7 @@ p95 = rtts[int(0.95 * (len(rtts) - 1))] if rtts else 0
 wall = float(ended) - float(started)
 cpu = (int(after) - int(before)) / int(ticks) / wall
 print(f"| {rate} | {calls} | {ok} | {failed} | {resent} ({100.0 * resent / max(1, ok + failed):.1f} %) | {rtd_ms:.0f} / {p95:.0f} | "
-      f"{cpu:.2f} |")
+      f"{cpu:.2f} | {load_before} → {load_after} |")
 PY
   tail -1 "$out/curve.md"
 done
