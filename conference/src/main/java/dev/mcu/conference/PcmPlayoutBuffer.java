@@ -41,15 +41,21 @@ final class PcmPlayoutBuffer {
     }
 
     synchronized void write(short[] samples, int offset, int length) {
-        for (int i = 0; i < length; i++) {
-            if (size == ring.length) {
-                readIndex = (readIndex + 1) % ring.length;
-                size--;
-                samplesDropped++;
-            }
-            ring[(readIndex + size) % ring.length] = samples[offset + i];
-            size++;
+        // Copied in at most two runs (the ring wraps once): this is on every decoded packet's path.
+        int tooMany = Math.max(0, length - ring.length); // only the newest ring.length samples can stay
+        offset += tooMany;
+        length -= tooMany;
+        int overflow = size + length - ring.length;      // the oldest queued samples make room
+        if (overflow > 0) {
+            readIndex = (readIndex + overflow) % ring.length;
+            size -= overflow;
         }
+        samplesDropped += tooMany + Math.max(0, overflow);
+        int writeAt = (readIndex + size) % ring.length;
+        int first = Math.min(length, ring.length - writeAt);
+        System.arraycopy(samples, offset, ring, writeAt, first);
+        System.arraycopy(samples, offset + first, ring, 0, length - first);
+        size += length;
     }
 
     /**
@@ -91,9 +97,9 @@ final class PcmPlayoutBuffer {
     }
 
     private void take(short[] out, int count) {
-        for (int i = 0; i < count; i++) {
-            out[i] = ring[(readIndex + i) % ring.length];
-        }
+        int first = Math.min(count, ring.length - readIndex);
+        System.arraycopy(ring, readIndex, out, 0, first);
+        System.arraycopy(ring, 0, out, first, count - first);
         readIndex = (readIndex + count) % ring.length;
         size -= count;
     }

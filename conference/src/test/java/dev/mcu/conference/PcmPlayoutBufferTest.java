@@ -66,4 +66,29 @@ class PcmPlayoutBufferTest {
         assertTrue(buffer.buffered() <= 8, "still " + buffer.buffered() + " samples queued");
         assertTrue(buffer.samplesDropped() > 0);
     }
+
+    @Test
+    void samplesComeOutInOrderAcrossTheRingsWrapAndAfterAnOverflowIntoAPartlyFullRing() {
+        PcmPlayoutBuffer buffer = new PcmPlayoutBuffer(4, 10);
+        short[] out = new short[4];
+        int next = 0;
+        for (int round = 0; round < 7; round++) { // 7 x 4 samples through a ring of 10: it wraps twice
+            buffer.write(ramp(round * 4, 4), 0, 4);
+            if (buffer.read(out)) {
+                assertArrayEquals(ramp(next, 4), out, "round " + round);
+                next += 4;
+            }
+        }
+        assertEquals(28, next, "every sample came out");
+        buffer.write(ramp(next, 4), 0, 4);
+        buffer.write(ramp(1000, 9), 0, 9);         // 4 queued + 9 into 10: the 3 oldest go
+        assertEquals(3, buffer.samplesDropped());
+        assertEquals(10, buffer.buffered());
+        short[] all = new short[10];
+        assertTrue(buffer.read(all));
+        short[] expected = new short[10];
+        System.arraycopy(ramp(next + 3, 1), 0, expected, 0, 1);
+        System.arraycopy(ramp(1000, 9), 0, expected, 1, 9);
+        assertArrayEquals(expected, all);
+    }
 }
