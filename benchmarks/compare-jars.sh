@@ -52,8 +52,8 @@ for line in open(out + "/runs.tsv"):
         runs[s["name"]][name].append(s)
 # thread names as the load report groups them (Linux cuts them at 15 characters: room-<room>-au / -vi)
 groups = [("encode", lambda k: k.startswith("encode-")), ("decode", lambda k: k.startswith("decode-")),
-          ("audio lane", lambda k: k.startswith("room-") and k.endswith("-au")),
-          ("video lane", lambda k: k.startswith("room-") and k.endswith("-vi")),
+          ("audio lane", lambda k: k.startswith("room-") and k.rsplit("-", 1)[-1].startswith("a")),
+          ("video lane", lambda k: k.startswith("room-") and k.rsplit("-", 1)[-1].startswith("v")),
           ("media-io", lambda k: k.startswith("media-io")), ("JIT", lambda k: "Compiler" in k),
           ("GC", lambda k: k.startswith("GC Thread"))]
 def thread(s, matches):
@@ -65,8 +65,9 @@ print(f"# Jar comparison ({measure} s measured per run)\n")
 for scen, byjar in runs.items():
     print(f"## {scen}\n")
     print("| jar | runs | server cpu-s / media-s (median; each run) | " + " | ".join(g for g, _ in groups)
-          + " | real time | audio-round lateness p99 ms | load average per run (before → after) |")
-    print("|---" * (len(groups) + 6) + "|")
+          + " | audio lane ms per round sent | encode ms per frame sent | real time | audio-round lateness p99 ms"
+          + " | load average per run (before → after) |")
+    print("|---" * (len(groups) + 8) + "|")
     base = None
     for name in order:
         rs = byjar.get(name, [])
@@ -76,6 +77,11 @@ for scen, byjar in runs.items():
         base = cpu if base is None else base
         each = ", ".join(f"{r.get('serverCpuPerMediaSecond') or float('nan'):.3f}" for r in rs)
         cells = [f"{med([thread(r, k) for r in rs]):.3f}" for _, k in groups]
+        # per unit of work actually done: a starved server sends fewer rounds and frames, and spends less
+        lane = med([1000 * thread(r, groups[2][1]) / r["audioPacketsPerSecondMean"] for r in rs
+                    if r.get("audioPacketsPerSecondMean")])
+        enc = med([1000 * thread(r, groups[0][1]) / r["videoFpsMean"] for r in rs if r.get("videoFpsMean")])
+        cells += [f"{lane:.2f}", f"{enc:.2f}"]
         rt = "/".join("yes" if r.get("realTime") else "no" for r in rs)
         late = med([(r.get("audioRoundLatenessMillis") or {}).get("p99") for r in rs])
         print(f"| {name} | {len(rs)} | **{cpu:.3f}** ({each}){'' if cpu == base else f', {cpu / base:.2f}x the first'} | "
