@@ -9,6 +9,7 @@ import dev.mcu.mixer.MixResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ final class AudioRound implements AutoCloseable {
     private final AudioMixer mixer = new AudioMixer();
     private final Map<String, short[]> inputs = new HashMap<>();
     private final Map<String, Double> levels = new HashMap<>();
-    private final Map<Codec, AudioEncoder> listenerEncoders = new HashMap<>();    // owned
-    private final Map<Codec, byte[]> listenerPayloads = new HashMap<>();          // this round's
+    private final Map<Codec, AudioEncoder> listenerEncoders = new EnumMap<>(Codec.class); // owned
+    private final Map<Codec, byte[]> listenerPayloads = new EnumMap<>(Codec.class);      // this round's
     private final LatenessHistogram lateness = new LatenessHistogram();
     private int encodesLastRound;
     private long lastRoundNanos;
@@ -129,8 +130,19 @@ final class AudioRound implements AutoCloseable {
 
     /** The full mix in one codec, encoded once a round for every listener and attendee of that codec. */
     private byte[] listenerPayload(Codec codec, MixResult mix) {
-        return listenerPayloads.computeIfAbsent(codec,
-                c -> listenerEncoders.computeIfAbsent(c, AudioEncoder::create).encode(mix.fullMix()));
+        // Called for every listener (1,000 in a big room): no capturing lambda, so nothing is allocated
+        // once this round's payload exists.
+        byte[] payload = listenerPayloads.get(codec);
+        if (payload == null) {
+            AudioEncoder encoder = listenerEncoders.get(codec);
+            if (encoder == null) {
+                encoder = AudioEncoder.create(codec);
+                listenerEncoders.put(codec, encoder);
+            }
+            payload = encoder.encode(mix.fullMix());
+            listenerPayloads.put(codec, payload);
+        }
+        return payload;
     }
 
     /** A participant left the mix for good. */
