@@ -13,8 +13,9 @@ import java.net.InetSocketAddress;
 /**
  * RTP and RTCP on a call's own sockets: RTP (and muxed RTCP) on the RTP channel, RTCP on the
  * RTCP channel otherwise; in the clear, or SRTP once SDES keys are set ({@link #protectWith}).
- * Thread-safe: Netty channels take writes from any thread, and the SRTP context is used under a lock
- * (RTP comes from the room's threads, RTCP and retransmissions from the event loop). Borrows the
+ * Thread-safe: writes from any thread go through {@link BatchedWrites} (one event-loop task per
+ * round of a room, not one per packet), and the SRTP context is used under a lock (RTP comes from
+ * the room's threads, RTCP and retransmissions from the event loop). Borrows the
  * channels: {@link UdpMediaTransport} owns and closes them.
  */
 final class ChannelOutput implements PacketOutput {
@@ -50,7 +51,7 @@ final class ChannelOutput implements PacketOutput {
         if (ssrc >= 0) {
             buf.setInt(8, (int) ssrc);
         }
-        rtpChannel.writeAndFlush(new DatagramPacket(buf, target), rtpChannel.voidPromise());
+        BatchedWrites.write(rtpChannel, new DatagramPacket(buf, target));
     }
 
     @Override
@@ -58,7 +59,7 @@ final class ChannelOutput implements PacketOutput {
         Channel channel = muxed ? rtpChannel : rtcpChannel;
         SrtpContext context = srtp;
         if (context == null) {
-            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(compound), target), channel.voidPromise());
+            BatchedWrites.write(channel, new DatagramPacket(Unpooled.wrappedBuffer(compound), target));
             return;
         }
         PacketBuffer buffer = withTrailerRoom(compound);
@@ -100,7 +101,7 @@ final class ChannelOutput implements PacketOutput {
     }
 
     private static void write(Channel channel, PacketBuffer buffer, InetSocketAddress target) {
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(buffer.array(), buffer.offset(), buffer.length()),
-                target), channel.voidPromise());
+        BatchedWrites.write(channel, new DatagramPacket(Unpooled.wrappedBuffer(buffer.array(), buffer.offset(),
+                buffer.length()), target));
     }
 }

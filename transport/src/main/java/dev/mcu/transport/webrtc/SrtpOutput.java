@@ -1,5 +1,6 @@
 package dev.mcu.transport.webrtc;
 
+import dev.mcu.transport.BatchedWrites;
 import dev.mcu.transport.PacketOutput;
 import dev.mcu.webrtc.PacketBuffer;
 import dev.mcu.webrtc.SrtpContext;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * SRTP out of the shared port for one WebRTC transport (both media kinds, BUNDLE): copies the shared
  * packet, rewrites payload type, SSRC and sequence number, protects it with the session's outbound context and sends
- * it. Nothing leaves before the DTLS handshake produced keys. Thread-safe: the outbound context is
+ * it, in its event loop's next batch ({@link BatchedWrites}: every WebRTC receiver of a round in
+ * one flush of the shared port). Nothing leaves before the DTLS handshake produced keys. Thread-safe: the outbound context is
  * used under a lock, because RTP comes from the room's media clock and RTCP and retransmissions
  * from the event loop. Borrows the channel.
  */
@@ -108,7 +110,7 @@ final class SrtpOutput implements PacketOutput {
     }
 
     private void write(PacketBuffer buffer, InetSocketAddress target) {
-        channel.writeAndFlush(new DatagramPacket(
-                Unpooled.wrappedBuffer(buffer.array(), buffer.offset(), buffer.length()), target), channel.voidPromise());
+        BatchedWrites.write(channel, new DatagramPacket(
+                Unpooled.wrappedBuffer(buffer.array(), buffer.offset(), buffer.length()), target));
     }
 }

@@ -1,0 +1,142 @@
+package dev.mcu.transport;
+
+import dev.mcu.transport.testing.TestTransportThreads;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a receiver of {@link BatchedWrites} gets: every packet, in the order written per socket,
+ * whether written from other threads (batched) or on the event loop (at once); and what happens to
+ * packets nobody can send any more (released, nothing thrown).
+ */
+class BatchedWritesTest {
+    private final TestTransportThreads threads = new TestTransportThreads();
+    private final List<Channel> channels = new ArrayList<>();
+    private DatagramSocket receiver;
+
+    @AfterEach
+    void close() {
+        channels.forEach(c -> c.close().awaitUninterruptibly(1, TimeUnit.SECONDS));
+        if (receiver != null) {
+            receiver.close();
+        }
+        threads.close();
+    }
+
+    @Test
+    void packetsFromSeveralThreadsToSeveralSocketsAllArriveInTheOrderEachSocketWasGivenThem() throws Exception {
+        receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        receiver.setReceiveBufferSize(1 << 20);
+        receiver.setSoTimeout(5_000);
+        InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
+        int perSender = 150;
+        List<Channel> senders = List.of(bound(threads.eventLoops()), bound(threads.eventLoops()), bound(threads.eventLoops()));
+        List<Thread> writers = new ArrayList<>();
+        for (int s = 0; s < senders.size(); s++) {
+            Channel sender = senders.get(s);
+            int id = s;
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < perSender; i++) {
+                    BatchedWrites.write(sender, packet(id, i, target));
+                    if (i % 10 == 9) {
+                        Thread.yield(); // rounds, as a room sends them
+                    }
+                }
+            }, "test-writer-" + s));
+        }
+        writers.forEach(Thread::start);
+        for (Thread w : writers) {
+            w.join();
+        }
+
+        Map<Integer, List<Integer>> received = new HashMap<>();
+        byte[] buffer = new byte[64];
+        for (int n = 0; n < perSender * senders.size(); n++) {
+            java.net.DatagramPacket datagram = new java.net.DatagramPacket(buffer, buffer.length);
+            receiver.receive(datagram);
+            ByteBuffer b = ByteBuffer.wrap(datagram.getData(), 0, datagram.getLength());
+            received.computeIfAbsent(b.getInt(), k -> new ArrayList<>()).add(b.getInt());
+        }
+        for (int s = 0; s < senders.size(); s++) {
+            List<Integer> numbers = received.get(s);
+            assertEquals(perSender, numbers.size(), "sender " + s);
+            for (int i = 0; i < perSender; i++) {
+                assertEquals(i, numbers.get(i), "sender " + s + " out of order: " + numbers);
+            }
+        }
+    }
+
+    @Test
+    void aPacketWrittenOnTheEventLoopGoesOutAtOnce() throws Exception {
+        receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        receiver.setSoTimeout(5_000);
+        InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
+        Channel sender = bound(threads.eventLoops());
+        CountDownLatch sent = new CountDownLatch(1);
+        sender.eventLoop().execute(() -> {
+            BatchedWrites.write(sender, packet(7, 1, target));
+            sent.countDown();
+        });
+        assertTrue(sent.await(5, TimeUnit.SECONDS));
+        java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[64], 64);
+        receiver.receive(datagram);
+        assertEquals(7, ByteBuffer.wrap(datagram.getData()).getInt());
+    }
+
+    @Test
+    void packetsForAClosedSocketOrAStoppedLoopAreReleasedAndNothingIsThrown() throws Exception {
+        InetSocketAddress nowhere = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        Channel closed = bound(threads.eventLoops());
+        closed.close().syncUninterruptibly();
+        DatagramPacket toClosed = packet(1, 1, nowhere);
+        BatchedWrites.write(closed, toClosed);
+
+        EventLoopGroup ownGroup = new MultiThreadIoEventLoopGroup(1, UdpChannels.ioHandlerFactory());
+        Channel onStoppedLoop = bound(ownGroup);
+        ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        DatagramPacket toStopped = packet(2, 1, nowhere);
+        BatchedWrites.write(onStoppedLoop, toStopped);
+
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((toClosed.refCnt() > 0 || toStopped.refCnt() > 0) && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, toClosed.refCnt(), "the packet for a closed socket is released");
+        assertEquals(0, toStopped.refCnt(), "the packet for a stopped loop is released");
+    }
+
+    private Channel bound(EventLoopGroup group) {
+        Channel channel = new Bootstrap().group(group).channelFactory(UdpChannels.channelFactory(group))
+                .handler(new ChannelInboundHandlerAdapter())
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
+        channels.add(channel);
+        return channel;
+    }
+
+    private static DatagramPacket packet(int sender, int number, InetSocketAddress target) {
+        ByteBuf buf = Unpooled.directBuffer(8).writeInt(sender).writeInt(number);
+        return new DatagramPacket(buf, target);
+    }
+}
