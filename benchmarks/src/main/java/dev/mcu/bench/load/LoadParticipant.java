@@ -14,14 +14,15 @@ import java.util.List;
  * One synthetic participant: its loopback RTP sockets (rtcp-mux, so one per media line), the
  * cached media it replays, and what it has received. A {@link Role#VIDEO} participant sends and
  * receives audio and H.264; a {@link Role#TALKER} sends only audio (the burst cycle) and receives
- * the mix; a {@link Role#LISTENER} offers audio recvonly and sends nothing.
+ * the mix; a {@link Role#LISTENER} offers audio recvonly and sends nothing; a {@link Role#VIEWER}
+ * offers audio and video recvonly and sends nothing.
  *
  * <p>Threads: built and started on the main thread; send state is touched only by the
  * {@link MediaPump} sender thread, receive statistics only by its receiver thread (read elsewhere
  * through volatile fields, for reports). Owns its channels; {@link #close()} frees them.
  */
 final class LoadParticipant implements AutoCloseable {
-    enum Role { VIDEO, TALKER, LISTENER }
+    enum Role { VIDEO, TALKER, LISTENER, VIEWER }
 
     static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     static final int OFFERED_LEVEL_ID = 1;
@@ -70,8 +71,8 @@ final class LoadParticipant implements AutoCloseable {
         this.audioSsrc = name.hashCode() & 0xffffffffL;
         this.videoSsrc = (name.hashCode() * 31L + 7) & 0xffffffffL;
         this.audio = open();
-        this.video = role == Role.VIDEO ? open() : null;
-        this.recorder = latencyProbe && video != null ? new VideoRecorder() : null;
+        this.video = role == Role.VIDEO || role == Role.VIEWER ? open() : null;
+        this.recorder = latencyProbe && role == Role.VIDEO ? new VideoRecorder() : null;
     }
 
     private static DatagramChannel open() throws IOException {
@@ -100,7 +101,7 @@ final class LoadParticipant implements AutoCloseable {
                 .append("a=rtpmap:").append(MediaLibrary.AUDIO_PAYLOAD_TYPE).append(" opus/48000/2\r\n")
                 .append("a=rtcp-mux\r\n")
                 .append(sendsLevels ? "a=extmap:" + OFFERED_LEVEL_ID + " " + AUDIO_LEVEL_URI + "\r\n" : "")
-                .append(role == Role.LISTENER ? "a=recvonly\r\n" : "a=sendrecv\r\n");
+                .append(sendsNothing() ? "a=recvonly\r\n" : "a=sendrecv\r\n");
         if (video != null) {
             int pt = MediaLibrary.VIDEO_PAYLOAD_TYPE;
             sdp.append("m=video ").append(port(video)).append(" RTP/AVPF ").append(pt).append("\r\n")
@@ -108,9 +109,14 @@ final class LoadParticipant implements AutoCloseable {
                     .append("a=fmtp:").append(pt).append(" profile-level-id=42e01f;packetization-mode=1\r\n")
                     .append("a=rtcp-fb:").append(pt).append(" nack pli\r\n")
                     .append("a=rtcp-mux\r\n")
-                    .append("a=sendrecv\r\n");
+                    .append(sendsNothing() ? "a=recvonly\r\n" : "a=sendrecv\r\n");
         }
         return sdp.toString();
+    }
+
+    /** A listener or viewer: receives only. */
+    boolean sendsNothing() {
+        return role == Role.LISTENER || role == Role.VIEWER;
     }
 
     /** Takes the server's answer; the pump starts sending and counting from now on. */

@@ -61,7 +61,7 @@ final class MediaPump implements AutoCloseable {
 
     /** Starts moving this participant's media (it must have been {@link LoadParticipant#start started}). */
     void add(LoadParticipant p) {
-        if (p.role != LoadParticipant.Role.LISTENER) {
+        if (!p.sendsNothing()) {
             senders.add(p);
         }
         toRegister.add(p);

@@ -175,10 +175,10 @@ final class Report {
             LatenessHook.Lateness late = r.lateness();
             md.append("| ").append(r.scenario().name())
                     .append(" | ").append(f(r.audioPpsMean(), 1)).append(" / ").append(f(r.audioPpsP5(), 1))
-                    .append(" | ").append(r.scenario().video() ? f(r.videoFpsMean(), 1) + " / " + f(r.videoFpsP5(), 1) : "–")
-                    .append(" | ").append(r.scenario().video() ? f(r.videoKbpsMean(), 0) : "–")
+                    .append(" | ").append(r.scenario().receivesVideo() ? f(r.videoFpsMean(), 1) + " / " + f(r.videoFpsP5(), 1) : "–")
+                    .append(" | ").append(r.scenario().receivesVideo() ? f(r.videoKbpsMean(), 0) : "–")
                     .append(" | ").append(f(r.audioLossPercent(), 2)).append("% / ")
-                    .append(r.scenario().video() ? f(r.videoLossPercent(), 2) + "%" : "–")
+                    .append(r.scenario().receivesVideo() ? f(r.videoLossPercent(), 2) + "%" : "–")
                     .append(" | ").append(f(r.latencyPercentile(50), 0)).append(" / ").append(f(r.latencyPercentile(90), 0))
                     .append(" / ").append(f(r.latencyPercentile(99), 0)).append(" (").append(r.latencies().size())
                     .append(" of ").append(r.burstsSent()).append(')')

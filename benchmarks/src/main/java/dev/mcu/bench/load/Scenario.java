@@ -10,15 +10,18 @@ import java.util.List;
  *   <li>{@code videoNspeaker}: the same in the speaker layout (the server started with
  *       {@code video.layout=speaker}), where hidden participants are not decoded;</li>
  *   <li>{@code listenN}: one audio talker and N recvonly audio listeners (listener 1 times the bursts);</li>
- *   <li>{@code webinarN} (also {@code webinarNa}): the listen shape in a room of {@code mode: webinar}: the
- *       talker dials the speaker PIN, the N recvonly listeners dial no PIN and are attendees;</li>
+ *   <li>{@code webinarN}: the listen shape in a room of {@code mode: webinar}: the talker dials the
+ *       speaker PIN, the N recvonly listeners dial no PIN and are attendees;</li>
+ *   <li>{@code webinarNa}: the same with 3 talking speakers (issue 9's {@code webinar5000a} shape);</li>
+ *   <li>{@code webinarNv}: 4 video speakers (the video shape, speaker PIN) and N attendees receiving
+ *       audio and video (recvonly H.264 + Opus) of the program;</li>
  *   <li>{@code talkN}: N sendrecv Opus participants; 3 talk (participant 0 the burst cycle, 1 and 2 a
  *       tone), the rest send continuous Opus silence (not DTX: a packet every 20 ms). Everyone puts
  *       its level in the RFC 6464 header extension, as browsers do.</li>
  * </ul>
  */
 record Scenario(String name, Kind kind, int participants, String layout) {
-    enum Kind { VIDEO, LISTEN, TALK, WEBINAR }
+    enum Kind { VIDEO, LISTEN, TALK, WEBINAR, WEBINAR_VIDEO }
 
     static final int TALKERS = 3;
     /** The webinar room's speakerPin (the talker dials ROOM*PIN). */
@@ -35,6 +38,9 @@ record Scenario(String name, Kind kind, int participants, String layout) {
             if (name.startsWith("listen")) {
                 return new Scenario(name, Kind.LISTEN, Integer.parseInt(name.substring(6)), null);
             }
+            if (name.startsWith("webinar") && name.endsWith("v")) {
+                return new Scenario(name, Kind.WEBINAR_VIDEO, Integer.parseInt(name.substring(7, name.length() - 1)), null);
+            }
             if (name.startsWith("webinar")) {
                 String n = name.substring(7);
                 return new Scenario(name, Kind.WEBINAR, Integer.parseInt(n.endsWith("a") ? n.substring(0, n.length() - 1) : n),
@@ -46,28 +52,50 @@ record Scenario(String name, Kind kind, int participants, String layout) {
         } catch (NumberFormatException e) {
             // falls through to the explanation below
         }
-        throw new IllegalArgumentException("unknown scenario " + name + " (videoN, videoNspeaker, listenN, webinarN or talkN)");
+        throw new IllegalArgumentException("unknown scenario " + name
+                + " (videoN, videoNspeaker, listenN, webinarN, webinarNa, webinarNv or talkN)");
     }
 
     boolean video() {
         return kind == Kind.VIDEO;
     }
 
+    /** Whether the receivers get video (whose frame rate then counts for real time). */
+    boolean receivesVideo() {
+        return kind == Kind.VIDEO || kind == Kind.WEBINAR_VIDEO;
+    }
+
+    /** How many participants send video (each gets a video loop of its own). */
     int videoParticipants() {
-        return video() ? participants : 0;
+        return video() ? participants : kind == Kind.WEBINAR_VIDEO ? speakers() : 0;
+    }
+
+    boolean webinar() {
+        return kind == Kind.WEBINAR || kind == Kind.WEBINAR_VIDEO;
+    }
+
+    /** Who dials the speaker PIN in a webinar: 1 talker, 3 for {@code webinarNa}, 4 video speakers for {@code webinarNv}. */
+    int speakers() {
+        return switch (kind) {
+            case WEBINAR -> name.endsWith("a") ? TALKERS : 1;
+            case WEBINAR_VIDEO -> 4;
+            case LISTEN -> 1;
+            default -> 0;
+        };
     }
 
     int calls() {
-        return kind == Kind.LISTEN || kind == Kind.WEBINAR ? participants + 1 : participants;
+        return kind == Kind.LISTEN || webinar() ? participants + speakers() : participants;
     }
 
     /** Server settings this scenario needs beyond ServerProcess's defaults. */
     List<String> serverSettings() {
-        if (kind == Kind.WEBINAR) {
+        if (webinar()) {
             int room = Math.max(1100, participants + 10);
+            int portsPerCall = kind == Kind.WEBINAR_VIDEO ? 4 : 2; // RTP + RTCP per media line
             return List.of("rooms.list=[{name: " + name + ", mode: webinar, speakerPin: '" + SPEAKER_PIN + "'}]",
                     "rooms.maxCalls=" + room, "rooms.maxParticipants=" + room,
-                    "media.portMin=20000", "media.portMax=" + Math.max(29999, 20000 + 2 * participants + 100));
+                    "media.portMin=20000", "media.portMax=" + Math.min(65000, Math.max(29999, 20000 + portsPerCall * calls() + 100)));
         }
         return layout == null ? List.of() : List.of("video.layout=" + layout);
     }
@@ -77,7 +105,10 @@ record Scenario(String name, Kind kind, int participants, String layout) {
             case VIDEO -> participants + " video participants, " + layout
                     + " (640x360@30 H.264 + Opus in, 1280x720@30 H.264 out)";
             case LISTEN -> participants + " audio-only listeners (recvonly Opus) + 1 talker";
-            case WEBINAR -> participants + " webinar attendees (recvonly Opus, no PIN) + 1 speaker (speakerPin)";
+            case WEBINAR -> participants + " webinar attendees (recvonly Opus, no PIN) + " + speakers() + " speaker"
+                    + (speakers() == 1 ? "" : "s") + " (speakerPin)";
+            case WEBINAR_VIDEO -> participants + " webinar attendees (recvonly Opus + H.264, no PIN) + " + speakers()
+                    + " video speakers (speakerPin, 640x360@30 H.264 + Opus)";
             case TALK -> participants + " sendrecv Opus participants, " + TALKERS + " talking, the rest sending silence";
         };
     }

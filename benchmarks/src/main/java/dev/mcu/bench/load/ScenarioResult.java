@@ -45,7 +45,7 @@ record ScenarioResult(Scenario scenario, double measuredSeconds, double joinSeco
     /** Every receiver got at least 95% of the audio packets (and video frames) a real-time server sends. */
     boolean realTime() {
         boolean audio = audioPpsP5 >= 0.95 * 50;
-        boolean video = !scenario.video() || videoFpsP5 >= 0.95 * 30;
+        boolean video = !scenario.receivesVideo() || videoFpsP5 >= 0.95 * 30;
         return error == null && audio && video;
     }
 

@@ -66,7 +66,7 @@ final class ScenarioRunner {
                 for (LoadParticipant p : people) {
                     joins.add(signalling.submit(() -> {
                         try {
-                            String dialled = scenario.kind() == Scenario.Kind.WEBINAR && p.role == LoadParticipant.Role.TALKER
+                            String dialled = scenario.webinar() && !p.sendsNothing()
                                     ? scenario.name() + "*" + Scenario.SPEAKER_PIN : scenario.name();
                             RawSipUac.Call call = uac.invite(dialled, p.name, p.offer());
                             calls.add(call);
@@ -162,9 +162,16 @@ final class ScenarioRunner {
             case VIDEO -> new LoadParticipant("video" + i, LoadParticipant.Role.VIDEO,
                     i == 0 ? burstCycle : tones.get(i % tones.size()), videoLoops.get(i % videoLoops.size()),
                     i == 0, i == 1, false);
-            case LISTEN, WEBINAR -> i == 0
-                    ? new LoadParticipant("talker", LoadParticipant.Role.TALKER, burstCycle, null, true, false, false)
-                    : new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false, i == 1, false);
+            case LISTEN, WEBINAR -> i < scenario.speakers()
+                    ? new LoadParticipant("talker" + (i == 0 ? "" : i), LoadParticipant.Role.TALKER,
+                    i == 0 ? burstCycle : tones.get(i % tones.size()), null, i == 0, false, false)
+                    : new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false,
+                    i == scenario.speakers(), false);
+            case WEBINAR_VIDEO -> i < scenario.speakers()
+                    ? new LoadParticipant("speaker" + i, LoadParticipant.Role.VIDEO, i == 0 ? burstCycle : tones.get(i % tones.size()),
+                    videoLoops.get(i % videoLoops.size()), i == 0, false, false)
+                    : new LoadParticipant("viewer" + i, LoadParticipant.Role.VIEWER, null, null, false,
+                    i == scenario.speakers(), false);
             case TALK -> new LoadParticipant("member" + i, LoadParticipant.Role.TALKER,
                     i == 0 ? burstCycle : i < Scenario.TALKERS ? tones.get(i % tones.size()) : silence, null,
                     i == 0, i == 1, true);

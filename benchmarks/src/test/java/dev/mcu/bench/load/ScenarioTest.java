@@ -1,0 +1,38 @@
+package dev.mcu.bench.load;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The webinar shapes issue 9 names, as the load benchmark reads their names. */
+class ScenarioTest {
+    @Test
+    void webinarNamesGiveTheIssuesShapes() {
+        Scenario plain = Scenario.parse("webinar1000");
+        assertEquals(1, plain.speakers());
+        assertEquals(1001, plain.calls());
+
+        Scenario audio = Scenario.parse("webinar5000a");
+        assertEquals(3, audio.speakers(), "3 speakers + 5,000 audio attendees");
+        assertEquals(5003, audio.calls());
+        assertFalse(audio.receivesVideo());
+        assertTrue(audio.serverSettings().stream().anyMatch(s -> s.startsWith("rooms.list=[{name: webinar5000a, mode: webinar")));
+        assertTrue(audio.serverSettings().contains("media.portMax=30106"), audio.serverSettings().toString());
+
+        Scenario video = Scenario.parse("webinar1000v");
+        assertEquals(4, video.speakers(), "4 video speakers + 1,000 video attendees");
+        assertEquals(1004, video.calls());
+        assertTrue(video.receivesVideo());
+        assertEquals(4, video.videoParticipants(), "only the speakers send video");
+        assertTrue(video.serverSettings().contains("media.portMax=29999"), video.serverSettings().toString());
+    }
+
+    @Test
+    void anUnknownNameSaysWhichNamesThereAre() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.parse("webinarXv"));
+        assertTrue(e.getMessage().contains("webinarNv"), e.getMessage());
+    }
+}
