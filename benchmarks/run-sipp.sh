@@ -10,7 +10,7 @@
 #
 # Environment: SECONDS_PER_RATE (10: calls asked = rate x this), SKIP_BUILD=1 (reuse mcu-app.jar),
 #              SNIFF=SECONDS (as root: 200 OK and ACK times on lo, by benchmarks/sip-wire-timing.py),
-#              SIPP_EXTRA (more sipp options, e.g. -trace_msg).
+#              SIPP_EXTRA (more sipp options, e.g. -trace_msg), SIPP_SERVER_JVM (options for the server JVM).
 # Writes benchmarks/results/sipp-<date>/: curve.md, sipp's stat and count files and the server logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ echo "|---|---|---|---|---|---|---|---|" >> "$out/curve.md"
 for rate in $rates; do
   calls=$((rate * seconds))
   sip_port=$(free_port)
-  java -jar "$jar" --set sip.port="$sip_port" --set sip.wsPort=0 --set sip.wssPort=0 --set sip.tlsPort=0 --set http.port=0 \
+  java ${SIPP_SERVER_JVM:-} -jar "$jar" --set sip.port="$sip_port" --set sip.wsPort=0 --set sip.wssPort=0 --set sip.tlsPort=0 --set http.port=0 \
       --set http.httpsPort=0 --set webrtc.port=0 --set media.portMin=41000 --set media.portMax=59999 \
       --set rooms.maxCalls=5000 --set rooms.maxParticipants=5000 --set sip.floodLimitPerSecond=0 \
       > "$out/server-$rate.log" 2>&1 &

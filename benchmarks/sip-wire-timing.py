@@ -23,7 +23,7 @@ while time.time() < end:
     if not m: continue
     cs = re.search(rb'CSeq:\s*\d+\s+(\w+)', data, re.I)
     ev.setdefault(m.group(1).decode(), []).append((t, first[:20], cs.group(1).decode() if cs else ''))
-late = []; resent = 0; n = 0
+late = []; resent = 0; n = 0; answer_ms = {True: [], False: []}
 for cid, e in ev.items():
     oks = [t for t, f, c in e if f.startswith('SIP/2.0 200') and c == 'INVITE']
     acks = [t for t, f, c in e if f.startswith('ACK')]
@@ -32,7 +32,12 @@ for cid, e in ev.items():
     n += 1
     late.append((acks[0] - oks[0]) * 1000)
     if len(oks) > 1: resent += 1
+    answer_ms[len(oks) > 1].append((oks[0] - inv[0]) * 1000)
     if len(oks) > 1 and resent <= 3:
         print(cid[:14], 'INVITE', 0, ' '.join(f"{f[:12]}@{(t - inv[0]) * 1000:.0f}" for t, f, c in e[:12]))
 late.sort()
 print(f"calls {n}, 200 resent {resent}; 200->ACK on the wire ms: median {late[len(late)//2]:.1f} p95 {late[int(len(late)*.95)]:.1f} max {late[-1]:.1f}")
+for was_resent, times in answer_ms.items():
+    times.sort()
+    if times:
+        print(f"200 {'resent' if was_resent else 'sent once'}: {len(times)} calls, INVITE->200 on the wire ms: median {times[len(times)//2]:.0f}, min {times[0]:.0f}, max {times[-1]:.0f}")

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * sipp (Debian sip-tester) places calls with its built-in uac_pcap scenario: INVITE with SDP, ACK,
  * 8 s of PCMA played from a pcap, an RFC 2833 digit, BYE. Every call must be answered and ended
- * cleanly. The short CI version of benchmarks/run-sipp.sh (which draws the rate curve).
+ * cleanly, and the server takes each ACK the first time (its 200 OK is not sent again). The short CI
+ * version of benchmarks/run-sipp.sh (which draws the rate curve).
  */
 class SippCallsTest {
     private static final Path PCAPS = Path.of("/usr/share/sip-tester");
@@ -66,10 +67,13 @@ class SippCallsTest {
             try (Stream<Path> files = Files.list(work)) {
                 counts = lastRow(files.filter(f -> f.getFileName().toString().endsWith("_counts.csv")).findFirst().orElseThrow());
             }
-            // For the record (timing depends on the machine; benchmarks/run-sipp.sh measures it).
-            System.out.println("sipp: " + CALLS + " calls at " + RATE + "/s, 200 OKs received again: "
-                    + counts.entrySet().stream().filter(e -> e.getKey().endsWith("_200_Retrans")).findFirst()
-                    .map(Map.Entry::getValue).orElse("?"));
+            // sipp's ACK follows each 200 OK within a millisecond; a 200 OK sent again means the server
+            // lost or sat on that ACK. An ACK that raced JAIN-SIP's send of the 200 used to be lost for
+            // about a third of all calls (AnswersInFlight); two of twenty leave room for a starved CI machine.
+            int resent = Integer.parseInt(counts.entrySet().stream().filter(e -> e.getKey().endsWith("_200_Retrans"))
+                    .findFirst().orElseThrow().getValue());
+            System.out.println("sipp: " + CALLS + " calls at " + RATE + "/s, 200 OKs received again: " + resent);
+            assertTrue(resent <= 2, resent + " of " + CALLS + " 200 OKs were sent again: the server did not take their ACKs");
         }
     }
 

@@ -217,7 +217,7 @@ final class InviteProcessor {
                 }
                 calls.put(join.callId(), call);
                 call.answered(st.getDialog(), ourOffer);
-                st.sendResponse(ok);
+                sip.sendInviteOk(st, ok);
                 sent = true;
             }
         } catch (Exception e) {

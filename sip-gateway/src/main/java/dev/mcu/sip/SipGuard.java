@@ -20,6 +20,8 @@ final class SipGuard {
     final AtomicLong responsesDropped = new AtomicLong();
     final AtomicLong floodLimited = new AtomicLong();
     final SipFloodLimiter floodLimiter;
+    /** 2xx answers to INVITEs being sent: their ACKs wait for the send to finish. */
+    final AnswersInFlight answersInFlight = new AnswersInFlight();
 
     private SipGuard(SipFloodLimit limit) {
         floodLimiter = new SipFloodLimiter(limit);

@@ -50,6 +50,10 @@ public final class SipGuardValve implements SIPMessageValve {
             guard.floodLimited.incrementAndGet();
             return false;
         }
+        if (method.equals(Request.ACK)) {
+            // The 2xx it acknowledges may still be in JAIN-SIP's hands: see AnswersInFlight.
+            guard.answersInFlight.awaitSent(request.getCallId() == null ? null : request.getCallId().getCallId());
+        }
         if (method.equals(Request.ACK) && request.getTopmostVia().getBranch() == null) {
             // An RFC 2543 ACK (no branch) for one of our stateless refusals: JAIN-SIP cannot match it.
             guard.malformedDropped.incrementAndGet();

@@ -39,6 +39,8 @@ final class SipMessages {
     final AddressFactory addresses;
     final SipServerConfig config;
 
+    private final AnswersInFlight answersInFlight; // borrowed: the stack's guard owns it
+
     SipMessages(SipProvider provider, MessageFactory messages, HeaderFactory headers, AddressFactory addresses,
                 SipServerConfig config) {
         this.provider = provider;
@@ -46,6 +48,7 @@ final class SipMessages {
         this.headers = headers;
         this.addresses = addresses;
         this.config = config;
+        this.answersInFlight = SipGuard.of(provider.getSipStack().getStackName()).answersInFlight;
     }
 
     Response response(int status, Request request) {
@@ -215,9 +218,28 @@ final class SipMessages {
     /** Sends a response, logging (not throwing) when the peer is already gone. */
     void send(ServerTransaction transaction, Response response) {
         try {
-            transaction.sendResponse(response);
+            if (response.getStatusCode() / 100 == 2 && transaction.getRequest().getMethod().equals(Request.INVITE)) {
+                sendInviteOk(transaction, response);
+            } else {
+                transaction.sendResponse(response);
+            }
         } catch (Exception e) {
             log.debug("could not send {} for {}: {}", response.getStatusCode(), transaction.getRequest().getMethod(), e.toString());
+        }
+    }
+
+    /**
+     * Sends a 2xx to an INVITE (or re-INVITE) so that its ACK, which can arrive before JAIN-SIP has
+     * finished sending, waits for the send instead of being lost (see {@link AnswersInFlight}).
+     */
+    void sendInviteOk(ServerTransaction transaction, Response ok) throws javax.sip.SipException,
+            javax.sip.InvalidArgumentException {
+        String callId = ((javax.sip.header.CallIdHeader) ok.getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId();
+        answersInFlight.sending(callId);
+        try {
+            transaction.sendResponse(ok);
+        } finally {
+            answersInFlight.sent(callId);
         }
     }
 
