@@ -25,7 +25,7 @@ final class Attendee implements MediaListener {
 
     /** Where an attendee's requests go, without the attendee naming its room. Event-loop threads. */
     interface Listener {
-        void onKeyframeRequested(VideoProfileKey profile);
+        void onKeyframeRequested(VideoProfileKey profile, MediaTransport receiver);
 
         void onDtmf(String participantId, char digit);
     }
@@ -95,7 +95,7 @@ final class Attendee implements MediaListener {
     @Override
     public void onKeyframeRequested() {
         if (videoProfile != null) {
-            listener.onKeyframeRequested(videoProfile);
+            listener.onKeyframeRequested(videoProfile, transport());
         }
     }
 

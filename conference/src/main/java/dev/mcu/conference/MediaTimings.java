@@ -38,4 +38,8 @@ public interface MediaTimings {
     /** An encoded keyframe went out (encode pool thread). */
     default void keyframeSent() {
     }
+
+    /** A receiver moved to another layer of the output ladder, at that layer's keyframe (a room's video lane). */
+    default void videoLayerSwitched() {
+    }
 }

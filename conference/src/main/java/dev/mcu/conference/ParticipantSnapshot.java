@@ -10,8 +10,20 @@ import dev.mcu.media.Codec;
  * @param levelDbov  the level of its last 20 ms of audio, -127 when silent, muted or not heard
  * @param visible    has a tile in the current layout
  * @param audioCodec the codec of its audio, null when it has none; likewise {@code videoCodec}
+ * @param videoLayer the layer of the output ladder it receives ({@code 1280x720}, {@code 640x360}...),
+ *                   null when we send it no video
  */
 public record ParticipantSnapshot(String id, String name, Role role, boolean audioMuted, boolean videoMuted,
                                   boolean talking, double levelDbov, boolean visible, Codec audioCodec,
-                                  Codec videoCodec, ParticipantStats stats) {
+                                  Codec videoCodec, ParticipantStats stats, String videoLayer) {
+
+    ParticipantSnapshot(String id, String name, Role role, boolean audioMuted, boolean videoMuted, boolean talking,
+                        double levelDbov, boolean visible, Codec audioCodec, Codec videoCodec, ParticipantStats stats) {
+        this(id, name, role, audioMuted, videoMuted, talking, levelDbov, visible, audioCodec, videoCodec, stats, null);
+    }
+
+    ParticipantSnapshot withVideoLayer(String layer) {
+        return new ParticipantSnapshot(id, name, role, audioMuted, videoMuted, talking, levelDbov, visible, audioCodec,
+                videoCodec, stats, layer);
+    }
 }

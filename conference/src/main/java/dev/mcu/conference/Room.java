@@ -6,6 +6,7 @@ import dev.mcu.media.I420Frame;
 import dev.mcu.mixer.ActiveSpeakerDetector;
 import dev.mcu.mixer.AudioLevel;
 import dev.mcu.transport.MediaListener;
+import dev.mcu.transport.MediaTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +58,8 @@ public final class Room implements AutoCloseable {
     private final boolean promotedStartMuted;
     private final Attendee.Listener attendeeListener = new Attendee.Listener() {
         @Override
-        public void onKeyframeRequested(VideoProfileKey profile) {
-            videoPipeline.requestKeyframe(profile);
+        public void onKeyframeRequested(VideoProfileKey profile, MediaTransport receiver) {
+            videoPipeline.requestKeyframe(profile, receiver);
         }
 
         @Override
@@ -391,7 +392,7 @@ public final class Room implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             List<ParticipantSnapshot> out = new ArrayList<>(participants.size() + attendees.size());
             participants.values().forEach(p -> out.add(snapshotOf(p)));
-            attendees.values().forEach(a -> out.add(a.snapshot()));
+            attendees.values().forEach(a -> out.add(a.snapshot().withVideoLayer(layerName(a.transport()))));
             return out;
         }, audioLane);
     }
@@ -404,7 +405,8 @@ public final class Room implements AutoCloseable {
                 return Optional.of(snapshotOf(p));
             }
             Attendee a = attendees.get(participantId);
-            return a == null ? Optional.<ParticipantSnapshot>empty() : Optional.of(a.snapshot());
+            return a == null ? Optional.<ParticipantSnapshot>empty()
+                    : Optional.of(a.snapshot().withVideoLayer(layerName(a.transport())));
         }, audioLane);
     }
 
@@ -459,7 +461,12 @@ public final class Room implements AutoCloseable {
     private ParticipantSnapshot snapshotOf(Participant p) {
         boolean visible = videoPipeline.layout().isVisible(p.id);
         return new ParticipantSnapshot(p.id, p.displayName(), p.role, p.audioMuted, p.videoMuted, p.talking,
-                p.levelDbov, visible, p.audioCodec(), p.videoCodec(), p.stats(visible));
+                p.levelDbov, visible, p.audioCodec(), p.videoCodec(), p.stats(visible),
+                p.videoProfile() == null ? null : layerName(p.transport()));
+    }
+
+    private String layerName(MediaTransport receiver) {
+        return videoPipeline.layerOf(receiver).map(VideoLayerSpec::size).orElse(null);
     }
 
     /** Audio lane: a host or speaker arrives, or comes back changed by a re-INVITE ({@code again}). */
@@ -488,7 +495,7 @@ public final class Room implements AutoCloseable {
     private void addParticipant(Participant participant) {
         participants.put(participant.id, participant);
         if (participant.videoProfile() != null) {
-            videoPipeline.addReceiver(participant.videoProfile(), participant.transport());
+            videoPipeline.addReceiver(participant.videoProfile(), participant.transport(), participant.id);
         }
         applyMediaGates(participant);
         if (participant.inboundVideo() != null && participant.role.isSeenAndHeard()) {
@@ -525,7 +532,7 @@ public final class Room implements AutoCloseable {
             programAudio.add(attendee.hearsAudioIn(), attendee.transport());
         }
         if (attendee.videoProfile() != null) {
-            videoPipeline.addReceiver(attendee.videoProfile(), attendee.transport());
+            videoPipeline.addReceiver(attendee.videoProfile(), attendee.transport(), attendee.id);
         }
     }
 
@@ -586,7 +593,7 @@ public final class Room implements AutoCloseable {
     private void onKeyframeRequested(Participant participant) {
         VideoProfileKey key = participant.videoProfile();
         if (key != null) {
-            videoPipeline.requestKeyframe(key);
+            videoPipeline.requestKeyframe(key, participant.transport());
         }
     }
 

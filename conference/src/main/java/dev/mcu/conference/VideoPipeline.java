@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -27,14 +28,17 @@ import java.util.function.Function;
 /**
  * A room's video: every 1/fps it lays out the visible participants, composites their latest
  * pictures (or a placeholder for muted video) into one canvas and hands it to the encode pool,
- * where each output profile encodes it in parallel and sends it to its receivers.
+ * where each output profile's ladder ({@link VideoLadder}: one encode per layer somebody receives)
+ * encodes it in parallel and sends it to its receivers. Once a second each receiver's layer is
+ * chosen again from its reports.
  *
  * <p>Pipelined: while frame N encodes, frame N+1 is composited into the other of two buffers and
  * waits; when N is done, N+1 goes. If the encoders fall a whole frame behind, the waiting frame is
  * replaced by the newer one (counted in {@code framesSkipped}), so latency never builds up.
  *
  * <p>Threads: all state is confined to the room's video lane; public methods only enqueue onto it.
- * Encodes run on the shared encode pool, one frame of this room at a time, and report back to the
+ * Encodes run on the shared encode pool, one frame of this room at a time; the pool thread that
+ * finishes a frame's last encode sends the switching receivers their frame and reports back to the
  * lane. A profile whose last receiver left is closed once no encode uses it.
  */
 final class VideoPipeline {
@@ -48,7 +52,7 @@ final class VideoPipeline {
 
     /** Video figures of a room at one moment. */
     record Stats(int profiles, long framesSent, long framesSkipped, Map<String, Integer> bitrateKbps,
-                 List<String> visible) {
+                 List<String> visible, int layers) {
     }
 
     private final String room;
@@ -57,9 +61,12 @@ final class VideoPipeline {
     private final MediaClock.Lane lane;
     private final Runnable onError;
     private final VideoCompositor compositor;                                       // owned
-    private final Map<VideoProfileKey, VideoProfile> profiles = new HashMap<>();    // owned
-    private VideoProfile programProfile;            // one of profiles, also feeding the program sink; or null
-    private final List<VideoProfile> retiring = new ArrayList<>();                  // closed when no encode runs
+    private final Map<VideoProfileKey, VideoLadder> profiles = new HashMap<>();     // owned
+    private VideoLadder programProfile;             // one of profiles, also feeding the program sink; or null
+    private final List<VideoLadder> retiring = new ArrayList<>();                   // closed when no encode runs
+    /** Each receiver's layer, for the participant stats on any thread; written on the lane. */
+    private final Map<MediaTransport, VideoLayerSpec> receiverLayers = new ConcurrentHashMap<>();
+    private long ticks;
     private final Map<String, I420Frame> placeholders = new HashMap<>();
     private final Map<String, I420Frame> latestFrames = new HashMap<>();
     private final NameLabels nameLabels = new NameLabels();
@@ -151,22 +158,28 @@ final class VideoPipeline {
         });
     }
 
-    void addReceiver(VideoProfileKey key, MediaTransport receiver) {
+    /** @param name who receives, for the log (a participant's id) */
+    void addReceiver(VideoProfileKey key, MediaTransport receiver, String name) {
         lane.execute(() -> {
             if (closed) {
                 return;
             }
-            profiles.computeIfAbsent(key, k -> {
-                log.info("Room {}: starting video output {} at {}x{}@{}", room, k, settings.width(), settings.height(),
-                        settings.fps());
-                return new VideoProfile(k, settings);
-            }).addReceiver(receiver);
+            profiles.computeIfAbsent(key, this::ladder).addReceiver(receiver, name);
         });
+    }
+
+    private VideoLadder ladder(VideoProfileKey key) {
+        return new VideoLadder(room, key, settings, receiverLayers, clock.timings()::videoLayerSwitched);
+    }
+
+    /** The layer a receiver is on (its size and rate), or empty when it gets no video; any thread. */
+    Optional<VideoLayerSpec> layerOf(MediaTransport receiver) {
+        return Optional.ofNullable(receiver == null ? null : receiverLayers.get(receiver));
     }
 
     void removeReceiver(VideoProfileKey key, MediaTransport receiver) {
         lane.execute(() -> {
-            VideoProfile profile = profiles.get(key);
+            VideoLadder profile = profiles.get(key);
             if (profile == null) {
                 return;
             }
@@ -178,7 +191,7 @@ final class VideoPipeline {
     }
 
     private void retireIfUnused(VideoProfileKey key) {
-        VideoProfile profile = profiles.get(key);
+        VideoLadder profile = profiles.get(key);
         if (profile != null && !profile.hasReceivers() && profile != programProfile) {
             profiles.remove(key);
             retiring.add(profile);
@@ -212,7 +225,7 @@ final class VideoPipeline {
                     programProfile = profiles.values().stream().filter(p -> p.key().codec() == Codec.H264).findFirst()
                             .orElseGet(() -> {
                                 log.info("Room {}: starting video output {} for egress", room, PROGRAM_KEY);
-                                VideoProfile made = new VideoProfile(PROGRAM_KEY, settings);
+                                VideoLadder made = ladder(PROGRAM_KEY);
                                 profiles.put(PROGRAM_KEY, made);
                                 return made;
                             });
@@ -226,16 +239,17 @@ final class VideoPipeline {
     void requestProgramKeyframe() {
         lane.execute(() -> {
             if (programProfile != null) {
-                programProfile.requestKeyframe();
+                programProfile.requestKeyframe(null);
             }
         });
     }
 
-    void requestKeyframe(VideoProfileKey key) {
+    /** {@code receiver} lost a picture: its layer makes a keyframe (null: every layer of the profile). */
+    void requestKeyframe(VideoProfileKey key, MediaTransport receiver) {
         lane.execute(() -> {
-            VideoProfile profile = profiles.get(key);
+            VideoLadder profile = profiles.get(key);
             if (profile != null) {
-                profile.requestKeyframe();
+                profile.requestKeyframe(receiver);
             }
         });
     }
@@ -269,17 +283,25 @@ final class VideoPipeline {
         return CompletableFuture.supplyAsync(() -> {
             Map<String, Integer> bitrates = new LinkedHashMap<>();
             long sent = 0;
-            for (VideoProfile profile : profiles.values()) {
-                bitrates.put(profile.key().toString(), profile.bitrateKbps());
+            int layers = 0;
+            for (VideoLadder profile : profiles.values()) {
+                profile.bitrates(bitrates);
                 sent += profile.framesSent();
+                layers += profile.runningLayers();
             }
-            return new Stats(profiles.size(), sent, framesSkipped.get(), bitrates, layout.participantIds());
+            return new Stats(profiles.size(), sent, framesSkipped.get(), bitrates, layout.participantIds(), layers);
         }, lane);
     }
 
     private void tick() {
         if (closed || profiles.isEmpty()) {
             return;
+        }
+        if (++ticks % settings.fps() == 0) {
+            long now = clock.nanoTime();
+            for (VideoLadder profile : profiles.values()) {
+                profile.choose(now);
+            }
         }
         try {
             List<String> ids = new ArrayList<>(sources.size());
@@ -345,41 +367,65 @@ final class VideoPipeline {
         return buffers[index];
     }
 
-    /** Video lane: every profile encodes the waiting frame in parallel on the encode pool. */
+    /** Video lane: every running layer of every profile encodes the waiting frame in parallel on the encode pool. */
     private void submitPending() {
         I420Frame frame = pending;
         long rtpTimestamp = pendingRtpTimestamp;
         long nanos = pendingNanos;
         pending = null;
-        List<VideoProfile> targets = List.copyOf(profiles.values());
-        if (targets.isEmpty()) {
+        List<VideoLadder.Job> jobs = new ArrayList<>();
+        List<VideoLadder.Switch> switches = new ArrayList<>();
+        for (VideoLadder profile : profiles.values()) {
+            profile.plan(jobs, switches);
+        }
+        if (jobs.isEmpty()) {
             return;
         }
         encoding = frame;
-        AtomicInteger left = new AtomicInteger(targets.size());
-        for (VideoProfile profile : targets) {
+        AtomicInteger left = new AtomicInteger(jobs.size());
+        for (VideoLadder.Job job : jobs) {
+            VideoProfile layer = job.layer();
             clock.encodePool().execute(() -> {
                 try {
                     long encodeStart = System.nanoTime();
-                    if (profile.encodeAndSend(frame, rtpTimestamp, nanos)) {
+                    if (layer.encodeAndSend(frame, rtpTimestamp, nanos, job.receivers())) {
                         clock.timings().keyframeSent();
                     }
                     clock.timings().videoEncoded(System.nanoTime() - encodeStart);
                 } catch (RuntimeException e) {
                     onError.run();
-                    log.error("Room {}: encoding video output {} failed; the next frame tries again", room,
-                            profile.key(), e);
+                    log.error("Room {}: encoding the {} layer of video output {} failed; the next frame tries again",
+                            room, layer.layer().size(), layer.key(), e);
                 } finally {
                     if (left.decrementAndGet() == 0) {
-                        lane.execute(this::encoded);
+                        List<VideoLadder.Switch> moved = switches.isEmpty() ? List.of() : finishSwitches(switches);
+                        lane.execute(() -> encoded(moved));
                     }
                 }
             });
         }
     }
 
+    private List<VideoLadder.Switch> finishSwitches(List<VideoLadder.Switch> switches) {
+        try {
+            return VideoLadder.finishSwitches(switches);
+        } catch (RuntimeException e) {
+            onError.run();
+            log.error("Room {}: sending a frame to receivers changing video layers failed; they stay where they were",
+                    room, e);
+            return List.of();
+        }
+    }
+
     /** Video lane: the frame in flight is out; start the next one, or finish closing. */
-    private void encoded() {
+    private void encoded(List<VideoLadder.Switch> moved) {
+        if (!closed) {
+            for (VideoLadder.Switch s : moved) {
+                if (profiles.get(s.ladder().key()) == s.ladder()) {
+                    s.ladder().switched(s);
+                }
+            }
+        }
         encoding = null;
         closeRetiredIfIdle();
         if (closed) {
@@ -391,7 +437,7 @@ final class VideoPipeline {
 
     private void closeRetiredIfIdle() {
         if (encoding == null) {
-            retiring.forEach(VideoProfile::close);
+            retiring.forEach(VideoLadder::close);
             retiring.clear();
         }
     }

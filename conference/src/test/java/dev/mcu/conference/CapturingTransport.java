@@ -26,6 +26,10 @@ final class CapturingTransport implements MediaTransport {
     private final AtomicInteger keyframeRequests = new AtomicInteger();
     private volatile MediaListener listener = MediaListener.NONE;
     private volatile boolean closed;
+    private long videoBytesSent;
+    /** What the remote's RTCP says: its REMB (0 none) and the loss of our video (1/256, -1 none). */
+    volatile long remoteBitrateEstimateBps;
+    volatile int remoteFractionLost = -1;
 
     @Override
     public int localPort(MediaKind kind) {
@@ -63,6 +67,9 @@ final class CapturingTransport implements MediaTransport {
     @Override
     public synchronized void sendRtp(MediaKind kind, byte[] packet) {
         (kind == MediaKind.AUDIO ? sentAudio : sentVideo).add(packet.clone());
+        if (kind == MediaKind.VIDEO) {
+            videoBytesSent += packet.length;
+        }
     }
 
     /** Takes (and forgets) what the room sent of one kind so far. */
@@ -90,7 +97,11 @@ final class CapturingTransport implements MediaTransport {
     @Override
     public synchronized TransportStats stats(MediaKind kind) {
         List<byte[]> list = kind == MediaKind.AUDIO ? sentAudio : sentVideo;
-        return new TransportStats(0, 0, list.size(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        if (kind == MediaKind.AUDIO) {
+            return new TransportStats(0, 0, list.size(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        return new TransportStats(0, 0, list.size(), videoBytesSent, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                remoteBitrateEstimateBps, remoteFractionLost, 0, 0, java.util.Map.of());
     }
 
     @Override

@@ -99,13 +99,29 @@ final class TestPeer implements AutoCloseable {
 
     /** Sends one video frame of a flat colour (BT.601 Y, U, V); a keyframe when the room asked for one. */
     void sendPicture(int y, int u, int v) {
+        sendPicture(y, u, v, 0);
+    }
+
+    /**
+     * Sends one video frame of a colour with new random luma noise of up to +-{@code noise} in each
+     * pixel: the same colour on average, but a picture the encoders must spend their whole rate on.
+     */
+    void sendPicture(int y, int u, int v, int noise) {
+        I420Frame picture = I420Frame.solid(160, 96, y, u, v);
+        if (noise > 0) {
+            java.util.Random random = new java.util.Random(videoTimestamp);
+            byte[] data = picture.data();
+            for (int i = 0; i < 160 * 96; i++) {
+                data[i] = (byte) Math.max(16, Math.min(235, y + random.nextInt(2 * noise + 1) - noise));
+            }
+        }
         videoTimestamp += 9000;
         int asked = member.wire().keyframeRequests();
         if (videoTimestamp == 9000 || asked > keyframeRequestsAnswered) {
             keyframeRequestsAnswered = asked;
             videoEncoder.requestKeyframe();
         }
-        EncodedFrame frame = videoEncoder.encode(I420Frame.solid(160, 96, y, u, v), videoTimestamp);
+        EncodedFrame frame = videoEncoder.encode(picture, videoTimestamp);
         if (frame != null) {
             for (byte[] packet : packetizer.packetize(frame)) {
                 member.wire().receive(MediaKind.VIDEO, packet);

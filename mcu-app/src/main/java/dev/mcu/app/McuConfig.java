@@ -1,5 +1,6 @@
 package dev.mcu.app;
 
+import dev.mcu.conference.VideoLayerSpec;
 import dev.mcu.conference.VideoSettings;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.RelativeTile;
@@ -328,7 +329,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                         integer(video, "video.keyframeIntervalSeconds"),
                         layoutKind(str(video, "video.layout")), bool(video, "video.followSpeaker"),
                         bool(video, "video.highlightSpeaker"), customTiles(video.get("customLayoutFile")),
-                        bool(video, "video.showNames")),
+                        bool(video, "video.showNames"), layerList(video.get("layers"))),
                 new AudioSettings(integer(audio, "audio.maxSpeakers")),
                 new Rooms(bool(rooms, "rooms.autoCreate"), integer(rooms, "rooms.maxParticipants"),
                         integer(rooms, "rooms.maxCalls"), roomList(rooms.get("list"))),
@@ -533,6 +534,40 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         List<String> out = new ArrayList<>();
         for (Object o : list) {
             out.add(String.valueOf(o));
+        }
+        return List.copyOf(out);
+    }
+
+    private static final List<String> LAYER_KEYS = List.of("width", "height", "kbps");
+
+    /** {@code video.layers}: [{width, height, kbps}, ...]; null or empty is a one-layer ladder (the canvas). */
+    static List<VideoLayerSpec> layerList(Object v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException("video.layers must be a list of {width, height, kbps}, e.g. "
+                    + "[{width: 640, height: 360, kbps: 500}], got " + v);
+        }
+        List<VideoLayerSpec> out = new ArrayList<>();
+        for (Object o : list) {
+            Map<String, Object> layer = asMap(o, "video.layers entry");
+            for (String key : layer.keySet()) {
+                if (!LAYER_KEYS.contains(key)) {
+                    throw new IllegalArgumentException("unknown key '" + key + "' in a video.layers entry " + layer
+                            + "; an entry takes width, height and kbps");
+                }
+            }
+            if (!(layer.get("width") instanceof Integer w) || !(layer.get("height") instanceof Integer h)
+                    || !(layer.get("kbps") instanceof Integer kbps)) {
+                throw new IllegalArgumentException("every video.layers entry needs whole numbers width, height and kbps, got "
+                        + layer);
+            }
+            if (w < 16 || h < 16 || w % 2 != 0 || h % 2 != 0 || kbps < 30) {
+                throw new IllegalArgumentException("a video.layers entry must be even sizes of at least 16x16 and at least"
+                        + " 30 kbps, got " + w + "x" + h + " at " + kbps + " kbps");
+            }
+            out.add(new VideoLayerSpec(w, h, kbps));
         }
         return List.copyOf(out);
     }

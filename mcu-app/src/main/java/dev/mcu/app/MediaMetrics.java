@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The rooms' media timings as Micrometer timers with Prometheus histogram buckets: video decode,
  * composite and encode, the audio round's mix time and its lateness; and counters of decode-queue
- * overflows and keyframes sent. Recording is {@code Timer.record(long, TimeUnit)} and
+ * overflows, keyframes sent and output layer switches. Recording is {@code Timer.record(long, TimeUnit)} and
  * {@code Counter.increment()}: no allocation on the media threads.
  *
  * <p>Threads: called on the decode pool, the encode pool, the rooms' lanes and the media I/O
@@ -25,6 +25,7 @@ final class MediaMetrics implements MediaTimings {
     private final Timer lateness;
     private final Counter overflows;
     private final Counter keyframes;
+    private final Counter layerSwitches;
 
     MediaMetrics(MeterRegistry registry) {
         decode = timer(registry, "mcu.video.decode", "Decoding one incoming video frame", Duration.ofMillis(50));
@@ -38,6 +39,8 @@ final class MediaMetrics implements MediaTimings {
                 .description("Incoming packets dropped because their stream's decode queue was full").register(registry);
         keyframes = Counter.builder("mcu.video.keyframes.sent")
                 .description("Keyframes encoded and sent (periodic, and asked for by PLI, FIR or a join)").register(registry);
+        layerSwitches = Counter.builder("mcu.video.layer.switches")
+                .description("Receivers moved to another layer of the output ladder (at its keyframe)").register(registry);
     }
 
     private static Timer timer(MeterRegistry registry, String name, String description, Duration max) {
@@ -79,5 +82,10 @@ final class MediaMetrics implements MediaTimings {
     @Override
     public void keyframeSent() {
         keyframes.increment();
+    }
+
+    @Override
+    public void videoLayerSwitched() {
+        layerSwitches.increment();
     }
 }

@@ -27,7 +27,8 @@ final class ParticipantViews {
         ParticipantView.Video video = new ParticipantView.Video(name(p.videoCodec()), p.videoMuted(), p.visible(),
                 videoStats == null ? 0 : round1(videoStats.decoder().frames() / seconds),
                 videoStats == null ? 0 : Math.round(videoStats.receive().bytes() * 8 / 1000.0 / seconds),
-                videoStats == null ? 0 : Math.round(videoStats.send().bytes() * 8 / 1000.0 / seconds));
+                videoStats == null ? 0 : Math.round(videoStats.send().bytes() * 8 / 1000.0 / seconds),
+                p.videoLayer());
         return new ParticipantView(m.id, p.name(), RoomControl.fromRoom(p.role()).wireName(), m.transport, audio, video,
                 m.handRaised, m.joinedAt.toString());
     }

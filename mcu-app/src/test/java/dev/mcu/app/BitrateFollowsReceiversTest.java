@@ -16,8 +16,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A receiver whose REMB says it can take only 300 kbit/s brings its output profile down to that
- * (with headroom), never below the floor, and the profile goes back up when the estimate recovers.
+ * With a one-layer ladder ({@code video.layers=[]}: everyone gets the canvas), a receiver whose REMB
+ * says it can take only 300 kbit/s brings its output profile down to that (with headroom), never
+ * below the floor, and the profile goes back up when the estimate recovers. With the ladder on, the
+ * slow receiver gets a smaller layer instead (OutputLadderTest).
  */
 class BitrateFollowsReceiversTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -31,7 +33,8 @@ class BitrateFollowsReceiversTest {
 
     @Test
     void theProfileFollowsItsSlowestReceiverBetweenTheFloorAndTheConfiguredRate() throws Exception {
-        McuServer server = TestServers.start("video.bitrateKbps=1000", "video.minBitrateKbps=200");
+        McuServer server = TestServers.start("video.bitrateKbps=1000", "video.minBitrateKbps=200",
+                "video.layers=[]");
         toClose.add(server);
         List<SyntheticParticipant> people = new ArrayList<>();
         for (String name : List.of("fast", "slow")) {

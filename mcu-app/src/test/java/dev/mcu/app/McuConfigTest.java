@@ -3,6 +3,7 @@ package dev.mcu.app;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mcu.conference.VideoLayerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,27 @@ class McuConfigTest {
     void anImpossibleValueIsRefusedWithTheReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> McuConfig.load(null, List.of("video.width=641")));
+        assertTrue(e.getMessage().contains("even"), e.getMessage());
+    }
+
+    @Test
+    void theOutputLadderIsTheCanvasThenTheSmallerConfiguredLayers() {
+        assertEquals(List.of(new VideoLayerSpec(1280, 720, 1500), new VideoLayerSpec(640, 360, 500),
+                new VideoLayerSpec(320, 180, 150)), McuConfig.defaults().video().ladder());
+        assertEquals(List.of(new VideoLayerSpec(1280, 720, 1500)),
+                McuConfig.load(null, List.of("video.layers=[]")).video().ladder(), "[]: one layer, the canvas");
+        assertEquals(List.of(new VideoLayerSpec(640, 360, 800), new VideoLayerSpec(320, 180, 150)),
+                McuConfig.load(null, List.of("video.width=640", "video.height=360", "video.bitrateKbps=800"))
+                        .video().ladder(), "a smaller canvas is the top layer at video.bitrateKbps; bigger entries are skipped");
+    }
+
+    @Test
+    void aBadLadderEntryIsRefusedWithWhatAnEntryTakes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("video.layers=[{width: 640, height: 360}]")));
+        assertTrue(e.getMessage().contains("width, height and kbps"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("video.layers=[{width: 641, height: 360, kbps: 500}]")));
         assertTrue(e.getMessage().contains("even"), e.getMessage());
     }
 

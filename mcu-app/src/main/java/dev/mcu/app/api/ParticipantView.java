@@ -17,7 +17,11 @@ public record ParticipantView(String id, String name, String role, String transp
                         double lossPercent, double jitterMs) {
     }
 
-    /** @param visible the participant has a tile in the current layout */
-    public record Video(String codec, boolean muted, boolean visible, double fps, long kbpsIn, long kbpsOut) {
+    /**
+     * @param visible the participant has a tile in the current layout
+     * @param layer   the output layer it receives ({@code 1280x720}, {@code 640x360}...), null when it gets no video
+     */
+    public record Video(String codec, boolean muted, boolean visible, double fps, long kbpsIn, long kbpsOut,
+                        String layer) {
     }
 }

@@ -107,7 +107,7 @@ class ApiRoutesTest {
                 iterable(alice.fieldNames()));
         assertEquals(List.of("codec", "muted", "level", "talking", "packetsIn", "packetsOut", "lossPercent", "jitterMs"),
                 iterable(alice.get("audio").fieldNames()));
-        assertEquals(List.of("codec", "muted", "visible", "fps", "kbpsIn", "kbpsOut"), iterable(alice.get("video").fieldNames()));
+        assertEquals(List.of("codec", "muted", "visible", "fps", "kbpsIn", "kbpsOut", "layer"), iterable(alice.get("video").fieldNames()));
         assertEquals(404, call("GET", "/api/v1/rooms/nowhere/participants", ADMIN, null).statusCode());
         assertEquals("{\"error\":\"No room named 'nowhere' on this server\"}",
                 call("GET", "/api/v1/rooms/nowhere", ADMIN, null).body());

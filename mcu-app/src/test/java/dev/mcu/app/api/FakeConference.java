@@ -14,7 +14,7 @@ final class FakeConference implements ConferenceControl {
     private static ParticipantView participant(String id, String name, String role) {
         return new ParticipantView(id, name, role, "udp",
                 new ParticipantView.Audio("opus", false, 0.5, true, 100, 90, 0, 2.5),
-                new ParticipantView.Video("VP8", false, true, 25, 800, 1200), false, "2026-12-04T23:00:00Z");
+                new ParticipantView.Video("VP8", false, true, 25, 800, 1200, "1280x720"), false, "2026-12-04T23:00:00Z");
     }
 
     private boolean open(String room) {
