@@ -69,6 +69,11 @@ public final class SyntheticParticipant implements AutoCloseable {
     private final AtomicLong audioPacketsReceived = new AtomicLong();
     private final AtomicLong videoPacketsReceived = new AtomicLong();
     private final AtomicLong framesDecoded = new AtomicLong();
+    private final AtomicLong videoSequenceJumps = new AtomicLong();
+    private final AtomicLong keyframeRequestsSent = new AtomicLong();
+    private final java.util.Set<Long> videoSsrcs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Each picture size this participant decoded, in order, with whether its first frame was a keyframe. */
+    private final List<String> pictureSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int receivedWrite;
     private long receivedTotal;
     private volatile I420Frame lastPicture;
@@ -78,6 +83,7 @@ public final class SyntheticParticipant implements AutoCloseable {
     private InetSocketAddress remoteVideo;
     private int audioPayloadType;
     private int videoPayloadType;
+    private int videoNoise;                    // luma noise amplitude of each picture, 0: a flat colour
     private int audioLevelIndication = AudioLevelIndication.ABSENT; // what the extension says, if offered
     private int agreedAudioLevelId = -1;                            // from the answer's a=extmap
     private Thread audioReceiver;
@@ -113,6 +119,16 @@ public final class SyntheticParticipant implements AutoCloseable {
      */
     public SyntheticParticipant withAudioLevelExtension(int levelMinusDbov, boolean voice) {
         this.audioLevelIndication = AudioLevelIndication.of(levelMinusDbov, voice);
+        return this;
+    }
+
+    /**
+     * Makes every picture sent its colour plus new random luma noise of up to +-{@code amplitude}:
+     * the same colour on average, but video the encoders spend their whole bit rate on (a flat
+     * colour costs a few kbit/s). Call before {@link #start}.
+     */
+    public SyntheticParticipant withVideoNoise(int amplitude) {
+        this.videoNoise = amplitude;
         return this;
     }
 
@@ -272,6 +288,13 @@ public final class SyntheticParticipant implements AutoCloseable {
     }
 
     private void sendVideo(VideoEncoder encoder, Packetizer packetizer, I420Frame picture, long[] frameIndex) {
+        if (videoNoise > 0) {
+            java.util.Random random = new java.util.Random(frameIndex[0]);
+            byte[] luma = picture.data();
+            for (int i = 0; i < SOURCE_WIDTH * SOURCE_HEIGHT; i++) {
+                luma[i] = (byte) Math.max(16, Math.min(235, yuv[0] + random.nextInt(2 * videoNoise + 1) - videoNoise));
+            }
+        }
         EncodedFrame frame = encoder.encode(picture, frameIndex[0] * 3600);
         frameIndex[0]++;
         if (frame != null) {
@@ -319,6 +342,7 @@ public final class SyntheticParticipant implements AutoCloseable {
     private void receiveVideo() {
         Depacketizer depacketizer = videoCodec == Codec.H264 ? new H264Depacketizer() : new Vp8Depacketizer();
         long lastPli = 0;
+        int lastSequence = 0;
         try (VideoDecoder decoder = new VideoDecoder(videoCodec)) {
             byte[] buffer = new byte[2048];
             while (running) {
@@ -330,12 +354,23 @@ public final class SyntheticParticipant implements AutoCloseable {
                 if (rtp == null || rtp.payloadType() != videoPayloadType) {
                     continue;
                 }
-                videoPacketsReceived.incrementAndGet();
+                if (videoPacketsReceived.getAndIncrement() > 0
+                        && rtp.sequenceNumber() != ((lastSequence + 1) & 0xffff)) {
+                    videoSequenceJumps.incrementAndGet();
+                }
+                lastSequence = rtp.sequenceNumber();
                 lastVideoSsrc = rtp.ssrc();
+                videoSsrcs.add(rtp.ssrc());
                 EncodedFrame frame = depacketizer.push(rtp);
                 if (frame != null) {
                     I420Frame picture = decoder.decode(frame);
                     if (picture != null) {
+                        I420Frame previous = lastPicture;
+                        if (previous == null || previous.width() != picture.width()
+                                || previous.height() != picture.height()) {
+                            pictureSizes.add(picture.width() + "x" + picture.height()
+                                    + (frame.keyframe() ? " keyframe" : " delta"));
+                        }
                         lastPicture = picture;
                         framesDecoded.incrementAndGet();
                     }
@@ -343,6 +378,7 @@ public final class SyntheticParticipant implements AutoCloseable {
                 long now = System.nanoTime();
                 if ((depacketizer.keyframeNeeded() || decoder.keyframeNeeded()) && now - lastPli > 300_000_000L) {
                     lastPli = now;
+                    keyframeRequestsSent.incrementAndGet();
                     sendPli(rtp.ssrc());
                 }
             }
@@ -402,6 +438,26 @@ public final class SyntheticParticipant implements AutoCloseable {
 
     public long audioPacketsReceived() {
         return audioPacketsReceived.get();
+    }
+
+    /** Video packets whose sequence number was not the one after the previous packet's (a gap or a jump). */
+    public long videoSequenceJumps() {
+        return videoSequenceJumps.get();
+    }
+
+    /** PLIs sent because a picture could not be decoded (a gap, or a frame without its reference). */
+    public long keyframeRequestsSent() {
+        return keyframeRequestsSent.get();
+    }
+
+    /** Every SSRC the MCU's video came from. */
+    public java.util.Set<Long> videoSsrcs() {
+        return java.util.Set.copyOf(videoSsrcs);
+    }
+
+    /** Each picture size decoded in turn, as "320x180 keyframe" (the frame that brought the size was one) or "... delta". */
+    public List<String> pictureSizes() {
+        return List.copyOf(pictureSizes);
     }
 
     public long videoPacketsReceived() {

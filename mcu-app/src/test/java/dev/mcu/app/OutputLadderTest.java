@@ -1,0 +1,241 @@
+package dev.mcu.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcu.app.http.Json;
+import dev.mcu.app.testing.Await;
+import dev.mcu.app.testing.Chromium;
+import dev.mcu.app.testing.SyntheticParticipant;
+import dev.mcu.app.testing.TestServers;
+import dev.mcu.layouts.Layout;
+import dev.mcu.layouts.LayoutSpec;
+import dev.mcu.layouts.Layouts;
+import dev.mcu.layouts.Tile;
+import dev.mcu.media.Codec;
+import dev.mcu.media.I420Frame;
+import dev.mcu.sip.testing.PhoneResponse;
+import dev.mcu.sip.testing.SipTestPhone;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The output ladder end to end (issue 9, item 5): two receivers of the same H.264 output, one limited
+ * by REMB, get different layers, and the other keeps the canvas size.
+ *
+ * <p>The unlimited receiver is real: headless Chromium watching the room by WHEP, which must keep
+ * decoding the canvas size (getStats: frameWidth, framesDecoded growing). The limited one is a synthetic
+ * SIP receiver (the project's own RTP stack and FFmpeg decoder) that sends REMB 300 kbit/s: a second
+ * Chromium held to 300 kbit/s by an nftables limit in a network namespace would be the faithful
+ * version, but Chrome's receive-side estimate needs many seconds to settle and is at the mercy of
+ * the machine's load, while the choice of a layer only reads the REMB value. The synthetic
+ * receiver also lets the test check the wire: one SSRC, no sequence jump, and the smaller picture
+ * arriving as a keyframe (no decoder error, no PLI).
+ *
+ * <p>The canvas is the tests' 640x360, not 1280x720: Chrome's REMB (receive-side, without
+ * abs-send-time) reads the jitter of a starved server's encodes as queueing, and with a noisy 720p
+ * canvas on this 2-core machine at load 20 it reported 159 kbit/s of 888 sent, so the ladder moved
+ * it down too, as its estimate asked (it passed at 720p once, at a quieter moment).
+ */
+class OutputLadderTest {
+    private static final String ADMIN = "output-ladder-admin-token";
+    private static final String ROOM = "ladder";
+    private static final int NOISE = 40;
+    private static final int CANVAS_WIDTH = 640;
+    private static final int CANVAS_HEIGHT = 360;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private McuServer server;
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        toClose.add(resource);
+        return resource;
+    }
+
+    /** Offers receive-only audio and video to WHEP and applies the answer; resolves with the resource URL. */
+    private static final String WHEP = """
+            const [endpoint, done] = arguments;
+            (async () => {
+              const pc = new RTCPeerConnection();
+              pc.addTransceiver('audio', {direction: 'recvonly'});
+              const video = pc.addTransceiver('video', {direction: 'recvonly'});
+              // H.264 first, so the viewer shares the phones' output (one canvas encode for all three).
+              const codecs = RTCRtpReceiver.getCapabilities('video').codecs;
+              video.setCodecPreferences([...codecs.filter(c => c.mimeType === 'video/H264'),
+                                         ...codecs.filter(c => c.mimeType !== 'video/H264')]);
+              await pc.setLocalDescription(await pc.createOffer());
+              await new Promise(r => { if (pc.iceGatheringState === 'complete') r();
+                pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
+              const res = await fetch(endpoint, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
+                                                 body: pc.localDescription.sdp});
+              if (res.status !== 201) { done('error: ' + res.status + ' ' + await res.text()); return; }
+              await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
+              window.viewer = pc;
+              done(res.headers.get('Location'));
+            })().catch(e => done('error: ' + e));
+            """;
+
+    private static final String VIDEO_STATS = """
+            const done = arguments[0];
+            window.viewer.getStats().then(stats => {
+              const out = {framesDecoded: 0, frameWidth: 0, frameHeight: 0, pliCount: 0};
+              stats.forEach(s => {
+                if (s.type === 'inbound-rtp' && s.kind === 'video') {
+                  out.framesDecoded = s.framesDecoded || 0;
+                  out.frameWidth = s.frameWidth || 0;
+                  out.frameHeight = s.frameHeight || 0;
+                  out.pliCount = s.pliCount || 0;
+                }
+              });
+              done(out);
+            });
+            """;
+
+    @Test
+    void aReceiverLimitedByRembGetsASmallerLayerAtAKeyframeWhileChromiumKeepsTheCanvas() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "apt-get install chromium chromium-driver (.ci/run installs them)");
+        // The tests' canvas (640x360 at 800 kbit/s, 15 fps) over the default ladder: 640x360 is the canvas,
+        // 320x180 at 150 the layer below. At 1280x720 on a starved machine Chrome's
+        // estimate falls too (see the class comment) and it is moved down as well.
+        server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort(), "admin.token=" + ADMIN));
+        SyntheticParticipant red = join("red", ConferenceEndToEndTest.RED, 440);
+        SyntheticParticipant slow = join("slow", ConferenceEndToEndTest.GREEN, 660);
+
+        Chromium chromium = closeLater(Chromium.withFakeDevices());
+        ChromeDriver browser = chromium.driver();
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        browser.get("http://127.0.0.1:" + server.httpPort() + "/");
+        String whep = String.valueOf(browser.executeAsyncScript(WHEP, "/whep/" + ROOM));
+        assertTrue(whep.startsWith("/whep/" + ROOM + "/"), whep);
+        Await.until(Duration.ofSeconds(30), () -> number(videoStats(browser), "framesDecoded") > 30,
+                () -> "the WHEP viewer decodes no video: " + videoStats(browser));
+        Await.until(Duration.ofSeconds(10), () -> slow.lastPicture() != null && slow.lastPicture().width() == CANVAS_WIDTH,
+                () -> "the slow receiver does not get the canvas first: " + slow.pictureSizes());
+        long slowPlisBefore = slow.keyframeRequestsSent();
+
+        Await.until(Duration.ofSeconds(20), () -> {
+            slow.sendRemb(300_000);
+            return "320x180".equals(layerOf(1)) && slow.lastPicture().width() == 320;
+        }, () -> "the receiver estimating 300 kbit/s decodes " + slow.pictureSizes() + "; the API says " + participants());
+
+        // What the limited receiver saw: the canvas, then the 320x180 layer starting with a keyframe, as
+        // one stream (one SSRC, every sequence number the next), needing no keyframe request to decode it.
+        assertEquals(List.of("640x360 keyframe", "320x180 keyframe"), slow.pictureSizes());
+        assertEquals(1, slow.videoSsrcs().size(), "one stream across the switch: " + slow.videoSsrcs());
+        assertEquals(0, slow.videoSequenceJumps(), "continuous sequence numbers across the switch");
+        assertEquals(slowPlisBefore, slow.keyframeRequestsSent(), "nothing it could not decode");
+        I420Frame small = slow.lastPicture();
+        assertEquals(180, small.height());
+        Layout grid = Layouts.compute(LayoutSpec.grid(), CANVAS_WIDTH, CANVAS_HEIGHT, List.of("first", "second")); // joining order
+        assertColour(small, grid.tileOf("first"), ConferenceEndToEndTest.RED, "the small layer shows red");
+        assertColour(small, grid.tileOf("second"), ConferenceEndToEndTest.GREEN, "and green");
+
+        // Chromium is untouched: still the canvas, still decoding, on the top layer.
+        long decoded = number(videoStats(browser), "framesDecoded");
+        Await.until(Duration.ofSeconds(10), () -> number(videoStats(browser), "framesDecoded") > decoded + 60,
+                () -> "Chromium stopped decoding after the other receiver moved: " + videoStats(browser));
+        Map<String, Object> stats = videoStats(browser);
+        assertEquals(CANVAS_WIDTH, number(stats, "frameWidth"), stats.toString());
+        assertEquals(CANVAS_HEIGHT, number(stats, "frameHeight"), stats.toString());
+        assertEquals("640x360", whepViewer().path("video").path("layer").asText(null));
+        assertEquals("640x360", layerOf(0), "the other phone too");
+        Map<String, Integer> bitrates = server.roomSnapshot(ROOM).orElseThrow().room().videoBitrateKbps();
+        assertEquals(800, bitrates.get("H264/mode1"), "the canvas keeps its rate: " + bitrates);
+        assertEquals(150, bitrates.get("H264/mode1 320x180"), bitrates.toString());
+        assertTrue(metrics().contains("mcu_video_layer_switches_total 1.0"), "one switch counted");
+        red.close();
+    }
+
+    private SyntheticParticipant join(String name, int[] colour, double toneHz) throws Exception {
+        // Noisy pictures, so the canvas costs what a real one does: an estimate below a busy stream is congestion.
+        SyntheticParticipant person = closeLater(new SyntheticParticipant(name, Codec.OPUS, Codec.H264, 1, colour, toneHz)
+                .withVideoNoise(NOISE));
+        SipTestPhone phone = closeLater(new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", name));
+        SipTestPhone.Outgoing call = phone.invite(ROOM, person.offer());
+        PhoneResponse answer = call.awaitFinal();
+        assertEquals(200, answer.status(), answer.reason());
+        call.ack();
+        person.start(answer.body());
+        return person;
+    }
+
+    /** The mean colour of a 9x9 patch at the tile's centre, scaled to the picture's size. */
+    private static void assertColour(I420Frame picture, Tile canvasTile, int[] colour, String what) {
+        double scale = (double) picture.width() / CANVAS_WIDTH;
+        int x = (int) ((canvasTile.x() + canvasTile.width() / 2) * scale);
+        int y = (int) ((canvasTile.y() + canvasTile.height() / 2) * scale);
+        int[] seen = new int[3];
+        for (int dy = -4; dy <= 4; dy++) {
+            for (int dx = -4; dx <= 4; dx++) {
+                seen[0] += picture.lumaAt(x + dx, y + dy);
+                seen[1] += picture.uAt(x + dx, y + dy);
+                seen[2] += picture.vAt(x + dx, y + dy);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            seen[i] /= 81;
+        }
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Math.abs(seen[i] - colour[i]) <= 30, what + ": expected YUV " + java.util.Arrays.toString(colour)
+                    + " at " + x + "," + y + ", saw " + java.util.Arrays.toString(seen));
+        }
+    }
+
+    private JsonNode participants() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/rooms/" + ROOM + "/participants"))
+                    .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+            return Json.MAPPER.readTree(response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode whepViewer() {
+        for (JsonNode p : participants()) {
+            if ("whep".equals(p.path("transport").asText())) {
+                return p;
+            }
+        }
+        throw new AssertionError("no WHEP viewer in " + participants());
+    }
+
+    /** The layer the API says a participant receives, by joining order (both phones are "Alice Tester"). */
+    private String layerOf(int joined) {
+        return participants().path(joined).path("video").path("layer").asText(null);
+    }
+
+    private String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> videoStats(ChromeDriver browser) {
+        return (Map<String, Object>) browser.executeAsyncScript(VIDEO_STATS);
+    }
+
+    private static long number(Map<String, Object> stats, String key) {
+        return stats.get(key) instanceof Number n ? n.longValue() : -1;
+    }
+}
