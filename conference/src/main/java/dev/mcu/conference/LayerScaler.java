@@ -11,9 +11,10 @@ import dev.mcu.media.I420Frame;
  * pixels each output pixel's area touches.
  *
  * <p>Confined to the encode-pool thread encoding its layer (one frame at a time); the output frame
- * is reused, so it is only valid until the next {@link #scale}.
+ * is reused, so it is only valid until the next {@link #scale}. Public for the benchmarks
+ * ({@code LadderLayerBenchmark}).
  */
-final class LayerScaler {
+public final class LayerScaler {
     private final int width;
     private final int height;
     private final I420Frame out;
@@ -21,14 +22,14 @@ final class LayerScaler {
     private int[] columnEnds = new int[0];
     private int sourceWidth = -1;
 
-    LayerScaler(int width, int height) {
+    public LayerScaler(int width, int height) {
         this.width = width;
         this.height = height;
         this.out = new I420Frame(width, height, new byte[I420Frame.sizeOf(width, height)], 0);
     }
 
     /** The canvas at this layer's size, in this scaler's own frame. */
-    I420Frame scale(I420Frame canvas) {
+    public I420Frame scale(I420Frame canvas) {
         byte[] src = canvas.data();
         byte[] dst = out.data();
         int cw = canvas.width();
