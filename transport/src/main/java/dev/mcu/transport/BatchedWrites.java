@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ownership of every packet given to it: written, or released when its loop is gone.
  */
 public final class BatchedWrites {
+    /** Packets written per batch at most (a round of 1,000 attendees fits in one). */
+    static final int MAX_BATCH = 2048;
     private static final Map<EventLoop, LoopBatch> BATCHES = new ConcurrentHashMap<>();
 
     private BatchedWrites() {
@@ -83,12 +85,17 @@ public final class BatchedWrites {
             }
         }
 
-        /** One batch: every packet queued so far written, then each channel written to flushed once. */
+        /**
+         * One batch: up to {@link #MAX_BATCH} queued packets written, then each channel written to
+         * flushed once. The bound keeps a loop that cannot keep up from writing forever without a
+         * flush (nothing would leave) and lets its receives and other tasks run between batches.
+         */
         @Override
         public synchronized void run() {
             scheduled.set(false); // a packet queued from here on schedules the next batch
             Pending next;
-            while ((next = queue.poll()) != null) {
+            int budget = MAX_BATCH;
+            while (budget-- > 0 && (next = queue.poll()) != null) {
                 Channel channel = next.channel();
                 channel.write(next.packet(), channel.voidPromise());
                 if (written.isEmpty() || written.get(written.size() - 1) != channel) {
@@ -99,6 +106,9 @@ public final class BatchedWrites {
                 written.get(i).flush();
             }
             written.clear();
+            if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                loop.execute(this); // the rest in the next batch, after what else the loop has to do
+            }
         }
 
         /** On the way out (the loop refused the batch or ended): the queue's only consumer then. */

@@ -5,7 +5,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,6 +89,43 @@ class BatchedWritesTest {
                 assertEquals(i, numbers.get(i), "sender " + s + " out of order: " + numbers);
             }
         }
+    }
+
+    @Test
+    void aLoopThatFellBehindFlushesAfterEachBoundedBatchNotOnlyOnceItCaughtUp() throws Exception {
+        receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
+        Channel sender = bound(threads.eventLoops());
+        AtomicInteger flushes = new AtomicInteger();
+        sender.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        CountDownLatch busy = new CountDownLatch(1);
+        sender.eventLoop().execute(() -> { // the loop falls behind
+            try {
+                busy.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        int packets = BatchedWrites.MAX_BATCH * 2 + 10;
+        for (int i = 0; i < packets; i++) {
+            BatchedWrites.write(sender, packet(3, i, target));
+        }
+        busy.countDown();
+        CountDownLatch drained = new CountDownLatch(1);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (flushes.get() < 3 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        sender.eventLoop().execute(drained::countDown); // queued behind any batch still to come
+        assertTrue(drained.await(5, TimeUnit.SECONDS));
+        // (whether they arrive is the first test's; a small receive buffer may drop some of a burst)
+        assertEquals(3, flushes.get(), "one flush per batch of at most " + BatchedWrites.MAX_BATCH);
     }
 
     @Test
