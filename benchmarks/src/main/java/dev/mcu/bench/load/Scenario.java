@@ -93,9 +93,11 @@ record Scenario(String name, Kind kind, int participants, String layout) {
         if (webinar()) {
             int room = Math.max(1100, participants + 10);
             int portsPerCall = kind == Kind.WEBINAR_VIDEO ? 4 : 2; // RTP + RTCP per media line
+            // a tenth more than needed: other programs on the machine hold ports in the range too
+            int ports = portsPerCall * calls() + calls() / 10 + 500;
             return List.of("rooms.list=[{name: " + name + ", mode: webinar, speakerPin: '" + SPEAKER_PIN + "'}]",
                     "rooms.maxCalls=" + room, "rooms.maxParticipants=" + room,
-                    "media.portMin=20000", "media.portMax=" + Math.min(65000, Math.max(29999, 20000 + portsPerCall * calls() + 100)));
+                    "media.portMin=20000", "media.portMax=" + Math.min(65000, Math.max(29999, 20000 + ports)));
         }
         return layout == null ? List.of() : List.of("video.layout=" + layout);
     }

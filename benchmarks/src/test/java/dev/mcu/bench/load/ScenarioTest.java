@@ -20,7 +20,7 @@ class ScenarioTest {
         assertEquals(5003, audio.calls());
         assertFalse(audio.receivesVideo());
         assertTrue(audio.serverSettings().stream().anyMatch(s -> s.startsWith("rooms.list=[{name: webinar5000a, mode: webinar")));
-        assertTrue(audio.serverSettings().contains("media.portMax=30106"), audio.serverSettings().toString());
+        assertTrue(audio.serverSettings().contains("media.portMax=31006"), audio.serverSettings().toString());
 
         Scenario video = Scenario.parse("webinar1000v");
         assertEquals(4, video.speakers(), "4 video speakers + 1,000 video attendees");
