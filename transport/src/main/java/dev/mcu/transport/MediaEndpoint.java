@@ -291,7 +291,11 @@ public final class MediaEndpoint {
         long next = outgoing.next(parsed.ssrc(), parsed.sequenceNumber());
         int sequenceNumber = OutgoingSequence.sequenceNumber(next);
         long ssrc = OutgoingSequence.ssrc(next);
-        nacks.remember(packet, sequenceNumber, ssrc);
+        if (kind == MediaKind.VIDEO) {
+            // Audio is not kept: a resent 20 ms packet comes after its playout (FEC and concealment cover
+            // audio loss), and for a webinar's attendees the cache would cost an entry per send.
+            nacks.remember(packet, sequenceNumber, ssrc);
+        }
         counters.packetsSent.increment();
         counters.bytesSent.add(packet.length);
         counters.payloadBytesSent.add(parsed.payloadLength());
