@@ -440,6 +440,11 @@ final class RoomControl implements ConferenceControl {
                 return false;
             }
             boolean attendee = role == Role.ATTENDEE;
+            if (wasAttendee && !attendee && m.handRaised) {
+                // The hand asked for the floor and got it: a host's list of hands shows who still waits.
+                m.handRaised = false;
+                events.publish(McuEvent.of("participant.hand", room, m.id, Map.of("raised", false)));
+            }
             if (wasAttendee != attendee) {
                 boolean reInvited = m.call.setViewOnly(attendee);
                 if (!attendee && reInvited) {

@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -178,6 +179,10 @@ class WebinarEndToEndTest {
             System.out.println("promoted, " + other.name + ": " + other.describe());
         }
         assertEquals("speaker", participant(attendeeId).get("role").asText());
+        assertFalse(participant(attendeeId).get("handRaised").asBoolean(), "promotion lowers the hand it answered");
+        Await.until(Duration.ofSeconds(5), () -> sse.stream().anyMatch(l -> l.startsWith("data:")
+                && l.contains("\"participant.hand\"") && l.contains("\"participant\":\"" + attendeeId + "\"")
+                && l.contains("\"raised\":false")), () -> "no lowered hand on the SSE stream: " + sse);
 
         // Demoted: gone again for everyone.
         assertEquals(204, api("POST", "/api/v1/rooms/" + ROOM + "/participants/" + attendeeId + "/role",
