@@ -61,12 +61,13 @@ final class Report {
 
     /**
      * The server's per-thread CPU (cpu-s per media-s) grouped into pipeline stages by thread name.
-     * The names today are coarse: one room clock thread composites, encodes video, mixes and encodes
-     * Opus; one decode pool decodes audio and video; the network event loops do RTP in/out and SRTP.
+     * Each room has a video lane (composite) and an audio lane (mix + Opus encodes); the encode pool
+     * encodes the rooms' video; one decode pool decodes audio and video; the network event loops do
+     * RTP in/out and SRTP.
      */
     static Map<String, Double> stages(Map<String, Double> threads) {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (String stage : List.of(STAGE_CLOCK, STAGE_DECODE, STAGE_NETWORK, STAGE_SIP, STAGE_GC, STAGE_JIT, STAGE_OTHER)) {
+        for (String stage : List.of(STAGE_CLOCK, STAGE_ENCODE, STAGE_DECODE, STAGE_NETWORK, STAGE_SIP, STAGE_GC, STAGE_JIT, STAGE_OTHER)) {
             out.put(stage, 0.0);
         }
         threads.forEach((name, cpu) -> out.merge(stageOf(name), cpu, Double::sum));
@@ -74,7 +75,8 @@ final class Report {
         return out;
     }
 
-    static final String STAGE_CLOCK = "room clock (composite + video encode + audio mix + Opus encode)";
+    static final String STAGE_CLOCK = "room lanes (composite; audio mix + Opus encode)";
+    static final String STAGE_ENCODE = "video encode pool (scale + H.264/VP8 encode)";
     static final String STAGE_DECODE = "decode pool (H.264 + Opus decode)";
     static final String STAGE_NETWORK = "network event loops (RTP in/out, SRTP)";
     static final String STAGE_SIP = "SIP";
@@ -89,6 +91,9 @@ final class Report {
         }
         if (n.startsWith("decode-")) {
             return STAGE_DECODE;
+        }
+        if (n.startsWith("encode-")) {
+            return STAGE_ENCODE;
         }
         if (n.startsWith("gc ") || n.startsWith("g#") || n.contains("gc thread") || n.startsWith("vm periodic")) {
             return STAGE_GC;
@@ -195,7 +200,7 @@ final class Report {
 
         md.append("\nWhere the server's CPU goes (cpu-s per media-s, from each thread's utime + stime in /proc/<pid>/task; ")
                 .append("threads grouped by name):\n\n| scenario | ");
-        List<String> stageNames = List.of(STAGE_CLOCK, STAGE_DECODE, STAGE_NETWORK, STAGE_SIP, STAGE_GC, STAGE_JIT, STAGE_OTHER);
+        List<String> stageNames = List.of(STAGE_CLOCK, STAGE_ENCODE, STAGE_DECODE, STAGE_NETWORK, STAGE_SIP, STAGE_GC, STAGE_JIT, STAGE_OTHER);
         md.append(String.join(" | ", stageNames)).append(" | total |\n|---|");
         md.append("---|".repeat(stageNames.size() + 1)).append('\n');
         for (ScenarioResult r : results) {
