@@ -55,6 +55,12 @@ class ClusterEndToEndTest {
                 // Two rooms, two nodes: the second room goes to the less-loaded node.
                 lab.dial("alpha");
                 int alphaNode = awaitRoom(lab, "alpha", 1);
+                // The proxy routes by the scores in the registry, published every second: wait until
+                // alpha's node shows its room (a node's CPU counts too, and a JIT or GC burst on the idle
+                // node could otherwise outweigh one room for a moment).
+                int idleNode = alphaNode == 1 ? 2 : 1;
+                ClusterLab.awaitTrue(() -> score(lab, alphaNode) > score(lab, idleNode), 20_000,
+                        "alpha's node never scored above the idle node in the registry");
                 lab.dial("beta");
                 int betaNode = awaitRoom(lab, "beta", 1);
                 assertNotEquals(alphaNode, betaNode, "a new room goes to the least-loaded node, not beside alpha");
