@@ -73,7 +73,8 @@ class UdpMediaTransportDropTest {
 
     @BeforeEach
     void start() throws Exception {
-        factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46800, 46899), THREADS.eventLoops());
+        int base = FreePortRange.of(40);
+        factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 39), THREADS.eventLoops());
         transport = factory.create("call-drop", LOOPBACK);
         transport.setListener(listener);
         phone = new Phone();

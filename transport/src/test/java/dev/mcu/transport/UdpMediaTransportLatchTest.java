@@ -41,8 +41,9 @@ class UdpMediaTransportLatchTest {
 
     @BeforeEach
     void start() throws Exception {
+        int base = FreePortRange.of(40);
         UdpMediaTransportFactory factory = open(new UdpMediaTransportFactory(
-                UdpTransportConfig.defaults(LOOPBACK).withPorts(47000, 47499), THREADS.eventLoops()));
+                UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 39), THREADS.eventLoops()));
         transport = open(factory.create("call-latch", LOOPBACK));
         transport.setListener(listener);
     }

@@ -44,7 +44,8 @@ class UdpMediaTransportRtcpTest {
 
     @BeforeEach
     void start() throws Exception {
-        factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46600, 46799)
+        int base = FreePortRange.of(40);
+        factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 39)
                 .withRtcpIntervalMillis(100), THREADS.eventLoops());
         transport = factory.create("call-rtcp", LOOPBACK);
         transport.setListener(listener);

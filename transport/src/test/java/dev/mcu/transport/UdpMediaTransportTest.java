@@ -35,9 +35,12 @@ class UdpMediaTransportTest {
     private MediaTransport transport;
     private final RecordingListener listener = new RecordingListener();
 
+    private int firstPort;
+
     @BeforeEach
     void start() throws Exception {
-        factory = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(46000, 46499), THREADS.eventLoops()));
+        firstPort = FreePortRange.of(40);
+        factory = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(firstPort, firstPort + 39), THREADS.eventLoops()));
         transport = open(factory.create("call-1", LOOPBACK));
         transport.setListener(listener);
     }
@@ -86,8 +89,9 @@ class UdpMediaTransportTest {
 
     @Test
     void theAllowFlagTrustsSdpAddressesOnOtherHosts() throws Exception {
+        int base = FreePortRange.of(40);
         UdpMediaTransportFactory permissive = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK)
-                .withPorts(46500, 46599).withAllowSdpAddressesOutsideSignallingHost(true), THREADS.eventLoops()));
+                .withPorts(base, base + 39).withAllowSdpAddressesOutsideSignallingHost(true), THREADS.eventLoops()));
         MediaTransport permissiveTransport = open(permissive.create("call-2", LOOPBACK));
         Phone elsewhere = open(new Phone(Phone.address("127.0.0.5")));
         permissiveTransport.configure(video(), elsewhere.address(), true);
@@ -209,6 +213,6 @@ class UdpMediaTransportTest {
         assertEquals(0, transport.localPort(MediaKind.AUDIO) % 2);
         assertEquals(0, transport.localPort(MediaKind.VIDEO) % 2);
         assertTrue(Arrays.asList(transport.localPort(MediaKind.AUDIO), transport.localPort(MediaKind.VIDEO))
-                .stream().allMatch(p -> p >= 46000 && p < 46499));
+                .stream().allMatch(p -> p >= firstPort && p < firstPort + 40));
     }
 }
