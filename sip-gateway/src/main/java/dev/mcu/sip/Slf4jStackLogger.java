@@ -42,7 +42,35 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override public void logTrace(String message) { if (log.isTraceEnabled()) { log.trace(safe(message)); } }
     @Override public void logFatalError(String message) { log.error(safe(message)); }
     @Override public void logError(String message) { log.error(safe(message)); }
-    @Override public void logError(String message, Exception e) { log.error(safe(message), safeCopy(e)); }
+    @Override
+    public void logError(String message, Exception e) {
+        String gone = peerConnectionGone(e);
+        if (gone != null) {
+            // A phone that closed its TCP/TLS connection is routine, not a server error worth a stack trace.
+            log.info("SIP: a message could not be sent because the other side's connection is gone ({}); a call"
+                    + " with it ends by its own timeout or BYE", safe(gone));
+            if (log.isDebugEnabled()) {
+                log.debug(safe(message), safeCopy(e));
+            }
+            return;
+        }
+        log.error(safe(message), safeCopy(e));
+    }
+
+    /**
+     * What JAIN-SIP's "Error is" and "single CLRF" errors mean when a TCP or TLS peer went away: the
+     * I/O failure's own words, or null when the exception is something else (kept as an error).
+     */
+    static String peerConnectionGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof java.io.IOException && (m.startsWith("Could not connect to") || m.equals("Socket is closed")
+                    || m.contains("Broken pipe") || m.contains("Connection reset") || m.contains("Connection refused"))) {
+                return m;
+            }
+        }
+        return null;
+    }
 
     /** The same stack trace under a message made safe (exception messages may quote received text). */
     private static Exception safeCopy(Throwable t) {
@@ -59,9 +87,9 @@ public final class Slf4jStackLogger implements StackLogger {
     }
 
     /**
-     * At start-up every stack warns that it uses the JVM's default TLS key and trust stores. We open
-     * no SIP-over-TLS listener (WSS gets its keystore explicitly), so these would only mislead an
-     * operator reading the log.
+     * At start-up every stack warns that it uses the JVM's default TLS key and trust stores. Our TLS
+     * listeners (SIP over TLS, WSS) are given the server's keystore explicitly, so these would only
+     * mislead an operator reading the log.
      */
     static boolean isTlsDefaultsNotice(String message) {
         String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
