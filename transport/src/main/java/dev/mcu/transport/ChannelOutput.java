@@ -37,17 +37,31 @@ final class ChannelOutput implements PacketOutput {
         srtp = context;
     }
 
-    /** Copies the shared packet into a pooled buffer with the remote's payload type; Netty releases it. */
     @Override
     public void sendRtp(byte[] packet, int payloadType, long ssrc, InetSocketAddress target) {
+        if (packet.length >= 12) {
+            sendRtp(packet, payloadType, ssrc, ((packet[2] & 0xff) << 8) | (packet[3] & 0xff), target);
+        }
+    }
+
+    /**
+     * Copies the shared packet into a pooled buffer with the remote's payload type, SSRC and sequence
+     * number written into that one copy (not a second one); Netty releases it.
+     */
+    @Override
+    public void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, InetSocketAddress target) {
+        if (packet.length < 12) {
+            return;
+        }
         SrtpContext context = srtp;
         if (context != null) {
-            sendProtectedRtp(context, packet, payloadType, ssrc, target);
+            sendProtectedRtp(context, packet, payloadType, ssrc, sequenceNumber, target);
             return;
         }
         ByteBuf buf = rtpChannel.alloc().directBuffer(packet.length);
         buf.writeBytes(packet);
         buf.setByte(1, (packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
+        buf.setShort(2, sequenceNumber);
         if (ssrc >= 0) {
             buf.setInt(8, (int) ssrc);
         }
@@ -72,13 +86,13 @@ final class ChannelOutput implements PacketOutput {
         }
     }
 
-    private void sendProtectedRtp(SrtpContext context, byte[] packet, int payloadType, long ssrc, InetSocketAddress target) {
-        if (packet.length < 12) {
-            return;
-        }
+    private void sendProtectedRtp(SrtpContext context, byte[] packet, int payloadType, long ssrc, int sequenceNumber,
+                                  InetSocketAddress target) {
         PacketBuffer buffer = withTrailerRoom(packet);
         byte[] bytes = buffer.array();
         bytes[1] = (byte) ((packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
+        bytes[2] = (byte) (sequenceNumber >>> 8);
+        bytes[3] = (byte) sequenceNumber;
         if (ssrc >= 0) {
             bytes[8] = (byte) (ssrc >>> 24);
             bytes[9] = (byte) (ssrc >>> 16);
