@@ -10,8 +10,13 @@ import dev.mcu.media.Audio;
  * <p>It absorbs network jitter with a small playout delay: after running dry it waits until
  * {@code primeSamples} are buffered before it plays again. Delay must not creep up either: when
  * more than {@code primeSamples} plus one frame is still queued after a read (a burst arrived, or
- * the sender's clock runs fast), one frame's worth of the oldest audio is skipped, so the buffer
- * settles back to the playout delay within a few reads. It never holds more than
+ * the sender's clock runs fast), one frame's worth of the oldest audio is skipped. That alone stops
+ * at up to one frame above the playout delay, so a stall of the reader (the audio lane skips the
+ * rounds it missed) used to leave 40 ms more delay for good: audio then came 45 ms after the
+ * picture. So the lowest level left after a read is also watched over a second: audio that stayed
+ * queued that whole second is delay no jitter needed, and is skipped, back to what a steady stream
+ * leaves ({@code primeSamples} less one frame). Jitter that comes and goes empties the buffer now
+ * and then, so it keeps its headroom. It never holds more than
  * {@code capacitySamples}; everything skipped or dropped is counted. When it runs dry while
  * playing, the missing audio is made up ({@link LossConcealment}) for up to 100 ms before the
  * participant falls silent and the buffer primes again.
@@ -26,6 +31,11 @@ final class PcmPlayoutBuffer {
     private long underruns;
     private final LossConcealment concealment = new LossConcealment();
     private long framesConcealed;
+    /** Reads over which the lowest level is watched for delay that never drains (one second of 20 ms frames). */
+    static final int STANDING_DELAY_WINDOW_READS = 50;
+    private int readsInWindow;
+    private int lowestLevelInWindow = Integer.MAX_VALUE;
+    private long standingDelayTrims;
 
     PcmPlayoutBuffer(int primeSamples, int capacitySamples) {
         if (primeSamples > capacitySamples) {
@@ -77,12 +87,15 @@ final class PcmPlayoutBuffer {
             concealment.heard(out, have);
             if (concealment.conceal(out, have, out.length - have)) {
                 framesConcealed++;
+                watchStandingDelay(out.length);
                 return true;
             }
             readIndex = Math.floorMod(readIndex - have, ring.length); // give the partial frame back
             size += have;
             underruns++;
             priming = true;
+            readsInWindow = 0;
+            lowestLevelInWindow = Integer.MAX_VALUE;
             return false;
         }
         take(out, out.length);
@@ -93,7 +106,25 @@ final class PcmPlayoutBuffer {
             size -= skip;
             samplesDropped += skip;
         }
+        watchStandingDelay(out.length);
         return true;
+    }
+
+    /** After each read: at the end of a window, skips what stayed queued through all of it beyond the steady level. */
+    private void watchStandingDelay(int frameSamples) {
+        lowestLevelInWindow = Math.min(lowestLevelInWindow, size);
+        if (++readsInWindow < STANDING_DELAY_WINDOW_READS) {
+            return;
+        }
+        int excess = lowestLevelInWindow - Math.max(0, primeSamples - frameSamples);
+        if (excess > 0) {
+            readIndex = (readIndex + excess) % ring.length;
+            size -= excess;
+            samplesDropped += excess;
+            standingDelayTrims++;
+        }
+        readsInWindow = 0;
+        lowestLevelInWindow = Integer.MAX_VALUE;
     }
 
     private void take(short[] out, int count) {
@@ -107,6 +138,11 @@ final class PcmPlayoutBuffer {
     /** Frames read while the buffer had run dry, made up by {@link LossConcealment}. */
     synchronized long framesConcealed() {
         return framesConcealed;
+    }
+
+    /** Times delay that had stayed queued for a whole window was skipped. */
+    synchronized long standingDelayTrims() {
+        return standingDelayTrims;
     }
 
     synchronized int buffered() {

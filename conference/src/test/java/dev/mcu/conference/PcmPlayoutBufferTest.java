@@ -91,4 +91,50 @@ class PcmPlayoutBufferTest {
         System.arraycopy(ramp(1000, 9), 0, expected, 1, 9);
         assertArrayEquals(expected, all);
     }
+
+    @Test
+    void delayLeftOverFromAStalledReaderDrainsBackToWhatASteadyStreamHas() {
+        PcmPlayoutBuffer buffer = PcmPlayoutBuffer.forVoice();
+        short[] frame = new short[960];
+        short[] out = new short[960];
+        for (int round = 0; round < 50; round++) { // a steady stream: one 20 ms packet in, one frame out
+            buffer.write(frame, 0, frame.length);
+            buffer.read(out);
+        }
+        int steady = buffer.buffered();
+        assertEquals(960, steady, "a steady stream keeps 20 ms queued after each read");
+        for (int missed = 0; missed < 9; missed++) { // the audio lane stalls 180 ms and skips those rounds
+            buffer.write(frame, 0, frame.length);
+        }
+        int worstLateInSecondSecond = 0;
+        for (int round = 0; round < 100; round++) {
+            buffer.write(frame, 0, frame.length);
+            assertTrue(buffer.read(out), "round " + round);
+            if (round >= 50) {
+                worstLateInSecondSecond = Math.max(worstLateInSecondSecond, buffer.buffered());
+            }
+        }
+        assertEquals(steady, worstLateInSecondSecond, "queued after a read, from a second after the stall on");
+        assertEquals(1, buffer.standingDelayTrims());
+    }
+
+    @Test
+    void jitterThatComesAndGoesKeepsItsHeadroom() {
+        PcmPlayoutBuffer buffer = PcmPlayoutBuffer.forVoice();
+        short[] frame = new short[960];
+        short[] out = new short[960];
+        for (int round = 0; round < 500; round++) { // every 4th packet a round late, arriving with the next
+            if (round % 4 != 1) {
+                buffer.write(frame, 0, frame.length);
+            }
+            if (round % 4 == 2) {
+                buffer.write(frame, 0, frame.length);
+            }
+            boolean played = buffer.read(out);
+            assertTrue(played || round < 2, "round " + round);
+        }
+        assertEquals(0, buffer.samplesDropped(), "nothing skipped");
+        assertEquals(0, buffer.standingDelayTrims());
+        assertEquals(0, buffer.underruns());
+    }
 }
