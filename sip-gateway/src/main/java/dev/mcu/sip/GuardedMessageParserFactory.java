@@ -55,24 +55,34 @@ public final class GuardedMessageParserFactory implements MessageParserFactory {
                 String why = SipText.loggable(verdict != null ? verdict.reason() : "unreadable " + (response ? "response" : "request"));
                 if (response) {
                     guard.responsesDropped.incrementAndGet();
-                } else if (listener instanceof ConnectionOrientedMessageChannel) {
-                    // Over TCP and TLS the stack closes the connection on a request it cannot parse.
-                    guard.malformedDropped.incrementAndGet();
                 } else {
-                    // Over UDP the stack sends 400 with this reason when it finds the headers to copy.
-                    (stackCanAnswer(message) ? guard.malformedRefused : guard.malformedDropped).incrementAndGet();
+                    countRefused(message, listener);
                 }
                 throw new ParseException(why, 0);
             }
             if (parsed instanceof SIPRequest request) {
                 if (request.getTopmostVia() == null || request.getFrom() == null || request.getTo() == null
                         || request.getCallId() == null || request.getCSeq() == null) {
-                    guard.malformedDropped.incrementAndGet(); // the stack drops it: no answer could be matched
-                } else if (verdict != null) {
+                    // Handed on, the stack fails on the missing header itself (an ERROR with the
+                    // datagram's bytes); refused here it takes the path of any unreadable request.
+                    countRefused(message, listener);
+                    throw new ParseException("request without Via, From, To, Call-ID or CSeq", 0);
+                }
+                if (verdict != null) {
                     request.setApplicationData(verdict);
                 }
             }
             return parsed;
+        }
+
+        private void countRefused(byte[] message, ParseExceptionListener listener) {
+            if (listener instanceof ConnectionOrientedMessageChannel) {
+                // Over TCP and TLS the stack closes the connection on a request it cannot parse.
+                guard.malformedDropped.incrementAndGet();
+            } else {
+                // Over UDP the stack sends 400 with the parse error's reason when it finds the headers to copy.
+                (stackCanAnswer(message) ? guard.malformedRefused : guard.malformedDropped).incrementAndGet();
+            }
         }
     }
 }

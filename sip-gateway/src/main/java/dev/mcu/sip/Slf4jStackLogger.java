@@ -41,9 +41,26 @@ public final class Slf4jStackLogger implements StackLogger {
     @Override public void logDebug(String message, Exception e) { if (log.isTraceEnabled()) { log.trace(safe(message), safeCopy(e)); } }
     @Override public void logTrace(String message) { if (log.isTraceEnabled()) { log.trace(safe(message)); } }
     @Override public void logFatalError(String message) { log.error(safe(message)); }
-    @Override public void logError(String message) { log.error(safe(message)); }
+    @Override
+    public void logError(String message) {
+        if (isMalformedRequestClosing(message)) {
+            // Counted (mcu_sip_dropped_total{reason="malformed"}); one line per bad message would let
+            // any remote fill the log.
+            log.debug("SIP: closed a TCP/TLS connection whose request had unreadable mandatory headers: {}", safe(message));
+            return;
+        }
+        log.error(safe(message));
+    }
     @Override
     public void logError(String message, Exception e) {
+        if (message != null && message.startsWith(UDP_PACKET_FAILED)) {
+            // The stack's line quotes every byte of its 64 KiB receive buffer: say what happened instead.
+            log.warn("SIP: dropped a UDP datagram the SIP stack failed on ({}); the server goes on", safe(String.valueOf(e)));
+            if (log.isDebugEnabled()) {
+                log.debug(safe(message), safeCopy(e));
+            }
+            return;
+        }
         String gone = peerConnectionGone(e);
         if (gone != null) {
             // A phone that closed its TCP/TLS connection is routine, not a server error worth a stack trace.
@@ -57,14 +74,25 @@ public final class Slf4jStackLogger implements StackLogger {
         log.error(safe(message), safeCopy(e));
     }
 
+    private static final String UDP_PACKET_FAILED = "Error while processing incoming UDP packet";
+
+    /** JAIN-SIP's line when it closes a connection over a request whose Via/From/To/Call-ID/CSeq do not parse. */
+    static boolean isMalformedRequestClosing(String message) {
+        return message != null && message.startsWith("Malformed mandatory headers: closing socket");
+    }
+
     /**
      * What JAIN-SIP's "Error is" and "single CLRF" errors mean when a TCP or TLS peer went away: the
      * I/O failure's own words, or null when the exception is something else (kept as an error).
      */
     static String peerConnectionGone(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException) {
+                return "connection closed"; // NIO's, with no message of its own
+            }
             String m = String.valueOf(t.getMessage());
             if (t instanceof java.io.IOException && (m.startsWith("Could not connect to") || m.equals("Socket is closed")
+                    || m.equals("Socket closed") || m.contains("already shutdown")
                     || m.contains("Broken pipe") || m.contains("Connection reset") || m.contains("Connection refused"))) {
                 return m;
             }

@@ -1,5 +1,9 @@
 package dev.mcu.sip;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sip.testing.FakeMediaTransportFactory;
@@ -9,6 +13,7 @@ import dev.mcu.sip.testing.TestSipExecutors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,7 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a drop that the server counts. Every room exists, so a valid INVITE is answered 200 (and the
  * test phone ACKs and hangs up at once). Many of the messages share a Via branch, which one server
  * would take for retransmissions of the first: the test makes each top Via's branch unique (but
- * §3.2.1's, whose bare magic cookie is its point). docs/robustness.md lists the same table.
+ * §3.2.1's, whose bare magic cookie is its point). No message may make the server log an ERROR:
+ * a remote's malformed message is its mistake, not the server's. docs/robustness.md lists the same
+ * table.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Rfc4475TortureTest {
@@ -158,9 +165,12 @@ class Rfc4475TortureTest {
     FakeMediaTransportFactory transports;
     SipServer server;
     int port;
+    final ListAppender<ILoggingEvent> errors = new ListAppender<>();
 
     @BeforeAll
     void start() throws Exception {
+        errors.start();
+        rootLogger().addAppender(errors);
         transports = new FakeMediaTransportFactory(64);
         port = SipTestPhone.freePort();
         server = new SipServer(SipServerConfig.of("127.0.0.1", port), new EveryRoomOpen(), transports,
@@ -169,6 +179,7 @@ class Rfc4475TortureTest {
 
     @AfterAll
     void stop() {
+        rootLogger().detachAppender(errors);
         server.close();
         executors.close();
         transports.close();
@@ -185,6 +196,7 @@ class Rfc4475TortureTest {
             message = message.replace("SIP/2.0/TLS ${phone}", "SIP/2.0/TCP ${phone}"); // §3.3.5 names TLS
         }
         SipProtocolCounters before = server.protocolCounters();
+        errors.list.clear();
         int wait = row.answer().status() == 0 ? SILENCE_MILLIS : ANSWER_MILLIS;
         RawSip.Reply reply = row.transport() == Transport.UDP ? RawSip.udp(port, message, wait) : RawSip.tcp(port, message, wait);
         if (row.answer().status() == 0) {
@@ -196,6 +208,7 @@ class Rfc4475TortureTest {
             }
             assertEquals(1, counter.applyAsLong(server.protocolCounters()) - counter.applyAsLong(before),
                     "the drop is counted once: " + server.protocolCounters());
+            assertNoErrorLogged();
             return;
         }
         assertNotNull(reply, "no answer within " + wait + " ms");
@@ -204,6 +217,39 @@ class Rfc4475TortureTest {
             assertTrue(reply.values(header[0]).stream().anyMatch(v -> v.contains(header[1])),
                     "expected " + header[0] + " containing '" + header[1] + "' in " + reply);
         }
+        assertNoErrorLogged();
+    }
+
+    private void assertNoErrorLogged() {
+        List<String> logged = errors.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+        assertTrue(logged.isEmpty(), "a remote's malformed message logged an ERROR: " + logged);
+    }
+
+    private static Logger rootLogger() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    /**
+     * Found by the long fuzz run: a request JAIN-SIP parses although it has no CSeq or Call-ID made
+     * the stack fail on its own null (an ERROR with a stack trace and the datagram's bytes); it is a
+     * counted drop like §3.3.1's.
+     */
+    @org.junit.jupiter.api.Test
+    void aRequestWithoutCSeqOrCallIdIsACountedDropWithNoErrorLogged() throws Exception {
+        String message = "INFO sip:demo@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP ${phone};branch=z9hG4bK776asdhds-nocseq;rport\r\n"
+                + "Max-Forwards: 70\r\nTo: <sip:demo@127.0.0.1>\r\nFrom: \"Alice\" <sip:alice@127.0.0.1>;tag=1\r\n"
+                + "Content-Type: application/dtmf-relay\r\nContent-Length: 24\r\n\r\nSignal=5\r\nDuration=160\r\n";
+        SipProtocolCounters before = server.protocolCounters();
+        errors.list.clear();
+        assertNull(RawSip.udp(port, message, SILENCE_MILLIS), "nothing to address an answer to");
+        long deadline = System.nanoTime() + ANSWER_MILLIS * 1_000_000L;
+        while (server.protocolCounters().malformedDropped() == before.malformedDropped() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, server.protocolCounters().malformedDropped() - before.malformedDropped(), server.protocolCounters()::toString);
+        assertNoErrorLogged();
     }
 
     /** The RFC's message as ISO-8859-1 text: one char per byte, so every byte goes out as the RFC has it. */

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.SocketException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class Slf4jStackLoggerTest {
@@ -31,6 +33,19 @@ class Slf4jStackLoggerTest {
                 new Exception(new IOException("Could not connect to /127.0.0.1:56150"))));
         assertEquals("Socket is closed",
                 Slf4jStackLogger.peerConnectionGone(new Exception(new SocketException("Socket is closed"))));
+        // The NIO transports' CRLF keep-alive answer to a peer that has just closed.
+        assertEquals("connection closed",
+                Slf4jStackLogger.peerConnectionGone(new Exception(new java.nio.channels.ClosedChannelException())));
+        assertEquals("Socket output is already shutdown", Slf4jStackLogger.peerConnectionGone(
+                new Exception(new SocketException("Socket output is already shutdown"))));
+    }
+
+    @Test
+    void aConnectionClosedOverUnreadableHeadersIsRecognised() {
+        assertTrue(Slf4jStackLogger.isMalformedRequestClosing(
+                "Malformed mandatory headers: closing socket! :Socket[addr=/127.0.0.1,port=39712,localport=36301]"));
+        assertFalse(Slf4jStackLogger.isMalformedRequestClosing("Dialog terminated on a timeout"));
+        assertFalse(Slf4jStackLogger.isMalformedRequestClosing(null));
     }
 
     @Test

@@ -227,7 +227,14 @@ public final class SipTestPhone implements AutoCloseable {
 
     @Override
     public void close() {
-        stack.stop();
+        try {
+            stack.stop();
+        } catch (NullPointerException e) {
+            // JAIN-SIP's UDP processor builds its channel list when its threads start; stopping a
+            // stack whose threads a loaded machine has not yet run fails on that list (seen under
+            // load in SipServerTest's teardown). What it had not yet stopped stays idle until the test
+            // JVM exits: a test phone's teardown must not fail the test it served.
+        }
     }
 
     /** One request's responses: provisional ones in a queue, the final one in a future. */
