@@ -4,6 +4,7 @@
 #
 #   fuzz/run-long.sh                          # every target, 1 h or 10 M executions each
 #   FUZZ_DURATION=12m fuzz/run-long.sh SdpFuzzTest SrtpFuzzTest
+#   FUZZ_HEAP=1g ...                          # heap cap of each fuzzing JVM (default 1536m)
 #
 # Each target's whole output goes to fuzz/target/long-run/<Target>.log, one summary line per target
 # to fuzz/target/long-run/summary.tsv (last libFuzzer status line: executions, coverage edges,
@@ -17,6 +18,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 duration=${FUZZ_DURATION:-1h}
+# A heap cap per fuzzing JVM: the default (a quarter of RAM) let four lanes side by side grow past the
+# machine's memory, and a target whose heap climbs under a cap is a finding (a leak), not noise.
+heap=${FUZZ_HEAP:-1536m}
 max_executions=${FUZZ_MAX_EXECUTIONS:-10000000}
 all_targets=(RtpRtcpFuzzTest H264DepacketizerFuzzTest Vp8DepacketizerFuzzTest JitterBufferFuzzTest
   SharedPortFuzzTest SrtpFuzzTest SdpFuzzTest SipMessageFuzzTest SipServerFuzzTest RestApiFuzzTest)
@@ -37,7 +41,7 @@ for target in "${targets[@]}"; do
   [ "$target" = RestApiFuzzTest ] && instrument='dev.mcu.app.**,com.fasterxml.jackson.**'
   started=$(date -u +%FT%TZ); t0=$(date +%s)
   echo "$started $target: fuzzing for $duration or $max_executions executions, log in $out/$target.log"
-  JAZZER_FUZZ=1 nice -n 19 unshare $user -n -- sh -c 'ip link set lo up && exec "$@"' sh \
+  JAVA_TOOL_OPTIONS="-Xmx$heap" JAZZER_FUZZ=1 nice -n 19 unshare $user -n -- sh -c 'ip link set lo up && exec "$@"' sh \
     mvn -B -o -pl fuzz -am -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
       -Dfuzz.skip=true -Dfuzz.regression.skip=true -Dfuzz.instrument="$instrument" \
       -Djazzer.max_duration="$duration" -Djazzer.max_executions="$max_executions" verify \
