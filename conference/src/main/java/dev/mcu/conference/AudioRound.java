@@ -9,7 +9,7 @@ import dev.mcu.mixer.MixResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,10 @@ final class AudioRound implements AutoCloseable {
     private final AudioMixer mixer = new AudioMixer();
     private final Map<String, short[]> inputs = new HashMap<>();
     private final Map<String, Double> levels = new HashMap<>();
-    private final Map<Codec, AudioEncoder> listenerEncoders = new EnumMap<>(Codec.class); // owned
-    private final Map<Codec, byte[]> listenerPayloads = new EnumMap<>(Codec.class);      // this round's
+    /** Per codec and FEC or not ({@link #slot}); owned. */
+    private final AudioEncoder[] listenerEncoders = new AudioEncoder[2 * Codec.values().length];
+    /** This round's payloads, same slots. */
+    private final byte[][] listenerPayloads = new byte[2 * Codec.values().length][];
     private final LatenessHistogram lateness = new LatenessHistogram();
     private int encodesLastRound;
     private long lastRoundNanos;
@@ -100,7 +102,7 @@ final class AudioRound implements AutoCloseable {
             p.mixed = inputs.containsKey(p.id);
         }
         MixResult mix = mixer.mix(inputs);
-        listenerPayloads.clear();
+        Arrays.fill(listenerPayloads, null);
         int ownEncodes = 0;
         for (Participant p : participants.values()) {
             OutboundAudio out = p.outboundAudio();
@@ -118,31 +120,45 @@ final class AudioRound implements AutoCloseable {
                 out.sendOwnMix(mix.mixFor(p.id));
                 ownEncodes++;
             } else {
-                out.sendSharedPayload(listenerPayload(out.codec(), mix));
+                out.sendSharedPayload(listenerPayload(out.codec(), out.inbandFec(), mix));
             }
         }
-        attendees.send(codec -> listenerPayload(codec, mix));
-        encodesLastRound = ownEncodes + listenerPayloads.size();
+        // Attendees share one stream per codec, so it must come from one encoder every round: the one
+        // with FEC, as attendees are mostly browsers, which ask for it.
+        attendees.send(codec -> listenerPayload(codec, true, mix));
+        int sharedEncodes = 0;
+        for (byte[] payload : listenerPayloads) {
+            sharedEncodes += payload != null ? 1 : 0;
+        }
+        encodesLastRound = ownEncodes + sharedEncodes;
         if (sink != null) {
             sink.onProgramAudio(mix.fullMix());
         }
     }
 
-    /** The full mix in one codec, encoded once a round for every listener and attendee of that codec. */
-    private byte[] listenerPayload(Codec codec, MixResult mix) {
+    /**
+     * The full mix in one codec, with Opus in-band FEC or without, encoded once a round for every
+     * listener of that codec and FEC choice (a room of one kind of client encodes it once).
+     */
+    private byte[] listenerPayload(Codec codec, boolean inbandFec, MixResult mix) {
         // Called for every listener (1,000 in a big room): no capturing lambda, so nothing is allocated
         // once this round's payload exists.
-        byte[] payload = listenerPayloads.get(codec);
+        int slot = slot(codec, inbandFec && codec == Codec.OPUS); // only Opus has FEC: one slot for the others
+        byte[] payload = listenerPayloads[slot];
         if (payload == null) {
-            AudioEncoder encoder = listenerEncoders.get(codec);
+            AudioEncoder encoder = listenerEncoders[slot];
             if (encoder == null) {
-                encoder = AudioEncoder.create(codec);
-                listenerEncoders.put(codec, encoder);
+                encoder = AudioEncoder.create(codec, AudioEncoder.OPUS_COMPLEXITY_SHARED, inbandFec);
+                listenerEncoders[slot] = encoder;
             }
             payload = encoder.encode(mix.fullMix());
-            listenerPayloads.put(codec, payload);
+            listenerPayloads[slot] = payload;
         }
         return payload;
+    }
+
+    private static int slot(Codec codec, boolean inbandFec) {
+        return 2 * codec.ordinal() + (inbandFec ? 1 : 0);
     }
 
     /** A participant left the mix for good. */
@@ -168,7 +184,11 @@ final class AudioRound implements AutoCloseable {
 
     @Override
     public void close() {
-        listenerEncoders.values().forEach(AudioEncoder::close);
-        listenerEncoders.clear();
+        for (int i = 0; i < listenerEncoders.length; i++) {
+            if (listenerEncoders[i] != null) {
+                listenerEncoders[i].close();
+                listenerEncoders[i] = null;
+            }
+        }
     }
 }

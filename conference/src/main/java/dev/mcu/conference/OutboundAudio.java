@@ -13,12 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * While it is one of the room's current speakers it hears its own mix-minus, encoded by its own
  * encoder at a lower Opus complexity than the shared one, since there are several a round
  * ({@link #sendOwnMix}); otherwise it is sent the payload encoded once for every listener
- * of its codec ({@link #sendSharedPayload}), and only its RTP header is its own.
+ * of its codec ({@link #sendSharedPayload}), and only its RTP header is its own. Opus in-band FEC
+ * only when the participant said it uses it ({@code useinbandfec=1}, RFC 7587).
  *
  * <p>The room's audio lane only; the encoder is owned here.
  */
 final class OutboundAudio implements AutoCloseable {
     private final Codec codec;
+    private final boolean inbandFec;
     private final AudioEncoder encoder;          // owned: closed in close(); created on first use
     private final MediaTransport transport;      // borrowed from the call
     private final int payloadType;
@@ -27,15 +29,22 @@ final class OutboundAudio implements AutoCloseable {
     private long timestamp = ThreadLocalRandom.current().nextInt() & 0xffffffffL;
     private boolean first = true;
 
-    OutboundAudio(Codec codec, MediaTransport transport, int payloadType) {
+    OutboundAudio(Codec codec, MediaTransport transport, int payloadType, boolean inbandFec) {
         this.codec = codec;
-        this.encoder = AudioEncoder.create(codec, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER); // heard by this one only
+        this.inbandFec = inbandFec;
+        // heard by this one only: a lower complexity
+        this.encoder = AudioEncoder.create(codec, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER, inbandFec);
         this.transport = transport;
         this.payloadType = payloadType;
     }
 
     Codec codec() {
         return codec;
+    }
+
+    /** Whether this participant uses Opus in-band FEC: the shared payload it is sent is encoded to match. */
+    boolean inbandFec() {
+        return inbandFec;
     }
 
     /** Encodes and sends this participant's own mix (it is a current speaker). */

@@ -83,11 +83,17 @@ final class Participant implements MediaListener, AutoCloseable {
                         clockMillis, timings))
                 .orElse(null);
         this.outboundAudio = audio.filter(s -> s.direction().sends())
-                .map(s -> new OutboundAudio(s.codec(), transport, s.payloadType())).orElse(null);
+                .map(s -> new OutboundAudio(s.codec(), transport, s.payloadType(), wantsInbandFec(s))).orElse(null);
         this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
         this.audioCodec = audio.map(NegotiatedStream::codec).orElse(null);
         this.videoCodec = video.map(NegotiatedStream::codec).orElse(null);
         this.role = role;
+    }
+
+    /** RFC 7587 §6.1: the receiver says it uses Opus in-band FEC; absent means it does not. */
+    private static boolean wantsInbandFec(NegotiatedStream audio) {
+        String value = audio.fmtp().get("useinbandfec");
+        return value != null && value.trim().equals("1");
     }
 
     private static Optional<NegotiatedStream> stream(Member member, MediaKind kind) {

@@ -33,9 +33,14 @@ final class InMemoryMember implements Member {
     }
 
     static InMemoryMember of(String id, Codec audioCodec, Codec videoCodec, Role role) {
+        return of(id, audioCodec, videoCodec, role, Map.of());
+    }
+
+    /** @param audioFmtp the audio's agreed format parameters, e.g. useinbandfec=1 */
+    static InMemoryMember of(String id, Codec audioCodec, Codec videoCodec, Role role, Map<String, String> audioFmtp) {
         List<NegotiatedStream> streams = new ArrayList<>();
         if (audioCodec != null) {
-            streams.add(new NegotiatedStream(MediaKind.AUDIO, audioCodec, audioPayloadType(audioCodec), Map.of(), -1,
+            streams.add(new NegotiatedStream(MediaKind.AUDIO, audioCodec, audioPayloadType(audioCodec), audioFmtp, -1,
                     Direction.SENDRECV, 0));
         }
         if (videoCodec != null) {

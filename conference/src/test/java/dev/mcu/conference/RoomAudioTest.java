@@ -1,6 +1,7 @@
 package dev.mcu.conference;
 
 import dev.mcu.media.Codec;
+import dev.mcu.media.analysis.OpusPackets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,10 @@ class RoomAudioTest {
     }
 
     private TestPeer join(String id, Codec audio, Role role) {
-        TestPeer peer = TestPeer.of(id, audio, null, role);
+        return join(new TestPeer(InMemoryMember.of(id, audio, null, role)));
+    }
+
+    private TestPeer join(TestPeer peer) {
         peers.add(peer);
         room.join(peer.member);
         return peer;
@@ -215,5 +219,34 @@ class RoomAudioTest {
         assertHears(heard.get("a"), B_HZ, "a still hears b");
         assertEquals(0, c.heard().length, "nothing is sent to whoever left");
         assertEquals(0, room.stats().join().clockErrors());
+    }
+
+    @Test
+    void opusInBandFecGoesOnlyToThoseWhoAskedForIt() {
+        room = new Room("fec", TestRooms.video(), 3, clock, RoomEvents.NONE);
+        Map<String, String> asksForFec = Map.of("useinbandfec", "1");
+        TestPeer talker = join("talker", Codec.OPUS, Role.SPEAKER);
+        TestPeer talkerWithFec = join(new TestPeer(InMemoryMember.of("talker-fec", Codec.OPUS, null, Role.SPEAKER, asksForFec)));
+        TestPeer listener = join("listener", Codec.OPUS, Role.SPEAKER);
+        TestPeer listenerWithFec = join(new TestPeer(InMemoryMember.of("listener-fec", Codec.OPUS, null, Role.SPEAKER, asksForFec)));
+
+        // Half a second from the first word: libopus adds FEC to frames it takes for speech, and a
+        // steady tone stops looking like speech after about that long.
+        talk(tones(talker, A_HZ, 6000, talkerWithFec, B_HZ, 6000), 25);
+
+        Map<String, Integer> withFec = new LinkedHashMap<>();
+        for (TestPeer peer : List.of(talker, talkerWithFec, listener, listenerWithFec)) {
+            List<byte[]> payloads = peer.audioPayloads();
+            assertTrue(payloads.size() >= 20, peer.id() + " got " + payloads.size() + " packets");
+            withFec.put(peer.id(), (int) payloads.stream().filter(p -> OpusPackets.hasLbrr(p, 0, p.length)).count());
+        }
+        assertEquals(0, withFec.get("talker"), "its own mix-minus, not asked for: " + withFec);
+        assertEquals(0, withFec.get("listener"), "the shared mix, not asked for: " + withFec);
+        assertTrue(withFec.get("talker-fec") >= 5, "its own mix-minus, asked for: " + withFec);
+        assertTrue(withFec.get("listener-fec") >= 5, "the shared mix, asked for: " + withFec);
+
+        Map<String, short[]> heard = listen(tones(talker, A_HZ, 6000, talkerWithFec, B_HZ, 6000));
+        assertHears(heard.get("listener"), A_HZ, "the listener without FEC hears the talker");
+        assertHears(heard.get("listener-fec"), B_HZ, "the listener with FEC hears the other talker");
     }
 }
