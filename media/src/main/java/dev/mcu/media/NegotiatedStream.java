@@ -18,10 +18,24 @@ import java.util.Map;
  *                                  besides the PLI (a phone that did not agree logs it as unknown)
  * @param audioLevelExtensionId     the RTP header extension id (RFC 8285) the remote puts its RFC 6464
  *                                  audio level under on this (audio) stream, or -1 when not agreed
+ * @param receiveCap                the most the remote said it can take of our video (max-fs, H.264
+ *                                  level, b=AS/TIAS); {@link VideoReceiveCap#NONE} when it said nothing
  */
 public record NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
                                int telephoneEventPayloadType, Direction direction, int bandwidthKbps,
-                               boolean firAgreed, int audioLevelExtensionId) {
+                               boolean firAgreed, int audioLevelExtensionId, VideoReceiveCap receiveCap) {
+
+    public NegotiatedStream {
+        receiveCap = receiveCap == null ? VideoReceiveCap.NONE : receiveCap;
+    }
+
+    /** A stream whose remote stated no limit for our video. */
+    public NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
+                            int telephoneEventPayloadType, Direction direction, int bandwidthKbps,
+                            boolean firAgreed, int audioLevelExtensionId) {
+        this(kind, codec, payloadType, fmtp, telephoneEventPayloadType, direction, bandwidthKbps, firAgreed,
+                audioLevelExtensionId, VideoReceiveCap.NONE);
+    }
 
     /** A stream without the RFC 6464 audio-level header extension. */
     public NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
@@ -50,6 +64,12 @@ public record NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map
     /** The same stream with another direction (ours). */
     public NegotiatedStream withDirection(Direction newDirection) {
         return new NegotiatedStream(kind, codec, payloadType, fmtp, telephoneEventPayloadType, newDirection,
-                bandwidthKbps, firAgreed, audioLevelExtensionId);
+                bandwidthKbps, firAgreed, audioLevelExtensionId, receiveCap);
+    }
+
+    /** The same stream without the RFC 6464 audio-level extension. */
+    public NegotiatedStream withoutAudioLevelExtension() {
+        return new NegotiatedStream(kind, codec, payloadType, fmtp, telephoneEventPayloadType, direction,
+                bandwidthKbps, firAgreed, -1, receiveCap);
     }
 }

@@ -139,8 +139,7 @@ final class AnswerReader {
         NegotiatedStream stream = a.stream();
         if (stream.hasAudioLevelExtension() && Extmap.find(ours, AudioLevelIndication.URI).isEmpty()) {
             // An extension is only agreed when offered (RFC 8285 §6): our offers carry none.
-            stream = new NegotiatedStream(stream.kind(), stream.codec(), stream.payloadType(), stream.fmtp(),
-                    stream.telephoneEventPayloadType(), stream.direction(), stream.bandwidthKbps(), stream.firAgreed());
+            stream = stream.withoutAudioLevelExtension();
         }
         return new AcceptedMedia(a.mLineIndex(), stream, a.rtpMap(), offered, a.telephoneEvent(),
                 a.telephoneEventFmtp(), a.feedback(), a.remoteHost(), a.remotePort(), a.rtcpMux());

@@ -4,6 +4,7 @@ import dev.mcu.media.Codec;
 import dev.mcu.media.Direction;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
+import dev.mcu.media.VideoReceiveCap;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -129,8 +130,9 @@ final class OfferMatcher {
         boolean firAgreed = feedback.stream()
                 .anyMatch(f -> f.type().equalsIgnoreCase("ccm") && "fir".equalsIgnoreCase(f.subtype()));
         int audioLevelId = kind == MediaKind.AUDIO ? SdpFormats.audioLevelExtension(m).map(Extmap::id).orElse(-1) : -1;
+        VideoReceiveCap cap = kind == MediaKind.VIDEO ? ReceiveCaps.of(chosenCodec, remoteFmtp, kbps) : VideoReceiveCap.NONE;
         NegotiatedStream stream = new NegotiatedStream(kind, chosenCodec, chosenPt, Map.copyOf(remoteFmtp),
-                te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed, audioLevelId);
+                te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed, audioLevelId, cap);
         int rtx = WebRtcRules.isWebRtc(m) ? rtxFor(m, chosenPt) : -1;
         SdesCrypto.Pair sdes = isSdes(m) ? remoteCrypto(m)
                 .map(remote -> new SdesCrypto.Pair(SdesCrypto.random(remote.tag(), remote.profile()), remote)).orElse(null) : null;

@@ -225,13 +225,13 @@ public final class SessionDescription {
         long tias = 0;
         for (Bandwidth b : bandwidths) {
             if (b.type().equalsIgnoreCase(Bandwidth.AS)) {
-                return (int) Math.min(Integer.MAX_VALUE, b.value());
+                return (int) Math.max(0, Math.min(Integer.MAX_VALUE, b.value()));
             }
             if (b.type().equalsIgnoreCase(Bandwidth.TIAS)) {
                 tias = b.value();
             }
         }
-        return (int) Math.min(Integer.MAX_VALUE, (tias + 999) / 1000);
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, tias / 1000 + (tias % 1000 > 0 ? 1 : 0)));
     }
 
     /** The session-level b=AS (or TIAS) in kbit/s, 0 when unstated. */
