@@ -3,6 +3,7 @@ package dev.mcu.conference;
 import dev.mcu.media.Codec;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.mixer.AudioLevel;
 import dev.mcu.transport.MediaListener;
@@ -37,6 +38,7 @@ final class Attendee implements MediaListener {
     private final Codec videoCodec;              // null when it has no video
     private final boolean hearsAudio;            // we send it the program's audio
     private final VideoProfileKey videoProfile;  // null when we send it no video
+    private final VideoReceiveCap videoCap;      // what its SDP said it can take of our video
     private final AtomicLong ignoredAudio = new AtomicLong();
     private final AtomicLong ignoredVideo = new AtomicLong();
     // Audio lane only: kept so that a promotion or a re-INVITE finds them as they were.
@@ -53,6 +55,7 @@ final class Attendee implements MediaListener {
         this.videoCodec = video.map(NegotiatedStream::codec).orElse(null);
         this.hearsAudio = audio.filter(s -> s.direction().sends()).isPresent();
         this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
+        this.videoCap = video.map(NegotiatedStream::receiveCap).orElse(VideoReceiveCap.NONE);
     }
 
     private static Optional<NegotiatedStream> stream(Member member, MediaKind kind) {
@@ -74,6 +77,10 @@ final class Attendee implements MediaListener {
 
     VideoProfileKey videoProfile() {
         return videoProfile;
+    }
+
+    VideoReceiveCap videoCap() {
+        return videoCap;
     }
 
     ParticipantSnapshot snapshot() {

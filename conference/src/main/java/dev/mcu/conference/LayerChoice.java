@@ -23,6 +23,8 @@ package dev.mcu.conference;
  *       {@value #UP_MARGIN} times the headroom and loss is under 2%, for {@value #UP_AFTER_CHECKS}
  *       checks in a row; a receiver that sends no estimate (phones) tries the layer above after
  *       {@value #UP_WITHOUT_ESTIMATE_AFTER_CHECKS} checks without loss.
+ *   <li><b>Cap</b>: never above the largest layer the receiver's SDP allows ({@code max-fs}, H.264
+ *       level, {@code b=AS}/{@code b=TIAS}; see {@link VideoLadder#highestFor}).
  * </ul>
  * Without probing (padding or transport-cc), a browser that was moved down comes back up only when
  * its estimate shows room, which Chrome's does not while it receives the small layer's rate.
@@ -45,16 +47,20 @@ final class LayerChoice {
 
     /**
      * @param current      the layer the receiver is on (0 = top)
+     * @param highest      the largest layer it may get (its SDP's cap; 0 = top): never chosen above
      * @param layerKbps    each layer's configured rate, top first
      * @param estimateBps  the receiver's latest REMB, 0 when it sends none
      * @param sentKbps     what we sent it over the last second
      * @param fractionLost its latest reported loss of our stream in 1/256, -1 when none yet
      * @return the layer it should be on
      */
-    int choose(int current, int[] layerKbps, long estimateBps, long sentKbps, int fractionLost) {
+    int choose(int current, int highest, int[] layerKbps, long estimateBps, long sentKbps, int fractionLost) {
         int lowest = layerKbps.length - 1;
         if (lowest == 0) {
             return 0;
+        }
+        if (current < highest) {
+            return highest; // above its cap (its SDP changed): down at once
         }
         if (holdChecks > 0) {
             holdChecks--;
@@ -83,7 +89,7 @@ final class LayerChoice {
         }
         congestedChecks = 0;
         boolean lossLow = fractionLost < ProfileBitrate.LOW_LOSS;
-        boolean roomAbove = current > 0 && (estimateBps > 0
+        boolean roomAbove = current > highest && (estimateBps > 0
                 ? layerKbps[current - 1] * UP_MARGIN <= room
                 : fractionLost >= 0);
         if (!roomAbove || !lossLow) {

@@ -6,6 +6,7 @@ import dev.mcu.mixer.AudioLevel;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.media.NegotiatedStream;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.transport.MediaListener;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.TransportStats;
@@ -49,6 +50,7 @@ final class Participant implements MediaListener, AutoCloseable {
     private final InboundVideo inboundVideo;         // owned, may be null
     private final OutboundAudio outboundAudio;       // owned, may be null
     private final VideoProfileKey videoProfile;      // null when we send it no video
+    private final VideoReceiveCap videoCap;          // what its SDP said it can take of our video
     private final Codec audioCodec;    // null when it has no audio
     private final Codec videoCodec;    // null when it has no video
     // Room clock only:
@@ -85,6 +87,7 @@ final class Participant implements MediaListener, AutoCloseable {
         this.outboundAudio = audio.filter(s -> s.direction().sends())
                 .map(s -> new OutboundAudio(s.codec(), transport, s.payloadType(), wantsInbandFec(s))).orElse(null);
         this.videoProfile = video.filter(s -> s.direction().sends()).map(VideoProfileKey::of).orElse(null);
+        this.videoCap = video.map(NegotiatedStream::receiveCap).orElse(VideoReceiveCap.NONE);
         this.audioCodec = audio.map(NegotiatedStream::codec).orElse(null);
         this.videoCodec = video.map(NegotiatedStream::codec).orElse(null);
         this.role = role;
@@ -126,6 +129,10 @@ final class Participant implements MediaListener, AutoCloseable {
 
     VideoProfileKey videoProfile() {
         return videoProfile;
+    }
+
+    VideoReceiveCap videoCap() {
+        return videoCap;
     }
 
     Codec audioCodec() {

@@ -495,7 +495,8 @@ public final class Room implements AutoCloseable {
     private void addParticipant(Participant participant) {
         participants.put(participant.id, participant);
         if (participant.videoProfile() != null) {
-            videoPipeline.addReceiver(participant.videoProfile(), participant.transport(), participant.id);
+            videoPipeline.addReceiver(participant.videoProfile(), participant.transport(), participant.id,
+                    participant.videoCap());
         }
         applyMediaGates(participant);
         if (participant.inboundVideo() != null && participant.role.isSeenAndHeard()) {
@@ -532,7 +533,7 @@ public final class Room implements AutoCloseable {
             programAudio.add(attendee.hearsAudioIn(), attendee.transport());
         }
         if (attendee.videoProfile() != null) {
-            videoPipeline.addReceiver(attendee.videoProfile(), attendee.transport(), attendee.id);
+            videoPipeline.addReceiver(attendee.videoProfile(), attendee.transport(), attendee.id, attendee.videoCap());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mcu.conference;
 
 import dev.mcu.media.MediaKind;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.TransportStats;
 import org.slf4j.Logger;
@@ -44,14 +45,16 @@ final class VideoLadder {
     private static final class Receiver {
         final String name;
         final LayerChoice choice = new LayerChoice();
+        int highest;        // the largest layer its SDP lets it take (0 = top)
         int layer;
         int target = -1;    // the layer it is moving to, or -1
         long bytesSentAtCheck = -1;
         long checkNanos;
 
-        Receiver(String name, int layer) {
+        Receiver(String name, int highest) {
             this.name = name;
-            this.layer = layer;
+            this.highest = highest;
+            this.layer = highest;
         }
     }
 
@@ -82,16 +85,47 @@ final class VideoLadder {
         return key;
     }
 
-    /** A new receiver starts on the top layer, with a keyframe. */
-    void addReceiver(MediaTransport transport, String name) {
+    /**
+     * A new receiver starts, with a keyframe, on the largest layer its cap allows: the top layer
+     * unless its SDP said less (then the largest that fits, or the lowest when none does). It never
+     * gets a layer above that.
+     */
+    void addReceiver(MediaTransport transport, String name, VideoReceiveCap cap) {
+        int highest = highestFor(cap);
         Receiver r = receivers.get(transport);
         if (r == null) {
-            r = new Receiver(name, 0);
+            r = new Receiver(name, highest);
             receivers.put(transport, r);
+        } else {
+            // Its SDP changed (a re-INVITE): a layer above the new cap is left at the next keyframe.
+            r.highest = highest;
+            if (r.layer < highest) {
+                r.target = highest;
+                open(highest).requestKeyframe();
+            } else if (r.target >= 0 && r.target < highest) {
+                r.target = -1;
+            }
+        }
+        if (highest > 0) {
+            VideoLayerSpec most = specs.get(highest);
+            log.info("Room {}: {}'s SDP allows {} of video ({}), so it gets the {} layer at most{}", room, name, cap,
+                    key, most.size(), cap.fits(most.width(), most.height(), most.kbps()) ? ""
+                            : " (the lowest layer; its SDP asks for even less)");
         }
         published.put(transport, specs.get(r.layer));
         VideoProfile layer = open(r.layer);
         layer.requestKeyframe();
+    }
+
+    /** The index of the largest layer within {@code cap}, else the lowest layer's. */
+    int highestFor(VideoReceiveCap cap) {
+        for (int i = 0; i < specs.size(); i++) {
+            VideoLayerSpec s = specs.get(i);
+            if (cap.fits(s.width(), s.height(), s.kbps())) {
+                return i;
+            }
+        }
+        return specs.size() - 1;
     }
 
     void removeReceiver(MediaTransport transport) {
@@ -148,7 +182,7 @@ final class VideoLadder {
             }
             r.bytesSentAtCheck = stats.bytesSent();
             r.checkNanos = nowNanos;
-            int next = r.choice.choose(r.layer, layerKbps, stats.remoteBitrateEstimateBps(), sentKbps,
+            int next = r.choice.choose(r.layer, r.highest, layerKbps, stats.remoteBitrateEstimateBps(), sentKbps,
                     stats.remoteFractionLost());
             if (next == r.layer) {
                 r.target = -1;

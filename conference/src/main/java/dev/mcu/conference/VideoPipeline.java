@@ -7,6 +7,7 @@ import dev.mcu.layouts.Layouts;
 import dev.mcu.layouts.Tile;
 import dev.mcu.media.Codec;
 import dev.mcu.media.I420Frame;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.mixer.NameLabels;
 import dev.mcu.mixer.VideoCompositor;
 import dev.mcu.transport.MediaTransport;
@@ -158,13 +159,16 @@ final class VideoPipeline {
         });
     }
 
-    /** @param name who receives, for the log (a participant's id) */
-    void addReceiver(VideoProfileKey key, MediaTransport receiver, String name) {
+    /**
+     * @param name who receives, for the log (a participant's id)
+     * @param cap  what its SDP said it can take: it never gets a larger layer
+     */
+    void addReceiver(VideoProfileKey key, MediaTransport receiver, String name, VideoReceiveCap cap) {
         lane.execute(() -> {
             if (closed) {
                 return;
             }
-            profiles.computeIfAbsent(key, this::ladder).addReceiver(receiver, name);
+            profiles.computeIfAbsent(key, this::ladder).addReceiver(receiver, name, cap);
         });
     }
 

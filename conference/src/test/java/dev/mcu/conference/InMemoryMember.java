@@ -4,6 +4,7 @@ import dev.mcu.media.Codec;
 import dev.mcu.media.Direction;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.transport.MediaListener;
 
 import java.util.ArrayList;
@@ -33,11 +34,21 @@ final class InMemoryMember implements Member {
     }
 
     static InMemoryMember of(String id, Codec audioCodec, Codec videoCodec, Role role) {
-        return of(id, audioCodec, videoCodec, role, Map.of());
+        return of(id, audioCodec, videoCodec, role, Map.of(), VideoReceiveCap.NONE);
     }
 
     /** @param audioFmtp the audio's agreed format parameters, e.g. useinbandfec=1 */
     static InMemoryMember of(String id, Codec audioCodec, Codec videoCodec, Role role, Map<String, String> audioFmtp) {
+        return of(id, audioCodec, videoCodec, role, audioFmtp, VideoReceiveCap.NONE);
+    }
+
+    /** @param cap what its SDP would have said it can take of our video (max-fs, level, b=AS) */
+    static InMemoryMember of(String id, Codec audioCodec, Codec videoCodec, Role role, VideoReceiveCap cap) {
+        return of(id, audioCodec, videoCodec, role, Map.of(), cap);
+    }
+
+    private static InMemoryMember of(String id, Codec audioCodec, Codec videoCodec, Role role,
+                                     Map<String, String> audioFmtp, VideoReceiveCap cap) {
         List<NegotiatedStream> streams = new ArrayList<>();
         if (audioCodec != null) {
             streams.add(new NegotiatedStream(MediaKind.AUDIO, audioCodec, audioPayloadType(audioCodec), audioFmtp, -1,
@@ -45,7 +56,8 @@ final class InMemoryMember implements Member {
         }
         if (videoCodec != null) {
             streams.add(new NegotiatedStream(MediaKind.VIDEO, videoCodec, 96,
-                    videoCodec == Codec.H264 ? Map.of("packetization-mode", "1") : Map.of(), -1, Direction.SENDRECV, 0));
+                    videoCodec == Codec.H264 ? Map.of("packetization-mode", "1") : Map.of(), -1, Direction.SENDRECV,
+                    cap.maxKbps(), false, -1, cap));
         }
         return new InMemoryMember(id, List.copyOf(streams), role);
     }

@@ -13,8 +13,8 @@ class LayerChoiceTest {
     /** The same report twice in a row (a move down needs two checks). */
     private static int twice(int current, long estimateBps, long sentKbps, int loss) {
         LayerChoice choice = new LayerChoice();
-        int first = choice.choose(current, LADDER, estimateBps, sentKbps, loss);
-        return choice.choose(first, LADDER, estimateBps, sentKbps, loss);
+        int first = choice.choose(current, 0, LADDER, estimateBps, sentKbps, loss);
+        return choice.choose(first, 0, LADDER, estimateBps, sentKbps, loss);
     }
 
     @ParameterizedTest(name = "on layer {0}, estimate {1} bit/s, sent {2} kbit/s, loss {3}/256: layer {4}")
@@ -37,43 +37,43 @@ class LayerChoiceTest {
     @Test
     void oneCongestedCheckIsNotEnough() {
         LayerChoice choice = new LayerChoice();
-        assertEquals(0, choice.choose(0, LADDER, 300_000, 1200, 0));
-        assertEquals(0, choice.choose(0, LADDER, 1_800_000, 1200, 0), "the estimate recovered");
-        assertEquals(0, choice.choose(0, LADDER, 300_000, 1200, 0), "the count starts again");
-        assertEquals(2, choice.choose(0, LADDER, 300_000, 1200, 0));
+        assertEquals(0, choice.choose(0, 0, LADDER, 300_000, 1200, 0));
+        assertEquals(0, choice.choose(0, 0, LADDER, 1_800_000, 1200, 0), "the estimate recovered");
+        assertEquals(0, choice.choose(0, 0, LADDER, 300_000, 1200, 0), "the count starts again");
+        assertEquals(2, choice.choose(0, 0, LADDER, 300_000, 1200, 0));
     }
 
     @Test
     void highLossStepsOneLayerDownAtOnceButNeverBelowTheLowest() {
-        assertEquals(1, new LayerChoice().choose(0, LADDER, 0, 1200, 40));
-        assertEquals(2, new LayerChoice().choose(2, LADDER, 0, 100, 40));
+        assertEquals(1, new LayerChoice().choose(0, 0, LADDER, 0, 1200, 40));
+        assertEquals(2, new LayerChoice().choose(2, 0, LADDER, 0, 100, 40));
     }
 
     @Test
     void aOneLayerLadderNeverMoves() {
-        assertEquals(0, new LayerChoice().choose(0, new int[] {1500}, 100_000, 1200, 100));
+        assertEquals(0, new LayerChoice().choose(0, 0, new int[] {1500}, 100_000, 1200, 100));
     }
 
     @Test
     void goingUpTakesThreeGoodChecksInARowAndOneLayerAtATime() {
         LayerChoice choice = new LayerChoice();
-        assertEquals(2, choice.choose(2, LADDER, 5_000_000, 100, 0));
-        assertEquals(2, choice.choose(2, LADDER, 5_000_000, 100, 0));
-        assertEquals(1, choice.choose(2, LADDER, 5_000_000, 100, 0), "the third good check: one layer up");
-        assertEquals(1, choice.choose(1, LADDER, 5_000_000, 400, 0));
-        assertEquals(1, choice.choose(1, LADDER, 5_000_000, 400, 3), "a little loss is still good");
-        assertEquals(0, choice.choose(1, LADDER, 5_000_000, 400, 0));
+        assertEquals(2, choice.choose(2, 0, LADDER, 5_000_000, 100, 0));
+        assertEquals(2, choice.choose(2, 0, LADDER, 5_000_000, 100, 0));
+        assertEquals(1, choice.choose(2, 0, LADDER, 5_000_000, 100, 0), "the third good check: one layer up");
+        assertEquals(1, choice.choose(1, 0, LADDER, 5_000_000, 400, 0));
+        assertEquals(1, choice.choose(1, 0, LADDER, 5_000_000, 400, 3), "a little loss is still good");
+        assertEquals(0, choice.choose(1, 0, LADDER, 5_000_000, 400, 0));
     }
 
     @Test
     void aBadCheckInBetweenStartsTheCountAgain() {
         LayerChoice choice = new LayerChoice();
-        choice.choose(1, LADDER, 5_000_000, 400, 0);
-        choice.choose(1, LADDER, 5_000_000, 400, 0);
-        assertEquals(1, choice.choose(1, LADDER, 5_000_000, 400, 13), "5% loss: not good enough to go up");
-        choice.choose(1, LADDER, 5_000_000, 400, 0);
-        choice.choose(1, LADDER, 5_000_000, 400, 0);
-        assertEquals(0, choice.choose(1, LADDER, 5_000_000, 400, 0));
+        choice.choose(1, 0, LADDER, 5_000_000, 400, 0);
+        choice.choose(1, 0, LADDER, 5_000_000, 400, 0);
+        assertEquals(1, choice.choose(1, 0, LADDER, 5_000_000, 400, 13), "5% loss: not good enough to go up");
+        choice.choose(1, 0, LADDER, 5_000_000, 400, 0);
+        choice.choose(1, 0, LADDER, 5_000_000, 400, 0);
+        assertEquals(0, choice.choose(1, 0, LADDER, 5_000_000, 400, 0));
     }
 
     @Test
@@ -81,18 +81,18 @@ class LayerChoiceTest {
         LayerChoice choice = new LayerChoice();
         for (int i = 0; i < 10; i++) {
             // 600 kbit/s: 540 with headroom fits 500, but not 500 x 1.25
-            assertEquals(2, choice.choose(2, LADDER, 600_000, 140, 0));
+            assertEquals(2, choice.choose(2, 0, LADDER, 600_000, 140, 0));
         }
     }
 
     @Test
     void aPhoneMovedDownByLossTriesTheLayerAboveAfterTenCleanReports() {
         LayerChoice choice = new LayerChoice();
-        assertEquals(1, choice.choose(0, LADDER, 0, 1200, 40));
+        assertEquals(1, choice.choose(0, 0, LADDER, 0, 1200, 40));
         int layer = 1;
         int checks = 0;
         while (layer == 1 && checks < 30) {
-            layer = choice.choose(layer, LADDER, 0, 450, 0);
+            layer = choice.choose(layer, 0, LADDER, 0, 450, 0);
             checks++;
         }
         assertEquals(0, layer);
@@ -102,17 +102,42 @@ class LayerChoiceTest {
     @Test
     void afterAStepDownOneLossReportDoesNotCountTwice() {
         LayerChoice choice = new LayerChoice();
-        assertEquals(1, choice.choose(0, LADDER, 0, 1200, 40));
-        assertEquals(1, choice.choose(1, LADDER, 0, 400, 40), "the same report read again: hold");
-        assertEquals(1, choice.choose(1, LADDER, 0, 400, 40), "hold");
-        assertEquals(2, choice.choose(1, LADDER, 0, 400, 40), "still losing after the hold: down again");
+        assertEquals(1, choice.choose(0, 0, LADDER, 0, 1200, 40));
+        assertEquals(1, choice.choose(1, 0, LADDER, 0, 400, 40), "the same report read again: hold");
+        assertEquals(1, choice.choose(1, 0, LADDER, 0, 400, 40), "hold");
+        assertEquals(2, choice.choose(1, 0, LADDER, 0, 400, 40), "still losing after the hold: down again");
     }
 
     @Test
     void noReportsAtAllKeepTheLayer() {
         LayerChoice choice = new LayerChoice();
         for (int i = 0; i < 20; i++) {
-            assertEquals(1, choice.choose(1, LADDER, 0, 400, NO_REPORT));
+            assertEquals(1, choice.choose(1, 0, LADDER, 0, 400, NO_REPORT));
         }
+    }
+
+    @Test
+    void aCappedReceiverNeverGoesAboveItsCapWhateverItsEstimate() {
+        LayerChoice choice = new LayerChoice();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(1, choice.choose(1, 1, LADDER, 50_000_000, 450, 0), "room for the top, but its SDP allows 1");
+        }
+        LayerChoice phone = new LayerChoice();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(2, phone.choose(2, 2, LADDER, 0, 140, 0), "a phone without REMB does not try above its cap");
+        }
+    }
+
+    @Test
+    void aCappedReceiverStillMovesDownBelowItsCap() {
+        LayerChoice choice = new LayerChoice();
+        assertEquals(1, choice.choose(1, 1, LADDER, 100_000, 450, 0));
+        assertEquals(2, choice.choose(1, 1, LADDER, 100_000, 450, 0));
+        assertEquals(2, new LayerChoice().choose(1, 1, LADDER, 0, 450, 40), "loss too");
+    }
+
+    @Test
+    void aReceiverAboveANewCapGoesDownAtOnce() {
+        assertEquals(2, new LayerChoice().choose(0, 2, LADDER, 5_000_000, 1200, 0));
     }
 }

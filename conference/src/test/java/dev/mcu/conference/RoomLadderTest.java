@@ -10,6 +10,7 @@ import dev.mcu.media.Codec;
 import dev.mcu.media.EncodedFrame;
 import dev.mcu.media.I420Frame;
 import dev.mcu.media.MediaKind;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.media.h264.H264Depacketizer;
 import dev.mcu.media.rtp.RtpPacket;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +57,11 @@ class RoomLadderTest {
     }
 
     private TestPeer join(String id, int[] colour) {
-        TestPeer peer = TestPeer.of(id, Codec.PCMU, Codec.H264, Role.SPEAKER);
+        return join(id, colour, VideoReceiveCap.NONE);
+    }
+
+    private TestPeer join(String id, int[] colour, VideoReceiveCap cap) {
+        TestPeer peer = TestPeer.of(id, Codec.PCMU, Codec.H264, Role.SPEAKER, cap);
         peers.add(peer);
         if (colour != null) {
             senders.put(peer, colour);
@@ -187,6 +192,40 @@ class RoomLadderTest {
             seconds(1);
             assertEquals(Map.of("H264/mode1", 150), room.stats().join().videoBitrateKbps(),
                     "the small layer stops when its last receiver leaves");
+        }
+    }
+
+    @Test
+    void aReceiverWhoseSdpSaysLessStartsOnTheLayerThatFitsAndNeverGoesAbove() {
+        room = new Room("caps", LADDER, 3, clock, RoomEvents.NONE);
+        TestPeer fast = join("fast", RED);
+        TestPeer cif = join("cif", BLUE, new VideoReceiveCap(396, 0));     // max-fs=396: 320x180 is 240
+        TestPeer narrow = join("narrow", null, new VideoReceiveCap(0, 40)); // b=AS:40: only the 20 kbit/s layer
+        try (Watched fastSees = new Watched(); Watched cifSees = new Watched(); Watched narrowSees = new Watched()) {
+            for (int i = 0; i < 6; i++) {
+                // Room to spare by every report: without its cap each would climb to the canvas in 3 checks.
+                for (TestPeer p : List.of(fast, cif, narrow)) {
+                    p.member.wire().remoteBitrateEstimateBps = 50_000_000;
+                    p.member.wire().remoteFractionLost = 0;
+                }
+                seconds(1);
+                fastSees.take(fast.member.wire().drain(MediaKind.VIDEO));
+                cifSees.take(cif.member.wire().drain(MediaKind.VIDEO));
+                narrowSees.take(narrow.member.wire().drain(MediaKind.VIDEO));
+            }
+            assertEquals("640x360", layerOf("fast"));
+            assertEquals("320x180", layerOf("cif"));
+            assertEquals("160x90", layerOf("narrow"));
+            assertEquals(WIDTH, fastSees.last.width());
+            assertEquals(320, cifSees.last.width());
+            assertEquals(160, narrowSees.last.width());
+            assertEquals(0, cifSees.sourceChanges, "the capped layer from its first frame on: no move");
+            assertEquals(0, narrowSees.sourceChanges);
+            Layout three = Layouts.compute(LayoutSpec.grid(), WIDTH, HEIGHT, List.of("fast", "cif", "narrow"));
+            assertColour(cifSees.last, three.tileOf("fast"), RED, "the capped layer shows fast's colour");
+            assertColour(cifSees.last, three.tileOf("cif"), BLUE, "and its own");
+            assertEquals(Map.of("H264/mode1", 150, "H264/mode1 320x180", 60, "H264/mode1 160x90", 20),
+                    room.stats().join().videoBitrateKbps());
         }
     }
 

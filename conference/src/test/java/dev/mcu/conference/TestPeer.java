@@ -11,6 +11,7 @@ import dev.mcu.media.EncodedFrame;
 import dev.mcu.media.I420Frame;
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.media.analysis.Tones;
 import dev.mcu.media.h264.H264Depacketizer;
 import dev.mcu.media.h264.H264Packetizer;
@@ -75,6 +76,10 @@ final class TestPeer implements AutoCloseable {
 
     static TestPeer of(String id, Codec audio, Codec video, Role role) {
         return new TestPeer(InMemoryMember.of(id, audio, video, role));
+    }
+
+    static TestPeer of(String id, Codec audio, Codec video, Role role, VideoReceiveCap cap) {
+        return new TestPeer(InMemoryMember.of(id, audio, video, role, cap));
     }
 
     private static Codec codec(Member member, MediaKind kind) {

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The output ladder end to end (issue 9, item 5): two receivers of the same H.264 output, one limited
- * by REMB, get different layers, and the other keeps the canvas size.
+ * by REMB, get different layers, and the other keeps the canvas size; and phones whose SDP says they
+ * take less (b=AS, H.264 level) get the layer that fits from their first picture.
  *
  * <p>The unlimited receiver is real: headless Chromium watching the room by WHEP, which must keep
  * decoding the canvas size (getStats: frameWidth, framesDecoded growing). The limited one is a synthetic
@@ -165,10 +166,54 @@ class OutputLadderTest {
         red.close();
     }
 
+    @Test
+    void phonesWhoseSdpSaysLessGetTheLayerThatFitsFromTheirFirstKeyframe() throws Exception {
+        // A 1280x720 canvas over the default ladder (640x360 at 500, 320x180 at 150). Flat pictures: what
+        // is checked is which layer each phone gets, not what an estimate does.
+        server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort(), "admin.token=" + ADMIN,
+                "video.width=1280", "video.height=720", "video.bitrateKbps=1500"));
+        SyntheticParticipant top = join("top", ConferenceEndToEndTest.RED, 440, 0, 0, "42e01f");       // level 3.1: 720p fits
+        SyntheticParticipant narrow = join("narrow", ConferenceEndToEndTest.GREEN, 660, 0, 200, "42e01f"); // b=AS:200
+        SyntheticParticipant level30 = join("level30", ConferenceEndToEndTest.BLUE, 880, 0, 0, "42e01e");  // 1,620 macroblocks
+
+        Await.until(Duration.ofSeconds(30), () -> top.framesDecoded() > 20 && narrow.framesDecoded() > 20
+                        && level30.framesDecoded() > 20,
+                () -> "not every phone decodes video: " + top.pictureSizes() + " " + narrow.pictureSizes() + " "
+                        + level30.pictureSizes());
+        Thread.sleep(3000); // a few more of the ladder's once-a-second checks: nobody is moved
+        assertEquals(List.of("1280x720 keyframe"), top.pictureSizes(), "no limit stated: the canvas");
+        assertEquals(List.of("320x180 keyframe"), narrow.pictureSizes(),
+                "b=AS:200 fits only the 150 kbit/s layer, from its first picture on (a keyframe)");
+        assertEquals(List.of("640x360 keyframe"), level30.pictureSizes(),
+                "H.264 level 3.0 (1,620 macroblocks) holds 640x360 (920) but not 1280x720 (3,600)");
+        assertEquals("1280x720", layerOf(0));
+        assertEquals("320x180", layerOf(1));
+        assertEquals("640x360", layerOf(2));
+        Map<String, Integer> bitrates = server.roomSnapshot(ROOM).orElseThrow().room().videoBitrateKbps();
+        assertEquals(Map.of("H264/mode1", 1500, "H264/mode1 640x360", 500, "H264/mode1 320x180", 150), bitrates);
+        Layout grid = Layouts.compute(LayoutSpec.grid(), 1280, 720, List.of("first", "second", "third"));
+        for (SyntheticParticipant phone : List.of(top, narrow, level30)) {
+            I420Frame picture = phone.lastPicture();
+            assertColour(picture, 1280, grid.tileOf("first"), ConferenceEndToEndTest.RED, phone.name() + " sees red");
+            assertColour(picture, 1280, grid.tileOf("second"), ConferenceEndToEndTest.GREEN, phone.name() + " sees green");
+            assertColour(picture, 1280, grid.tileOf("third"), ConferenceEndToEndTest.BLUE, phone.name() + " sees blue");
+        }
+        assertTrue(metrics().contains("mcu_video_layer_switches_total 0.0"), "nobody had to be moved");
+    }
+
     private SyntheticParticipant join(String name, int[] colour, double toneHz) throws Exception {
-        // Noisy pictures, so the canvas costs what a real one does: an estimate below a busy stream is congestion.
+        return join(name, colour, toneHz, NOISE, 0, "42e01f");
+    }
+
+    /**
+     * @param noise         noisy pictures make the canvas cost what a real one does (an estimate below a
+     *                      busy stream is congestion); 0 sends a flat colour
+     * @param bandwidthKbps the b=AS of its video offer, 0 for none
+     */
+    private SyntheticParticipant join(String name, int[] colour, double toneHz, int noise, int bandwidthKbps,
+                                      String profileLevelId) throws Exception {
         SyntheticParticipant person = closeLater(new SyntheticParticipant(name, Codec.OPUS, Codec.H264, 1, colour, toneHz)
-                .withVideoNoise(NOISE));
+                .withVideoNoise(noise).withVideoReceiveLimits(bandwidthKbps, profileLevelId));
         SipTestPhone phone = closeLater(new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", name));
         SipTestPhone.Outgoing call = phone.invite(ROOM, person.offer());
         PhoneResponse answer = call.awaitFinal();
@@ -178,9 +223,13 @@ class OutputLadderTest {
         return person;
     }
 
-    /** The mean colour of a 9x9 patch at the tile's centre, scaled to the picture's size. */
     private static void assertColour(I420Frame picture, Tile canvasTile, int[] colour, String what) {
-        double scale = (double) picture.width() / CANVAS_WIDTH;
+        assertColour(picture, CANVAS_WIDTH, canvasTile, colour, what);
+    }
+
+    /** The mean colour of a 9x9 patch at the tile's centre, scaled to the picture's size. */
+    private static void assertColour(I420Frame picture, int canvasWidth, Tile canvasTile, int[] colour, String what) {
+        double scale = (double) picture.width() / canvasWidth;
         int x = (int) ((canvasTile.x() + canvasTile.width() / 2) * scale);
         int y = (int) ((canvasTile.y() + canvasTile.height() / 2) * scale);
         int[] seen = new int[3];

@@ -79,6 +79,8 @@ public final class SyntheticParticipant implements AutoCloseable {
     private volatile I420Frame lastPicture;
     private volatile long lastVideoSsrc;
     private volatile boolean running = true;
+    private int videoBandwidthKbps;
+    private String h264ProfileLevelId = "42e01f";
     private InetSocketAddress remoteAudio;
     private InetSocketAddress remoteVideo;
     private int audioPayloadType;
@@ -132,6 +134,16 @@ public final class SyntheticParticipant implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What the video m-line of {@link #offer()} says this phone can take: a {@code b=AS} line (0 writes
+     * none) and the H.264 profile-level-id (default 42e01f, level 3.1). Call before {@link #offer()}.
+     */
+    public SyntheticParticipant withVideoReceiveLimits(int bandwidthKbps, String h264ProfileLevelId) {
+        this.videoBandwidthKbps = bandwidthKbps;
+        this.h264ProfileLevelId = h264ProfileLevelId;
+        return this;
+    }
+
     /** The audio-level extension id the MCU's answer agreed, or -1. */
     public int agreedAudioLevelExtensionId() {
         return agreedAudioLevelId;
@@ -155,10 +167,14 @@ public final class SyntheticParticipant implements AutoCloseable {
         }
         sdp.append("a=sendrecv\r\n");
         if (videoCodec != null) {
-            sdp.append("m=video ").append(videoSocket.getLocalPort()).append(" RTP/AVPF 96\r\n")
-                    .append("a=rtpmap:96 ").append(videoCodec.encodingName()).append("/90000\r\n");
+            sdp.append("m=video ").append(videoSocket.getLocalPort()).append(" RTP/AVPF 96\r\n");
+            if (videoBandwidthKbps > 0) {
+                sdp.append("b=AS:").append(videoBandwidthKbps).append("\r\n");
+            }
+            sdp.append("a=rtpmap:96 ").append(videoCodec.encodingName()).append("/90000\r\n");
             if (videoCodec == Codec.H264) {
-                sdp.append("a=fmtp:96 profile-level-id=42e01f;packetization-mode=").append(packetizationMode).append("\r\n");
+                sdp.append("a=fmtp:96 profile-level-id=").append(h264ProfileLevelId).append(";packetization-mode=")
+                        .append(packetizationMode).append("\r\n");
             }
             sdp.append("a=rtcp-fb:96 nack pli\r\n")
                     .append("a=rtcp-fb:96 ccm fir\r\n")
