@@ -68,6 +68,15 @@ public final class GuardedMessageParserFactory implements MessageParserFactory {
                     countRefused(message, listener);
                     throw new ParseException("request without Via, From, To, Call-ID or CSeq", 0);
                 }
+                if (!(listener instanceof ConnectionOrientedMessageChannel)
+                        && !"UDP".equalsIgnoreCase(request.getTopmostVia().getTransport())) {
+                    // A datagram whose Via claims TCP, TLS or SCTP: the stack would open a connection to
+                    // the Via's host to answer (RFC 3261 §18.2.2 answers on the transport the request came
+                    // by). Refused as malformed, the 400 goes back over UDP to where it came from.
+                    countRefused(message, listener);
+                    throw new ParseException("top Via says " + SipText.loggable(request.getTopmostVia().getTransport(), 16)
+                            + " but the request came over UDP", 0);
+                }
                 if (verdict != null) {
                     request.setApplicationData(verdict);
                 }
