@@ -59,6 +59,7 @@ class OutputLadderTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private McuServer server;
+    private int phonesJoined;
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -220,6 +221,10 @@ class OutputLadderTest {
         assertEquals(200, answer.status(), answer.reason());
         call.ack();
         person.start(answer.body());
+        // The room takes calls in asynchronously: wait for this one, so the API's list and the grid are in joining order.
+        int expected = ++phonesJoined;
+        Await.until(Duration.ofSeconds(10), () -> participants().isArray() && participants().size() >= expected,
+                () -> name + " is not in the room: " + participants());
         return person;
     }
 
