@@ -9,6 +9,12 @@ jdk.NativeMethodSample (threads inside native code: FFmpeg encode/decode/scale h
 every other sample is given to the stage of the innermost project frame on its stack. Multiplied by
 the thread's CPU time from /proc this gives CPU per stage. One thread (the room clock) does several
 stages, which its name cannot tell apart: this is what splits it.
+
+Caveat: JFR samples at most one thread in native code per 20 ms against five Java threads per 10 ms
+(jfrThreadSampler.cpp), so in a thread that runs both (a decode thread: FFmpeg, then Java copying the
+picture out) the Java stages come out far too big: in one video16 run JFR gave I420Extractor.copyOut 56 %
+of the decode threads' samples where perf found 4 % in all Java code. benchmarks/perf-stages.sh splits
+by library with perf, which samples every running thread alike.
 """
 import json
 import subprocess
