@@ -20,13 +20,24 @@ import java.util.Map;
  *                                  audio level under on this (audio) stream, or -1 when not agreed
  * @param receiveCap                the most the remote said it can take of our video (max-fs, H.264
  *                                  level, b=AS/TIAS); {@link VideoReceiveCap#NONE} when it said nothing
+ * @param absSendTimeExtensionId    the id (RFC 8285) we write abs-send-time under in each packet we
+ *                                  send on this (video) stream, or -1 when not agreed
  */
 public record NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
                                int telephoneEventPayloadType, Direction direction, int bandwidthKbps,
-                               boolean firAgreed, int audioLevelExtensionId, VideoReceiveCap receiveCap) {
+                               boolean firAgreed, int audioLevelExtensionId, VideoReceiveCap receiveCap,
+                               int absSendTimeExtensionId) {
 
     public NegotiatedStream {
         receiveCap = receiveCap == null ? VideoReceiveCap.NONE : receiveCap;
+    }
+
+    /** A stream without abs-send-time. */
+    public NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map<String, String> fmtp,
+                            int telephoneEventPayloadType, Direction direction, int bandwidthKbps,
+                            boolean firAgreed, int audioLevelExtensionId, VideoReceiveCap receiveCap) {
+        this(kind, codec, payloadType, fmtp, telephoneEventPayloadType, direction, bandwidthKbps, firAgreed,
+                audioLevelExtensionId, receiveCap, -1);
     }
 
     /** A stream whose remote stated no limit for our video. */
@@ -64,12 +75,23 @@ public record NegotiatedStream(MediaKind kind, Codec codec, int payloadType, Map
     /** The same stream with another direction (ours). */
     public NegotiatedStream withDirection(Direction newDirection) {
         return new NegotiatedStream(kind, codec, payloadType, fmtp, telephoneEventPayloadType, newDirection,
-                bandwidthKbps, firAgreed, audioLevelExtensionId, receiveCap);
+                bandwidthKbps, firAgreed, audioLevelExtensionId, receiveCap, absSendTimeExtensionId);
     }
 
     /** The same stream without the RFC 6464 audio-level extension. */
     public NegotiatedStream withoutAudioLevelExtension() {
         return new NegotiatedStream(kind, codec, payloadType, fmtp, telephoneEventPayloadType, direction,
-                bandwidthKbps, firAgreed, -1, receiveCap);
+                bandwidthKbps, firAgreed, -1, receiveCap, absSendTimeExtensionId);
+    }
+
+    /** The same stream without abs-send-time. */
+    public NegotiatedStream withoutAbsSendTime() {
+        return new NegotiatedStream(kind, codec, payloadType, fmtp, telephoneEventPayloadType, direction,
+                bandwidthKbps, firAgreed, audioLevelExtensionId, receiveCap, -1);
+    }
+
+    /** Whether we write abs-send-time into the packets we send on this stream. */
+    public boolean hasAbsSendTime() {
+        return absSendTimeExtensionId > 0;
     }
 }

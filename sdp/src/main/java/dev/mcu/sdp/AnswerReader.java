@@ -2,6 +2,7 @@ package dev.mcu.sdp;
 
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
+import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.media.rtp.AudioLevelIndication;
 
 import java.util.ArrayList;
@@ -140,6 +141,9 @@ final class AnswerReader {
         if (stream.hasAudioLevelExtension() && Extmap.find(ours, AudioLevelIndication.URI).isEmpty()) {
             // An extension is only agreed when offered (RFC 8285 §6): our offers carry none.
             stream = stream.withoutAudioLevelExtension();
+        }
+        if (stream.hasAbsSendTime() && Extmap.find(ours, AbsSendTime.URI).isEmpty()) {
+            stream = stream.withoutAbsSendTime();
         }
         return new AcceptedMedia(a.mLineIndex(), stream, a.rtpMap(), offered, a.telephoneEvent(),
                 a.telephoneEventFmtp(), a.feedback(), a.remoteHost(), a.remotePort(), a.rtcpMux());

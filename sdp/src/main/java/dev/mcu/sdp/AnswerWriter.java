@@ -41,8 +41,10 @@ final class AnswerWriter {
             AcceptedMedia a = accepted.get();
             Extmap audioLevel = a.stream().hasAudioLevelExtension()
                     ? SdpFormats.audioLevelExtension(m).map(Extmap::answerForReceiving).orElse(null) : null;
+            Extmap absSendTime = a.stream().hasAbsSendTime()
+                    ? SdpFormats.absSendTimeExtension(m).map(Extmap::answerForSending).orElse(null) : null;
             MediaDescription section = mediaSection(m.media(), m.protocol(), a, local, m.mid().orElse(null), a.rtcpMux(),
-                    audioLevel);
+                    audioLevel != null ? audioLevel : absSendTime);
             if (negotiation.isWebRtc() && WebRtcRules.isWebRtc(m)) {
                 WebRtcAnswer.addMediaAttributes(section, m, negotiation.webRtc(), local.webRtc(), a);
             }
@@ -53,7 +55,7 @@ final class AnswerWriter {
     }
 
     private MediaDescription mediaSection(String media, String protocol, AcceptedMedia a, LocalEndpoint local,
-                                          String mid, boolean rtcpMux, Extmap audioLevel) {
+                                          String mid, boolean rtcpMux, Extmap extension) {
         MediaKind kind = a.stream().kind();
         int port = local.ports().applyAsInt(kind);
         List<String> formats = new ArrayList<>();
@@ -69,8 +71,8 @@ final class AnswerWriter {
         if (mid != null) {
             attrs.add("mid", mid);
         }
-        if (audioLevel != null) {
-            attrs.add("extmap", audioLevel.value());
+        if (extension != null) {
+            attrs.add("extmap", extension.value());
         }
         attrs.add("rtpmap", a.rtpMap().value());
         if (!a.localFmtp().isEmpty()) {

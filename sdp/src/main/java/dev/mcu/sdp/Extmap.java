@@ -81,6 +81,19 @@ public record Extmap(int id, Direction direction, String uri, String attributes)
         return new Extmap(id, direction == Direction.SENDONLY ? Direction.RECVONLY : null, uri, null);
     }
 
+    /** Whether the side that wrote this line will take the extension from us (sendrecv when unstated). */
+    public boolean writerReceives() {
+        return direction == null || direction.receives();
+    }
+
+    /**
+     * Our answer to an offered extension we only send: the same id, "sendonly" where the offer said
+     * "recvonly", no direction where it said nothing, no extension attributes.
+     */
+    public Extmap answerForSending() {
+        return new Extmap(id, direction == Direction.RECVONLY ? Direction.SENDONLY : null, uri, null);
+    }
+
     public String value() {
         return id + (direction == null ? "" : "/" + direction.attribute()) + " " + uri
                 + (attributes == null ? "" : " " + attributes);

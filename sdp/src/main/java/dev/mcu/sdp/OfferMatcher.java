@@ -20,7 +20,7 @@ import java.util.Set;
  * the offer's format list in the offerer's order and take the first codec we support; among several
  * payload types of that codec (baresip offers H.264 with packetization-mode 0 at 96 and mode 1 at
  * 97) take the one we prefer. Of the RTP header extensions an audio m-line offers, we take the RFC
- * 6464 audio level. Stateless and thread-safe.
+ * 6464 audio level; of a video m-line's, abs-send-time (we write it into what we send). Stateless and thread-safe.
  */
 final class OfferMatcher {
     /** Feedback the transport implements (RTCP NACK, PLI, FIR); anything else offered is not echoed. */
@@ -130,9 +130,10 @@ final class OfferMatcher {
         boolean firAgreed = feedback.stream()
                 .anyMatch(f -> f.type().equalsIgnoreCase("ccm") && "fir".equalsIgnoreCase(f.subtype()));
         int audioLevelId = kind == MediaKind.AUDIO ? SdpFormats.audioLevelExtension(m).map(Extmap::id).orElse(-1) : -1;
+        int absSendTimeId = kind == MediaKind.VIDEO ? SdpFormats.absSendTimeExtension(m).map(Extmap::id).orElse(-1) : -1;
         VideoReceiveCap cap = kind == MediaKind.VIDEO ? ReceiveCaps.of(chosenCodec, remoteFmtp, kbps) : VideoReceiveCap.NONE;
         NegotiatedStream stream = new NegotiatedStream(kind, chosenCodec, chosenPt, Map.copyOf(remoteFmtp),
-                te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed, audioLevelId, cap);
+                te == null ? -1 : te.payloadType(), offered.reverse(), kbps, firAgreed, audioLevelId, cap, absSendTimeId);
         int rtx = WebRtcRules.isWebRtc(m) ? rtxFor(m, chosenPt) : -1;
         SdesCrypto.Pair sdes = isSdes(m) ? remoteCrypto(m)
                 .map(remote -> new SdesCrypto.Pair(SdesCrypto.random(remote.tag(), remote.profile()), remote)).orElse(null) : null;

@@ -2,6 +2,7 @@ package dev.mcu.sdp;
 
 import dev.mcu.media.Codec;
 import dev.mcu.media.MediaKind;
+import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.media.rtp.AudioLevelIndication;
 
 import java.util.ArrayList;
@@ -44,6 +45,11 @@ final class SdpFormats {
             names.add(rtpMapOf(m, pt).map(r -> r.encodingName() + "/" + r.clockRate()).orElse(String.valueOf(pt)));
         }
         return names.toString();
+    }
+
+    /** The remote's abs-send-time extmap on a video line, when it will take it from us. */
+    static Optional<Extmap> absSendTimeExtension(MediaDescription m) {
+        return Extmap.find(m, AbsSendTime.URI).filter(Extmap::writerReceives);
     }
 
     /** The remote's RFC 6464 audio-level extmap, when it will send it. */

@@ -53,7 +53,8 @@ class AudioLevelExtmapTest {
         MediaDescription video = sdp.media().get(1);
         assertEquals(List.of("1 " + URI), audio.attributes().values("extmap"),
                 "abs-send-time, transport-cc and sdes:mid are not echoed");
-        assertEquals(List.of(), video.attributes().values("extmap"), "no extension on video");
+        assertEquals(List.of("2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"),
+                video.attributes().values("extmap"), "on video only abs-send-time (AbsSendTimeExtmapTest)");
         NegotiatedStream audioStream = answer.negotiation().accepted(MediaKind.AUDIO).orElseThrow().stream();
         assertEquals(1, audioStream.audioLevelExtensionId());
         assertTrue(audioStream.hasAudioLevelExtension());
