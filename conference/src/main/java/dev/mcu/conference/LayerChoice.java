@@ -27,7 +27,9 @@ package dev.mcu.conference;
  *       level, {@code b=AS}/{@code b=TIAS}; see {@link VideoLadder#highestFor}).
  * </ul>
  * Without probing (padding or transport-cc), a browser that was moved down comes back up only when
- * its estimate shows room, which Chrome's does not while it receives the small layer's rate.
+ * its estimate shows room, which Chrome's does not while it receives the small layer's rate. (Its
+ * estimate reads the abs-send-time we write into each video packet, so our encode jitter is not
+ * taken for queueing.)
  *
  * <p>The room's video lane.
  */

@@ -12,6 +12,7 @@ import dev.mcu.layouts.Layouts;
 import dev.mcu.layouts.Tile;
 import dev.mcu.media.Codec;
 import dev.mcu.media.I420Frame;
+import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +75,7 @@ class OutputLadderTest {
     }
 
     /** Offers receive-only audio and video to WHEP and applies the answer; resolves with the resource URL. */
-    private static final String WHEP = """
+    static final String WHEP = """
             const [endpoint, done] = arguments;
             (async () => {
               const pc = new RTCPeerConnection();
@@ -90,13 +91,14 @@ class OutputLadderTest {
               const res = await fetch(endpoint, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
                                                  body: pc.localDescription.sdp});
               if (res.status !== 201) { done('error: ' + res.status + ' ' + await res.text()); return; }
-              await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
+              window.answerSdp = await res.text();
+              await pc.setRemoteDescription({type: 'answer', sdp: window.answerSdp});
               window.viewer = pc;
               done(res.headers.get('Location'));
             })().catch(e => done('error: ' + e));
             """;
 
-    private static final String VIDEO_STATS = """
+    static final String VIDEO_STATS = """
             const done = arguments[0];
             window.viewer.getStats().then(stats => {
               const out = {framesDecoded: 0, frameWidth: 0, frameHeight: 0, pliCount: 0};
@@ -130,6 +132,9 @@ class OutputLadderTest {
         assertTrue(whep.startsWith("/whep/" + ROOM + "/"), whep);
         Await.until(Duration.ofSeconds(30), () -> number(videoStats(browser), "framesDecoded") > 30,
                 () -> "the WHEP viewer decodes no video: " + videoStats(browser));
+        String answer = String.valueOf(browser.executeScript("return window.answerSdp;"));
+        assertTrue(answer.contains("a=extmap:") && answer.contains(AbsSendTime.URI),
+                "the answer agrees abs-send-time, so the video Chrome decodes carries it:\n" + answer);
         Await.until(Duration.ofSeconds(10), () -> slow.lastPicture() != null && slow.lastPicture().width() == CANVAS_WIDTH,
                 () -> "the slow receiver does not get the canvas first: " + slow.pictureSizes());
         long slowPlisBefore = slow.keyframeRequestsSent();
@@ -285,11 +290,11 @@ class OutputLadderTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> videoStats(ChromeDriver browser) {
+    static Map<String, Object> videoStats(ChromeDriver browser) {
         return (Map<String, Object>) browser.executeAsyncScript(VIDEO_STATS);
     }
 
-    private static long number(Map<String, Object> stats, String key) {
+    static long number(Map<String, Object> stats, String key) {
         return stats.get(key) instanceof Number n ? n.longValue() : -1;
     }
 }

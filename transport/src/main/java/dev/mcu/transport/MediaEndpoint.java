@@ -12,6 +12,7 @@ import dev.mcu.media.rtcp.RtcpCompound;
 import dev.mcu.media.rtcp.RtcpPacket;
 import dev.mcu.media.rtcp.SenderReport;
 import dev.mcu.media.rtcp.SourceDescription;
+import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.media.rtp.RtpPacket;
 import dev.mcu.media.NegotiatedStream;
 
@@ -296,11 +297,16 @@ public final class MediaEndpoint {
             // audio loss), and for a webinar's attendees the cache would cost an entry per send.
             nacks.remember(packet, sequenceNumber, ssrc);
         }
+        long now = System.nanoTime();
+        // abs-send-time is stamped here, after the encode and the layer's wait for its turn: Chrome's
+        // estimate then reads the network's delay, not our encode jitter (its own copy: packet is shared).
+        byte[] sent = current.stream().hasAbsSendTime()
+                ? AbsSendTime.withExtension(packet, current.stream().absSendTimeExtensionId(), now) : packet;
         counters.packetsSent.increment();
-        counters.bytesSent.add(packet.length);
+        counters.bytesSent.add(sent.length);
         counters.payloadBytesSent.add(parsed.payloadLength());
-        reports.onSent(ssrc, parsed.timestamp(), System.nanoTime());
-        output.sendRtp(packet, current.stream().payloadType(), ssrc, sequenceNumber, target);
+        reports.onSent(ssrc, parsed.timestamp(), now);
+        output.sendRtp(sent, current.stream().payloadType(), ssrc, sequenceNumber, target);
     }
 
     // ---- RTCP out, on the event loop ----
