@@ -133,6 +133,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 .withPorts(config.media().portMin(), config.media().portMax())
                 .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()),
                 threads.mediaIo());
+        transports.warnIfOpenFilesShort(config.rooms().maxCalls());
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
                 config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
                 .withWebSocketPort(config.sip().wsPort())

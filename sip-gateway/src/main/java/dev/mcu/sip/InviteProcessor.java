@@ -178,7 +178,9 @@ final class InviteProcessor {
 
         MediaTransport transport;
         try {
-            transport = factory.create(join.callId(), join.signallingSource());
+            // sockets only for what the answer accepts (all kinds when we make the offer)
+            transport = negotiation == null ? factory.create(join.callId(), join.signallingSource())
+                    : factory.create(join.callId(), join.signallingSource(), acceptedKinds(negotiation));
         } catch (IOException e) {
             return refuseAdmitted(st, join, sip.busy(request, sip.config.retryAfterSeconds(), "no free media ports"),
                     "no free media ports (" + e.getMessage() + ")");
@@ -363,5 +365,12 @@ final class InviteProcessor {
         return new JoinRequest(callId(request), SipText.loggable(user), Optional.ofNullable(pin).filter(s -> !s.isEmpty()),
                 SipText.loggable(from.getAddress().getURI()), display == null ? "" : SipText.loggable(display), source,
                 SipMessages.transportOf(request).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The media kinds an answer accepts, which are the only ones the call needs sockets for. */
+    private static java.util.Set<dev.mcu.media.MediaKind> acceptedKinds(Negotiation negotiation) {
+        java.util.Set<dev.mcu.media.MediaKind> kinds = java.util.EnumSet.noneOf(dev.mcu.media.MediaKind.class);
+        negotiation.streams().forEach(stream -> kinds.add(stream.kind()));
+        return kinds;
     }
 }

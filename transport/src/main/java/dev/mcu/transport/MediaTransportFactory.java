@@ -16,6 +16,17 @@ public interface MediaTransportFactory extends AutoCloseable {
      */
     MediaTransport create(String callId, InetAddress signallingSource) throws java.io.IOException;
 
+    /**
+     * As {@link #create(String, InetAddress)}, with sockets only for {@code kinds} (what the offer's
+     * answer will accept): a kind left out has local port 0, so an answer or offer made later refuses
+     * it, and it sends nothing. An audio-only phone then holds 2 sockets instead of 4; 5,000 of them
+     * fit under a 20,000 open-file limit. This default gives every kind its sockets.
+     */
+    default MediaTransport create(String callId, InetAddress signallingSource, java.util.Set<dev.mcu.media.MediaKind> kinds)
+            throws java.io.IOException {
+        return create(callId, signallingSource);
+    }
+
     @Override
     void close();
 }

@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Hands out even RTP ports (RTP+1 is the RTCP port) from a range, round robin so a just-freed port
  * is not reused at once (late packets of the old call would land in the new one). Ports bound by
- * other processes are found by trying: the binder's IOException means "busy, try the next".
+ * other processes are found by trying: the binder's IOException means "busy, try the next", except
+ * {@link OpenFiles.LimitReached}, which no other port would change.
  * Thread-safe; the lock is not held while binding.
  */
 final class PortAllocator {
@@ -28,7 +29,7 @@ final class PortAllocator {
     }
 
     <T> T allocate(Binder<T> binder) throws IOException {
-        int pairs = (lastEven - firstEven) / 2 + 1;
+        int pairs = pairs();
         for (int i = 0; i < pairs; i++) {
             int port;
             synchronized (this) {
@@ -40,11 +41,19 @@ final class PortAllocator {
             }
             try {
                 return binder.bind(port);
+            } catch (OpenFiles.LimitReached noSockets) {
+                release(port); // every other port would fail the same way
+                throw noSockets;
             } catch (IOException busy) {
                 release(port);
             }
         }
         throw new IOException("no free RTP/RTCP port pair in " + firstEven + "-" + (lastEven + 1));
+    }
+
+    /** How many even/odd pairs the range holds. */
+    int pairs() {
+        return (lastEven - firstEven) / 2 + 1;
     }
 
     synchronized void release(int evenPort) {

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Plain RTP/RTCP over UDP for one call: for each media kind an RTP socket on an even port and an
- * RTCP socket on the next one, all on one Netty event loop, so receive-side state needs no locks.
+ * Plain RTP/RTCP over UDP for one call: for each media kind it was made for an RTP socket on an even
+ * port and an RTCP socket on the next one (a kind without sockets has port 0 and stays off), all on one Netty event loop, so receive-side state needs no locks.
  * See {@link MediaTransport} for the contract and {@link RemoteLatch} for where packets go.
  *
  * <p>Created by {@link UdpMediaTransportFactory}, which bound the channels; this class owns them
@@ -58,30 +58,55 @@ public final class UdpMediaTransport implements MediaTransport {
         this.loop = loop;
         this.ports = new EnumMap<>(ports);
         this.onClosed = onClosed;
-        for (Map.Entry<MediaKind, PortPair> e : ports.entrySet()) {
-            ChannelOutput output = new ChannelOutput(e.getValue().rtp(), e.getValue().rtcp());
-            outputs.put(e.getKey(), output);
-            MediaEndpoint endpoint = new MediaEndpoint(callId, e.getKey(), output, config.maxPacketSize(), cname, -1);
-            endpoints.put(e.getKey(), endpoint);
-            e.getValue().rtpReceiver().attach(endpoint);
-            e.getValue().rtcpReceiver().attach(endpoint);
+        for (MediaKind kind : MediaKind.values()) {
+            PortPair pair = ports.get(kind);
+            if (pair == null) {
+                // no sockets: the SDP gives this kind port 0, and nothing is ever configured to send on it
+                endpoints.put(kind, new MediaEndpoint(callId, kind, NO_SOCKETS, config.maxPacketSize(), cname, -1));
+                continue;
+            }
+            ChannelOutput output = new ChannelOutput(pair.rtp(), pair.rtcp());
+            outputs.put(kind, output);
+            MediaEndpoint endpoint = new MediaEndpoint(callId, kind, output, config.maxPacketSize(), cname, -1);
+            endpoints.put(kind, endpoint);
+            pair.rtpReceiver().attach(endpoint);
+            pair.rtcpReceiver().attach(endpoint);
         }
         long interval = config.rtcpIntervalMillis();
         this.reportTask = loop.scheduleAtFixedRate(this::sendReports, interval, interval, TimeUnit.MILLISECONDS);
     }
 
+    /** The output of a kind the call has no sockets for: what reaches it goes nowhere. */
+    private static final PacketOutput NO_SOCKETS = new PacketOutput() {
+        @Override
+        public void sendRtp(byte[] packet, int payloadType, long ssrc, InetSocketAddress target) {
+        }
+
+        @Override
+        public void sendRtcp(byte[] compound, InetSocketAddress target, boolean muxed) {
+        }
+    };
+
+    /** The kind's RTP port, 0 when the call has no sockets for it (its offer had no such media). */
     @Override
     public int localPort(MediaKind kind) {
-        return ports.get(kind).rtpPort();
+        PortPair pair = ports.get(kind);
+        return pair == null ? 0 : pair.rtpPort();
     }
 
     @Override
     public void configure(NegotiatedStream stream, InetSocketAddress remoteRtp, boolean rtcpMux) {
+        if (!ports.containsKey(stream.kind())) {
+            return; // refused with port 0 in our SDP: stays off
+        }
         endpoints.get(stream.kind()).configure(stream, remoteRtp, rtcpMux, isTrusted(remoteRtp));
     }
 
     @Override
     public synchronized void keySrtp(MediaKind kind, SrtpMasterKey local, SrtpMasterKey remote) {
+        if (!ports.containsKey(kind)) {
+            return;
+        }
         if (!remote.equals(remoteKeys.get(kind))) {
             SrtpContext inbound = remote.newContext();
             PortPair pair = ports.get(kind);

@@ -18,14 +18,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Creates {@link UdpMediaTransport}s: binds an even RTP port and RTP+1 for RTCP per media kind, all
- * up front, so an answer with or without rtcp-mux works. One per server.
+ * Creates {@link UdpMediaTransport}s: binds an even RTP port and RTP+1 for RTCP per media kind the
+ * call's offer has (every kind for an INVITE without one), all up front, so an answer with or
+ * without rtcp-mux works. One per server.
  *
  * <p>Threads: the transports run on the borrowed event loop group (the application creates it with
  * {@link UdpChannels#ioHandlerFactory()} and shuts it down after this factory). {@link #create}
@@ -36,6 +38,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private static final Logger log = LoggerFactory.getLogger(UdpMediaTransportFactory.class);
+    /** Sockets a call holds at most: RTP and RTCP for each media kind (an audio-only call half of it). */
+    public static final int SOCKETS_PER_CALL = 2 * MediaKind.values().length;
+    /** Files the rest of the server keeps open (jars, logs, SIP, HTTP, event loops' epoll): a generous guess. */
+    private static final int FILES_BESIDES_CALLS = 512;
 
     private final UdpTransportConfig config;
     private final EventLoopGroup group;                         // borrowed: the application's media event loops
@@ -55,12 +61,33 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
                 config.portMax(), epoll ? "epoll" : "nio");
     }
 
+    /**
+     * Warns when {@code maxCalls} calls would need more sockets than this process may open: past the
+     * limit every further call is refused with 503 although ports are free.
+     */
+    public void warnIfOpenFilesShort(int maxCalls) {
+        long limit = OpenFiles.limit();
+        long calls = Math.min(maxCalls, ports.pairs() / MediaKind.values().length);
+        long needed = calls * SOCKETS_PER_CALL + FILES_BESIDES_CALLS;
+        if (limit > 0 && needed > limit) {
+            log.warn("This process may open {} files, but {} calls need about {} ({} sockets each): calls past about {}"
+                    + " will be refused with 503. Raise the limit (systemd LimitNOFILE=, docker run --ulimit nofile=,"
+                    + " ulimit -n) or lower rooms.maxCalls", limit, calls, needed, SOCKETS_PER_CALL,
+                    Math.max(0, (limit - FILES_BESIDES_CALLS) / SOCKETS_PER_CALL));
+        }
+    }
+
     @Override
     public MediaTransport create(String callId, InetAddress signallingSource) throws IOException {
+        return create(callId, signallingSource, EnumSet.allOf(MediaKind.class));
+    }
+
+    @Override
+    public MediaTransport create(String callId, InetAddress signallingSource, Set<MediaKind> kinds) throws IOException {
         EventLoop loop = group.next();
         Map<MediaKind, UdpMediaTransport.PortPair> bound = new EnumMap<>(MediaKind.class);
         try {
-            for (MediaKind kind : MediaKind.values()) {
+            for (MediaKind kind : kinds) {
                 bound.put(kind, ports.allocate(port -> bindPair(loop, port)));
             }
         } catch (IOException exhausted) {
@@ -77,7 +104,9 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
 
     private void onTransportClosed(UdpMediaTransport transport) {
         for (MediaKind kind : MediaKind.values()) {
-            ports.release(transport.localPort(kind));
+            if (transport.localPort(kind) != 0) {
+                ports.release(transport.localPort(kind));
+            }
         }
         open.remove(transport);
     }
@@ -112,6 +141,13 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxPacketSize() + 1))
                 .handler(receiver)
                 .bind(new InetSocketAddress(config.bindAddress(), port));
+        if (future.isDone() && !future.isSuccess()) {
+            // The native socket could not even be created (its future then holds a stand-in channel
+            // that never sends): with EMFILE the probe's file descriptor went to another call meanwhile.
+            future.channel().close();
+            throw OpenFiles.exhausted(future.cause()) ? OpenFiles.limitReached(port, future.cause())
+                    : new IOException("cannot open UDP " + port, future.cause());
+        }
         future.addListener(done -> {
             // A channel closed before its bind ran was given up by us (its call ended, or its pair's
             // other port was busy): not a failure.
@@ -129,18 +165,23 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
             probe.bind(new InetSocketAddress(config.bindAddress(), port));
         } catch (IOException | RuntimeException busy) {
-            throw new IOException("cannot bind UDP " + port, busy);
+            throw OpenFiles.exhausted(busy) ? OpenFiles.limitReached(port, busy) : new IOException("cannot bind UDP " + port, busy);
         }
     }
 
     /** Binds on this thread (a busy port fails here, at once) and registers with the loop without waiting. */
     private Channel bindHere(EventLoop loop, int port, DatagramReceiver receiver) throws IOException {
-        java.nio.channels.DatagramChannel socket = java.nio.channels.DatagramChannel.open();
+        java.nio.channels.DatagramChannel socket;
+        try {
+            socket = java.nio.channels.DatagramChannel.open();
+        } catch (IOException noSocket) {
+            throw OpenFiles.exhausted(noSocket) ? OpenFiles.limitReached(port, noSocket) : noSocket;
+        }
         try {
             socket.bind(new InetSocketAddress(config.bindAddress(), port));
         } catch (IOException | RuntimeException busy) {
             socket.close();
-            throw new IOException("cannot bind UDP " + port, busy);
+            throw OpenFiles.exhausted(busy) ? OpenFiles.limitReached(port, busy) : new IOException("cannot bind UDP " + port, busy);
         }
         ChannelFuture registered = new Bootstrap()
                 .group(loop)

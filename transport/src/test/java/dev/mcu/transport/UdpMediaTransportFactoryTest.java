@@ -36,6 +36,28 @@ class UdpMediaTransportFactoryTest {
     }
 
     @Test
+    void anAudioOnlyCallHoldsOnlyTheAudioPairAndItsVideoStaysOff() throws Exception {
+        // two pairs: an audio-only call leaves the second for the next call's audio
+        int base = FreePortRange.of(4);
+        try (UdpMediaTransportFactory factory = new UdpMediaTransportFactory(
+                UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 3), THREADS.eventLoops())) {
+            MediaTransport first = factory.create("first", LOOPBACK, java.util.EnumSet.of(dev.mcu.media.MediaKind.AUDIO));
+            MediaTransport second = factory.create("second", LOOPBACK, java.util.EnumSet.of(dev.mcu.media.MediaKind.AUDIO));
+
+            assertEquals(base, first.localPort(dev.mcu.media.MediaKind.AUDIO));
+            assertEquals(0, first.localPort(dev.mcu.media.MediaKind.VIDEO), "no video offered: port 0, refused");
+            assertEquals(base + 2, second.localPort(dev.mcu.media.MediaKind.AUDIO));
+            assertEquals(2, factory.portPairsInUse());
+            first.sendRtp(dev.mcu.media.MediaKind.VIDEO, new byte[20]);
+            assertEquals(1, first.stats(dev.mcu.media.MediaKind.VIDEO).sendDropped(), "video goes nowhere and is counted");
+
+            first.close();
+            second.close();
+            assertEquals(0, factory.portPairsInUse());
+        }
+    }
+
+    @Test
     void aPortTakenByAnotherProcessIsSkipped() throws Exception {
         int base = FreePortRange.of(6);
         try (java.net.DatagramSocket squatter = new java.net.DatagramSocket(base + 1, LOOPBACK);
