@@ -92,14 +92,23 @@ record Scenario(String name, Kind kind, int participants, String layout) {
     List<String> serverSettings() {
         if (webinar()) {
             int room = Math.max(1100, participants + 10);
-            int portsPerCall = kind == Kind.WEBINAR_VIDEO ? 4 : 2; // RTP + RTCP per media line
+            // the server binds RTP + RTCP for audio and for video for every call, audio-only or not
+            int portsPerCall = 4;
             // a tenth more than needed: other programs on the machine hold ports in the range too
             int ports = portsPerCall * calls() + calls() / 10 + 500;
             return List.of("rooms.list=[{name: " + name + ", mode: webinar, speakerPin: '" + SPEAKER_PIN + "'}]",
                     "rooms.maxCalls=" + room, "rooms.maxParticipants=" + room,
-                    "media.portMin=20000", "media.portMax=" + Math.min(65000, Math.max(29999, 20000 + ports)));
+                    "media.portMin=" + portMin(ports), "media.portMax=" + (portMin(ports) + Math.max(9999, ports)));
         }
         return layout == null ? List.of() : List.of("video.layout=" + layout);
+    }
+
+    /**
+     * Below the kernel's ephemeral ports (32768 and up by default, where every socket bound to port 0
+     * lands, the benchmark's own 5,000 included) when the range fits there, else above 20000.
+     */
+    private static int portMin(int ports) {
+        return ports + 10_000 <= 32_000 ? 10_000 : Math.max(1024, 65_000 - ports);
     }
 
     String describe() {

@@ -111,6 +111,8 @@ final class ScenarioRunner {
                 if (profile) {
                     StageProfile.start(server.pid());
                 }
+                log("%s: the server has %d files open", scenario.name(), server.openFiles());
+                java.util.Map<String, Long> udp0 = UdpDrops.kernel();
                 List<LoadParticipant.Snapshot[]> before = snapshots(people);
                 double cpu0 = server.cpuSeconds();
                 double benchCpu0 = ServerProcess.cpuSecondsOf(benchPid);
@@ -129,6 +131,9 @@ final class ScenarioRunner {
                 double benchCpu1 = ServerProcess.cpuSecondsOf(benchPid);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 List<LoadParticipant.Snapshot[]> after = snapshots(people);
+                log("%s: %s; the kernel's UDP drops in the window (whole machine): %s; bench send errors %d",
+                        scenario.name(), UdpDrops.silentReceivers(people, before, after),
+                        UdpDrops.since(udp0, UdpDrops.kernel()), pump.sendErrors());
                 Map<String, Double> threads = new java.util.TreeMap<>();
                 threads1.forEach((name, cpu) -> threads.put(name, (cpu - threads0.getOrDefault(name, 0.0)) / seconds));
                 Path recording = saveRecording(scenario, people);

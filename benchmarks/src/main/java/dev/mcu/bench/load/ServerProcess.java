@@ -43,7 +43,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path jar, Path workDir, String scenario, List<String> overrides, List<String> jvmArgs)
             throws IOException, InterruptedException {
         int sipPort = freeSipPort();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(openFilesFor(overrides));
         command.add(ProcessHandle.current().info().command().orElse("java"));
         String extraJvmArgs = System.getenv("MCU_SERVER_JVM_ARGS");
         if (extraJvmArgs != null && !extraJvmArgs.isBlank()) {
@@ -97,6 +97,66 @@ final class ServerProcess implements AutoCloseable {
         }
         server.close();
         throw new IOException("the MCU server did not answer OPTIONS within 60 s; see " + log);
+    }
+
+    /**
+     * {@code prlimit --nofile=N:N --} when the scenario's calls need more sockets than this process's
+     * open-file limit lets the server have (a SIP call holds 4: RTP and RTCP for audio and for video;
+     * 5,000 calls meet the common 20,000 limit), and prlimit may raise it here; else nothing, and
+     * the server warns at start how many calls it can take.
+     */
+    private static List<String> openFilesFor(List<String> overrides) {
+        int calls = 1100;
+        for (String set : overrides) {
+            if (set.startsWith("rooms.maxCalls=")) {
+                calls = Integer.parseInt(set.substring("rooms.maxCalls=".length()).trim());
+            }
+        }
+        long needed = 4L * calls + 2048;
+        if (needed <= openFileLimit()) {
+            return List.of();
+        }
+        List<String> prlimit = List.of("prlimit", "--nofile=" + needed + ":" + needed, "--");
+        try {
+            List<String> probe = new ArrayList<>(prlimit);
+            probe.add("true");
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return prlimit;
+            }
+        } catch (IOException e) {
+            // no prlimit here
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.printf("[load] the server may open only %d files, %d calls need about %d, and prlimit cannot raise"
+                + " it here (not root?): expect 503s past the limit%n", openFileLimit(), calls, needed);
+        return List.of();
+    }
+
+    /** This process's (so the server's, which inherits it) soft open-file limit; Long.MAX_VALUE when unknown. */
+    private static long openFileLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Files the server has open now (its sockets included), -1 when unknown. */
+    long openFiles() {
+        try (var fds = Files.list(Path.of("/proc/" + process.pid() + "/fd"))) {
+            return fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     int sipPort() {

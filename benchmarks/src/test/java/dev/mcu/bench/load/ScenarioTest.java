@@ -20,14 +20,17 @@ class ScenarioTest {
         assertEquals(5003, audio.calls());
         assertFalse(audio.receivesVideo());
         assertTrue(audio.serverSettings().stream().anyMatch(s -> s.startsWith("rooms.list=[{name: webinar5000a, mode: webinar")));
-        assertTrue(audio.serverSettings().contains("media.portMax=31006"), audio.serverSettings().toString());
+        // every call holds RTP + RTCP for audio and video (4 ports), audio-only or not, below the ephemeral ports
+        assertTrue(audio.serverSettings().contains("media.portMin=10000"), audio.serverSettings().toString());
+        assertTrue(audio.serverSettings().contains("media.portMax=31012"), audio.serverSettings().toString());
+        assertTrue(audio.serverSettings().contains("rooms.maxCalls=5010"), audio.serverSettings().toString());
 
         Scenario video = Scenario.parse("webinar1000v");
         assertEquals(4, video.speakers(), "4 video speakers + 1,000 video attendees");
         assertEquals(1004, video.calls());
         assertTrue(video.receivesVideo());
         assertEquals(4, video.videoParticipants(), "only the speakers send video");
-        assertTrue(video.serverSettings().contains("media.portMax=29999"), video.serverSettings().toString());
+        assertTrue(video.serverSettings().contains("media.portMax=19999"), video.serverSettings().toString());
     }
 
     @Test
