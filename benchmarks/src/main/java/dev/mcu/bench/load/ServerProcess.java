@@ -100,10 +100,10 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * {@code prlimit --nofile=N:N --} when the scenario's calls need more sockets than this process's
-     * open-file limit lets the server have (a SIP call holds 4: RTP and RTCP for audio and for video;
-     * 5,000 calls meet the common 20,000 limit), and prlimit may raise it here; else nothing, and
-     * the server warns at start how many calls it can take.
+     * {@code prlimit --nofile=N:N --} when the scenario's calls could need more sockets than this
+     * process's open-file limit lets the server have (a SIP call with video holds 4: RTP and RTCP for
+     * audio and for video; an audio-only one 2), and prlimit may raise it here; else nothing, and the
+     * server warns at start how many calls it can take.
      */
     private static List<String> openFilesFor(List<String> overrides) {
         int calls = 1100;
@@ -130,8 +130,9 @@ final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        System.out.printf("[load] the server may open only %d files, %d calls need about %d, and prlimit cannot raise"
-                + " it here (not root?): expect 503s past the limit%n", openFileLimit(), calls, needed);
+        System.out.printf("[load] the server may open only %d files, %d calls with video would need about %d (audio-only"
+                + " calls half), and prlimit cannot raise it here (no CAP_SYS_RESOURCE): past it calls get 503%n",
+                openFileLimit(), calls, needed);
         return List.of();
     }
 
