@@ -15,14 +15,15 @@ import java.util.List;
  * cached media it replays, and what it has received. A {@link Role#VIDEO} participant sends and
  * receives audio and H.264; a {@link Role#TALKER} sends only audio (the burst cycle) and receives
  * the mix; a {@link Role#LISTENER} offers audio recvonly and sends nothing; a {@link Role#VIEWER}
- * offers audio and video recvonly and sends nothing.
+ * offers audio and video recvonly and sends nothing; a {@link Role#WHEP_VIEWER} is that viewer over
+ * WHEP (one bundled socket, see {@link WhepLink}).
  *
  * <p>Threads: built and started on the main thread; send state is touched only by the
  * {@link MediaPump} sender thread, receive statistics only by its receiver thread (read elsewhere
  * through volatile fields, for reports). Owns its channels; {@link #close()} frees them.
  */
 final class LoadParticipant implements AutoCloseable {
-    enum Role { VIDEO, TALKER, LISTENER, VIEWER }
+    enum Role { VIDEO, TALKER, LISTENER, VIEWER, WHEP_VIEWER }
 
     static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     static final int OFFERED_LEVEL_ID = 1;
@@ -44,6 +45,8 @@ final class LoadParticipant implements AutoCloseable {
     final StreamStats videoIn = new StreamStats();
     /** Keeps the video this participant receives for the quality measurement; null: not the probe. */
     final VideoRecorder recorder;
+    /** A WHEP viewer's ICE, DTLS and SRTP (its audio and video share {@link #audio}); null for SIP. */
+    final WhepLink whep;
 
     volatile boolean started;
     InetSocketAddress remoteAudio;            // set in start(), before started
@@ -73,6 +76,7 @@ final class LoadParticipant implements AutoCloseable {
         this.audio = open();
         this.video = role == Role.VIDEO || role == Role.VIEWER ? open() : null;
         this.recorder = latencyProbe && role == Role.VIDEO ? new VideoRecorder() : null;
+        this.whep = role == Role.WHEP_VIEWER ? new WhepLink() : null;
     }
 
     private static DatagramChannel open() throws IOException {
@@ -116,7 +120,7 @@ final class LoadParticipant implements AutoCloseable {
 
     /** A listener or viewer: receives only. */
     boolean sendsNothing() {
-        return role == Role.LISTENER || role == Role.VIEWER;
+        return role == Role.LISTENER || role == Role.VIEWER || role == Role.WHEP_VIEWER;
     }
 
     /** Takes the server's answer; the pump starts sending and counting from now on. */
@@ -136,7 +140,7 @@ final class LoadParticipant implements AutoCloseable {
                     java.util.regex.Matcher agreed = AGREED_LEVEL.matcher(answerSdp);
                     audioLevelId = agreed.find() ? Integer.parseInt(agreed.group(1)) : -1;
                 }
-            } else if (m.media().equals("video") && video != null) {
+            } else if (m.media().equals("video") && (video != null || whep != null)) {
                 remoteVideo = where;
                 videoPayloadType = pt;
             }
@@ -144,7 +148,7 @@ final class LoadParticipant implements AutoCloseable {
         if (remoteAudio == null) {
             throw new IllegalStateException(name + ": the answer accepted no audio");
         }
-        if (video != null && remoteVideo == null) {
+        if ((video != null || whep != null) && remoteVideo == null) {
             throw new IllegalStateException(name + ": the answer accepted no video");
         }
         started = true;
@@ -153,6 +157,9 @@ final class LoadParticipant implements AutoCloseable {
     @Override
     public void close() {
         started = false;
+        if (whep != null) {
+            whep.close();
+        }
         try {
             audio.close();
             if (video != null) {

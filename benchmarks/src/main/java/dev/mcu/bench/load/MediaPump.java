@@ -36,6 +36,9 @@ final class MediaPump implements AutoCloseable {
     private static final long MAX_LATENCY_NANOS = 1_900_000_000L;
 
     private final List<LoadParticipant> senders = new CopyOnWriteArrayList<>();
+    /** WHEP viewers: they send only ICE consent checks. */
+    private final List<LoadParticipant> whepViewers = new CopyOnWriteArrayList<>();
+    private static final long CONSENT_PERIOD_NANOS = 2_500_000_000L;
     private final ConcurrentLinkedQueue<LoadParticipant> toRegister = new ConcurrentLinkedQueue<>();
     private final Selector selector;                               // owned
     private final Thread sender;
@@ -64,6 +67,9 @@ final class MediaPump implements AutoCloseable {
         if (!p.sendsNothing()) {
             senders.add(p);
         }
+        if (p.whep != null) {
+            whepViewers.add(p);
+        }
         toRegister.add(p);
         selector.wakeup();
     }
@@ -74,6 +80,7 @@ final class MediaPump implements AutoCloseable {
      */
     void remove(LoadParticipant p) {
         senders.remove(p);
+        whepViewers.remove(p);
         toRegister.remove(p);
     }
 
@@ -115,8 +122,15 @@ final class MediaPump implements AutoCloseable {
 
     private void sendLoop() {
         ByteBuffer out = ByteBuffer.allocateDirect(2048);
+        long nextConsent = System.nanoTime() + CONSENT_PERIOD_NANOS;
         while (running) {
             long now = System.nanoTime();
+            if (now >= nextConsent) {
+                nextConsent = now + CONSENT_PERIOD_NANOS;
+                for (LoadParticipant p : whepViewers) {
+                    send(p.audio, ByteBuffer.wrap(p.whep.consentCheck()), p);
+                }
+            }
             for (LoadParticipant p : senders) {
                 if (!p.started) {
                     continue;
@@ -230,7 +244,14 @@ final class MediaPump implements AutoCloseable {
                         int pt = in.get(1) & 0x7f;
                         boolean marker = (in.get(1) & 0x80) != 0;
                         int seq = in.getShort(2) & 0xffff;
-                        if (endpoint.video) {
+                        if (p.whep != null) {
+                            // SRTP keeps the RTP header in the clear: counted as it is, decrypted by the probe only
+                            LoadParticipant.StreamStats stream = pt == p.videoPayloadType ? p.videoIn
+                                    : pt == p.audioPayloadType ? p.audioIn : null;
+                            if (stream != null && (!p.latencyProbe || p.whep.decrypts(in.array(), length))) {
+                                stream.onPacket(seq, length, marker);
+                            }
+                        } else if (endpoint.video) {
                             if (pt == p.videoPayloadType) {
                                 p.videoIn.onPacket(seq, length, marker);
                                 if (p.recorder != null) {

@@ -104,7 +104,7 @@ final class Report {
         if (n.contains("sip") || n.contains("eventscanner") || n.contains("messagechann") || n.contains("timer")) {
             return STAGE_SIP;
         }
-        if (n.contains("loop") || n.contains("ioev") || n.contains("netty") || n.contains("epoll") || n.contains("nio") || n.contains("media-io")
+        if (n.contains("loop") || n.contains("ioev") || n.contains("netty") || n.contains("epoll") || n.contains("nio") || n.contains("media-io") || n.contains("webrtc-io")
                 || n.contains("rtp")) {
             return STAGE_NETWORK;
         }

@@ -15,13 +15,15 @@ import java.util.List;
  *   <li>{@code webinarNa}: the same with 3 talking speakers (issue 9's {@code webinar5000a} shape);</li>
  *   <li>{@code webinarNv}: 4 video speakers (the video shape, speaker PIN) and N attendees receiving
  *       audio and video (recvonly H.264 + Opus) of the program;</li>
+ *   <li>{@code webinarNw}: the same 4 speakers and N attendees watching by WHEP (issue 9's
+ *       {@code webinar300w}): DTLS-SRTP, ICE-lite and BUNDLE on the server's one WebRTC port;</li>
  *   <li>{@code talkN}: N sendrecv Opus participants; 3 talk (participant 0 the burst cycle, 1 and 2 a
  *       tone), the rest send continuous Opus silence (not DTX: a packet every 20 ms). Everyone puts
  *       its level in the RFC 6464 header extension, as browsers do.</li>
  * </ul>
  */
 record Scenario(String name, Kind kind, int participants, String layout) {
-    enum Kind { VIDEO, LISTEN, TALK, WEBINAR, WEBINAR_VIDEO }
+    enum Kind { VIDEO, LISTEN, TALK, WEBINAR, WEBINAR_VIDEO, WEBINAR_WHEP }
 
     static final int TALKERS = 3;
     /** The webinar room's speakerPin (the talker dials ROOM*PIN). */
@@ -38,6 +40,9 @@ record Scenario(String name, Kind kind, int participants, String layout) {
             if (name.startsWith("listen")) {
                 return new Scenario(name, Kind.LISTEN, Integer.parseInt(name.substring(6)), null);
             }
+            if (name.startsWith("webinar") && name.endsWith("w")) {
+                return new Scenario(name, Kind.WEBINAR_WHEP, Integer.parseInt(name.substring(7, name.length() - 1)), null);
+            }
             if (name.startsWith("webinar") && name.endsWith("v")) {
                 return new Scenario(name, Kind.WEBINAR_VIDEO, Integer.parseInt(name.substring(7, name.length() - 1)), null);
             }
@@ -53,7 +58,7 @@ record Scenario(String name, Kind kind, int participants, String layout) {
             // falls through to the explanation below
         }
         throw new IllegalArgumentException("unknown scenario " + name
-                + " (videoN, videoNspeaker, listenN, webinarN, webinarNa, webinarNv or talkN)");
+                + " (videoN, videoNspeaker, listenN, webinarN, webinarNa, webinarNv, webinarNw or talkN)");
     }
 
     boolean video() {
@@ -62,23 +67,28 @@ record Scenario(String name, Kind kind, int participants, String layout) {
 
     /** Whether the receivers get video (whose frame rate then counts for real time). */
     boolean receivesVideo() {
-        return kind == Kind.VIDEO || kind == Kind.WEBINAR_VIDEO;
+        return kind == Kind.VIDEO || kind == Kind.WEBINAR_VIDEO || kind == Kind.WEBINAR_WHEP;
+    }
+
+    /** Whether the attendees join by WHEP (DTLS-SRTP on the server's one WebRTC port) instead of SIP. */
+    boolean whep() {
+        return kind == Kind.WEBINAR_WHEP;
     }
 
     /** How many participants send video (each gets a video loop of its own). */
     int videoParticipants() {
-        return video() ? participants : kind == Kind.WEBINAR_VIDEO ? speakers() : 0;
+        return video() ? participants : kind == Kind.WEBINAR_VIDEO || kind == Kind.WEBINAR_WHEP ? speakers() : 0;
     }
 
     boolean webinar() {
-        return kind == Kind.WEBINAR || kind == Kind.WEBINAR_VIDEO;
+        return kind == Kind.WEBINAR || kind == Kind.WEBINAR_VIDEO || kind == Kind.WEBINAR_WHEP;
     }
 
     /** Who dials the speaker PIN in a webinar: 1 talker, 3 for {@code webinarNa}, 4 video speakers for {@code webinarNv}. */
     int speakers() {
         return switch (kind) {
             case WEBINAR -> name.endsWith("a") ? TALKERS : 1;
-            case WEBINAR_VIDEO -> 4;
+            case WEBINAR_VIDEO, WEBINAR_WHEP -> 4;
             case LISTEN -> 1;
             default -> 0;
         };
@@ -120,6 +130,8 @@ record Scenario(String name, Kind kind, int participants, String layout) {
                     + (speakers() == 1 ? "" : "s") + " (speakerPin)";
             case WEBINAR_VIDEO -> participants + " webinar attendees (recvonly Opus + H.264, no PIN) + " + speakers()
                     + " video speakers (speakerPin, 640x360@30 H.264 + Opus)";
+            case WEBINAR_WHEP -> participants + " WHEP attendees (recvonly Opus + H.264 over ICE-lite, DTLS-SRTP, BUNDLE on the"
+                    + " one WebRTC port) + " + speakers() + " SIP video speakers (speakerPin, 640x360@30 H.264 + Opus)";
             case TALK -> participants + " sendrecv Opus participants, " + TALKERS + " talking, the rest sending silence";
         };
     }

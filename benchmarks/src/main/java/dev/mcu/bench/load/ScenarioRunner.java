@@ -52,7 +52,12 @@ final class ScenarioRunner {
         List<RawSipUac.Call> calls = Collections.synchronizedList(new ArrayList<>());
         ExecutorService signalling = Executors.newFixedThreadPool(SIGNALLING_THREADS);
         log("%s: starting the server", scenario.name());
-        try (ServerProcess server = ServerProcess.start(jar, workDir, scenario.name(), scenario.serverSettings());
+        List<String> settings = new ArrayList<>(scenario.serverSettings());
+        int httpPort = scenario.whep() ? ServerProcess.freeSipPort() : 0;
+        if (scenario.whep()) {
+            settings.addAll(List.of("http.port=" + httpPort, "webrtc.port=" + ServerProcess.freeSipPort()));
+        }
+        try (ServerProcess server = ServerProcess.start(jar, workDir, scenario.name(), settings);
              RawSipUac uac = new RawSipUac(server.sipPort());
              MediaPump pump = new MediaPump()) {
             try {
@@ -61,11 +66,26 @@ final class ScenarioRunner {
                 }
                 long joinStart = System.nanoTime();
                 AtomicInteger failures = new AtomicInteger();
+                AtomicInteger whepUp = new AtomicInteger();
                 String[] firstFailure = {null};
                 List<Future<?>> joins = new ArrayList<>();
                 for (LoadParticipant p : people) {
+                    if (p.whep != null && p == people.get(scenario.speakers())) {
+                        // WHEP joins a room somebody is in: the speakers first
+                        for (Future<?> speaker : joins) {
+                            speaker.get(JOIN_LIMIT_SECONDS, TimeUnit.SECONDS);
+                        }
+                    }
                     joins.add(signalling.submit(() -> {
                         try {
+                            if (p.whep != null) {
+                                String answer = p.whep.post(httpPort, scenario.name(), p.name);
+                                p.start(answer);
+                                p.whep.connect(p.audio, answer, java.time.Duration.ofSeconds(20));
+                                pump.add(p);
+                                whepUp.incrementAndGet();
+                                return null;
+                            }
                             String dialled = scenario.webinar() && !p.sendsNothing()
                                     ? scenario.name() + "*" + Scenario.SPEAKER_PIN : scenario.name();
                             RawSipUac.Call call = uac.invite(dialled, p.name, p.offer());
@@ -92,10 +112,10 @@ final class ScenarioRunner {
                     }
                 }
                 double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
-                log("%s: %d calls up in %.1f s (%d failed%s); warming up %d s", scenario.name(), calls.size(),
-                        joinSeconds, failures.get(), firstFailure[0] == null ? "" : ", first: " + firstFailure[0],
+                log("%s: %d calls%s up in %.1f s (%d failed%s); warming up %d s", scenario.name(), calls.size(),
+                        scenario.whep() ? " and " + whepUp.get() + " WHEP viewers" : "", joinSeconds, failures.get(), firstFailure[0] == null ? "" : ", first: " + firstFailure[0],
                         warmupSeconds);
-                if (calls.isEmpty()) {
+                if (calls.isEmpty() && whepUp.get() == 0) {
                     return ScenarioResult.failed(scenario, "no call was established: " + firstFailure[0]);
                 }
                 Thread.sleep(warmupSeconds * 1000L);
@@ -131,6 +151,8 @@ final class ScenarioRunner {
                 double benchCpu1 = ServerProcess.cpuSecondsOf(benchPid);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 List<LoadParticipant.Snapshot[]> after = snapshots(people);
+                people.stream().filter(p -> p.whep != null && p.latencyProbe).forEach(p ->
+                        log("%s: the probe WHEP viewer's SRTP: %s", scenario.name(), p.whep.decryptionSummary()));
                 log("%s: %s; the kernel's UDP drops in the window (whole machine): %s; bench send errors %d",
                         scenario.name(), UdpDrops.silentReceivers(people, before, after),
                         UdpDrops.since(udp0, UdpDrops.kernel()), pump.sendErrors());
@@ -171,6 +193,11 @@ final class ScenarioRunner {
                     ? new LoadParticipant("talker" + (i == 0 ? "" : i), LoadParticipant.Role.TALKER,
                     i == 0 ? burstCycle : tones.get(i % tones.size()), null, i == 0, false, false)
                     : new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false,
+                    i == scenario.speakers(), false);
+            case WEBINAR_WHEP -> i < scenario.speakers()
+                    ? new LoadParticipant("speaker" + i, LoadParticipant.Role.VIDEO, i == 0 ? burstCycle : tones.get(i % tones.size()),
+                    videoLoops.get(i % videoLoops.size()), i == 0, false, false)
+                    : new LoadParticipant("whep" + i, LoadParticipant.Role.WHEP_VIEWER, null, null, false,
                     i == scenario.speakers(), false);
             case WEBINAR_VIDEO -> i < scenario.speakers()
                     ? new LoadParticipant("speaker" + i, LoadParticipant.Role.VIDEO, i == 0 ? burstCycle : tones.get(i % tones.size()),
@@ -251,7 +278,7 @@ final class ScenarioRunner {
             audioPps.add((a1.packets() - a0.packets()) / seconds);
             audioLost += a1.lostSince(a0);
             audioGot += a1.packets() - a0.packets();
-            if (p.video != null) {
+            if (p.video != null || p.whep != null) {
                 LoadParticipant.Snapshot v0 = before.get(i)[1];
                 LoadParticipant.Snapshot v1 = after.get(i)[1];
                 videoFps.add((v1.frames() - v0.frames()) / seconds);

@@ -223,7 +223,8 @@ final class ServerProcess implements AutoCloseable {
         return -1;
     }
 
-    private static int freeSipPort() throws IOException {
+    /** A port free for both UDP and TCP on loopback now (the server's SIP, HTTP or WebRTC port). */
+    static int freeSipPort() throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {

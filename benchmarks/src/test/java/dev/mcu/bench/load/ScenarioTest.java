@@ -34,6 +34,17 @@ class ScenarioTest {
     }
 
     @Test
+    void webinarNwHasWhepAttendeesAndSipSpeakers() {
+        Scenario whep = Scenario.parse("webinar300w");
+        assertTrue(whep.whep());
+        assertEquals(4, whep.speakers(), "4 SIP video speakers make the program");
+        assertEquals(304, whep.calls());
+        assertTrue(whep.receivesVideo(), "a WHEP viewer gets the composite too");
+        assertEquals(4, whep.videoParticipants());
+        assertFalse(Scenario.parse("webinar300v").whep());
+    }
+
+    @Test
     void anUnknownNameSaysWhichNamesThereAre() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scenario.parse("webinarXv"));
         assertTrue(e.getMessage().contains("webinarNv"), e.getMessage());
