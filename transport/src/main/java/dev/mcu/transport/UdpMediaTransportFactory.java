@@ -70,10 +70,11 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         long calls = Math.min(maxCalls, ports.pairs() / MediaKind.values().length);
         long needed = calls * SOCKETS_PER_CALL + FILES_BESIDES_CALLS;
         if (limit > 0 && needed > limit) {
-            log.warn("This process may open {} files, but {} calls need about {} ({} sockets each): calls past about {}"
-                    + " will be refused with 503. Raise the limit (systemd LimitNOFILE=, docker run --ulimit nofile=,"
-                    + " ulimit -n) or lower rooms.maxCalls", limit, calls, needed, SOCKETS_PER_CALL,
-                    Math.max(0, (limit - FILES_BESIDES_CALLS) / SOCKETS_PER_CALL));
+            long fit = Math.max(0, (limit - FILES_BESIDES_CALLS) / SOCKETS_PER_CALL);
+            log.warn("This process may open {} files, but {} calls with audio and video need about {} ({} sockets each,"
+                    + " audio-only calls half): past about {} such calls ({} audio-only) calls are refused with 503."
+                    + " Raise the limit (systemd LimitNOFILE=, docker run --ulimit nofile=, ulimit -n) or lower"
+                    + " rooms.maxCalls", limit, calls, needed, SOCKETS_PER_CALL, fit, 2 * fit);
         }
     }
 
