@@ -32,6 +32,9 @@ class SipMessageFuzzTest {
                         "unsafe reason phrase: " + verdict.reason());
             }
         }
+        if (SipMessageCheck.viaEndsInBackslash(datagram)) {
+            return; // the guard refuses it before the stack's parser, which would loop on it (crash-d58e44e3...)
+        }
         SIPMessage message;
         try {
             message = new StringMsgParser().parseSIPMessage(datagram, true, false, null);

@@ -47,6 +47,15 @@ public final class GuardedMessageParserFactory implements MessageParserFactory {
                 return super.parseSIPMessage(message, readBody, strict, listener); // the stack's own message
             }
             boolean response = SipMessageCheck.isResponse(message);
+            if (SipMessageCheck.viaEndsInBackslash(message)) {
+                // Never handed to the stack's parser, which would loop on it until the heap is gone.
+                if (response) {
+                    guard.responsesDropped.incrementAndGet();
+                } else {
+                    countRefused(message, listener);
+                }
+                throw new ParseException("a Via header ends in a backslash", 0);
+            }
             SipMessageCheck.Verdict verdict = response ? null : SipMessageCheck.check(message);
             SIPMessage parsed;
             try {

@@ -271,6 +271,37 @@ class Rfc4475TortureTest {
         assertNoErrorLogged();
     }
 
+    /**
+     * Found by the long fuzz run: a Via whose comment ends in a backslash sent JAIN-SIP's Via parser
+     * into an endless loop that filled the heap (one datagram took the server down). The request is
+     * refused, the response dropped, neither reaches the parser, and the server answers what follows.
+     */
+    @org.junit.jupiter.api.Test
+    void aViaEndingInABackslashNeverReachesTheStacksParser() throws Exception {
+        String via = "Via: SIP/2.0/UDP ${phone};branch=z9hG4bK-backslash (a comment\\\r\n";
+        String request = "OPTIONS sip:demo@127.0.0.1 SIP/2.0\r\n" + via
+                + "Max-Forwards: 70\r\nTo: <sip:demo@127.0.0.1>\r\nFrom: <sip:alice@127.0.0.1>;tag=1\r\n"
+                + "Call-ID: backslash@127.0.0.1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        SipProtocolCounters before = server.protocolCounters();
+        errors.list.clear();
+        RawSip.Reply reply = RawSip.udp(port, request, ANSWER_MILLIS);
+        assertNotNull(reply, "the request is answered");
+        assertEquals(400, reply.status(), reply::toString);
+        assertEquals(1, server.protocolCounters().malformedRefused() - before.malformedRefused(), server.protocolCounters()::toString);
+
+        String response = "SIP/2.0 200 OK\r\n" + via + "To: <sip:demo@127.0.0.1>;tag=2\r\n"
+                + "From: <sip:alice@127.0.0.1>;tag=1\r\nCall-ID: backslash-2@127.0.0.1\r\nCSeq: 1 OPTIONS\r\n"
+                + "Content-Length: 0\r\n\r\n";
+        assertNull(RawSip.udp(port, response, SILENCE_MILLIS));
+        assertEquals(1, server.protocolCounters().responsesDropped() - before.responsesDropped(), server.protocolCounters()::toString);
+        assertNoErrorLogged();
+
+        String options = request.replace("(a comment\\", "").replace("backslash@", "after-backslash@");
+        RawSip.Reply after = RawSip.udp(port, options, ANSWER_MILLIS);
+        assertNotNull(after, "the server still answers");
+        assertEquals(200, after.status(), after::toString);
+    }
+
     /** The RFC's message as ISO-8859-1 text: one char per byte, so every byte goes out as the RFC has it. */
     private static String message(String file) throws IOException {
         try (InputStream in = Rfc4475TortureTest.class.getResourceAsStream("/rfc4475/" + file + ".dat")) {

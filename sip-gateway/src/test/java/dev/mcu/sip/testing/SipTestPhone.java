@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * through futures and queues.
  */
 public final class SipTestPhone implements AutoCloseable {
-    public static final int TIMEOUT_SECONDS = 10;
+    public static final int TIMEOUT_SECONDS = 20; // a first call on a cold JIT at load 20+ took over 10 s
     private static final AtomicInteger STACKS = new AtomicInteger();
 
     static {
