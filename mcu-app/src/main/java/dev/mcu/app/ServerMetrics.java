@@ -4,6 +4,7 @@ import dev.mcu.app.events.EventBus;
 import dev.mcu.app.events.WebhookSender;
 import dev.mcu.media.MediaKind;
 import dev.mcu.transport.TransportStats;
+import dev.mcu.transport.BatchedWrites;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -66,6 +67,9 @@ final class ServerMetrics implements AutoCloseable {
                 .description("Calls refused for a wrong PIN").register(registry);
         FunctionCounter.builder("mcu.pin.refused", pins, PinGate::refusedRateLimited).tag("reason", "rate-limited")
                 .description("Calls refused because their address tried too many PINs").register(registry);
+        FunctionCounter.builder("mcu.media.packets.dropped.late", BatchedWrites.class, c -> BatchedWrites.droppedLate())
+                .description("RTP/RTCP packets dropped because a media event loop could not send them within 200 ms"
+                        + " (more receivers than CPU)").register(registry);
         FunctionCounter.builder("mcu.events.published", events, EventBus::published).register(registry);
         Gauge.builder("mcu.events.readers", events, EventBus::readers).register(registry);
         if (webhooks != null) {

@@ -41,6 +41,7 @@ class BatchedWritesTest {
 
     @AfterEach
     void close() {
+        BatchedWrites.maxAgeNanos = BatchedWrites.MAX_AGE_NANOS;
         channels.forEach(c -> c.close().awaitUninterruptibly(1, TimeUnit.SECONDS));
         if (receiver != null) {
             receiver.close();
@@ -93,6 +94,7 @@ class BatchedWritesTest {
 
     @Test
     void aLoopThatFellBehindFlushesAfterEachBoundedBatchNotOnlyOnceItCaughtUp() throws Exception {
+        BatchedWrites.maxAgeNanos = TimeUnit.MINUTES.toNanos(1); // this test is about batches, not age, on any machine
         receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
         Channel sender = bound(threads.eventLoops());
@@ -126,6 +128,40 @@ class BatchedWritesTest {
         assertTrue(drained.await(5, TimeUnit.SECONDS));
         // (whether they arrive is the first test's; a small receive buffer may drop some of a burst)
         assertEquals(3, flushes.get(), "one flush per batch of at most " + BatchedWrites.MAX_BATCH);
+    }
+
+    @Test
+    void packetsALoopCouldNotSendWithinTheAgeLimitAreDroppedCountedAndReleasedAndLaterOnesStillArrive() throws Exception {
+        receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        receiver.setSoTimeout(5_000);
+        InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
+        Channel sender = bound(threads.eventLoops());
+        CountDownLatch busy = new CountDownLatch(1);
+        sender.eventLoop().execute(() -> { // the loop is stuck on other work longer than a packet may wait
+            try {
+                busy.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long droppedBefore = BatchedWrites.droppedLate();
+        List<DatagramPacket> late = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            late.add(packet(5, i, target));
+            BatchedWrites.write(sender, late.get(i));
+        }
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(BatchedWrites.MAX_AGE_NANOS) + 200);
+        busy.countDown();
+        CountDownLatch drained = new CountDownLatch(1);
+        sender.eventLoop().execute(drained::countDown);
+        assertTrue(drained.await(5, TimeUnit.SECONDS));
+
+        assertEquals(50, BatchedWrites.droppedLate() - droppedBefore, "all 50 were too late");
+        assertTrue(late.stream().allMatch(p -> p.refCnt() == 0), "every dropped packet is released");
+        BatchedWrites.write(sender, packet(6, 1, target));
+        java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[64], 64);
+        receiver.receive(datagram);
+        assertEquals(6, ByteBuffer.wrap(datagram.getData()).getInt(), "nothing of the late ones went out, the next one did");
     }
 
     @Test
