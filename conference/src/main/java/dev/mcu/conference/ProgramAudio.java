@@ -22,6 +22,8 @@ import java.util.function.Function;
  */
 final class ProgramAudio {
     private final Map<Codec, Stream> streams = new EnumMap<>(Codec.class);
+    /** How far each round's first receiver moves on (a prime, so that over rounds every start is taken). */
+    private static final int ROTATION_STRIDE = 7919;
 
     private static final class Stream {
         final Codec codec;
@@ -70,7 +72,12 @@ final class ProgramAudio {
             if (payload != null && payload.length > 0) {
                 // The marker bit starts a talkspurt (RFC 3551 §4.1): only the stream's first packet.
                 byte[] packet = RtpPacket.build(0, s.first, s.sequenceNumber, s.timestamp, s.ssrc, payload);
-                for (int i = 0, n = s.receivers.size(); i < n; i++) {
+                // Each round starts at another receiver: when the transport has to drop packets it could
+                // not send in time, the loss falls on everyone in turn, not always on the list's tail.
+                int n = s.receivers.size();
+                int first = n == 0 ? 0 : Math.floorMod(s.sequenceNumber * ROTATION_STRIDE, n);
+                for (int k = 0; k < n; k++) {
+                    int i = first + k < n ? first + k : first + k - n;
                     s.receivers.get(i).sendRtp(MediaKind.AUDIO, packet);
                 }
                 s.sequenceNumber = (s.sequenceNumber + 1) & 0xffff;
