@@ -68,6 +68,9 @@ final class VideoLadder {
     private final Map<MediaTransport, VideoLayerSpec> published;   // the pipeline's any-thread view
     private final Runnable onSwitch;
     private ProgramSink programSink;                     // borrowed: fed by the top layer, or null
+    private boolean planChanged = true;                  // receivers, moves or the sink changed since plan()
+    private List<Job> plannedJobs = List.of();
+    private List<Switch> plannedSwitches = List.of();
 
     VideoLadder(String room, VideoProfileKey key, VideoSettings settings, Map<MediaTransport, VideoLayerSpec> published,
                 Runnable onSwitch) {
@@ -91,6 +94,7 @@ final class VideoLadder {
      * gets a layer above that.
      */
     void addReceiver(MediaTransport transport, String name, VideoReceiveCap cap) {
+        planChanged = true;
         int highest = highestFor(cap);
         Receiver r = receivers.get(transport);
         if (r == null) {
@@ -129,6 +133,7 @@ final class VideoLadder {
     }
 
     void removeReceiver(MediaTransport transport) {
+        planChanged = true;
         receivers.remove(transport);
         published.remove(transport);
     }
@@ -143,6 +148,7 @@ final class VideoLadder {
 
     /** The top layer also hands its frames to {@code sink} (null stops). */
     void setProgramSink(ProgramSink sink) {
+        planChanged = true;
         programSink = sink;
         if (sink != null) {
             open(0).setProgramSink(sink);
@@ -185,8 +191,10 @@ final class VideoLadder {
             int next = r.choice.choose(r.layer, r.highest, layerKbps, stats.remoteBitrateEstimateBps(), sentKbps,
                     stats.remoteFractionLost());
             if (next == r.layer) {
+                planChanged |= r.target >= 0;
                 r.target = -1;
             } else if (next != r.target) {
+                planChanged = true;
                 r.target = next;
                 log.info("Room {}: moving {} from {} to {} video (estimate {} kbit/s, sent {} kbit/s, loss {}%)", room,
                         r.name, specs.get(r.layer).size(), specs.get(next).size(),
@@ -202,6 +210,12 @@ final class VideoLadder {
      * others, and lists each layer's settled receivers and the receivers switching.
      */
     void plan(List<Job> jobs, List<Switch> switches) {
+        if (!planChanged) {
+            jobs.addAll(plannedJobs);
+            switches.addAll(plannedSwitches);
+            return;
+        }
+        planChanged = false;
         boolean[] wanted = new boolean[layers.length];
         wanted[0] = programSink != null;
         for (Receiver r : receivers.values()) {
@@ -220,23 +234,31 @@ final class VideoLadder {
                         specs.get(i).size(), key);
             }
         }
+        // Kept until a receiver, a move or the program sink changes: a webinar's 1,000 viewers are not
+        // listed again 30 times a second.
         List<List<MediaTransport>> settled = new ArrayList<>(layers.length);
         for (int i = 0; i < layers.length; i++) {
             settled.add(new ArrayList<>());
         }
+        List<Switch> moving = new ArrayList<>();
         for (Map.Entry<MediaTransport, Receiver> e : receivers.entrySet()) {
             Receiver r = e.getValue();
             if (r.target >= 0) {
-                switches.add(new Switch(this, e.getKey(), layers[r.layer], layers[r.target]));
+                moving.add(new Switch(this, e.getKey(), layers[r.layer], layers[r.target]));
             } else {
                 settled.get(r.layer).add(e.getKey());
             }
         }
+        List<Job> planned = new ArrayList<>();
         for (int i = 0; i < layers.length; i++) {
             if (layers[i] != null) {
-                jobs.add(new Job(layers[i], List.copyOf(settled.get(i))));
+                planned.add(new Job(layers[i], List.copyOf(settled.get(i))));
             }
         }
+        plannedJobs = List.copyOf(planned);
+        plannedSwitches = List.copyOf(moving);
+        jobs.addAll(plannedJobs);
+        switches.addAll(plannedSwitches);
     }
 
     /**
@@ -266,6 +288,7 @@ final class VideoLadder {
         if (r == null || r.target < 0 || layers[r.target] != s.to()) {
             return;
         }
+        planChanged = true;
         log.info("Room {}: {} now receives the {} video layer", room, r.name, specs.get(r.target).size());
         r.layer = r.target;
         r.target = -1;
@@ -304,6 +327,7 @@ final class VideoLadder {
 
     /** Closes every layer; only while no encode runs. */
     void close() {
+        planChanged = true;
         for (int i = 0; i < layers.length; i++) {
             if (layers[i] != null) {
                 layers[i].close();
