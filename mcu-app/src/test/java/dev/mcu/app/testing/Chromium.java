@@ -27,6 +27,7 @@ public final class Chromium implements AutoCloseable {
     public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     private final Path profile;
+    private final Path wrapper;
     private final ChromeDriver driver;
     private int width;
     private int height;
@@ -52,14 +53,35 @@ public final class Chromium implements AutoCloseable {
         return new Chromium(List.of("--use-fake-device-for-media-stream", "--deny-permission-prompts"));
     }
 
+    /**
+     * Chromium started inside {@code namespace} (its network is the namespace's; no fake devices: a
+     * viewer). chromedriver stays on this host and drives it over a pipe
+     * ({@code --remote-debugging-pipe}), since it cannot reach the namespace's loopback.
+     */
+    public static Chromium inNamespace(NetworkNamespace namespace) throws IOException {
+        Path wrapper = Files.createTempFile("chromium-in-namespace", ".sh");
+        Files.writeString(wrapper, "#!/bin/sh\nexec " + String.join(" ", namespace.command(List.of(BINARY.toString())))
+                + " \"$@\"\n");
+        if (!wrapper.toFile().setExecutable(true)) {
+            throw new IOException("cannot make " + wrapper + " executable");
+        }
+        return new Chromium(wrapper, List.of("--remote-debugging-pipe"));
+    }
+
     public static boolean installed() {
         return Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
     }
 
     private Chromium(List<String> mediaFlags) throws IOException {
+        this(null, mediaFlags);
+    }
+
+    /** @param wrapper a script that starts Chromium (owned: deleted on close), or null for {@link #BINARY} */
+    private Chromium(Path wrapper, List<String> mediaFlags) throws IOException {
+        this.wrapper = wrapper;
         profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(BINARY.toFile());
+        options.setBinary((wrapper == null ? BINARY : wrapper).toFile());
         List<String> args = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
@@ -98,6 +120,9 @@ public final class Chromium implements AutoCloseable {
         try {
             driver.quit();
         } finally {
+            if (wrapper != null) {
+                Files.deleteIfExists(wrapper);
+            }
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }

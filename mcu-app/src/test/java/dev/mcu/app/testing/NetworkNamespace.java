@@ -114,6 +114,17 @@ public final class NetworkNamespace implements AutoCloseable {
                 "numgen", "random", "mod", "100", "<", String.valueOf(percent), "counter", "drop");
     }
 
+    /**
+     * From now on lets at most {@code kbitPerSecond} of UDP from {@code host}'s port {@code port} into
+     * the namespace and drops the rest (an nf_tables policer with a burst of 64 KiB: a link that
+     * cannot carry more, by loss, as this kernel has no shaping qdisc).
+     */
+    public void limitRate(String host, int port, int kbitPerSecond) throws IOException {
+        nft("add", "rule", "inet", "faults", "in", "ip", "saddr", host, "udp", "sport", String.valueOf(port),
+                "limit", "rate", "over", String.valueOf(kbitPerSecond / 8), "kbytes/second", "burst", "64", "kbytes",
+                "counter", "drop");
+    }
+
     /** Removes every drop rule. */
     public void stopDropping() throws IOException {
         nft("flush", "chain", "inet", "faults", "in");
