@@ -2,6 +2,7 @@ package dev.mcu.sip;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mcu.sdp.MediaCapabilities;
@@ -227,7 +228,8 @@ class Rfc4475TortureTest {
     }
 
     private static Logger rootLogger() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        // From logback's context (as SerialExecutorTest does): the test attaches an appender to the root.
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     /**
