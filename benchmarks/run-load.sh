@@ -9,7 +9,7 @@
 #   benchmarks/run-load.sh --help
 #
 # Environment: SCENARIOS (default video4,video16,video64,video64speaker,listen1000,talk1000; also videoN,
-#              videoNspeaker, listenN, talkN, webinarN (1 talker), webinarNa (3 talkers), webinarNv (4 video speakers, N video attendees)), WARMUP (10), BASELINE_SECONDS (20; 0 skips ffmpeg),
+#              videoNspeaker, listenN, talkN, webinarN (1 talker), webinarNa (3 talkers), webinarNv (4 video speakers, N video attendees), webinarNw (4 video speakers, N WHEP attendees with DTLS-SRTP)), WARMUP (10), BASELINE_SECONDS (20; 0 skips ffmpeg),
 #              GPL=1 (build with -Pgpl: libx264 in the server and the baseline, else OpenH264 in both),
 #              JOIN_PARALLEL (16 INVITEs in flight), JOIN_LIMIT_SECONDS (150: all joins by then, else the
 #              scenario fails as stalled), SKIP_BUILD=1 (reuse the built jar), JAR=path (run that server jar, built with SKIP_BUILD=1;
