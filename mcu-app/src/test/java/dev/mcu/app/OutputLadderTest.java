@@ -210,6 +210,28 @@ class OutputLadderTest {
         assertTrue(metrics().contains("mcu_video_layer_switches_total 0.0"), "nobody had to be moved");
     }
 
+    @Test
+    void aWhepViewerOfferingVp8FirstSharesTheRoomsH264Encode() throws Exception {
+        Assumptions.assumeTrue(Chromium.installed(), "apt-get install chromium chromium-driver (.ci/run installs them)");
+        server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort(), "admin.token=" + ADMIN));
+        SyntheticParticipant red = join("red", ConferenceEndToEndTest.RED, 440, 0, 0, "42e01f");
+        Await.until(Duration.ofSeconds(20), () -> red.framesDecoded() > 5, () -> "the phone decodes no video");
+        ChromeDriver browser = closeLater(Chromium.withFakeDevices()).driver();
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        browser.get("http://127.0.0.1:" + server.httpPort() + "/");
+        // Chrome's own codec order (VP8 first), as any WHEP player sends it.
+        String whep = String.valueOf(browser.executeAsyncScript(WHEP.replace("video.setCodecPreferences(", "(")
+                , "/whep/" + ROOM));
+        assertTrue(whep.startsWith("/whep/" + ROOM + "/"), whep);
+        String offer = String.valueOf(browser.executeScript("return window.viewer.localDescription.sdp;"));
+        assertTrue(offer.indexOf("VP8/90000") < offer.indexOf("H264/90000"), "Chrome offered VP8 first:\n" + offer);
+        Await.until(Duration.ofSeconds(30), () -> number(videoStats(browser), "framesDecoded") > 30,
+                () -> "the WHEP viewer decodes no video: " + videoStats(browser));
+        assertEquals("H264", whepViewer().path("video").path("codec").asText(null), whepViewer().toString());
+        assertEquals(1, server.roomSnapshot(ROOM).orElseThrow().videoProfiles(),
+                "one output for the phone and the viewer: " + server.roomSnapshot(ROOM).orElseThrow().room().videoBitrateKbps());
+    }
+
     private SyntheticParticipant join(String name, int[] colour, double toneHz) throws Exception {
         return join(name, colour, toneHz, NOISE, 0, "42e01f");
     }

@@ -32,8 +32,12 @@ final class OfferMatcher {
         this.capabilities = capabilities;
     }
 
-    /** Per m-line of the offer: the codec we take, or why none. */
-    Negotiation negotiate(SessionDescription offer) {
+    /**
+     * Per m-line of the offer: the codec we take, or why none.
+     *
+     * @param preferredVideo taken for video when the offer has it, before the offerer's order; or null
+     */
+    Negotiation negotiate(SessionDescription offer, Codec preferredVideo) {
         List<AcceptedMedia> accepted = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         Set<MediaKind> taken = EnumSet.noneOf(MediaKind.class);
@@ -61,7 +65,7 @@ final class OfferMatcher {
                 refusal = m.protocol() + " without an a=crypto we can use (we take inline AES_CM_128_HMAC_SHA1_80 or"
                         + " AEAD_AES_128_GCM keys, without MKI or session parameters)";
             } else {
-                Optional<AcceptedMedia> match = match(offer, m, i, kind.get());
+                Optional<AcceptedMedia> match = match(offer, m, i, kind.get(), preferredVideo);
                 if (match.isPresent()) {
                     accepted.add(match.get());
                     taken.add(kind.get());
@@ -79,8 +83,21 @@ final class OfferMatcher {
     }
 
     Optional<AcceptedMedia> match(SessionDescription offer, MediaDescription m, int index, MediaKind kind) {
+        return match(offer, m, index, kind, null);
+    }
+
+    private Optional<AcceptedMedia> match(SessionDescription offer, MediaDescription m, int index, MediaKind kind,
+                                          Codec preferredVideo) {
         Codec chosenCodec = null;
-        for (int pt : m.payloadTypes()) {
+        if (kind == MediaKind.VIDEO && preferredVideo != null) {
+            for (int pt : m.payloadTypes()) {
+                if (supportedCodec(m, pt, kind).orElse(null) == preferredVideo) {
+                    chosenCodec = preferredVideo;
+                    break;
+                }
+            }
+        }
+        for (int pt : chosenCodec == null ? m.payloadTypes() : List.<Integer>of()) {
             Optional<Codec> c = supportedCodec(m, pt, kind);
             if (c.isPresent()) {
                 chosenCodec = c.get();

@@ -1,5 +1,7 @@
 package dev.mcu.sdp;
 
+import dev.mcu.media.Codec;
+
 /**
  * RFC 3264 offer/answer for plain RTP calls and browsers, as the SIP layer uses it. Each job has its
  * own class: {@link OfferMatcher} (which codec per m-line, or why none), {@link AnswerWriter} (our
@@ -50,7 +52,16 @@ public final class SdpNegotiator {
 
     /** The matching half of {@link #answer}: lets the SIP layer refuse before it allocates ports. */
     public Negotiation negotiate(SessionDescription offer) {
-        return matcher.negotiate(offer);
+        return matcher.negotiate(offer, null);
+    }
+
+    /**
+     * {@link #negotiate}, taking {@code preferredVideo} for video whenever the offer allows it, whatever
+     * its place in the offer (null: the offerer's order): a viewer then shares the encode the room
+     * already makes instead of starting a second ladder in another codec.
+     */
+    public Negotiation negotiate(SessionDescription offer, Codec preferredVideo) {
+        return matcher.negotiate(offer, preferredVideo);
     }
 
     /**

@@ -213,4 +213,23 @@ class SdpNegotiatorTest {
         String answer = HEAD + "m=audio 0 RTP/AVP 0\r\nm=video 0 RTP/AVP 96\r\n";
         assertFalse(ours.processAnswer(offer, SessionDescription.parse(answer)).succeeded());
     }
+
+    @Test
+    void aPreferredVideoCodecIsTakenWhereverTheOfferListsItAndOnlyIfItDoes() throws Exception {
+        String vp8First = HEAD + "m=video 10002 RTP/AVP 98 97\r\na=rtpmap:98 VP8/90000\r\n"
+                + "a=rtpmap:97 H264/90000\r\na=fmtp:97 packetization-mode=1;profile-level-id=42e01f\r\n";
+        SdpNegotiator negotiator = new SdpNegotiator(MediaCapabilities.defaults());
+        SessionDescription offer = SessionDescription.parse(vp8First);
+        assertEquals(Codec.VP8, negotiator.negotiate(offer).accepted(MediaKind.VIDEO).orElseThrow().stream().codec(),
+                "the offerer's order");
+        NegotiatedStream h264 = negotiator.negotiate(offer, Codec.H264).accepted(MediaKind.VIDEO).orElseThrow().stream();
+        assertEquals(Codec.H264, h264.codec(), "the room's codec, second in the offer");
+        assertEquals(97, h264.payloadType());
+        SessionDescription vp8Only = SessionDescription.parse(HEAD + "m=video 10002 RTP/AVP 98\r\na=rtpmap:98 VP8/90000\r\n");
+        assertEquals(Codec.VP8, negotiator.negotiate(vp8Only, Codec.H264).accepted(MediaKind.VIDEO).orElseThrow().stream().codec(),
+                "not offered: what the offer has");
+        SessionDescription audio = SessionDescription.parse(HEAD + "m=audio 10000 RTP/AVP 0 9\r\n");
+        assertEquals(Codec.PCMU, negotiator.negotiate(audio, Codec.H264).accepted(MediaKind.AUDIO).orElseThrow().stream().codec(),
+                "audio keeps the offerer's order");
+    }
 }

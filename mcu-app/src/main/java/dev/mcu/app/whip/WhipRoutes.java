@@ -5,7 +5,9 @@ import dev.mcu.app.http.HttpError;
 import dev.mcu.app.http.Request;
 import dev.mcu.app.http.Response;
 import dev.mcu.app.http.Router;
+import dev.mcu.conference.ParticipantSnapshot;
 import dev.mcu.conference.Room;
+import dev.mcu.media.Codec;
 import dev.mcu.sdp.LocalEndpoint;
 import dev.mcu.sdp.LocalOrigin;
 import dev.mcu.sdp.Negotiation;
@@ -108,7 +110,7 @@ public final class WhipRoutes {
         if (!type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
             throw new HttpError(415, "send the offer as application/sdp" + (type.isEmpty() ? "" : ", not " + type));
         }
-        server.rooms().apply(roomName).orElseThrow(() -> HttpError.notFound(
+        Room room = server.rooms().apply(roomName).orElseThrow(() -> HttpError.notFound(
                 "no room named '" + roomName + "' is open (WHIP and WHEP join a room somebody is in)"));
         Role role = server.members().authorize(request, roomName, !viewer);
         if (server.webRtcTransports() == null) {
@@ -127,7 +129,8 @@ public final class WhipRoutes {
         if (!SdpNegotiator.isWebRtcOffer(offer)) {
             throw HttpError.badRequest("the offer is not a WebRTC offer (UDP/TLS/RTP/SAVPF with ICE and a DTLS fingerprint)");
         }
-        Negotiation negotiation = negotiator.negotiate(offer);
+        Negotiation negotiation = viewer ? negotiator.negotiate(offer, videoCodecMostReceive(room))
+                : negotiator.negotiate(offer);
         if (!negotiation.succeeded()) {
             throw HttpError.badRequest("nothing in the offer that this server can take: " + negotiation.refusalSummary());
         }
@@ -185,5 +188,20 @@ public final class WhipRoutes {
         log.info("Room {}: {} {} left (DELETE)", roomName, session.displayName(), session.id());
         session.end("the client ended it (DELETE)");
         return Response.text(200, "text/plain", "");
+    }
+
+    /**
+     * The video codec most of the room's video receivers get, or null when nobody receives video: a
+     * viewer that can take it shares that encode (a browser offers VP8 first, which would otherwise
+     * start a second full ladder beside the phones' H.264).
+     */
+    private static Codec videoCodecMostReceive(Room room) {
+        Map<Codec, Integer> receivers = new java.util.EnumMap<>(Codec.class);
+        for (ParticipantSnapshot p : room.participants().join()) {
+            if (p.videoLayer() != null && p.videoCodec() != null) {
+                receivers.merge(p.videoCodec(), 1, Integer::sum);
+            }
+        }
+        return receivers.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
     }
 }
