@@ -86,6 +86,12 @@ public final class GuardedMessageParserFactory implements MessageParserFactory {
                     throw new ParseException("top Via says " + SipText.loggable(request.getTopmostVia().getTransport(), 16)
                             + " but the request came over UDP", 0);
                 }
+                int viaPort = request.getTopmostVia().getPort();
+                if (viaPort > 65_535 || viaPort < -1) {
+                    // Where a UDP answer goes when there is no rport: the stack failed on it while sending.
+                    countRefused(message, listener);
+                    throw new ParseException("the top Via's port is out of range", 0);
+                }
                 if (verdict != null) {
                     request.setApplicationData(verdict);
                 }

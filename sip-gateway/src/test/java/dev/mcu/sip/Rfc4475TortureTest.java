@@ -304,6 +304,22 @@ class Rfc4475TortureTest {
         assertEquals(200, after.status(), after::toString);
     }
 
+    /** Found by the long fuzz run: a Via port past 65535 made the stack fail while sending the answer. */
+    @org.junit.jupiter.api.Test
+    void aViaPortOutOfRangeIsAnswered400() throws Exception {
+        String message = "OPTIONS sip:demo@127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:9079070;branch=z9hG4bK-via-port;rport\r\n"
+                + "Max-Forwards: 70\r\nTo: <sip:demo@127.0.0.1>\r\nFrom: <sip:alice@127.0.0.1>;tag=1\r\n"
+                + "Call-ID: via-port@127.0.0.1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        SipProtocolCounters before = server.protocolCounters();
+        errors.list.clear();
+        RawSip.Reply reply = RawSip.udp(port, message, ANSWER_MILLIS);
+        assertNotNull(reply, "answered where the datagram came from");
+        assertEquals(400, reply.status(), reply::toString);
+        assertEquals(1, server.protocolCounters().malformedRefused() - before.malformedRefused(), server.protocolCounters()::toString);
+        assertNoErrorLogged();
+    }
+
     /** The RFC's message as ISO-8859-1 text: one char per byte, so every byte goes out as the RFC has it. */
     private static String message(String file) throws IOException {
         try (InputStream in = Rfc4475TortureTest.class.getResourceAsStream("/rfc4475/" + file + ".dat")) {
