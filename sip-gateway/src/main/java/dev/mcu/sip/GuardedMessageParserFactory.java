@@ -47,14 +47,14 @@ public final class GuardedMessageParserFactory implements MessageParserFactory {
                 return super.parseSIPMessage(message, readBody, strict, listener); // the stack's own message
             }
             boolean response = SipMessageCheck.isResponse(message);
-            if (SipMessageCheck.viaEndsInBackslash(message)) {
+            if (SipMessageCheck.viaCommentHasBackslash(message)) {
                 // Never handed to the stack's parser, which would loop on it until the heap is gone.
                 if (response) {
                     guard.responsesDropped.incrementAndGet();
                 } else {
                     countRefused(message, listener);
                 }
-                throw new ParseException("a Via header ends in a backslash", 0);
+                throw new ParseException("a Via comment holds a backslash", 0);
             }
             SipMessageCheck.Verdict verdict = response ? null : SipMessageCheck.check(message);
             SIPMessage parsed;
