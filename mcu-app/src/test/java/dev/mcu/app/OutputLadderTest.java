@@ -15,6 +15,7 @@ import dev.mcu.media.I420Frame;
 import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
+import dev.mcu.transport.BatchedWrites;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,7 @@ class OutputLadderTest {
         // The tests' canvas (640x360 at 800 kbit/s, 15 fps) over the default ladder: 640x360 is the canvas,
         // 320x180 at 150 the layer below. At 1280x720 on a starved machine Chrome's
         // estimate falls too (see the class comment) and it is moved down as well.
+        long droppedLateBefore = BatchedWrites.droppedLate();
         server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort(), "admin.token=" + ADMIN));
         SyntheticParticipant red = join("red", ConferenceEndToEndTest.RED, 440);
         SyntheticParticipant slow = join("slow", ConferenceEndToEndTest.GREEN, 660);
@@ -151,7 +153,11 @@ class OutputLadderTest {
         // one stream (one SSRC, every sequence number the next), needing no keyframe request to decode it.
         assertEquals(List.of("640x360 keyframe", "320x180 keyframe"), slow.pictureSizes());
         assertEquals(1, slow.videoSsrcs().size(), "one stream across the switch: " + slow.videoSsrcs());
-        assertEquals(0, slow.videoSequenceJumps(), "continuous sequence numbers across the switch");
+        // A media loop that falls 200 ms behind drops what it could not send (BatchedWrites): on a starved
+        // machine that is a jump the switch did not make, so only those are allowed.
+        long droppedLate = BatchedWrites.droppedLate() - droppedLateBefore;
+        assertTrue(slow.videoSequenceJumps() <= droppedLate, "continuous sequence numbers across the switch: "
+                + slow.videoSequenceJumps() + " jumps, " + droppedLate + " packets the server dropped as late");
         assertEquals(slowPlisBefore, slow.keyframeRequestsSent(), "nothing it could not decode");
         I420Frame small = slow.lastPicture();
         assertEquals(180, small.height());
