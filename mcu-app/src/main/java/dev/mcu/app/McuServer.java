@@ -23,6 +23,7 @@ import dev.mcu.app.http.StaticPages;
 import dev.mcu.conference.RoomEvents;
 import dev.mcu.conference.ParticipantSnapshot;
 import dev.mcu.conference.Room;
+import dev.mcu.encoder.FfmpegNatives;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.sdp.MediaCapabilities;
 import dev.mcu.sdp.SdpNegotiator;
@@ -98,6 +99,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
 
     /** @param roomEvents told of talk spells and speaker changes in every room (besides the event bus) */
     public McuServer(McuConfig config, RoomEvents roomEvents) throws IOException {
+        FfmpegNatives.load(); // here, before any of the server's threads can race for a first load
         this.config = config;
         TlsIdentity tls = config.needsTls() ? TlsIdentity.loadOrGenerate(Path.of(config.tls().keystore()),
                 config.tls().password(), List.of(config.sip().address(), config.sip().reachableAddress())) : null;
