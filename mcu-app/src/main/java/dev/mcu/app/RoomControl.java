@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,7 +54,8 @@ final class RoomControl implements ConferenceControl {
         volatile boolean handRaised;
         volatile boolean talking;
         volatile String endReason;     // set before we hang up, so the left event says why
-        volatile boolean announceLive; // promoted: play the live cue once its re-INVITE is through
+        // promoted: play the live cue once its re-INVITE is through (whichever thread gets there first plays it)
+        final AtomicBoolean announceLive = new AtomicBoolean();
         long lastRtcpCount = -1;       // watchdog thread only
         long lastRtcpNanos;            // watchdog thread only
 
@@ -446,10 +448,10 @@ final class RoomControl implements ConferenceControl {
                 events.publish(McuEvent.of("participant.hand", room, m.id, Map.of("raised", false)));
             }
             if (wasAttendee != attendee) {
+                // Set before the re-INVITE goes out: its answer can come back (updated) before setViewOnly returns.
+                m.announceLive.set(!attendee);
                 boolean reInvited = m.call.setViewOnly(attendee);
-                if (!attendee && reInvited) {
-                    m.announceLive = true;
-                } else if (!attendee) {
+                if (!attendee && !reInvited && m.announceLive.compareAndSet(true, false)) {
                     r.playLiveTone(m.call.id());
                 }
             }
@@ -460,8 +462,7 @@ final class RoomControl implements ConferenceControl {
     /** A call's re-INVITE went through: a promoted attendee now sends, and hears that it is live. */
     void updated(Call call, Room room) {
         Member m = byCallId.get(call.id());
-        if (m != null && m.announceLive && m.role != Role.ATTENDEE) {
-            m.announceLive = false;
+        if (m != null && m.role != Role.ATTENDEE && m.announceLive.compareAndSet(true, false)) {
             room.playLiveTone(call.id());
         }
     }
