@@ -1,5 +1,8 @@
 package dev.mcu.app;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import dev.mcu.app.testing.Await;
 import dev.mcu.app.testing.BaresipAudioDump;
 import dev.mcu.app.testing.BaresipPhone;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +85,7 @@ class NetworkFaultTest {
     private static final long PHASE_MILLIS = Long.getLong("faults.phaseMillis", 3000);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Level sipLevelBefore = sipLogger().getLevel();
     private NetworkNamespace namespace;
     private McuServer server;
     private UdpImpairmentRelay relay;
@@ -96,6 +101,8 @@ class NetworkFaultTest {
         assumeTrue(noBaresip.isEmpty(), () -> "skipped: " + noBaresip.orElse(""));
         Optional<String> noNamespace = NetworkNamespace.whyUnavailable();
         assumeTrue(noNamespace.isEmpty(), () -> "skipped: " + noNamespace.orElse(""));
+        // A set-up that fails here should say what the SIP side did with each message.
+        sipLogger().setLevel(Level.DEBUG);
 
         namespace = closeLater(NetworkNamespace.create());
         mediaFirst = 30000 + 2 * java.util.concurrent.ThreadLocalRandom.current().nextInt(4000);
@@ -129,7 +136,8 @@ class NetworkFaultTest {
 
         Await.until(Duration.ofSeconds(15), () -> baresipParticipant().isPresent()
                         && baresip.sipTrace().answer().isPresent(),
-                () -> "baresip's call is not up; server: " + server.roomSnapshot(ROOM) + "; baresip log:\n" + baresip.log());
+                () -> "baresip's call is not up; server: " + server.roomSnapshot(ROOM) + "; " + relay.describe()
+                        + "; baresip log:\n" + baresip.log());
         String answerSdp = baresip.sipTrace().answer().orElseThrow();
         Matcher video = Pattern.compile("m=video (\\d+) ").matcher(answerSdp);
         assertTrue(video.find(), "the answer to baresip has video:\n" + answerSdp);
@@ -141,16 +149,24 @@ class NetworkFaultTest {
         Await.until(Duration.ofSeconds(20), () -> Tones.amplitude(synthetic.lastHeard(Audio.SAMPLE_RATE),
                         BaresipPhone.TONE_HZ, Audio.SAMPLE_RATE) > 1000 && seesBothTiles(),
                 () -> "the synthetic phone does not hear and see baresip: " + hearing(synthetic.lastHeard(Audio.SAMPLE_RATE))
-                        + "; server: " + server.roomSnapshot(ROOM) + "; relay up/down " + relay.forwardedUp() + "/"
-                        + relay.forwardedDown());
+                        + "; server: " + server.roomSnapshot(ROOM) + "; " + relay.describe());
     }
 
     @AfterAll
     void closeEverything() throws Exception {
+        if (relay != null) {
+            report.add(relay.describe());
+        }
         report.forEach(System.out::println);
         for (int i = toClose.size() - 1; i >= 0; i--) {
             toClose.get(i).close();
         }
+        sipLogger().setLevel(sipLevelBefore);
+    }
+
+    /** The SIP gateway's logger in logback's context (this test turns it to DEBUG while it runs). */
+    private static Logger sipLogger() {
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.mcu.sip");
     }
 
     private <T extends AutoCloseable> T closeLater(T resource) {

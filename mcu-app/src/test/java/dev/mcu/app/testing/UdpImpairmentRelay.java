@@ -3,6 +3,7 @@ package dev.mcu.app.testing;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
@@ -14,6 +15,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,6 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * hosts pass untouched. On the way it notes what a fault test asks about: PLIs and NACKs the
  * server sends the impaired phone, NACKs and PLIs the phone sends, and when the phone's VP8
  * keyframes arrive on the watched video port.
+ *
+ * <p>A datagram sent to a server port nobody listens on comes back as an ICMP "port unreachable",
+ * which Linux reports on the flow's connected socket at its next receive or send: the relay counts
+ * it as that one datagram lost and goes on, as a network would. (It used to end the relay's loop:
+ * baresip's first RTP, sent the moment the 200 OK came and before the server's media socket was
+ * bound, then cost every later datagram, the ACKs too, and the call never came up.)
  *
  * <p>Threads: one selector thread receives and forwards; one scheduler thread sends the delayed
  * packets; {@link #setProfile} and the getters from any thread. {@link #close()} stops both and
@@ -88,6 +98,10 @@ public final class UdpImpairmentRelay implements AutoCloseable {
     private final AtomicLong forwardedDown = new AtomicLong();
     private final AtomicLong blackedOut = new AtomicLong();
     private final AtomicLong heldBack = new AtomicLong();
+    private final AtomicLong unreachable = new AtomicLong();
+    private final Set<Integer> unreachablePorts = ConcurrentHashMap.newKeySet();
+    private volatile int flowCount;
+    private volatile String stoppedBy;
     private final AtomicLong nacksToPhone = new AtomicLong();
     private final AtomicLong nacksFromPhone = new AtomicLong();
     private final AtomicLong plisFromPhone = new AtomicLong();
@@ -142,7 +156,15 @@ public final class UdpImpairmentRelay implements AutoCloseable {
                 for (SelectionKey key : selector.selectedKeys()) {
                     buffer.clear();
                     DatagramChannel channel = (DatagramChannel) key.channel();
-                    SocketAddress from = channel.receive(buffer);
+                    SocketAddress from;
+                    try {
+                        from = channel.receive(buffer);
+                    } catch (PortUnreachableException e) {
+                        // An ICMP "port unreachable" for an earlier datagram, reported on this flow's
+                        // connected socket: that datagram is lost, as on a network; the relay goes on.
+                        noteUnreachable(key);
+                        continue;
+                    }
                     if (from == null) {
                         continue;
                     }
@@ -159,8 +181,16 @@ public final class UdpImpairmentRelay implements AutoCloseable {
             }
         } catch (IOException | ClosedSelectorException e) {
             if (running) {
+                stoppedBy = e.toString();
                 System.err.println("impairment relay stopped: " + e);
             }
+        }
+    }
+
+    private void noteUnreachable(SelectionKey key) {
+        unreachable.incrementAndGet();
+        if (key.attachment() instanceof Flow flow) {
+            unreachablePorts.add(flow.serverPort());
         }
     }
 
@@ -176,6 +206,7 @@ public final class UdpImpairmentRelay implements AutoCloseable {
             flow = new Flow(listener, phone, upstream, phone.getAddress().equals(impairedHost), serverPort);
             upstream.register(selector, SelectionKey.OP_READ, flow);
             flows.put(key, flow);
+            flowCount = flows.size();
         }
         if (flow.impaired()) {
             noteFromPhone(serverPort, datagram);
@@ -225,6 +256,8 @@ public final class UdpImpairmentRelay implements AutoCloseable {
     private void sendQuietly(Send send) {
         try {
             send.run();
+        } catch (PortUnreachableException e) {
+            unreachable.incrementAndGet(); // an earlier datagram's ICMP error, reported on this send
         } catch (IOException e) {
             // the other side went away: a relay drops, as a network would
         }
@@ -312,6 +345,26 @@ public final class UdpImpairmentRelay implements AutoCloseable {
             }
         }
         return start && at < rtp.length && (rtp[at] & 0x01) == 0;
+    }
+
+    /** Phone address and server port pairs seen so far (each has its own upstream socket). */
+    public int flows() {
+        return flowCount;
+    }
+
+    /**
+     * ICMP "port unreachable" errors the server's host sent back (a datagram reached a server port
+     * nobody listened on yet or any more); each cost that one datagram.
+     */
+    public long unreachable() {
+        return unreachable.get();
+    }
+
+    /** What the relay did so far, for a failing test's message. */
+    public String describe() {
+        return "relay: " + flowCount + " flows, " + forwardedUp.get() + " datagrams up, " + forwardedDown.get() + " down, "
+                + unreachable.get() + " ICMP port unreachable" + (unreachablePorts.isEmpty() ? "" : " (server ports "
+                + new TreeSet<>(unreachablePorts) + ")") + (stoppedBy == null ? "" : "; STOPPED by " + stoppedBy);
     }
 
     public long forwardedUp() {
