@@ -23,6 +23,7 @@ import java.text.ParseException;
 public final class GuardedMessageParserFactory implements MessageParserFactory {
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
+        HeaderNameCacheBound.trimIfGrown(); // per datagram over UDP; the first call learns the stack's own names
         return new GuardedParser(SipGuard.of(((javax.sip.SipStack) stack).getStackName()));
     }
 
@@ -43,6 +44,15 @@ public final class GuardedMessageParserFactory implements MessageParserFactory {
         @Override
         public SIPMessage parseSIPMessage(byte[] message, boolean readBody, boolean strict,
                                           ParseExceptionListener listener) throws ParseException {
+            try {
+                return guardedParse(message, readBody, strict, listener);
+            } finally {
+                HeaderNameCacheBound.trimIfGrown(); // the stack keeps every header name it parsed
+            }
+        }
+
+        private SIPMessage guardedParse(byte[] message, boolean readBody, boolean strict,
+                                        ParseExceptionListener listener) throws ParseException {
             if (listener == null || message == null) {
                 return super.parseSIPMessage(message, readBody, strict, listener); // the stack's own message
             }
