@@ -3,22 +3,29 @@ package dev.mcu.conference;
 /**
  * Which layer of the output ladder one receiver should get, decided once a second from what it
  * reports: its REMB bandwidth estimate and the loss its RTCP receiver reports give for our stream.
- * Layer 0 is the canvas size; higher indexes are smaller. One instance per receiver (it remembers
- * how long things have been good or bad, for the hysteresis).
+ * Layer 0 is the canvas size; higher indexes are smaller. One instance per receiver: it remembers
+ * the last few seconds, because one report is not enough to move anybody.
  *
  * <ul>
- *   <li><b>Congestion</b>: an estimate below {@value #CONGESTED_SHARE} of what we actually sent it
- *       over the last second, while that was at least half of its layer's rate, for
- *       {@value #DOWN_AFTER_CHECKS} checks in a row: it moves at once to the largest layer whose
- *       configured rate fits the estimate with 10% headroom. (An estimate of a stream far below its
- *       layer's rate says little: Chrome's receive-side estimator only sees a trickle, and reads a
- *       still 720p canvas as "40 kbit/s". An estimate a little below what it got is Chrome's
- *       estimator reacting to delay jitter, which a loaded server makes: 0.7 times what it got was
- *       seen with Chromium on loopback; a link that cannot carry the layer reads far lower, or
- *       loses packets.)
- *   <li><b>Loss</b>: more than 10% steps one layer down, whatever the estimate.
- *   <li>After a step down the choice holds for {@value #HOLD_AFTER_DOWN_CHECKS} checks, so one bad
- *       report is not counted twice.
+ *   <li><b>Congestion</b>: the estimate stays below {@value #LOW_SHARE} of what the receiver's layer
+ *       really sends it (the mean of the last {@value #RATE_WINDOW_CHECKS} seconds, not the layer's
+ *       configured rate: an encoder's output swings 0.3-2x from one second to the next, and halves
+ *       when a loaded server makes fewer frames) for {@value #DOWN_AFTER_LOW_CHECKS} checks in a
+ *       row without climbing, while that stream is busy (at least {@value #BUSY_SHARE} of the layer's
+ *       rate): it moves at once to the largest layer whose configured rate fits the latest estimate
+ *       with 10% headroom. A shorter dip moves nobody, and neither does a low estimate that keeps
+ *       climbing (the 4th is above the 1st and 2nd):
+ *       Chrome's delay-based estimator reads a loaded server's send jitter as queueing, backs off,
+ *       and then adds a little each second while the stream keeps arriving whole (666-767 kbit/s
+ *       of 900-1,470 sent, climbing up to 5% a second, was seen here); a link that cannot carry the layer holds
+ *       the estimate down, or loses packets. (An estimate of a light stream says little: Chrome's
+ *       receive-side estimator only sees a trickle, and reads a still 720p canvas as "40 kbit/s".)
+ *   <li><b>Loss</b>: more than 10% in 2 of the last 3 checks, or more than {@value #SEVERE_LOSS}/256
+ *       (25%) in one, steps one layer down, whatever the estimate. One report of 10-25% can be a
+ *       burst that retransmission repairs; a quarter of the packets lost in a second is a link that
+ *       cannot carry the layer (an nftables policer at 700 kbit/s under a 1,500 kbit/s layer: 66-83%).
+ *   <li>After a step down the choice holds for {@value #HOLD_AFTER_DOWN_CHECKS} checks, so a report
+ *       about the old layer is not counted against the new one.
  *   <li><b>Up</b>, one layer at a time: when the estimate fits the layer above's rate with
  *       {@value #UP_MARGIN} times the headroom and loss is under 2%, for {@value #UP_AFTER_CHECKS}
  *       checks in a row; a receiver that sends no estimate (phones) tries the layer above after
@@ -26,25 +33,33 @@ package dev.mcu.conference;
  *   <li><b>Cap</b>: never above the largest layer the receiver's SDP allows ({@code max-fs}, H.264
  *       level, {@code b=AS}/{@code b=TIAS}; see {@link VideoLadder#highestFor}).
  * </ul>
- * Without probing (padding or transport-cc), a browser that was moved down comes back up only when
- * its estimate shows room, which Chrome's does not while it receives the small layer's rate. (Its
- * estimate reads the abs-send-time we write into each video packet, so our encode jitter is not
- * taken for queueing.)
+ * This is how SFUs that forward simulcast treat a receiver's estimate: mediasoup fits layers by
+ * their measured bitrate, LiveKit acts on REMB only after a run of falling estimates or a high NACK
+ * ratio. Without probing (padding or transport-cc), a browser that was moved down comes back up only
+ * when its estimate shows room, which Chrome's does not while it receives the small layer's rate.
  *
  * <p>The room's video lane.
  */
 final class LayerChoice {
     static final double HEADROOM = ProfileBitrate.HEADROOM;
-    static final double CONGESTED_SHARE = 0.6;
-    static final double BUSY_SHARE = 0.5;
-    static final int DOWN_AFTER_CHECKS = 2;
+    static final double LOW_SHARE = 0.6;
+    static final double BUSY_SHARE = 0.25;
+    static final int RATE_WINDOW_CHECKS = 4;
+    static final int DOWN_AFTER_LOW_CHECKS = 4;
+    /** Loss above this (in 1/256) moves at once: a quarter of the packets lost is no burst. */
+    static final int SEVERE_LOSS = 64;
     static final double UP_MARGIN = 1.25;
     static final int UP_AFTER_CHECKS = 3;
     static final int UP_WITHOUT_ESTIMATE_AFTER_CHECKS = 10;
     static final int HOLD_AFTER_DOWN_CHECKS = 2;
 
+    private final long[] sentWindow = new long[RATE_WINDOW_CHECKS];
+    private int sentCount;              // how many of sentWindow hold a rate of the current layer
+    private int windowLayer = -1;       // the layer sentWindow measures
     private int goodChecks;
-    private int congestedChecks;
+    private int lowChecks;
+    private final long[] lowEstimates = new long[DOWN_AFTER_LOW_CHECKS]; // the last of the lowChecks' estimates
+    private int lossyChecks;            // the last 3 checks, a bit each: more than 10% lost
     private int holdChecks;
 
     /**
@@ -64,22 +79,35 @@ final class LayerChoice {
         if (current < highest) {
             return highest; // above its cap (its SDP changed): down at once
         }
+        double sentMeanKbps = measure(current, sentKbps);
         if (holdChecks > 0) {
             holdChecks--;
             return current;
         }
-        if (fractionLost > ProfileBitrate.HIGH_LOSS) {
+        boolean lossy = fractionLost > ProfileBitrate.HIGH_LOSS;
+        lossyChecks = (lossyChecks << 1 | (lossy ? 1 : 0)) & 0b111;
+        if (fractionLost > SEVERE_LOSS || Integer.bitCount(lossyChecks) >= 2) {
             return current < lowest ? down(current + 1) : current;
         }
         double estimateKbps = estimateBps / 1000.0;
-        double room = estimateKbps * HEADROOM;
-        boolean congested = estimateBps > 0 && estimateKbps < sentKbps * CONGESTED_SHARE
-                && sentKbps >= layerKbps[current] * BUSY_SHARE;
-        if (congested) {
+        boolean low = estimateBps > 0 && estimateKbps < sentMeanKbps * LOW_SHARE
+                && sentMeanKbps >= layerKbps[current] * BUSY_SHARE;
+        if (low) {
             goodChecks = 0;
-            if (++congestedChecks < DOWN_AFTER_CHECKS) {
+            lowEstimates[lowChecks % DOWN_AFTER_LOW_CHECKS] = estimateBps;
+            if (++lowChecks < DOWN_AFTER_LOW_CHECKS) {
                 return current;
             }
+            // The last 4 checks, oldest first: lowEstimates[(lowChecks + i) % 4]
+            long earlier = Math.max(lowEstimates[lowChecks % DOWN_AFTER_LOW_CHECKS],
+                    lowEstimates[(lowChecks + 1) % DOWN_AFTER_LOW_CHECKS]);
+            if (estimateBps > earlier) {
+                // Low, but climbing: Chrome's estimator after a dip (or after starting low) adds a little
+                // each second while the stream arrives whole. A link that cannot carry the layer holds it
+                // down, or loses packets.
+                return current;
+            }
+            double room = estimateKbps * HEADROOM;
             int fits = lowest;
             for (int i = current; i <= lowest; i++) {
                 if (layerKbps[i] <= room) {
@@ -89,10 +117,10 @@ final class LayerChoice {
             }
             return fits > current ? down(fits) : current;
         }
-        congestedChecks = 0;
+        lowChecks = 0;
         boolean lossLow = fractionLost < ProfileBitrate.LOW_LOSS;
         boolean roomAbove = current > highest && (estimateBps > 0
-                ? layerKbps[current - 1] * UP_MARGIN <= room
+                ? layerKbps[current - 1] * UP_MARGIN <= estimateKbps * HEADROOM
                 : fractionLost >= 0);
         if (!roomAbove || !lossLow) {
             goodChecks = 0;
@@ -105,9 +133,26 @@ final class LayerChoice {
         return current;
     }
 
+    /** Adds the last second's rate to the current layer's window; the mean of what the window holds. */
+    private double measure(int layer, long sentKbps) {
+        if (layer != windowLayer) {
+            windowLayer = layer;
+            sentCount = 0;
+        }
+        sentWindow[sentCount % RATE_WINDOW_CHECKS] = sentKbps;
+        sentCount++;
+        int n = Math.min(sentCount, RATE_WINDOW_CHECKS);
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += sentWindow[i];
+        }
+        return (double) sum / n;
+    }
+
     private int down(int to) {
         goodChecks = 0;
-        congestedChecks = 0;
+        lowChecks = 0;
+        lossyChecks = 0;
         holdChecks = HOLD_AFTER_DOWN_CHECKS;
         return to;
     }

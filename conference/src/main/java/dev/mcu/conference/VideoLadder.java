@@ -190,6 +190,12 @@ final class VideoLadder {
             r.checkNanos = nowNanos;
             int next = r.choice.choose(r.layer, r.highest, layerKbps, stats.remoteBitrateEstimateBps(), sentKbps,
                     stats.remoteFractionLost());
+            if (log.isDebugEnabled()) {
+                log.debug("Room {}: {} on {}{}: estimate {} kbit/s, sent {} kbit/s, loss {}/256 -> {}", room, r.name,
+                        specs.get(r.layer).size(), r.target >= 0 ? " (moving to " + specs.get(r.target).size() + ")" : "",
+                        stats.remoteBitrateEstimateBps() / 1000, sentKbps, stats.remoteFractionLost(),
+                        specs.get(next).size());
+            }
             if (next == r.layer) {
                 planChanged |= r.target >= 0;
                 r.target = -1;

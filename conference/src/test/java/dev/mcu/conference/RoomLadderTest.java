@@ -166,6 +166,8 @@ class RoomLadderTest {
                     "the smaller layers are not encoded while nobody receives them");
 
             slow.member.wire().remoteBitrateEstimateBps = 60_000;
+            seconds(2);
+            assertEquals("640x360", layerOf("slow"), "a low estimate for two checks: a dip, not yet a move");
             seconds(3);
             slowSees.take(slow.member.wire().drain(MediaKind.VIDEO));
             fastSees.take(fast.member.wire().drain(MediaKind.VIDEO));
