@@ -72,10 +72,10 @@ final class HeaderNameCacheBound {
                 return map;
             }
             log.warn("JAIN-SIP's header-name cache is not the concurrent map this server expects; made-up header "
-                    + "names from remotes will grow the heap. See "SIP input checks" in docs/design.md");
+                    + "names from remotes will grow the heap. See \"SIP input checks\" in docs/design.md");
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.warn("Could not reach JAIN-SIP's header-name cache ({}); made-up header names from remotes will grow "
-                    + "the heap. See "SIP input checks" in docs/design.md", e.toString());
+                    + "the heap. See \"SIP input checks\" in docs/design.md", e.toString());
         }
         return null;
     }
