@@ -53,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kbit/s of 888 sent); with abs-send-time (now in every video packet) it still fell in some runs
  * (669 of 1,504; 121 of 1,002 at load 47), as Chrome's own receive path starves too. The version
  * with two real Chromium viewers, one behind an nftables rate limit, at 1280x720, is
- * {@link OutputLadderBrowsersTest}: run by {@code benchmarks/run-ladder-browsers.sh}, not in CI.
+ * {@link OutputLadderBrowsersTest}, in CI too since the layer choice waits for an estimate to stay low.
  */
 class OutputLadderTest {
     private static final String ADMIN = "output-ladder-admin-token";
