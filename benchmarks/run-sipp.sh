@@ -10,19 +10,42 @@
 #
 # Environment: SECONDS_PER_RATE (10: calls asked = rate x this), SKIP_BUILD=1 (reuse mcu-app.jar),
 #              SNIFF=SECONDS (as root: 200 OK and ACK times on lo, by benchmarks/sip-wire-timing.py),
-#              SIPP_EXTRA (more sipp options, e.g. -trace_msg), SIPP_SERVER_JVM (options for the server JVM).
+#              SIPP_EXTRA (more sipp options, e.g. -trace_msg), SIPP_SERVER_JVM (options for the server JVM),
+#              MCU_JAR (another server jar, e.g. main's, to compare with the same script).
 # Writes benchmarks/results/sipp-<date>/: curve.md, sipp's stat and count files and the server logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rates=${1:-"10 25 50 100"}
 seconds=${SECONDS_PER_RATE:-10}
-jar=$PWD/mcu-app/target/mcu-app.jar
+jar=${MCU_JAR:-$PWD/mcu-app/target/mcu-app.jar}
 command -v sipp >/dev/null || { echo "run-sipp: needs sipp (apt-get install sip-tester)" >&2; exit 2; }
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -pl mcu-app -am -DskipTests package
 out=$PWD/benchmarks/results/sipp-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out/pcap"
 ln -sf /usr/share/sip-tester/*.pcap "$out/pcap/"   # the scenario plays pcap/g711a.pcap and pcap/dtmf_2833_1.pcap
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# sipp gives each call the next 4 ports above -mp and never wraps: a base from the ephemeral range
+# (up to 60999) ran past 65535 after ~1,100 calls, and those calls' SDP (m= port 65541) got 400.
+# So the base is a free even port low enough for every call of the rate, and below the server's
+# media.portMin (41000) so the two never take each other's ports.
+media_base() { python3 - "$1" <<'PY'
+import random, socket, sys
+top = 41000 - 4 * (int(sys.argv[1]) + 1)
+if top < 10002:
+    sys.exit("run-sipp: too many calls for sipp's media ports below 41000")
+for _ in range(200):
+    port = random.randrange(10000, max(10002, top), 2)
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", port))
+        print(port)
+        break
+    except OSError:
+        pass
+else:
+    sys.exit("run-sipp: no free media port base below %d" % top)
+PY
+}
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -41,7 +64,7 @@ for rate in $rates; do
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   before=$(cpu_ticks $server); started=$(date +%s.%N)
   status=0
-  (cd "$out" && sipp -sn uac_pcap "127.0.0.1:$sip_port" -s sipp -i 127.0.0.1 -p "$(free_port)" -mp "$(free_port)" \
+  (cd "$out" && sipp -sn uac_pcap "127.0.0.1:$sip_port" -s sipp -i 127.0.0.1 -p "$(free_port)" -mp "$(media_base "$calls")" \
       -r "$rate" -m "$calls" -l $((rate * 15)) -nostdin -timeout $((seconds * 4 + 60))s -timeout_error \
       -trace_stat -stf "stat-$rate.csv" -fd 1 -trace_counts -trace_rtt -rtt_freq 1 -trace_err ${SIPP_EXTRA:-} -error_file "errors-$rate.log" \
       > "sipp-$rate.out" 2>&1) || status=$?
