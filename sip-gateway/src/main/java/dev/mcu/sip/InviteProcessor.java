@@ -217,11 +217,14 @@ final class InviteProcessor {
                 if (p == null || p.cancelled) {
                     return null; // the finally below ends the call as cancelled
                 }
-                calls.put(join.callId(), call);
-                call.answered(st.getDialog(), ourOffer);
-                sip.sendInviteOk(st, ok);
-                sent = true;
+                p.finalSent = true; // from here a CANCEL finds no pending INVITE and gets 481
             }
+            // Sent outside the lock: the lock only decides between the answer and a CANCEL, and
+            // every INVITE worker takes it, so a worker descheduled inside a send held up the rest.
+            calls.put(join.callId(), call);
+            call.answered(st.getDialog(), ourOffer);
+            sip.sendInviteOk(st, ok);
+            sent = true;
         } catch (Exception e) {
             log.warn("could not answer {} calling room '{}': {}", join.caller(), join.room(), e.toString());
             failure = "the answer could not be sent (" + e + ")";
