@@ -24,8 +24,8 @@ import java.util.Optional;
  * back by {@link #abandon} (the call never started) or {@link #leave}. {@link #join} only seats a
  * call that still holds its place: one that already ended is hung up, never added.
  *
- * <p>Threads: {@link #admit} on the SIP INVITE worker, the rest on the SIP call-events executor (each
- * call's events in order); membership changes are serialized by this object's lock, which is never
+ * <p>Threads: {@link #admit} on the SIP INVITE worker, and {@link #abandon} there too when a call is
+ * refused after admission; the rest on the SIP call-events executor (each call's events in order); membership changes are serialized by this object's lock, which is never
  * held while a room does media work (room methods only enqueue onto their clock).
  */
 final class RoomRegistry implements AutoCloseable {
@@ -87,9 +87,13 @@ final class RoomRegistry implements AutoCloseable {
         return Admission.accept();
     }
 
-    /** An admitted call that never started gives its place back. */
+    /**
+     * An admitted call that never started gives its place back. It never joined its room, so
+     * there is nothing to take out of it: this runs on the INVITE worker (a refusal after
+     * admission), which must not wait for a busy room's audio lane.
+     */
     void abandon(JoinRequest request) {
-        release(request.callId());
+        release(request.callId(), false);
     }
 
     /** @param member the call as its room sees it: name and role chosen by the caller */
@@ -128,11 +132,15 @@ final class RoomRegistry implements AutoCloseable {
     }
 
     void leave(Call call) {
-        release(call.id());
+        release(call.id(), true);
     }
 
-    /** Frees a call's place and seat; closes its room when nobody else holds a place there. */
-    private void release(String callId) {
+    /**
+     * Frees a call's place and seat; closes its room when nobody else holds a place there.
+     *
+     * @param joined whether the call may be in the room (then it is taken out, and waited for)
+     */
+    private void release(String callId, boolean joined) {
         Room room;
         boolean empty;
         synchronized (this) {
@@ -146,7 +154,9 @@ final class RoomRegistry implements AutoCloseable {
                 rooms.remove(name);
             }
         }
-        room.leave(callId).join();
+        if (joined) {
+            room.leave(callId).join();
+        }
         if (empty) {
             room.close();
             log.info("Room {} closed (the last participant left)", room.name());
