@@ -40,7 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Threads implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Threads.class);
-    static final int SIP_INVITE_WORKERS = 2;
+    /**
+     * INVITE handling is CPU work (parse, admit, negotiate, bind, send) that never waits, so one
+     * worker per core, at least two so a worker the scheduler parks does not stop call set-up.
+     */
+    static final int SIP_INVITE_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     static final int SIP_INVITE_QUEUE = 256;
     static final int SIP_CALL_EVENT_THREADS = 2;
     static final int HTTP_HANDLERS = 2;
