@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What one call's media transport was told by the offer/answer: the streams it carries, and the
@@ -30,6 +31,7 @@ import java.util.Optional;
  * (the call's lock or its single in-flight offer orders them); the getters from any thread.
  */
 final class CallMedia {
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private final MediaTransport transport; // borrowed: the call owns and closes it
     private volatile List<NegotiatedStream> streams = List.of();
     /** The SDES keys we protect our media with, per kind: kept across re-INVITEs. */
@@ -78,12 +80,28 @@ final class CallMedia {
         streams = negotiation.streams();
     }
 
-    private static InetSocketAddress remote(AcceptedMedia a) {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(a.remoteHost()), a.remotePort());
-        } catch (UnknownHostException e) {
-            return InetSocketAddress.createUnresolved(a.remoteHost(), a.remotePort());
+    /**
+     * The offer's media address when it is an IP literal; a host name (RFC 4566 allows one in c=)
+     * is left unresolved, so the transport waits for the caller's first packet to latch onto. A
+     * lookup here would run on the INVITE worker with a name the caller chose: one that does not
+     * resolve held a worker for the resolver's whole timeout (seconds), and a few such INVITEs
+     * stopped every call set-up. The transport trusts only an address equal to the signalling
+     * source anyway.
+     */
+    static InetSocketAddress remote(AcceptedMedia a) {
+        return remote(a.remoteHost(), a.remotePort());
+    }
+
+    static InetSocketAddress remote(String host, int port) {
+        if (IPV4_LITERAL.matcher(host).matches() || host.indexOf(':') >= 0) {
+            try {
+                // a literal: only parsed, never looked up
+                return new InetSocketAddress(InetAddress.getByName(host), port);
+            } catch (UnknownHostException malformed) {
+                return InetSocketAddress.createUnresolved(host, port);
+            }
         }
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -137,6 +138,22 @@ class SipServerTest {
         assertEquals("Alice Tester", started.joinRequest().callerDisplayName());
         assertEquals(2, started.streams().size());
         assertEquals(1, server.calls().size());
+    }
+
+    /**
+     * RFC 4566 allows a host name in c=; looking it up would hold the INVITE worker for as long
+     * as the caller's chosen name takes to fail. It is answered without a lookup: the media
+     * address stays unresolved until the caller's first packet latches.
+     */
+    @Test
+    void aHostNameInTheOfferIsNotLookedUp() throws Exception {
+        PhoneResponse ok = phone.invite("demo", AUDIO_VIDEO_OFFER.replace("c=IN IP4 127.0.0.1", "c=IN IP4 localhost"))
+                .awaitFinal();
+        assertEquals(200, ok.status(), ok.reason());
+        InetSocketAddress remote = transports.created().get(0).last(MediaKind.AUDIO).remoteRtp();
+        assertTrue(remote.isUnresolved(), "looked up: " + remote);
+        assertEquals("localhost", remote.getHostString());
+        assertEquals(49170, remote.getPort());
     }
 
     record Refusal(String name, String room, String sdp, int status) {
