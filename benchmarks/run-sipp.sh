@@ -11,12 +11,17 @@
 # Environment: SECONDS_PER_RATE (10: calls asked = rate x this), SKIP_BUILD=1 (reuse mcu-app.jar),
 #              SNIFF=SECONDS (as root: 200 OK and ACK times on lo, by benchmarks/sip-wire-timing.py),
 #              SIPP_EXTRA (more sipp options, e.g. -trace_msg), SIPP_SERVER_JVM (options for the server JVM),
-#              MCU_JAR (another server jar, e.g. main's, to compare with the same script).
+#              MCU_JAR (another server jar, e.g. main's, to compare with the same script),
+#              SCENARIO=uac (sipp's built-in uac: the same calls, 8 s each, with no media: what SIP
+#              set-up alone costs, apart from the RTP of the calls up at once).
 # Writes benchmarks/results/sipp-<date>/: curve.md, sipp's stat and count files and the server logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rates=${1:-"10 25 50 100"}
 seconds=${SECONDS_PER_RATE:-10}
+export SCENARIO=${SCENARIO:-uac_pcap}
+call_length=""
+[ "$SCENARIO" = uac ] && call_length="-d 8000"   # uac_pcap's calls last as long as its 8 s pcap
 jar=${MCU_JAR:-$PWD/mcu-app/target/mcu-app.jar}
 command -v sipp >/dev/null || { echo "run-sipp: needs sipp (apt-get install sip-tester)" >&2; exit 2; }
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -pl mcu-app -am -DskipTests package
@@ -64,7 +69,7 @@ for rate in $rates; do
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   before=$(cpu_ticks $server); started=$(date +%s.%N)
   status=0
-  (cd "$out" && sipp -sn uac_pcap "127.0.0.1:$sip_port" -s sipp -i 127.0.0.1 -p "$(free_port)" -mp "$(media_base "$calls")" \
+  (cd "$out" && sipp -sn "$SCENARIO" $call_length "127.0.0.1:$sip_port" -s sipp -i 127.0.0.1 -p "$(free_port)" -mp "$(media_base "$calls")" \
       -r "$rate" -m "$calls" -l $((rate * 15)) -nostdin -timeout $((seconds * 4 + 60))s -timeout_error \
       -trace_stat -stf "stat-$rate.csv" -fd 1 -trace_counts -trace_rtt -rtt_freq 1 -trace_err ${SIPP_EXTRA:-} -error_file "errors-$rate.log" \
       > "sipp-$rate.out" 2>&1) || status=$?
@@ -72,16 +77,17 @@ for rate in $rates; do
   load_after=$(cut -d' ' -f1 /proc/loadavg)
   kill "$server"; wait "$server" 2>/dev/null || true
   python3 - "$out" "$rate" "$calls" "$before" "$after" "$started" "$ended" "$ticks" "$status" "$load_before" "$load_after" >> "$out/curve.md" <<'PY'
-import csv, glob, sys
+import csv, glob, os, sys
 out, rate, calls, before, after, started, ended, ticks, status, load_before, load_after = sys.argv[1:]
 stat = list(csv.DictReader(open(f"{out}/stat-{rate}.csv"), delimiter=';'))[-1]
-counts_file = sorted(glob.glob(f"{out}/uac_pcap_*_counts.csv"))[-1]
+scenario = os.environ["SCENARIO"]
+counts_file = sorted(glob.glob(f"{out}/{scenario}_*_counts.csv"))[-1]
 counts = list(csv.DictReader(open(counts_file), delimiter=';'))[-1]
 resent = next(int(v) for k, v in counts.items() if k and k.endswith('_200_Retrans'))  # the INVITE's 200
 import os
 os.rename(counts_file, f"{out}/counts-{rate}.csv")
 ok, failed = int(stat['SuccessfulCall(C)']), int(stat['FailedCall(C)'])
-rtt_file = sorted(glob.glob(f"{out}/uac_pcap_*_rtt.csv"))[-1]
+rtt_file = sorted(glob.glob(f"{out}/{scenario}_*_rtt.csv"))[-1]
 rtts = sorted(float(r['response_time_ms']) for r in csv.DictReader(open(rtt_file), delimiter=';') if r.get('response_time_ms'))
 os.rename(rtt_file, f"{out}/rtt-{rate}.csv")
 rtd_ms = sum(rtts) / max(1, len(rtts))
