@@ -53,12 +53,12 @@ final class LayerChoice {
     static final int UP_WITHOUT_ESTIMATE_AFTER_CHECKS = 10;
     static final int HOLD_AFTER_DOWN_CHECKS = 2;
 
-    private final long[] sentWindow = new long[RATE_WINDOW_CHECKS];
-    private int sentCount;              // how many of sentWindow hold a rate of the current layer
-    private int windowLayer = -1;       // the layer sentWindow measures
+    private final long[] sentWindow = new long[RATE_WINDOW_CHECKS];     // ring: the last rates sent on windowLayer
+    private int sentCount;              // rates measured on windowLayer so far (the ring keeps the last 4)
+    private int windowLayer = -1;
     private int goodChecks;
-    private int lowChecks;
-    private final long[] lowEstimates = new long[DOWN_AFTER_LOW_CHECKS]; // the last of the lowChecks' estimates
+    private int lowChecks;              // low estimates in a row
+    private final long[] lowEstimates = new long[DOWN_AFTER_LOW_CHECKS]; // ring: the last of them
     private int lossyChecks;            // the last 3 checks, a bit each: more than 10% lost
     private int holdChecks;
 
