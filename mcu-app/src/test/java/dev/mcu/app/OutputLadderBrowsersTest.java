@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * each browser's getStats and the API, as a user would: the limited one decodes a smaller layer
  * within {@code LIMITED_MOVES_WITHIN} (it is moved by the loss its receiver reports, or by its
  * estimate), and from then on, for {@code STEADY}, the unlimited one decodes 1280x720 at every sample;
- * both keep decoding; both pictures show the two speakers' colours at the end; the unlimited one never
- * asks for a keyframe while the other moves and neither sends a FIR (a move lands on a keyframe).
+ * both keep decoding; both pictures show the two speakers' colours at the end; the unlimited one asks
+ * for no keyframe while the other moves (unless it lost packets) and neither sends a FIR (a move lands
+ * on a keyframe).
  *
  * <p>Before the layer choice (conference LayerChoice) waited for a low estimate to stay low without
  * climbing, this failed 2 runs of 5 at load 24-47: the unlimited Chromium's own estimate, on a loaded
@@ -218,10 +219,12 @@ class OutputLadderBrowsersTest {
                 "the limited viewer's picture shows red and green:\n" + seen);
         assertTrue(fastEnd.red() > SEEN && fastEnd.green() > SEEN,
                 "the unlimited viewer's picture shows red and green:\n" + seen);
-        // Moves land on keyframes and leave the other stream alone: the unlimited viewer never asks for
-        // a keyframe while the other moves, and neither viewer's decoder needs a reset (FIR).
-        assertEquals(fastAtStart.pli(), fastEnd.pli(),
-                "the unlimited viewer asked for a keyframe while the other moved:\n" + seen);
+        // Moves land on keyframes and leave the other stream alone: the unlimited viewer asks for no
+        // keyframe while the other moves, unless it lost packets (a machine that stalls for seconds makes
+        // the server drop what it could not send in time: seen once in a full `mvn verify` at load 20),
+        // and neither viewer's decoder needs a reset (FIR).
+        assertTrue(fastEnd.pli() == fastAtStart.pli() || fastEnd.lost() > fastAtStart.lost(),
+                "the unlimited viewer asked for a keyframe without losing a packet:\n" + seen);
         assertEquals(0, fastEnd.fir() + slowEnd.fir(), "no FIR (a decoder reset) at either viewer:\n" + seen);
         List<String> layers = layers(server);
         assertEquals(2, layers.size(), layers.toString());
