@@ -20,10 +20,14 @@ package dev.mcu.conference;
  *       of 900-1,470 sent, climbing up to 5% a second, was seen here); a link that cannot carry the layer holds
  *       the estimate down, or loses packets. (An estimate of a light stream says little: Chrome's
  *       receive-side estimator only sees a trickle, and reads a still 720p canvas as "40 kbit/s".)
- *   <li><b>Loss</b>: more than 10% in 2 of the last 3 checks, or more than {@value #SEVERE_LOSS}/256
- *       (25%) in one, steps one layer down, whatever the estimate. One report of 10-25% can be a
- *       burst that retransmission repairs; a quarter of the packets lost in a second is a link that
- *       cannot carry the layer (an nftables policer at 700 kbit/s under a 1,500 kbit/s layer: 66-83%).
+ *   <li><b>Loss</b>: more than 10% in 2 of the last 3 checks steps one layer down, whatever the
+ *       estimate; so does more than {@value #SEVERE_LOSS}/256 (25%) in one, unless something else
+ *       explains it: this server dropped packets it could not send in time during the last 2 checks
+ *       (a stalled machine; its receivers report that as loss), or the estimate says the link carries
+ *       what it is sent (not low, as above). One report of 10-25% can be a burst that retransmission
+ *       repairs; a quarter of the packets lost in a second, with no estimate yet or a low one, is a
+ *       link that cannot carry the layer (an nftables policer at 400-700 kbit/s under a 1,500 kbit/s
+ *       layer: 66-98%).
  *   <li>After a step down the choice holds for {@value #HOLD_AFTER_DOWN_CHECKS} checks, so a report
  *       about the old layer is not counted against the new one.
  *   <li><b>Up</b>, one layer at a time: when the estimate fits the layer above's rate with
@@ -72,6 +76,16 @@ final class LayerChoice {
      * @return the layer it should be on
      */
     int choose(int current, int highest, int[] layerKbps, long estimateBps, long sentKbps, int fractionLost) {
+        return choose(current, highest, layerKbps, estimateBps, sentKbps, fractionLost, false);
+    }
+
+    /**
+     * @param serverDroppedLately this server dropped packets it could not send in time (a media loop
+     *                            that fell behind) during the last 2 checks: a receiver's loss report
+     *                            may be ours, not its link's
+     */
+    int choose(int current, int highest, int[] layerKbps, long estimateBps, long sentKbps, int fractionLost,
+               boolean serverDroppedLately) {
         int lowest = layerKbps.length - 1;
         if (lowest == 0) {
             return 0;
@@ -84,14 +98,17 @@ final class LayerChoice {
             holdChecks--;
             return current;
         }
-        boolean lossy = fractionLost > ProfileBitrate.HIGH_LOSS;
-        lossyChecks = (lossyChecks << 1 | (lossy ? 1 : 0)) & 0b111;
-        if (fractionLost > SEVERE_LOSS || Integer.bitCount(lossyChecks) >= 2) {
-            return current < lowest ? down(current + 1) : current;
-        }
         double estimateKbps = estimateBps / 1000.0;
         boolean low = estimateBps > 0 && estimateKbps < sentMeanKbps * LOW_SHARE
                 && sentMeanKbps >= layerKbps[current] * BUSY_SHARE;
+        boolean lossy = fractionLost > ProfileBitrate.HIGH_LOSS;
+        lossyChecks = (lossyChecks << 1 | (lossy ? 1 : 0)) & 0b111;
+        // One report of heavy loss moves at once only when nothing else explains it: not our own late
+        // drops, and not contradicted by an estimate that says the link carries what it is sent.
+        boolean severe = fractionLost > SEVERE_LOSS && !serverDroppedLately && (estimateBps == 0 || low);
+        if (severe || Integer.bitCount(lossyChecks) >= 2) {
+            return current < lowest ? down(current + 1) : current;
+        }
         if (low) {
             goodChecks = 0;
             lowEstimates[lowChecks % DOWN_AFTER_LOW_CHECKS] = estimateBps;

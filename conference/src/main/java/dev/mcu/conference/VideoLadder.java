@@ -2,6 +2,7 @@ package dev.mcu.conference;
 
 import dev.mcu.media.MediaKind;
 import dev.mcu.media.VideoReceiveCap;
+import dev.mcu.transport.BatchedWrites;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.TransportStats;
 import org.slf4j.Logger;
@@ -71,6 +72,8 @@ final class VideoLadder {
     private boolean planChanged = true;                  // receivers, moves or the sink changed since plan()
     private List<Job> plannedJobs = List.of();
     private List<Switch> plannedSwitches = List.of();
+    private long droppedLateOneCheckAgo = -1;            // BatchedWrites.droppedLate() at the last check
+    private long droppedLateTwoChecksAgo = -1;
 
     VideoLadder(String room, VideoProfileKey key, VideoSettings settings, Map<MediaTransport, VideoLayerSpec> published,
                 Runnable onSwitch) {
@@ -179,6 +182,10 @@ final class VideoLadder {
         if (specs.size() == 1) {
             return;
         }
+        long droppedLate = BatchedWrites.droppedLate();
+        boolean serverDroppedLately = droppedLateTwoChecksAgo >= 0 && droppedLate > droppedLateTwoChecksAgo;
+        droppedLateTwoChecksAgo = droppedLateOneCheckAgo;
+        droppedLateOneCheckAgo = droppedLate;
         for (Map.Entry<MediaTransport, Receiver> e : receivers.entrySet()) {
             Receiver r = e.getValue();
             TransportStats stats = e.getKey().stats(MediaKind.VIDEO);
@@ -189,12 +196,12 @@ final class VideoLadder {
             r.bytesSentAtCheck = stats.bytesSent();
             r.checkNanos = nowNanos;
             int next = r.choice.choose(r.layer, r.highest, layerKbps, stats.remoteBitrateEstimateBps(), sentKbps,
-                    stats.remoteFractionLost());
+                    stats.remoteFractionLost(), serverDroppedLately);
             if (log.isDebugEnabled()) {
-                log.debug("Room {}: {} on {}{}: estimate {} kbit/s, sent {} kbit/s, loss {}/256 -> {}", room, r.name,
+                log.debug("Room {}: {} on {}{}: estimate {} kbit/s, sent {} kbit/s, loss {}/256{} -> {}", room, r.name,
                         specs.get(r.layer).size(), r.target >= 0 ? " (moving to " + specs.get(r.target).size() + ")" : "",
                         stats.remoteBitrateEstimateBps() / 1000, sentKbps, stats.remoteFractionLost(),
-                        specs.get(next).size());
+                        serverDroppedLately ? " (this server dropped late packets)" : "", specs.get(next).size());
             }
             if (next == r.layer) {
                 planChanged |= r.target >= 0;

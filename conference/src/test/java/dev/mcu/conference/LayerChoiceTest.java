@@ -130,10 +130,25 @@ class LayerChoiceTest {
     }
 
     @Test
-    void aQuarterOfThePacketsLostInOneReportStepsDownAtOnce() {
-        assertEquals(1, new LayerChoice().choose(0, 0, LADDER, 2_000_000, 1200, 212), "83% lost (a policed link)");
-        assertEquals(0, new LayerChoice().choose(0, 0, LADDER, 2_000_000, 1200, 64), "25% exactly: not yet");
-        assertEquals(1, new LayerChoice().choose(0, 0, LADDER, 2_000_000, 1200, 65));
+    void aQuarterOfThePacketsLostInOneReportStepsDownAtOnceWhenTheEstimateAgrees() {
+        assertEquals(1, new LayerChoice().choose(0, 0, LADDER, 0, 1200, 212), "83% lost, no estimate yet (a policed link)");
+        assertEquals(1, new LayerChoice().choose(0, 0, LADDER, 80_000, 1200, 212), "83% lost, and a low estimate");
+        assertEquals(0, new LayerChoice().choose(0, 0, LADDER, 0, 1200, 64), "25% exactly: not yet");
+        assertEquals(1, new LayerChoice().choose(0, 0, LADDER, 0, 1200, 65));
+    }
+
+    @Test
+    void oneReportOfHeavyLossThatSomethingElseExplainsIsOnlyOneLossyCheck() {
+        LayerChoice estimateSaysFine = new LayerChoice();
+        assertEquals(0, estimateSaysFine.choose(0, 0, LADDER, 2_000_000, 1200, 77),
+                "30% lost, but the estimate says the link carries it: a burst, perhaps");
+        assertEquals(0, estimateSaysFine.choose(0, 0, LADDER, 2_000_000, 1200, 0));
+        assertEquals(1, estimateSaysFine.choose(0, 0, LADDER, 2_000_000, 1200, 77), "a second one in 3 checks: down");
+
+        LayerChoice serverStalled = new LayerChoice();
+        assertEquals(0, serverStalled.choose(0, 0, LADDER, 0, 1200, 212, true),
+                "83% lost just after this server dropped packets it could not send in time: ours, not the link's");
+        assertEquals(1, serverStalled.choose(0, 0, LADDER, 0, 1200, 212, true), "lost again: down");
     }
 
     @Test
