@@ -2,7 +2,8 @@ package dev.mcu.conference;
 
 /**
  * Which layer of the output ladder one receiver should get, decided once a second from what it
- * reports: its REMB bandwidth estimate and the loss its RTCP receiver reports give for our stream.
+ * reports: its REMB bandwidth estimate, and its loss of our stream (what its RTCP receiver reports
+ * say, or the share of packets it NACKed, whichever is larger).
  * Layer 0 is the canvas size; higher indexes are smaller. One instance per receiver: it remembers
  * the last few seconds, because one report is not enough to move anybody.
  *
@@ -72,7 +73,9 @@ final class LayerChoice {
      * @param layerKbps    each layer's configured rate, top first
      * @param estimateBps  the receiver's latest REMB, 0 when it sends none
      * @param sentKbps     what we sent it over the last second
-     * @param fractionLost its latest reported loss of our stream in 1/256, -1 when none yet
+     * @param fractionLost its loss of our stream in 1/256: the larger of its latest receiver report's and
+     *                     the share of last second's packets it NACKed (Chrome counts a resent packet
+     *                     as received); -1 when neither says anything yet
      * @return the layer it should be on
      */
     int choose(int current, int highest, int[] layerKbps, long estimateBps, long sentKbps, int fractionLost) {

@@ -50,6 +50,8 @@ final class VideoLadder {
         int layer;
         int target = -1;    // the layer it is moving to, or -1
         long bytesSentAtCheck = -1;
+        long packetsSentAtCheck = -1;
+        long resentAtCheck;
         long checkNanos;
 
         Receiver(String name, int highest) {
@@ -190,17 +192,30 @@ final class VideoLadder {
             Receiver r = e.getValue();
             TransportStats stats = e.getKey().stats(MediaKind.VIDEO);
             long sentKbps = 0;
+            int resent = -1;   // packets it NACKed and we resent, per 256 sent, over the last second
             if (r.bytesSentAtCheck >= 0 && nowNanos > r.checkNanos) {
                 sentKbps = (stats.bytesSent() - r.bytesSentAtCheck) * 8_000_000L / (nowNanos - r.checkNanos);
+                long packets = stats.packetsSent() - r.packetsSentAtCheck;
+                if (packets > 0) {
+                    resent = (int) Math.min(256, (stats.retransmitted() - r.resentAtCheck) * 256 / packets);
+                }
             }
             r.bytesSentAtCheck = stats.bytesSent();
+            r.packetsSentAtCheck = stats.packetsSent();
+            r.resentAtCheck = stats.retransmitted();
             r.checkNanos = nowNanos;
-            int next = r.choice.choose(r.layer, r.highest, layerKbps, stats.remoteBitrateEstimateBps(), sentKbps,
-                    stats.remoteFractionLost(), serverDroppedLately);
+            // Chrome's receiver reports count a packet NACKed and resent as received, so a link that drops
+            // half of what it is sent can report no loss at all: what it asks us to resend says it.
+            // Without any receiver report, no NACK either is no news (-1), not "no loss".
+            int reported = stats.remoteFractionLost();
+            int loss = reported < 0 && resent <= 0 ? reported : Math.max(reported, resent);
+            int next = r.choice.choose(r.layer, r.highest, layerKbps, stats.remoteBitrateEstimateBps(), sentKbps, loss,
+                    serverDroppedLately);
             if (log.isDebugEnabled()) {
-                log.debug("Room {}: {} on {}{}: estimate {} kbit/s, sent {} kbit/s, loss {}/256{} -> {}", room, r.name,
-                        specs.get(r.layer).size(), r.target >= 0 ? " (moving to " + specs.get(r.target).size() + ")" : "",
-                        stats.remoteBitrateEstimateBps() / 1000, sentKbps, stats.remoteFractionLost(),
+                log.debug("Room {}: {} on {}{}: estimate {} kbit/s, sent {} kbit/s, loss {}/256 (reported {}, resent {}){}"
+                                + " -> {}", room, r.name, specs.get(r.layer).size(),
+                        r.target >= 0 ? " (moving to " + specs.get(r.target).size() + ")" : "",
+                        stats.remoteBitrateEstimateBps() / 1000, sentKbps, loss, stats.remoteFractionLost(), resent,
                         serverDroppedLately ? " (this server dropped late packets)" : "", specs.get(next).size());
             }
             if (next == r.layer) {
@@ -211,8 +226,7 @@ final class VideoLadder {
                 r.target = next;
                 log.info("Room {}: moving {} from {} to {} video (estimate {} kbit/s, sent {} kbit/s, loss {}%)", room,
                         r.name, specs.get(r.layer).size(), specs.get(next).size(),
-                        stats.remoteBitrateEstimateBps() / 1000, sentKbps,
-                        Math.max(0, stats.remoteFractionLost()) * 100 / 256);
+                        stats.remoteBitrateEstimateBps() / 1000, sentKbps, Math.max(0, loss) * 100 / 256);
                 open(next).requestKeyframe();
             }
         }
