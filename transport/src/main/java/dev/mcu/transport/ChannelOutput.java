@@ -1,5 +1,6 @@
 package dev.mcu.transport;
 
+import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.webrtc.PacketBuffer;
 import dev.mcu.webrtc.SrtpContext;
 import dev.mcu.webrtc.SrtpStatus;
@@ -44,28 +45,49 @@ final class ChannelOutput implements PacketOutput {
         }
     }
 
-    /**
-     * Copies the shared packet into a pooled buffer with the remote's payload type, SSRC and sequence
-     * number written into that one copy (not a second one); Netty releases it.
-     */
     @Override
     public void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, InetSocketAddress target) {
+        sendRtp(packet, payloadType, ssrc, sequenceNumber, NO_ABS_SEND_TIME, 0, target);
+    }
+
+    /**
+     * Copies the shared packet once, with the remote's payload type, SSRC, sequence number and
+     * abs-send-time written into that copy (a pooled buffer when nothing grows the packet); Netty
+     * releases it.
+     */
+    @Override
+    public void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, int absSendTimeId,
+                        int absSendTime, InetSocketAddress target) {
         if (packet.length < 12) {
             return;
         }
         SrtpContext context = srtp;
-        if (context != null) {
-            sendProtectedRtp(context, packet, payloadType, ssrc, sequenceNumber, target);
+        if (context == null && absSendTimeId == NO_ABS_SEND_TIME) {
+            ByteBuf buf = rtpChannel.alloc().directBuffer(packet.length);
+            buf.writeBytes(packet);
+            buf.setByte(1, (packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
+            buf.setShort(2, sequenceNumber);
+            if (ssrc >= 0) {
+                buf.setInt(8, (int) ssrc);
+            }
+            BatchedWrites.write(rtpChannel, new DatagramPacket(buf, target));
             return;
         }
-        ByteBuf buf = rtpChannel.alloc().directBuffer(packet.length);
-        buf.writeBytes(packet);
-        buf.setByte(1, (packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
-        buf.setShort(2, sequenceNumber);
-        if (ssrc >= 0) {
-            buf.setInt(8, (int) ssrc);
+        byte[] bytes = new byte[packet.length + AbsSendTime.MAX_ADDED_BYTES + (context == null ? 0 : SrtpContext.MAX_TRAILER)];
+        int length = PacketOutput.copyForSending(packet, payloadType, ssrc, sequenceNumber, absSendTimeId, absSendTime,
+                bytes);
+        if (context == null) {
+            BatchedWrites.write(rtpChannel, new DatagramPacket(Unpooled.wrappedBuffer(bytes, 0, length), target));
+            return;
         }
-        BatchedWrites.write(rtpChannel, new DatagramPacket(buf, target));
+        PacketBuffer buffer = new PacketBuffer(bytes, 0, length);
+        SrtpStatus status;
+        synchronized (srtpLock) {
+            status = context.protectRtp(buffer);
+        }
+        if (status == SrtpStatus.OK) {
+            write(rtpChannel, buffer, target);
+        }
     }
 
     @Override
@@ -83,28 +105,6 @@ final class ChannelOutput implements PacketOutput {
         }
         if (status == SrtpStatus.OK) {
             write(channel, buffer, target);
-        }
-    }
-
-    private void sendProtectedRtp(SrtpContext context, byte[] packet, int payloadType, long ssrc, int sequenceNumber,
-                                  InetSocketAddress target) {
-        PacketBuffer buffer = withTrailerRoom(packet);
-        byte[] bytes = buffer.array();
-        bytes[1] = (byte) ((packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
-        bytes[2] = (byte) (sequenceNumber >>> 8);
-        bytes[3] = (byte) sequenceNumber;
-        if (ssrc >= 0) {
-            bytes[8] = (byte) (ssrc >>> 24);
-            bytes[9] = (byte) (ssrc >>> 16);
-            bytes[10] = (byte) (ssrc >>> 8);
-            bytes[11] = (byte) ssrc;
-        }
-        SrtpStatus status;
-        synchronized (srtpLock) {
-            status = context.protectRtp(buffer);
-        }
-        if (status == SrtpStatus.OK) {
-            write(rtpChannel, buffer, target);
         }
     }
 

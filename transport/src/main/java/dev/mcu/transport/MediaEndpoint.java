@@ -276,7 +276,7 @@ public final class MediaEndpoint {
         if (current == null || target == null || !current.stream().direction().sends()) {
             return;
         }
-        nacks.retransmit(nack, current.stream().payloadType(), target);
+        nacks.retransmit(nack, current.stream().payloadType(), absSendTimeId(current), target);
     }
 
     // ---- send, any thread ----
@@ -292,21 +292,28 @@ public final class MediaEndpoint {
         long next = outgoing.next(parsed.ssrc(), parsed.sequenceNumber());
         int sequenceNumber = OutgoingSequence.sequenceNumber(next);
         long ssrc = OutgoingSequence.ssrc(next);
+        long now = System.nanoTime();
+        // abs-send-time is stamped here, after the encode and the layer's wait for its turn: Chrome's
+        // estimate then reads the network's delay, not our encode jitter. The output writes it into its
+        // one copy of the packet (which is shared, so never changed here).
+        int absSendTimeId = absSendTimeId(current);
+        int absSendTime = AbsSendTime.value(now);
         if (kind == MediaKind.VIDEO) {
             // Audio is not kept: a resent 20 ms packet comes after its playout (FEC and concealment cover
             // audio loss), and for a webinar's attendees the cache would cost an entry per send.
-            nacks.remember(packet, sequenceNumber, ssrc);
+            nacks.remember(packet, sequenceNumber, ssrc, absSendTimeId == PacketOutput.NO_ABS_SEND_TIME ? -1 : absSendTime);
         }
-        long now = System.nanoTime();
-        // abs-send-time is stamped here, after the encode and the layer's wait for its turn: Chrome's
-        // estimate then reads the network's delay, not our encode jitter (its own copy: packet is shared).
-        byte[] sent = current.stream().hasAbsSendTime()
-                ? AbsSendTime.withExtension(packet, current.stream().absSendTimeExtensionId(), now) : packet;
+        int sentLength = packet.length
+                + (absSendTimeId == PacketOutput.NO_ABS_SEND_TIME ? 0 : AbsSendTime.addedBytes(packet, absSendTimeId));
         counters.packetsSent.increment();
-        counters.bytesSent.add(sent.length);
+        counters.bytesSent.add(sentLength);
         counters.payloadBytesSent.add(parsed.payloadLength());
         reports.onSent(ssrc, parsed.timestamp(), now);
-        output.sendRtp(sent, current.stream().payloadType(), ssrc, sequenceNumber, target);
+        output.sendRtp(packet, current.stream().payloadType(), ssrc, sequenceNumber, absSendTimeId, absSendTime, target);
+    }
+
+    private static int absSendTimeId(Settings current) {
+        return current.stream().hasAbsSendTime() ? current.stream().absSendTimeExtensionId() : PacketOutput.NO_ABS_SEND_TIME;
     }
 
     // ---- RTCP out, on the event loop ----

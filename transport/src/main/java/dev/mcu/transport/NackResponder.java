@@ -1,6 +1,7 @@
 package dev.mcu.transport;
 
 import dev.mcu.media.rtcp.GenericNack;
+import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.media.rtp.RtpPacket;
 
 import java.net.InetSocketAddress;
@@ -39,24 +40,39 @@ final class NackResponder {
         return rtxPayloadType;
     }
 
-    /** @param sequenceNumber and {@code ssrc}: what the packet went out with */
-    void remember(byte[] packet, int sequenceNumber, long ssrc) {
-        sent.put(packet, sequenceNumber, ssrc);
+    /**
+     * @param sequenceNumber {@code ssrc} and {@code absSendTime} (-1: none): what the packet went out
+     *                       with
+     */
+    void remember(byte[] packet, int sequenceNumber, long ssrc, int absSendTime) {
+        sent.put(packet, sequenceNumber, ssrc, absSendTime);
     }
 
     void forget() {
         sent.clear();
     }
 
-    /** Resends each NACKed packet we still hold that was sent under the NACK's media SSRC. */
-    void retransmit(GenericNack nack, int payloadType, InetSocketAddress target) {
+    /**
+     * Resends each NACKed packet we still hold that was sent under the NACK's media SSRC, with
+     * abs-send-time under {@code absSendTimeId} ({@link PacketOutput#NO_ABS_SEND_TIME}: none). An rtx
+     * packet is stamped now: it is a new packet to the receiver (and to SRTP). A packet resent as it
+     * was keeps the stamp it first went out with: SRTP protects it again under the same index, and
+     * AES-GCM must then see the same header, since one nonce over two different headers gives away
+     * its authentication key.
+     */
+    void retransmit(GenericNack nack, int payloadType, int absSendTimeId, InetSocketAddress target) {
         for (int sequenceNumber : nack.lostSequenceNumbers()) {
             SentPacketCache.Sent packet = sent.get(sequenceNumber);
             if (packet != null && packet.ssrc() == nack.mediaSsrc()) {
                 counters.retransmitted.increment();
                 int rtx = rtxPayloadType;
                 if (rtx >= 0) {
-                    output.sendRtp(rtxPacket(packet), rtx, rtxSsrc, target);
+                    byte[] rtxPacket = rtxPacket(packet);
+                    output.sendRtp(rtxPacket, rtx, rtxSsrc, SentPacketCache.sequenceNumber(rtxPacket), absSendTimeId,
+                            AbsSendTime.value(System.nanoTime()), target);
+                } else if (packet.absSendTime() >= 0 && absSendTimeId != PacketOutput.NO_ABS_SEND_TIME) {
+                    output.sendRtp(packet.packet(), payloadType, packet.ssrc(), packet.sequenceNumber(), absSendTimeId,
+                            packet.absSendTime(), target);
                 } else {
                     output.sendRtp(packet.packet(), payloadType, packet.ssrc(), packet.sequenceNumber(), target);
                 }

@@ -10,8 +10,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * and a lookup checks the sequence number in the entry, so a slot overwritten meanwhile is a miss.
  */
 final class SentPacketCache {
-    /** One packet as it was sent: the shared bytes, and the header fields this receiver saw. */
-    record Sent(byte[] packet, int sequenceNumber, long ssrc) {
+    /**
+     * One packet as it was sent: the shared bytes, and the header fields this receiver saw
+     * ({@code absSendTime}: the abs-send-time value it carried, -1 none).
+     */
+    record Sent(byte[] packet, int sequenceNumber, long ssrc, int absSendTime) {
     }
 
     private final AtomicReferenceArray<Sent> slots;
@@ -26,8 +29,8 @@ final class SentPacketCache {
         mask = capacity - 1;
     }
 
-    void put(byte[] rtpPacket, int sentSequenceNumber, long sentSsrc) {
-        slots.set(sentSequenceNumber & mask, new Sent(rtpPacket, sentSequenceNumber, sentSsrc));
+    void put(byte[] rtpPacket, int sentSequenceNumber, long sentSsrc, int sentAbsSendTime) {
+        slots.set(sentSequenceNumber & mask, new Sent(rtpPacket, sentSequenceNumber, sentSsrc, sentAbsSendTime));
     }
 
     /** The packet sent with this sequence number, or {@code null} when it is no longer cached. */

@@ -1,5 +1,6 @@
 package dev.mcu.transport.webrtc;
 
+import dev.mcu.media.rtp.AbsSendTime;
 import dev.mcu.transport.BatchedWrites;
 import dev.mcu.transport.PacketOutput;
 import dev.mcu.webrtc.PacketBuffer;
@@ -15,16 +16,13 @@ import java.util.function.Supplier;
 
 /**
  * SRTP out of the shared port for one WebRTC transport (both media kinds, BUNDLE): copies the shared
- * packet, rewrites payload type, SSRC and sequence number, protects it with the session's outbound context and sends
+ * packet once, rewriting payload type, SSRC and sequence number and adding abs-send-time in that copy, protects it with the session's outbound context and sends
  * it, in its event loop's next batch ({@link BatchedWrites}: every WebRTC receiver of a round in
  * one flush of the shared port). Nothing leaves before the DTLS handshake produced keys. Thread-safe: the outbound context is
  * used under a lock, because RTP comes from the room's media clock and RTCP and retransmissions
  * from the event loop. Borrows the channel.
  */
 final class SrtpOutput implements PacketOutput {
-    private static final int PAYLOAD_TYPE_MASK = 0x7f;
-    private static final int MARKER_BIT = 0x80;
-
     private final Channel channel;
     private final Supplier<SrtpSession> session;
     private final Object outboundLock = new Object();
@@ -50,21 +48,19 @@ final class SrtpOutput implements PacketOutput {
 
     @Override
     public void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, InetSocketAddress target) {
+        sendRtp(packet, payloadType, ssrc, sequenceNumber, NO_ABS_SEND_TIME, 0, target);
+    }
+
+    @Override
+    public void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, int absSendTimeId,
+                        int absSendTime, InetSocketAddress target) {
         SrtpSession keys = session.get();
         if (keys == null || packet.length < 12) {
             return;
         }
-        PacketBuffer buffer = copyWithRoom(packet);
-        byte[] bytes = buffer.array();
-        bytes[1] = (byte) ((packet[1] & MARKER_BIT) | (payloadType & PAYLOAD_TYPE_MASK));
-        bytes[2] = (byte) (sequenceNumber >>> 8);
-        bytes[3] = (byte) sequenceNumber;
-        if (ssrc >= 0) {
-            bytes[8] = (byte) (ssrc >>> 24);
-            bytes[9] = (byte) (ssrc >>> 16);
-            bytes[10] = (byte) (ssrc >>> 8);
-            bytes[11] = (byte) ssrc;
-        }
+        byte[] bytes = new byte[packet.length + AbsSendTime.MAX_ADDED_BYTES + SrtpContext.MAX_TRAILER];
+        PacketBuffer buffer = new PacketBuffer(bytes, 0, PacketOutput.copyForSending(packet, payloadType, ssrc,
+                sequenceNumber, absSendTimeId, absSendTime, bytes));
         long packetKey = (readUint32(bytes, 8) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
         PacketBuffer protectedPacket;
         synchronized (outboundLock) {

@@ -8,7 +8,9 @@ import dev.mcu.media.rtcp.GenericNack;
 import dev.mcu.media.rtcp.PictureLossIndication;
 import dev.mcu.media.rtcp.ReceiverReport;
 import dev.mcu.media.rtcp.Remb;
+import dev.mcu.media.rtp.HeaderExtensions;
 import dev.mcu.media.rtp.RtpPacket;
+import dev.mcu.media.VideoReceiveCap;
 import dev.mcu.media.Direction;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.webrtc.DtlsCertificate;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebRtcTransportTest {
     private static final DtlsCertificate SERVER_CERT = DtlsCertificate.generate("mcu-test", Duration.ofDays(1));
     static final int VP8_PT = 96;
+    private static final int ABS_SEND_TIME_ID = 3;
     static final int OPUS_PT = 111;
     /** The payload type the MCU's packetizer uses before the transport rewrites it. */
     static final int INTERNAL_PT = 100;
@@ -199,6 +202,38 @@ class WebRtcTransportTest {
         assertEquals((long) transport.localDescription().rtxSsrcs().get(MediaKind.VIDEO), packet.ssrc());
         assertEquals(41 * 3000L, packet.timestamp());
         assertArrayEquals(new byte[] {0, 41, 9, 8, 7, 41}, packet.copyPayload(), "OSN, then the original payload");
+    }
+
+    @Test
+    void withAbsSendTimeAgreedThePacketAndItsRtxRetransmissionArriveStampedThroughSrtp() throws Exception {
+        FakeBrowser browser = browser();
+        WebRtcTransport transport = answeredTransport(browser, new Recorder(), "call-1");
+        transport.configure(new NegotiatedStream(MediaKind.VIDEO, Codec.VP8, VP8_PT, Map.of(), -1, Direction.SENDRECV,
+                0, false, -1, VideoReceiveCap.NONE, ABS_SEND_TIME_ID), null, true);
+        transport.useRtx(MediaKind.VIDEO, 97);
+        browser.connect(transport);
+        Recorder.await("DTLS to finish on the server", transport::isSecured);
+        long ourVideoSsrc = transport.localDescription().ssrcs().get(MediaKind.VIDEO);
+        byte[] shared = mcuVideo(43);
+        byte[] copy = shared.clone();
+        transport.sendRtp(MediaKind.VIDEO, shared);
+
+        byte[] clear = browser.receiveRtp(5000);
+        assertNotNull(clear, "nothing reached the browser");
+        RtpPacket packet = RtpPacket.parse(clear);
+        assertNotNull(HeaderExtensions.find(packet, ABS_SEND_TIME_ID), "abs-send-time in the decrypted packet");
+        assertEquals(43, packet.sequenceNumber());
+        assertArrayEquals(new byte[] {9, 8, 7, 43}, packet.copyPayload());
+        assertArrayEquals(copy, shared, "the shared packet must not be modified");
+
+        browser.send(browser.protectRtcp(List.of(new ReceiverReport(BROWSER_VIDEO_SSRC, List.of()),
+                new GenericNack(BROWSER_VIDEO_SSRC, ourVideoSsrc, List.of(43)))));
+        byte[] rtx = browser.receiveRtp(5000);
+        assertNotNull(rtx, "no rtx retransmission");
+        RtpPacket rtxPacket = RtpPacket.parse(rtx);
+        assertEquals(97, rtxPacket.payloadType());
+        assertNotNull(HeaderExtensions.find(rtxPacket, ABS_SEND_TIME_ID), "abs-send-time in the rtx packet");
+        assertArrayEquals(new byte[] {0, 43, 9, 8, 7, 43}, rtxPacket.copyPayload(), "OSN, then the original payload");
     }
 
     @Test
