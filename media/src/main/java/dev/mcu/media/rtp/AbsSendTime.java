@@ -1,7 +1,5 @@
 package dev.mcu.media.rtp;
 
-import java.util.Arrays;
-
 /**
  * The abs-send-time RTP header extension ({@value #URI}): 24 bits, the send time in seconds as 6.18
  * fixed point, wrapping every 64 s. Chrome's receive-side bandwidth estimate reads the change in
@@ -36,9 +34,13 @@ public final class AbsSendTime {
      * non-RFC 8285 block, an id the block's form cannot carry).
      */
     public static byte[] withExtension(byte[] packet, int id, long nanos) {
-        byte[] out = new byte[packet.length + MAX_ADDED_BYTES];
-        int length = write(packet, id, value(nanos), out, 0);
-        return length < 0 ? packet : Arrays.copyOf(out, length);
+        int added = addedBytes(packet, id);
+        if (added == 0) {
+            return packet;
+        }
+        byte[] out = new byte[packet.length + added];
+        write(packet, id, value(nanos), out, 0);
+        return out;
     }
 
     /**
