@@ -64,7 +64,10 @@ final class WhepLink implements AutoCloseable {
     private long decrypted;
     private long undecryptable;
 
-    /** A Chrome-like recvonly offer: BUNDLE, rtcp-mux, Opus and H.264 (packetization-mode 1). */
+    /**
+     * A Chrome-like recvonly offer: BUNDLE, rtcp-mux, Opus and H.264 (packetization-mode 1), with
+     * abs-send-time on video under Chrome's id (so the server stamps every video packet, as for Chrome).
+     */
     String offer(String name) {
         String common = "c=IN IP4 127.0.0.1\r\na=rtcp:9 IN IP4 0.0.0.0\r\na=ice-ufrag:" + ufrag + "\r\na=ice-pwd:" + password
                 + "\r\na=fingerprint:" + CERTIFICATE.fingerprint() + "\r\na=setup:actpass\r\na=recvonly\r\na=rtcp-mux\r\n";
@@ -73,6 +76,7 @@ final class WhepLink implements AutoCloseable {
                 + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" + common + "a=mid:0\r\n"
                 + "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
                 + "m=video 9 UDP/TLS/RTP/SAVPF 102\r\n" + common + "a=mid:1\r\n"
+                + "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n"
                 + "a=rtpmap:102 H264/90000\r\na=rtcp-fb:102 nack\r\na=rtcp-fb:102 nack pli\r\n"
                 + "a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n";
     }
