@@ -122,7 +122,20 @@ function drawRooms(): void {
   const people = rooms.reduce((n, r) => n + r.participants, 0);
   el.summary.textContent = `${plural(rooms.length, 'room', 'rooms')} · ${plural(people, 'person', 'people')}`;
   show(el.noRooms, rooms.length === 0);
-  el.rooms.replaceChildren(...rooms.map(roomCard));
+  // A room's card stays the same element across redraws (only its content changes): replacing it
+  // under a host's pointer lost the click whose press and release landed on two different cards.
+  const shown = new Map<string, HTMLElement>();
+  el.rooms.querySelectorAll<HTMLElement>('.room-card').forEach((card) => shown.set(card.dataset.room ?? '', card));
+  el.rooms.replaceChildren(...rooms.map((room) => {
+    const fresh = roomCard(room);
+    const card = shown.get(room.name);
+    if (!card) {
+      return fresh;
+    }
+    card.replaceChildren(...Array.from(fresh.childNodes));
+    card.setAttribute('aria-current', fresh.getAttribute('aria-current') ?? 'false');
+    return card;
+  }));
   if (selected && !rooms.some((r) => r.name === selected)) {
     closeDetail();
   } else if (selected) {
@@ -174,15 +187,22 @@ function refreshThumbnails(): void {
         continue;
       }
       const old = thumbUrls.get(room.name);
-      thumbUrls.set(room.name, URL.createObjectURL(await response.blob()));
+      const url = URL.createObjectURL(await response.blob());
+      thumbUrls.set(room.name, url);
+      drawThumbnail(room.name, url);
       if (old) {
         URL.revokeObjectURL(old);
       }
     }
-    drawRooms();
   };
   void load();
   thumbTimer = window.setInterval(() => void load(), THUMBNAIL_REFRESH_MS);
+}
+
+/** Only the picture changes when a new thumbnail comes, every few seconds. */
+function drawThumbnail(room: string, url: string): void {
+  const thumb = el.rooms.querySelector(`.room-card[data-room="${CSS.escape(room)}"] .room-thumb`);
+  thumb?.replaceChildren(h('img', { src: url, alt: `What room ${room} shows now` }));
 }
 
 function openDetail(room: string): void {
