@@ -3,7 +3,6 @@ package dev.mcu.transport;
 import dev.mcu.media.rtp.AbsSendTime;
 
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 
 /**
  * Where a {@link MediaEndpoint} writes its packets: plain UDP sockets for SIP phones, or one shared
@@ -44,14 +43,8 @@ public interface PacketOutput {
      */
     default void sendRtp(byte[] packet, int payloadType, long ssrc, int sequenceNumber, int absSendTimeId,
                          int absSendTime, InetSocketAddress target) {
-        if (absSendTimeId != NO_ABS_SEND_TIME) {
-            byte[] out = new byte[packet.length + AbsSendTime.MAX_ADDED_BYTES];
-            int length = AbsSendTime.write(packet, absSendTimeId, absSendTime, out, 0);
-            if (length >= 0) {
-                packet = Arrays.copyOf(out, length);
-            }
-        }
-        sendRtp(packet, payloadType, ssrc, sequenceNumber, target);
+        byte[] stamped = absSendTimeId == NO_ABS_SEND_TIME ? packet : AbsSendTime.withValue(packet, absSendTimeId, absSendTime);
+        sendRtp(stamped, payloadType, ssrc, sequenceNumber, target);
     }
 
     /**

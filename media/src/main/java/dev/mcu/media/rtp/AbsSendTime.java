@@ -34,12 +34,17 @@ public final class AbsSendTime {
      * non-RFC 8285 block, an id the block's form cannot carry).
      */
     public static byte[] withExtension(byte[] packet, int id, long nanos) {
+        return withValue(packet, id, value(nanos));
+    }
+
+    /** As {@link #withExtension}, with the element's {@link #value} already taken. */
+    public static byte[] withValue(byte[] packet, int id, int value) {
         int added = addedBytes(packet, id);
         if (added == 0) {
             return packet;
         }
         byte[] out = new byte[packet.length + added];
-        write(packet, id, value(nanos), out, 0);
+        write(packet, id, value, out, 0);
         return out;
     }
 
