@@ -15,8 +15,10 @@ import java.util.List;
  * cached media it replays, and what it has received. A {@link Role#VIDEO} participant sends and
  * receives audio and H.264; a {@link Role#TALKER} sends only audio (the burst cycle) and receives
  * the mix; a {@link Role#LISTENER} offers audio recvonly and sends nothing; a {@link Role#VIEWER}
- * offers audio and video recvonly and sends nothing; a {@link Role#WHEP_VIEWER} is that viewer over
- * WHEP (one bundled socket, see {@link WhepLink}).
+ * offers audio and video recvonly, sends nothing and says in its video line that it takes at most
+ * {@value #VIEWER_MAX_KBPS} kbit/s ({@code b=AS}), as a phone on a modest link would, so the default output
+ * ladder gives it the 640x360 layer; a {@link Role#WHEP_VIEWER} is that viewer over WHEP (one bundled
+ * socket, see {@link WhepLink}).
  *
  * <p>Threads: built and started on the main thread; send state is touched only by the
  * {@link MediaPump} sender thread, receive statistics only by its receiver thread (read elsewhere
@@ -25,6 +27,8 @@ import java.util.List;
 final class LoadParticipant implements AutoCloseable {
     enum Role { VIDEO, TALKER, LISTENER, VIEWER, WHEP_VIEWER }
 
+    /** A webinar video attendee's {@code b=AS}: below the 720p layer's 1,500 kbit/s, above the 360p layer's 500. */
+    static final int VIEWER_MAX_KBPS = 600;
     static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     static final int OFFERED_LEVEL_ID = 1;
     private static final java.util.regex.Pattern AGREED_LEVEL = java.util.regex.Pattern.compile(
@@ -109,6 +113,7 @@ final class LoadParticipant implements AutoCloseable {
         if (video != null) {
             int pt = MediaLibrary.VIDEO_PAYLOAD_TYPE;
             sdp.append("m=video ").append(port(video)).append(" RTP/AVPF ").append(pt).append("\r\n")
+                    .append(role == Role.VIEWER ? "b=AS:" + VIEWER_MAX_KBPS + "\r\n" : "")
                     .append("a=rtpmap:").append(pt).append(" H264/90000\r\n")
                     .append("a=fmtp:").append(pt).append(" profile-level-id=42e01f;packetization-mode=1\r\n")
                     .append("a=rtcp-fb:").append(pt).append(" nack pli\r\n")

@@ -14,7 +14,9 @@ import java.util.List;
  *       speaker PIN, the N recvonly listeners dial no PIN and are attendees;</li>
  *   <li>{@code webinarNa}: the same with 3 talking speakers (issue 9's {@code webinar5000a} shape);</li>
  *   <li>{@code webinarNv}: 4 video speakers (the video shape, speaker PIN) and N attendees receiving
- *       audio and video (recvonly H.264 + Opus) of the program;</li>
+ *       audio and video (recvonly H.264 + Opus) of the program; each attendee's offer says {@code b=AS:600},
+ *       so the default output ladder sends them its 640x360 layer while the speakers get 1280x720
+ *       (issue 9's {@code webinar1000v} "on the 360p layer");</li>
  *   <li>{@code webinarNw}: the same 4 speakers and N attendees watching by WHEP (issue 9's
  *       {@code webinar300w}): DTLS-SRTP, ICE-lite and BUNDLE on the server's one WebRTC port;</li>
  *   <li>{@code talkN}: N sendrecv Opus participants; 3 talk (participant 0 the burst cycle, 1 and 2 a
@@ -128,7 +130,8 @@ record Scenario(String name, Kind kind, int participants, String layout) {
             case LISTEN -> participants + " audio-only listeners (recvonly Opus) + 1 talker";
             case WEBINAR -> participants + " webinar attendees (recvonly Opus, no PIN) + " + speakers() + " speaker"
                     + (speakers() == 1 ? "" : "s") + " (speakerPin)";
-            case WEBINAR_VIDEO -> participants + " webinar attendees (recvonly Opus + H.264, no PIN) + " + speakers()
+            case WEBINAR_VIDEO -> participants + " webinar attendees (recvonly Opus + H.264 at b=AS:"
+                    + LoadParticipant.VIEWER_MAX_KBPS + ", no PIN) + " + speakers()
                     + " video speakers (speakerPin, 640x360@30 H.264 + Opus)";
             case WEBINAR_WHEP -> participants + " WHEP attendees (recvonly Opus + H.264 over ICE-lite, DTLS-SRTP, BUNDLE on the"
                     + " one WebRTC port) + " + speakers() + " SIP video speakers (speakerPin, 640x360@30 H.264 + Opus)";
