@@ -33,15 +33,23 @@ package dev.mcu.conference;
  *       about the old layer is not counted against the new one.
  *   <li><b>Up</b>, one layer at a time: when the estimate fits the layer above's rate with
  *       {@value #UP_MARGIN} times the headroom and loss is under 2%, for {@value #UP_AFTER_CHECKS}
- *       checks in a row; a receiver that sends no estimate (phones) tries the layer above after
- *       {@value #UP_WITHOUT_ESTIMATE_AFTER_CHECKS} checks without loss.
+ *       checks in a row.
+ *   <li><b>Trying the layer above</b> when no estimate can show room: a receiver that sends no
+ *       estimate (phones) tries it after {@value #UP_WITHOUT_ESTIMATE_AFTER_CHECKS} checks without loss;
+ *       a browser whose estimate sits at its ceiling (at least {@value #AT_CEILING_SHARE} times what it is
+ *       sent: Chrome's receive-side estimate never goes above about 1.5 times the rate it receives,
+ *       so on a small layer it cannot show room for a large one) tries it after
+ *       {@value #TRY_AT_CEILING_AFTER_CHECKS} such checks without loss. A try that ends in a move down
+ *       within {@value #TRIAL_CHECKS} checks doubles the wait for the next one (up to
+ *       {@value #MAX_FAILED_TRIES} doublings); a try that holds resets it. Without this a browser
+ *       moved down once by a short congestion stayed on the small layer for the rest of its session.
  *   <li><b>Cap</b>: never above the largest layer the receiver's SDP allows ({@code max-fs}, H.264
  *       level, {@code b=AS}/{@code b=TIAS}; see {@link VideoLadder#highestFor}).
  * </ul>
  * This is how SFUs that forward simulcast treat a receiver's estimate: mediasoup fits layers by
  * their measured bitrate, LiveKit acts on REMB only after a run of falling estimates or a high NACK
- * ratio. Without probing (padding or transport-cc), a browser that was moved down comes back up only
- * when its estimate shows room, which Chrome's does not while it receives the small layer's rate.
+ * ratio. Probing (padding, or transport-cc) would let an estimate show room before a try; without it
+ * a try costs a link that still cannot carry the layer above a few seconds of loss, ever more rarely.
  *
  * <p>The room's video lane.
  */
@@ -57,6 +65,11 @@ final class LayerChoice {
     static final int UP_AFTER_CHECKS = 3;
     static final int UP_WITHOUT_ESTIMATE_AFTER_CHECKS = 10;
     static final int HOLD_AFTER_DOWN_CHECKS = 2;
+    static final double AT_CEILING_SHARE = 1.3;
+    static final int TRY_AT_CEILING_AFTER_CHECKS = 20;
+    /** A try that is moved down within this many checks failed. */
+    static final int TRIAL_CHECKS = 10;
+    static final int MAX_FAILED_TRIES = 3;
 
     private final long[] sentWindow = new long[RATE_WINDOW_CHECKS];     // ring: the last rates sent on windowLayer
     private int sentCount;              // rates measured on windowLayer so far (the ring keeps the last 4)
@@ -66,6 +79,9 @@ final class LayerChoice {
     private final long[] lowEstimates = new long[DOWN_AFTER_LOW_CHECKS]; // ring: the last of them
     private int lossyChecks;            // the last 3 checks, a bit each: more than 10% lost
     private int holdChecks;
+    private int cleanChecks;            // checks in a row that would allow a try of the layer above
+    private int trialChecksLeft;        // > 0 while a try of the layer above is on probation
+    private int failedTries;            // tries moved down again in a row: each doubles the wait
 
     /**
      * @param current      the layer the receiver is on (0 = top)
@@ -97,6 +113,9 @@ final class LayerChoice {
             return highest; // above its cap (its SDP changed): down at once
         }
         double sentMeanKbps = measure(current, sentKbps);
+        if (trialChecksLeft > 0 && --trialChecksLeft == 0) {
+            failedTries = 0; // the layer tried has held
+        }
         if (holdChecks > 0) {
             holdChecks--;
             return current;
@@ -138,19 +157,30 @@ final class LayerChoice {
             return fits > current ? down(fits) : current;
         }
         lowChecks = 0;
-        boolean lossLow = fractionLost < ProfileBitrate.LOW_LOSS;
-        boolean roomAbove = current > highest && (estimateBps > 0
-                ? layerKbps[current - 1] * UP_MARGIN <= estimateKbps * HEADROOM
-                : fractionLost >= 0);
-        if (!roomAbove || !lossLow) {
+        if (current <= highest || fractionLost >= ProfileBitrate.LOW_LOSS) {
             goodChecks = 0;
+            cleanChecks = 0;
             return current;
         }
-        if (++goodChecks >= (estimateBps > 0 ? UP_AFTER_CHECKS : UP_WITHOUT_ESTIMATE_AFTER_CHECKS)) {
-            goodChecks = 0;
-            return current - 1;
+        if (estimateBps > 0 && layerKbps[current - 1] * UP_MARGIN <= estimateKbps * HEADROOM) {
+            cleanChecks = 0;
+            return ++goodChecks >= UP_AFTER_CHECKS ? up(current - 1, false) : current;
         }
-        return current;
+        goodChecks = 0;
+        boolean clean = estimateBps > 0 ? estimateKbps >= sentMeanKbps * AT_CEILING_SHARE : fractionLost >= 0;
+        if (!clean) {
+            cleanChecks = 0;
+            return current;
+        }
+        int wait = (estimateBps > 0 ? TRY_AT_CEILING_AFTER_CHECKS : UP_WITHOUT_ESTIMATE_AFTER_CHECKS) << failedTries;
+        return ++cleanChecks >= wait ? up(current - 1, true) : current;
+    }
+
+    private int up(int to, boolean trial) {
+        goodChecks = 0;
+        cleanChecks = 0;
+        trialChecksLeft = trial ? TRIAL_CHECKS : 0;
+        return to;
     }
 
     /** Adds the last second's rate to the current layer's window; the mean of what the window holds. */
@@ -170,7 +200,12 @@ final class LayerChoice {
     }
 
     private int down(int to) {
+        if (trialChecksLeft > 0) {
+            failedTries = Math.min(failedTries + 1, MAX_FAILED_TRIES);
+            trialChecksLeft = 0;
+        }
         goodChecks = 0;
+        cleanChecks = 0;
         lowChecks = 0;
         lossyChecks = 0;
         holdChecks = HOLD_AFTER_DOWN_CHECKS;

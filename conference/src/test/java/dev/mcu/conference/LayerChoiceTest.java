@@ -202,6 +202,76 @@ class LayerChoiceTest {
         assertEquals(12, checks, "two checks held after the step down, then ten without loss");
     }
 
+    /** Checks until the choice leaves {@code layer}, feeding the same report each time (at most 400). */
+    private static int checksOn(LayerChoice choice, int layer, long estimateBps, long sentKbps, int loss) {
+        for (int checks = 1; checks <= 400; checks++) {
+            if (choice.choose(layer, 0, LADDER, estimateBps, sentKbps, loss) != layer) {
+                return checks;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    @Test
+    void aBrowserWhoseEstimateSitsAtItsCeilingTriesTheLayerAboveAfterTwentyChecks() {
+        LayerChoice choice = new LayerChoice();
+        assertEquals(1, sustainedOn(choice, 0, 600_000, 1200), "congested: down to the 500 kbit/s layer");
+        // The link is free again, but Chrome's estimate of a 450 kbit/s stream tops out near 1.5 times it:
+        // 675 kbit/s never shows room for 1,500 with margin, so only a try can bring it back up.
+        assertEquals(2 + LayerChoice.TRY_AT_CEILING_AFTER_CHECKS, checksOn(choice, 1, 675_000, 450, 0),
+                "two checks held after the move, then twenty at the ceiling");
+    }
+
+    @Test
+    void anEstimateBelowItsCeilingNeverTriesTheLayerAbove() {
+        LayerChoice choice = new LayerChoice();
+        assertEquals(1, sustainedOn(choice, 0, 600_000, 1200));
+        // 1.1 times what it is sent: the estimator is still holding it back (a link near its capacity)
+        assertEquals(Integer.MAX_VALUE, checksOn(choice, 1, 495_000, 450, 0));
+    }
+
+    @Test
+    void aTryThatFailsDoublesTheWaitForTheNextAndOneThatHoldsResetsIt() {
+        LayerChoice choice = new LayerChoice();
+        choice.choose(0, 0, LADDER, 0, 1200, 40);
+        assertEquals(1, choice.choose(0, 0, LADDER, 0, 1200, 40), "a phone losing packets: down");
+        assertEquals(12, checksOn(choice, 1, 0, 450, 0), "held two, then ten clean reports: a try of the top");
+        assertEquals(2, checksOn(choice, 0, 0, 1200, 40), "the link still cannot carry it: down again");
+        assertEquals(22, checksOn(choice, 1, 0, 450, 0), "the next try waits twice as long");
+        assertEquals(2, checksOn(choice, 0, 0, 1200, 40));
+        assertEquals(42, checksOn(choice, 1, 0, 450, 0), "and twice again");
+        // This try holds for its probation, so the wait goes back to ten.
+        for (int i = 0; i < LayerChoice.TRIAL_CHECKS; i++) {
+            assertEquals(0, choice.choose(0, 0, LADDER, 0, 1200, 0));
+        }
+        assertEquals(2, checksOn(choice, 0, 0, 1200, 40), "much later, a new congestion");
+        assertEquals(12, checksOn(choice, 1, 0, 450, 0), "a held try reset the wait");
+    }
+
+    @Test
+    void theWaitStopsDoublingAfterThreeFailedTries() {
+        LayerChoice choice = new LayerChoice();
+        choice.choose(0, 0, LADDER, 0, 1200, 40);
+        choice.choose(0, 0, LADDER, 0, 1200, 40);
+        int lastWait = 0;
+        for (int i = 0; i < 6; i++) {
+            lastWait = checksOn(choice, 1, 0, 450, 0);
+            assertEquals(2, checksOn(choice, 0, 0, 1200, 40));
+        }
+        assertEquals(2 + (LayerChoice.UP_WITHOUT_ESTIMATE_AFTER_CHECKS << LayerChoice.MAX_FAILED_TRIES), lastWait);
+    }
+
+    /** Feeds a sustained low estimate on {@code layer} until the choice moves; the layer it moved to. */
+    private static int sustainedOn(LayerChoice choice, int layer, long estimateBps, long sentKbps) {
+        for (int i = 0; i < LayerChoice.DOWN_AFTER_LOW_CHECKS; i++) {
+            int next = choice.choose(layer, 0, LADDER, estimateBps, sentKbps, 0);
+            if (next != layer) {
+                return next;
+            }
+        }
+        return layer;
+    }
+
     @Test
     void afterAStepDownOneLossReportDoesNotCountTwice() {
         LayerChoice choice = new LayerChoice();

@@ -39,7 +39,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * estimate), and from then on, for {@code STEADY}, the unlimited one decodes 1280x720 at every sample;
  * both keep decoding; both pictures show the two speakers' colours at the end; the unlimited one asks
  * for no keyframe while the other moves (unless it lost packets) and neither sends a FIR (a move lands
- * on a keyframe).
+ * on a keyframe). Then the limit is lifted, and the limited one comes back up to 1280x720 within
+ * {@code BACK_UP_WITHIN}: its estimate cannot show room for 720p while it receives a small layer, so the
+ * ladder tries the layer above (conference LayerChoice), and the API shows both on 720p.
  *
  * <p>Before the layer choice (conference LayerChoice) waited for a low estimate to stay low without
  * climbing, this failed 2 runs of 5 at load 24-47: the unlimited Chromium's own estimate, on a loaded
@@ -62,6 +64,11 @@ class OutputLadderBrowsersTest {
     private static final Duration LIMITED_MOVES_WITHIN = Duration.ofSeconds(20);
     /** Then both are watched this long. */
     private static final Duration STEADY = Duration.ofSeconds(15);
+    /**
+     * Once the limit is lifted, the limited viewer is back on 720p this long after, at the latest: a try
+     * of the layer above after 20 s at its estimate's ceiling, 40 s if a try while limited failed, per layer.
+     */
+    private static final Duration BACK_UP_WITHIN = Duration.ofSeconds(120);
     private static final int[] RED_RGB = {255, 0, 0};
     private static final int[] GREEN_RGB = {0, 255, 0};
     /** The share of a picture's pixels near a speaker's colour that counts as "shown" (each tile is ~a third). */
@@ -230,6 +237,37 @@ class OutputLadderBrowsersTest {
         assertEquals(2, layers.size(), layers.toString());
         assertTrue(layers.contains("1280x720") && layers.stream().anyMatch(l -> !l.equals("1280x720")),
                 "the API shows one viewer on 720p and one below: " + layers);
+
+        // The link is free again. Chrome's estimate of the small layer's rate can never show room for 720p,
+        // so the ladder tries the layer above once the estimate has sat at its ceiling for a while, and the
+        // limited viewer comes back up, one layer at a time, each move on a keyframe.
+        namespace.stopDropping();
+        long lifted = System.nanoTime();
+        Sample back = null;
+        while (back == null) {
+            Thread.sleep(1000);
+            Sample f = viewer(fast);
+            Sample s = viewer(slow);
+            long second = (System.nanoTime() - lifted) / 1_000_000_000L;
+            timeline.add("lifted + " + second + " s: unlimited " + f + " | limited " + s + " | API " + layers(server));
+            System.out.println("OutputLadderBrowsersTest: " + timeline.get(timeline.size() - 1));
+            assertEquals(1280, f.width(), () -> "the unlimited viewer left 720p:\n" + String.join("\n", timeline));
+            if (s.width() == 1280) {
+                back = s;
+            } else if (second > BACK_UP_WITHIN.toSeconds()) {
+                fail("the viewer whose link is free again is still below 720p " + second + " s later:\n"
+                        + String.join("\n", timeline));
+            }
+        }
+        String all = String.join("\n", timeline);
+        long decodedWhenBack = back.decoded();
+        Await.until(Duration.ofSeconds(15), () -> {
+            Sample now = viewer(slow, true);
+            return now.width() == 1280 && now.decoded() > decodedWhenBack + 30 && now.red() > SEEN && now.green() > SEEN;
+        }, () -> "the viewer back on 720p does not keep decoding both speakers' colours: " + viewer(slow, true)
+                + "\n" + all);
+        assertEquals(0, viewer(slow).fir() + viewer(fast).fir(), "no FIR (a decoder reset) at either viewer:\n" + all);
+        assertEquals(List.of("1280x720", "1280x720"), layers(server), "the API shows both viewers on 720p");
     }
 
     /** What one viewer decodes and plays, from its getStats and its video element. */
