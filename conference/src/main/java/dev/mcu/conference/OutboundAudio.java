@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The audio one participant hears, as its own RTP stream (its own SSRC, sequence and timestamp).
  * While it is one of the room's current speakers it hears its own mix-minus, encoded by its own
- * encoder at a lower Opus complexity than the shared one, since there are several a round
+ * encoder at a lower Opus complexity than the shared one, since there are several a round,
+ * and tuned for audio (CELT: half the CPU of the hybrid mode voice tuning picks at 32 kbit/s)
  * ({@link #sendOwnMix}); otherwise it is sent the payload encoded once for every listener
  * of its codec ({@link #sendSharedPayload}), and only its RTP header is its own. Opus in-band FEC
  * only when the participant said it uses it ({@code useinbandfec=1}, RFC 7587).
@@ -32,8 +33,8 @@ final class OutboundAudio implements AutoCloseable {
     OutboundAudio(Codec codec, MediaTransport transport, int payloadType, boolean inbandFec) {
         this.codec = codec;
         this.inbandFec = inbandFec;
-        // heard by this one only: a lower complexity
-        this.encoder = AudioEncoder.create(codec, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER, inbandFec);
+        // heard by this one only: a lower complexity, and CELT unless it asked for FEC
+        this.encoder = AudioEncoder.forOneListener(codec, inbandFec);
         this.transport = transport;
         this.payloadType = payloadType;
     }

@@ -37,12 +37,21 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
  * FEC, a minute of a three-tone mix costs 1.8 s of CPU at complexity 10, 1.4 s at 6 and 0.8 s at 3 (the ffmpeg
  * CLI with these natives); 4 and 5 cost 1.1 s but leak more coding noise into a mix-minus
  * (RoomAudioTest: a talker's own tone at 132 against 52 at 3 and 10 at 10, on 6000).
+ *
+ * <p>A stream for one listener is also tuned for audio, not voice ({@link #forOneListener}): below
+ * complexity 7 libopus runs no signal analysis and, tuned for voice, takes every input for speech and
+ * codes it hybrid (SILK + CELT) at 32 kbit/s, twice the CPU of CELT alone (a minute of the three-tone
+ * mix, no FEC, complexity 3: 0.73 s against 0.40 s; waveform SNR 15.5 against 31.2 dB). A mix-minus
+ * is a sum of other people's voices, which CELT codes as it codes any sound. With in-band FEC libopus
+ * keeps SILK whatever the tuning (FEC is SILK's), so a receiver that asked for FEC still gets it.
  */
 public final class AudioEncoder implements AutoCloseable {
     /** libopus's highest (and FFmpeg's default) complexity: for a stream encoded once for many. */
     public static final int OPUS_COMPLEXITY_SHARED = 10;
     /** For a stream heard by one listener only (a mix-minus). */
     public static final int OPUS_COMPLEXITY_ONE_LISTENER = 3;
+    private static final String OPUS_FOR_VOICE = "voip";
+    private static final String OPUS_FOR_AUDIO = "audio";
     private static final byte[] NOTHING = new byte[0];
 
     private final Codec codec;
@@ -58,7 +67,7 @@ public final class AudioEncoder implements AutoCloseable {
 
     private final boolean inbandFec;
 
-    private AudioEncoder(Codec codec, int opusComplexity, boolean inbandFec) {
+    private AudioEncoder(Codec codec, int opusComplexity, String opusApplication, boolean inbandFec) {
         if (opusComplexity < 0 || opusComplexity > 10) {
             throw new IllegalArgumentException("Opus complexity is 0 to 10, not " + opusComplexity);
         }
@@ -74,8 +83,8 @@ public final class AudioEncoder implements AutoCloseable {
                 c.compression_level(opusComplexity); // FFmpeg's libopus wrapper passes it as OPUS_SET_COMPLEXITY
             }
         }, codec != Codec.OPUS ? Map.of()
-                : inbandFec ? Map.of("application", "voip", "frame_duration", "20", "fec", "1", "packet_loss", "10")
-                : Map.of("application", "voip", "frame_duration", "20"));
+                : inbandFec ? Map.of("application", opusApplication, "frame_duration", "20", "fec", "1", "packet_loss", "10")
+                : Map.of("application", opusApplication, "frame_duration", "20"));
         this.frame = av_frame_alloc();
         this.packet = av_packet_alloc();
         this.converter = codec.sampleRate() == Audio.SAMPLE_RATE ? null : new RateConverter(codec.sampleRate());
@@ -91,7 +100,7 @@ public final class AudioEncoder implements AutoCloseable {
 
     /** An encoder for a stream many hear: Opus at {@link #OPUS_COMPLEXITY_SHARED}, with in-band FEC. */
     public static AudioEncoder create(Codec codec) {
-        return new AudioEncoder(codec, OPUS_COMPLEXITY_SHARED, true);
+        return new AudioEncoder(codec, OPUS_COMPLEXITY_SHARED, OPUS_FOR_VOICE, true);
     }
 
     /**
@@ -101,7 +110,7 @@ public final class AudioEncoder implements AutoCloseable {
      * @throws IllegalArgumentException outside 0..10, or for a codec that is not audio
      */
     public static AudioEncoder create(Codec codec, int opusComplexity) {
-        return new AudioEncoder(codec, opusComplexity, true);
+        return new AudioEncoder(codec, opusComplexity, OPUS_FOR_VOICE, true);
     }
 
     /**
@@ -110,7 +119,18 @@ public final class AudioEncoder implements AutoCloseable {
      * @throws IllegalArgumentException outside 0..10, or for a codec that is not audio
      */
     public static AudioEncoder create(Codec codec, int opusComplexity, boolean inbandFec) {
-        return new AudioEncoder(codec, opusComplexity, inbandFec);
+        return new AudioEncoder(codec, opusComplexity, OPUS_FOR_VOICE, inbandFec);
+    }
+
+    /**
+     * An encoder for a stream one participant hears (its mix-minus): Opus at
+     * {@link #OPUS_COMPLEXITY_ONE_LISTENER}, tuned for audio (CELT without FEC; see the class comment).
+     *
+     * @param inbandFec Opus in-band FEC, for a receiver that uses it; other codecs have none
+     * @throws IllegalArgumentException for a codec that is not audio
+     */
+    public static AudioEncoder forOneListener(Codec codec, boolean inbandFec) {
+        return new AudioEncoder(codec, OPUS_COMPLEXITY_ONE_LISTENER, OPUS_FOR_AUDIO, inbandFec);
     }
 
     /** Whether the payloads carry Opus in-band FEC. */

@@ -43,6 +43,19 @@ class AudioEncoderFecTest {
     }
 
     @Test
+    void aSpeakerThatAskedForFecGetsItInItsOwnMixMinusToo() {
+        // the one-listener encoder is tuned for audio (CELT), but FEC is SILK's: asked for, it is there
+        try (AudioEncoder encoder = AudioEncoder.forOneListener(Codec.OPUS, true)) {
+            assertTrue(encoder.inbandFec());
+            int withFec = packetsWithFec(encoder);
+            assertTrue(withFec >= FRAMES / 4, withFec + " of " + FRAMES + " packets carry FEC");
+        }
+        try (AudioEncoder encoder = AudioEncoder.forOneListener(Codec.OPUS, false)) {
+            assertEquals(0, packetsWithFec(encoder));
+        }
+    }
+
+    @Test
     void aReceiverThatDidNotAskGetsNone() {
         for (int complexity : new int[] {AudioEncoder.OPUS_COMPLEXITY_SHARED, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER}) {
             try (AudioEncoder encoder = AudioEncoder.create(Codec.OPUS, complexity, false)) {

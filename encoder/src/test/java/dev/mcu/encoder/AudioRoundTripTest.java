@@ -85,6 +85,43 @@ class AudioRoundTripTest {
     }
 
     @Test
+    void aMixMinusForOneListenerIsCeltAndCarriesEveryToneOfItsMixAlone() {
+        // A mix-minus of three voices' tones: CELT (TOC configs 16-31, RFC 6716 §3.1), each tone at its amplitude.
+        int[] tones = {397, 494, 591};
+        short[] decoded = new short[0];
+        int celt = 0;
+        try (AudioEncoder encoder = AudioEncoder.forOneListener(Codec.OPUS, false);
+             AudioDecoder decoder = new AudioDecoder(Codec.OPUS)) {
+            short[] pcm = new short[Audio.FRAME_SAMPLES];
+            short[] tone = new short[Audio.FRAME_SAMPLES];
+            for (int i = 0; i < FRAMES; i++) {
+                Arrays.fill(pcm, (short) 0);
+                for (int hz : tones) {
+                    Tones.sine(tone, hz, AMPLITUDE / 3, Audio.SAMPLE_RATE, (long) i * pcm.length);
+                    for (int s = 0; s < pcm.length; s++) {
+                        pcm[s] += tone[s];
+                    }
+                }
+                byte[] payload = encoder.encode(pcm);
+                celt += (payload[0] & 0xff) >> 3 >= 16 ? 1 : 0;
+                short[] samples = decoder.decode(payload, 0, payload.length);
+                int at = decoded.length;
+                decoded = Arrays.copyOf(decoded, at + samples.length);
+                System.arraycopy(samples, 0, decoded, at, samples.length);
+            }
+            assertEquals(0, decoder.errors());
+        }
+        assertEquals(FRAMES, celt, "CELT packets of " + FRAMES);
+        int window = 4800;
+        int start = WARM_UP_FRAMES * Audio.FRAME_SAMPLES;
+        for (int hz : tones) {
+            assertEquals(AMPLITUDE / 3.0, Tones.amplitude(decoded, start, window, hz, Audio.SAMPLE_RATE), AMPLITUDE / 3.0 * 0.2,
+                    "amplitude of " + hz + " Hz");
+        }
+        assertTrue(Tones.amplitude(decoded, start, window, 1000, Audio.SAMPLE_RATE) < AMPLITUDE * 0.03);
+    }
+
+    @Test
     void theOpusComplexityReachesTheEncoder() {
         // Same input, other complexity: other bytes (the setting is not silently dropped on the way to libopus).
         try (AudioEncoder full = AudioEncoder.create(Codec.OPUS);

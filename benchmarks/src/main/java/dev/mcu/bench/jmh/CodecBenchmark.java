@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code opusEncode20ms}: one 20 ms frame of 48 kHz mono speech through libopus.</li>
+ *   <li>{@code opusMixMinus20ms}: a speaker's mix-minus (three other voices summed) through the
+ *       one-listener encoder the room uses ({@link AudioEncoder#forOneListener}: complexity 3, tuned for
+ *       audio, no FEC); {@code opusMixMinusVoiceTuned20ms}: the same through the same complexity tuned
+ *       for voice, as before (libopus codes it hybrid, SILK + CELT).</li>
  *   <li>{@code h264Encode720p} (openh264 in the default LGPL build, libx264 with -Pgpl) and
  *       {@code vp8Encode720p} (libvpx): one 1280x720 canvas of a slow camera pan (4 px per frame,
  *       back and forth, so there is real motion and never a scene cut).</li>
@@ -49,6 +53,9 @@ public class CodecBenchmark {
     private static final int TICKS_PER_FRAME = 90_000 / FPS;
 
     private AudioEncoder opus;
+    private AudioEncoder mixMinus;
+    private AudioEncoder mixMinusVoiceTuned;
+    private short[][] threeVoices;
     private VideoEncoder h264;
     private VideoEncoder vp8;
     private short[][] speech;
@@ -65,6 +72,19 @@ public class CodecBenchmark {
         }
         pan = SyntheticPictures.pan(WIDTH, HEIGHT, PAN_FRAMES, 11);
         opus = AudioEncoder.create(Codec.OPUS);
+        threeVoices = new short[8][];
+        for (int i = 0; i < threeVoices.length; i++) {
+            short[] mix = new short[speech[0].length];
+            for (int v = 0; v < 3; v++) {
+                short[] voice = SyntheticAudio.speech(i + 3 * v);
+                for (int s = 0; s < mix.length; s++) {
+                    mix[s] += (short) (voice[s] / 2);
+                }
+            }
+            threeVoices[i] = mix;
+        }
+        mixMinus = AudioEncoder.forOneListener(Codec.OPUS, false);
+        mixMinusVoiceTuned = AudioEncoder.create(Codec.OPUS, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER, false);
         h264 = VideoEncoder.create(config(Codec.H264));
         vp8 = VideoEncoder.create(config(Codec.VP8));
     }
@@ -79,6 +99,8 @@ public class CodecBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         opus.close();
+        mixMinus.close();
+        mixMinusVoiceTuned.close();
         h264.close();
         vp8.close();
     }
@@ -86,6 +108,16 @@ public class CodecBenchmark {
     @Benchmark
     public byte[] opusEncode20ms() {
         return opus.encode(speech[audioFrame++ & 7]);
+    }
+
+    @Benchmark
+    public byte[] opusMixMinus20ms() {
+        return mixMinus.encode(threeVoices[audioFrame++ & 7]);
+    }
+
+    @Benchmark
+    public byte[] opusMixMinusVoiceTuned20ms() {
+        return mixMinusVoiceTuned.encode(threeVoices[audioFrame++ & 7]);
     }
 
     @Benchmark
