@@ -37,6 +37,8 @@ final class SipDispatcher implements SipListenerExt {
     private final InviteProcessor invites;     // borrowed
     private final Map<String, SipCall> calls;  // borrowed: the server's registry
     private final Executor inviteWorker;       // borrowed: owned by SipServer
+    /** Events a stack thread is handling in here right now: what a stop waits for (see {@link SipStackStop}). */
+    private final java.util.concurrent.atomic.AtomicInteger eventsInHand = new java.util.concurrent.atomic.AtomicInteger();
 
     SipDispatcher(SipMessages sip, InviteProcessor invites, Map<String, SipCall> calls, Executor inviteWorker) {
         this.sip = sip;
@@ -45,8 +47,26 @@ final class SipDispatcher implements SipListenerExt {
         this.inviteWorker = inviteWorker;
     }
 
+    /** True when no stack thread is inside this listener. */
+    boolean idle() {
+        return eventsInHand.get() == 0;
+    }
+
+    private void handle(Runnable work) {
+        eventsInHand.incrementAndGet();
+        try {
+            work.run();
+        } finally {
+            eventsInHand.decrementAndGet();
+        }
+    }
+
     @Override
     public void processRequest(RequestEvent event) {
+        handle(() -> dispatch(event));
+    }
+
+    private void dispatch(RequestEvent event) {
         Request request = event.getRequest();
         String method = request.getMethod();
         if (method.equals(Request.ACK)) {
@@ -212,6 +232,10 @@ final class SipDispatcher implements SipListenerExt {
 
     @Override
     public void processResponse(ResponseEvent event) {
+        handle(() -> dispatch(event));
+    }
+
+    private void dispatch(ResponseEvent event) {
         // Responses to our BYEs need nothing; those to our session refreshes and to our re-INVITEs
         // that change directions (webinar promotions) go to their call.
         javax.sip.ClientTransaction ct = event.getClientTransaction();
@@ -229,6 +253,10 @@ final class SipDispatcher implements SipListenerExt {
 
     @Override
     public void processTimeout(TimeoutEvent event) {
+        handle(() -> dispatch(event));
+    }
+
+    private void dispatch(TimeoutEvent event) {
         if (event.getClientTransaction() != null && event.getClientTransaction().getDialog() != null
                 && event.getClientTransaction().getDialog().getApplicationData() instanceof SipCall c) {
             c.end("the phone stopped answering");
@@ -237,17 +265,22 @@ final class SipDispatcher implements SipListenerExt {
 
     @Override
     public void processDialogTimeout(DialogTimeoutEvent event) {
-        if (event.getDialog().getApplicationData() instanceof SipCall c) {
-            log.info("{} never acknowledged our answer for room '{}' ({})", c.joinRequest().caller(), c.room(), event.getReason());
-            c.hangup();
-        }
+        handle(() -> {
+            if (event.getDialog().getApplicationData() instanceof SipCall c) {
+                log.info("{} never acknowledged our answer for room '{}' ({})", c.joinRequest().caller(), c.room(),
+                        event.getReason());
+                c.hangup();
+            }
+        });
     }
 
     @Override
     public void processDialogTerminated(DialogTerminatedEvent event) {
-        if (event.getDialog().getApplicationData() instanceof SipCall c) {
-            c.end("the dialog ended");
-        }
+        handle(() -> {
+            if (event.getDialog().getApplicationData() instanceof SipCall c) {
+                c.end("the dialog ended");
+            }
+        });
     }
 
     @Override

@@ -116,7 +116,7 @@ public final class SipServer implements AutoCloseable {
                 throw e;
             }
         } catch (Exception e) {
-            stack.stop();
+            SipStackStop.stop(stack, null, null, () -> true);
             SipGuard.unregister(stackName);
             throw new IOException("cannot listen for SIP on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
@@ -193,23 +193,13 @@ public final class SipServer implements AutoCloseable {
         for (SipCall call : List.copyOf(calls.values())) {
             call.hangup();
         }
-        try {
-            provider.removeSipListener(dispatcher);
-            for (ListeningPoint lp : provider.getListeningPoints()) {
-                provider.removeListeningPoint(lp);
-                stack.deleteListeningPoint(lp);
-            }
-            stack.deleteSipProvider(provider);
-        } catch (Exception e) {
-            log.debug("while closing the SIP listening points: {}", e.toString());
-        }
+        SipStackStop.stop(stack, provider, dispatcher, dispatcher::idle);
         if (webSocket != null) {
             webSocket.close();
         }
         if (secureWebSocket != null) {
             secureWebSocket.close();
         }
-        stack.stop();
         SipGuard.unregister(stackName);
         log.info("SIP server on {}:{} stopped", config.bindAddress(), config.port());
     }

@@ -78,7 +78,7 @@ final class WebSocketSipStack implements AutoCloseable {
             provider.addSipListener(dispatcher);
             stack.start();
         } catch (Exception e) {
-            stack.stop();
+            SipStackStop.stop(stack, null, null, () -> true);
             unregister();
             throw new IOException("cannot listen for SIP over " + scheme + " on " + config.bindAddress() + ":" + config.port()
                     + " (" + e.getMessage() + ")", e);
@@ -131,17 +131,7 @@ final class WebSocketSipStack implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            provider.removeSipListener(dispatcher);
-            for (ListeningPoint lp : provider.getListeningPoints()) {
-                provider.removeListeningPoint(lp);
-                stack.deleteListeningPoint(lp);
-            }
-            stack.deleteSipProvider(provider);
-        } catch (Exception e) {
-            log.debug("while closing the {} listening point: {}", scheme, e.toString());
-        }
-        stack.stop();
+        SipStackStop.stop(stack, provider, dispatcher, dispatcher::idle);
         unregister();
         log.info("SIP over {} on {}:{} stopped", scheme, config.bindAddress(), config.port());
     }

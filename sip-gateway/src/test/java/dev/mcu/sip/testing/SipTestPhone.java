@@ -70,6 +70,7 @@ public final class SipTestPhone implements AutoCloseable {
     private final String user;
     private final SipStack stack;          // owned: stopped in close()
     private final SipProvider provider;
+    private final Listener listener = new Listener();
     private final MessageFactory messages;
     private final HeaderFactory headers;
     private final AddressFactory addresses;
@@ -100,7 +101,7 @@ public final class SipTestPhone implements AutoCloseable {
         localPort = freePort();
         ListeningPoint lp = stack.createListeningPoint("127.0.0.1", localPort, transport);
         provider = stack.createSipProvider(lp);
-        provider.addSipListener(new Listener());
+        provider.addSipListener(listener);
         stack.start();
     }
 
@@ -228,7 +229,7 @@ public final class SipTestPhone implements AutoCloseable {
     @Override
     public void close() {
         try {
-            stack.stop();
+            dev.mcu.sip.SipStackStop.stop(stack, provider, listener, () -> true);
         } catch (NullPointerException e) {
             // JAIN-SIP's UDP processor builds its channel list when its threads start; stopping a
             // stack whose threads a loaded machine has not yet run fails on that list (seen under
