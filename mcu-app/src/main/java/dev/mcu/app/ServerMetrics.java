@@ -99,6 +99,9 @@ final class ServerMetrics implements AutoCloseable {
                 "INVITEs and OPTIONS refused because their address sent too many (sip.floodLimitPerSecond)");
         sipCounter(sip, "mcu.sip.refused", "origin", c -> c.webSocketOriginRefused(),
                 "SIP over WebSocket upgrades refused with 403 for their page's Origin (sip.allowedOrigins)");
+        sipCounter(sip, "mcu.sip.refused", "media-ports", c -> c.mediaPortsRefused(),
+                "Calls refused with 503 for want of media ports: none free in media.portMin..portMax or under the"
+                        + " open-file limit, or one found free was taken by another program before it was bound");
         sipCounter(sip, "mcu.sip.dropped", "malformed", c -> c.malformedDropped(),
                 "Malformed SIP messages no answer could be addressed to");
         sipCounter(sip, "mcu.sip.dropped", "stray-response", c -> c.responsesDropped(),

@@ -24,14 +24,18 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
  * Answers initial INVITEs: 100 Trying, admission, SDP offer/answer, media transport, 200 OK.
  * {@link #process} runs on the server's INVITE worker (admission and port allocation may take a
- * moment and must not hold up the SIP stack); {@link #cancel} runs on a stack thread. A CANCEL that
+ * moment and must not hold up the SIP stack); when the media ports are still being bound the 200 OK
+ * is sent later, on a worker again, once they are; {@link #cancel} runs on a stack thread. A CANCEL that
  * wins the race gets the INVITE a 487 and the worker then drops its result. Once admission said
  * yes, every way out that is not a 200 OK tells the handler the call was abandoned, so its place
  * is freed; after the 200 OK the {@link SipCall} does.
@@ -47,6 +51,8 @@ final class InviteProcessor {
     private final SdpNegotiator webRtcNegotiator;
     private final Map<String, SipCall> calls;       // borrowed: the server's registry
     private final Executor callEvents;              // borrowed: runs each call's CallEventQueue
+    private final Executor inviteWorker;            // borrowed: finishes answers that waited for their ports
+    private final LongAdder mediaPortsRefused;      // borrowed: the server's count, shared by its stacks
     /** INVITEs without a final response yet, by Call-ID; the value says whether a CANCEL came. */
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
@@ -66,7 +72,7 @@ final class InviteProcessor {
      */
     InviteProcessor(SipMessages sip, ConferenceHandler handler, MediaTransportFactory transports,
                     MediaTransportFactory webRtcTransports, SdpNegotiator negotiator, Map<String, SipCall> calls,
-                    Executor callEvents) {
+                    SipExecutors executors, LongAdder mediaPortsRefused) {
         this.sip = sip;
         this.handler = handler;
         this.transports = transports;
@@ -74,7 +80,9 @@ final class InviteProcessor {
         this.negotiator = negotiator;
         this.webRtcNegotiator = negotiator.forWebRtc();
         this.calls = calls;
-        this.callEvents = callEvents;
+        this.callEvents = executors.callEvents();
+        this.inviteWorker = executors.inviteWorker();
+        this.mediaPortsRefused = mediaPortsRefused;
     }
 
     /** Registers the INVITE and sends 100 Trying; called on the stack thread before {@link #process}. */
@@ -182,8 +190,11 @@ final class InviteProcessor {
             transport = negotiation == null ? factory.create(join.callId(), join.signallingSource())
                     : factory.create(join.callId(), join.signallingSource(), acceptedKinds(negotiation));
         } catch (IOException e) {
-            return refuseAdmitted(st, join, sip.busy(request, sip.config.retryAfterSeconds(), "no free media ports"),
-                    "no free media ports (" + e.getMessage() + ")");
+            String why = "no free media ports (" + e.getMessage() + ")";
+            handler.onCallAbandoned(join, why); // first: a caller who retries at once finds the place free
+            refuse(st, join, sip.busy(request, sip.config.retryAfterSeconds(), "no free media ports"), why,
+                    mediaPortsRefused::increment);
+            return null;
         }
         SipCall call = new SipCall(join, transport, new LocalOrigin("mcu", sip.config.advertisedAddress()), sip,
                 callNegotiator, handler, ended -> calls.remove(ended.id(), ended),
@@ -193,11 +204,10 @@ final class InviteProcessor {
         if (received.getRemoteAddress() != null) {
             call.signalledFrom(new java.net.InetSocketAddress(received.getRemoteAddress(), received.getRemotePort()));
         }
-        boolean sent = false;
-        String failure = "the caller cancelled before we answered";
+        Response ok;
+        SessionDescription ourOffer = null;
         try {
             String sdp;
-            SessionDescription ourOffer = null;
             if (hasOffer) {
                 call.apply(negotiation);
                 sdp = callNegotiator.answer(offer, negotiation, call.localEndpoint()).toString();
@@ -208,14 +218,82 @@ final class InviteProcessor {
                 }
                 sdp = ourOffer.toString();
             }
-            Response ok = call.withSessionTimer(request, call.okWith(request, sdp));
+            ok = call.withSessionTimer(request, call.okWith(request, sdp));
             for (var header : admission.answerHeaders().entrySet()) {
                 ok.addHeader(sip.headers.createHeader(header.getKey(), header.getValue()));
             }
+        } catch (Exception e) {
+            log.warn("could not answer {} calling room '{}': {}", join.caller(), join.room(), e.toString());
+            call.end("the answer could not be sent (" + e + ")"); // closes the transport, reports the call abandoned
+            serverError(st); // the caller hears why rather than retransmitting into silence
+            return null;
+        }
+        // The 200 OK names our ports, and a phone sends RTP the moment it reads it: it leaves only
+        // once they are bound (an event loop may still be binding them). The worker does not wait:
+        // the rest of the answer runs when the bind is done, on a worker again.
+        CompletableFuture<Void> bound = transport.bound().toCompletableFuture();
+        SessionDescription offered = ourOffer;
+        Response answer = ok;
+        if (bound.isDone()) {
+            sendAnswer(st, join, call, answer, offered, bindFailure(bound));
+        } else {
+            log.debug("call {}: the answer waits for its media ports to be bound", join.callId());
+            bound.whenComplete((done, failure) -> answerLater(st, () -> sendAnswer(st, join, call, answer, offered, failure)));
+        }
+        return null;
+    }
+
+    private static Throwable bindFailure(CompletableFuture<Void> bound) {
+        try {
+            bound.join();
+            return null;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+
+    /**
+     * Finishes an answer that waited for its ports, on an INVITE worker; on the call-events pool when
+     * the workers' queue is full, since the INVITE already has its call and must get its answer.
+     * Called on whichever thread completed the bind (an event loop): nothing slow here.
+     */
+    private void answerLater(ServerTransaction st, Runnable rest) {
+        Runnable guarded = () -> {
+            try {
+                rest.run();
+            } catch (RuntimeException e) {
+                log.error("could not answer an INVITE for {}: {}; it gets 500", SipText.loggable(st.getRequest().getRequestURI()),
+                        SipText.loggable(e.toString()), e);
+                serverError(st);
+            }
+        };
+        try {
+            inviteWorker.execute(guarded);
+        } catch (RejectedExecutionException full) {
+            callEvents.execute(guarded);
+        }
+    }
+
+    /**
+     * Sends the 200 OK, unless a CANCEL came first or the media ports could not be bound ({@code
+     * bindFailure} not null: 503, counted, the call ended so its ports and place are given back).
+     */
+    private void sendAnswer(ServerTransaction st, JoinRequest join, SipCall call, Response ok,
+                            SessionDescription ourOffer, Throwable bindFailure) {
+        if (bindFailure != null) {
+            String why = "its media port could not be bound (" + SipText.loggable(String.valueOf(bindFailure.getMessage())) + ")";
+            call.end(why);
+            refuse(st, join, sip.busy(st.getRequest(), sip.config.retryAfterSeconds(), "a media port could not be bound"),
+                    why, mediaPortsRefused::increment);
+            return;
+        }
+        boolean sent = false;
+        String failure = "the caller cancelled before we answered";
+        try {
             synchronized (this) {
                 Pending p = pending.remove(join.callId());
                 if (p == null || p.cancelled) {
-                    return null; // the finally below ends the call as cancelled
+                    return; // the finally below ends the call as cancelled
                 }
                 p.finalSent = true; // from here a CANCEL finds no pending INVITE and gets 481
             }
@@ -234,7 +312,6 @@ final class InviteProcessor {
                 call.end(failure); // closes the transport, leaves the registry and reports the call abandoned
             }
         }
-        return null;
     }
 
     /** A CANCEL (RFC 3261 §9.2): 200 for it, and 487 for the INVITE if it has no final response yet. */
@@ -269,6 +346,11 @@ final class InviteProcessor {
 
     /** Sends a final refusal unless a CANCEL came first. */
     private void refuse(ServerTransaction st, JoinRequest join, Response response, String why) {
+        refuse(st, join, response, why, () -> { });
+    }
+
+    /** As {@link #refuse(ServerTransaction, JoinRequest, Response, String)}, counting the refusal before it leaves. */
+    private void refuse(ServerTransaction st, JoinRequest join, Response response, String why, Runnable count) {
         synchronized (this) {
             Pending p = pending.remove(join.callId());
             if (p == null || p.cancelled) {
@@ -276,6 +358,7 @@ final class InviteProcessor {
             }
             p.finalSent = true;
         }
+        count.run(); // before the send: whoever reads the answer may read the counter next
         log.info("refused {} calling room '{}' from {}: {} ({} {})", join.caller(), join.room(),
                 join.signallingSource().getHostAddress(), why, response.getStatusCode(), response.getReasonPhrase());
         sip.send(st, response);

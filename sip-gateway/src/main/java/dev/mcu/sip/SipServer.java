@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -42,6 +43,8 @@ public final class SipServer implements AutoCloseable {
     private final SipProvider provider;           // owned by the stack
     private final SipDispatcher dispatcher;
     private final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    /** INVITEs refused with 503 because no media port pair was free or one could not be bound. */
+    private final LongAdder mediaPortsRefused = new LongAdder();
     private final WebSocketSipStack webSocket;    // owned, or null without SIP over WebSocket
     private final WebSocketSipStack secureWebSocket; // owned, or null without SIP over secure WebSocket
     private final String stackName;
@@ -95,13 +98,13 @@ public final class SipServer implements AutoCloseable {
                     factory.createAddressFactory(), config);
             Executor inviteWorker = executors.inviteWorker();
             InviteProcessor invites = new InviteProcessor(sip, handler, transports, webRtcTransports, negotiator, calls,
-                    executors.callEvents());
+                    executors, mediaPortsRefused);
             dispatcher = new SipDispatcher(sip, invites, calls, inviteWorker);
             provider.addSipListener(dispatcher);
             stack.start();
             Function<SipMessages, InviteProcessor> browserInvites =
                     s -> new InviteProcessor(s, handler, transports, webRtcTransports, negotiator, calls,
-                            executors.callEvents());
+                            executors, mediaPortsRefused);
             webSocket = config.webSocketPort() > 0
                     ? new WebSocketSipStack(config, false, browserInvites, calls, inviteWorker)
                     : null;
@@ -177,7 +180,7 @@ public final class SipServer implements AutoCloseable {
 
     /** What the server refused or dropped before call handling, since it started. */
     public SipProtocolCounters protocolCounters() {
-        SipProtocolCounters all = guard.snapshot();
+        SipProtocolCounters all = guard.snapshot().withMediaPortsRefused(mediaPortsRefused.sum());
         if (webSocket != null) {
             all = all.plus(webSocket.protocolCounters());
         }

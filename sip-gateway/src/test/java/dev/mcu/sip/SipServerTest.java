@@ -204,6 +204,7 @@ class SipServerTest {
         PhoneResponse third = phone.invite("demo", AUDIO_VIDEO_OFFER).awaitFinal();
         assertEquals(503, third.status());
         assertEquals("10", third.header("Retry-After"));
+        assertEquals(1, server.protocolCounters().mediaPortsRefused(), "counted for mcu_sip_refused_total{reason=media-ports}");
     }
 
     @Test

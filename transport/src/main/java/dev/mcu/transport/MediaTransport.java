@@ -20,6 +20,17 @@ public interface MediaTransport extends AutoCloseable {
     int localPort(MediaKind kind);
 
     /**
+     * Completes once every socket behind {@link #localPort} is bound, so what the remote sends from
+     * then on is received; fails (with the port and the cause) when one could not be bound. An answer
+     * naming these ports must not leave before: a phone sends RTP the moment it reads it, and a port
+     * not yet bound answers ICMP port unreachable. May complete on an event loop: continue elsewhere.
+     * This default is for transports whose sockets are bound when they are made.
+     */
+    default java.util.concurrent.CompletionStage<Void> bound() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * Applies (or re-applies, on re-INVITE) what offer/answer agreed.
      *
      * @param remoteRtp where the SDP says to send RTP; used only while it is trusted (see

@@ -16,6 +16,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -31,9 +33,12 @@ import java.util.function.Consumer;
 public final class UdpMediaTransport implements MediaTransport {
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
 
-    /** One kind's sockets, the even RTP port and RTCP on port + 1, with their handlers. */
+    /**
+     * One kind's sockets, the even RTP port and RTCP on port + 1, with their handlers; {@code bound}
+     * completes when both are bound (an event loop may bind them after the pair is made).
+     */
     record PortPair(int rtpPort, Channel rtp, DatagramReceiver rtpReceiver, Channel rtcp,
-                    DatagramReceiver rtcpReceiver) {
+                    DatagramReceiver rtcpReceiver, CompletableFuture<Void> bound) {
     }
 
     private final InetAddress signallingSource;
@@ -49,6 +54,7 @@ public final class UdpMediaTransport implements MediaTransport {
             new KeyframeRequestLimiter(KEYFRAME_REQUEST_INTERVAL_NANOS);
     private final Consumer<UdpMediaTransport> onClosed;   // the factory frees the ports
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> bound;                           // every pair's sockets bound
 
     UdpMediaTransport(String callId, InetAddress signallingSource, UdpTransportConfig config, EventLoop loop,
                       Map<MediaKind, PortPair> ports, String cname,
@@ -72,6 +78,8 @@ public final class UdpMediaTransport implements MediaTransport {
             pair.rtpReceiver().attach(endpoint);
             pair.rtcpReceiver().attach(endpoint);
         }
+        this.bound = CompletableFuture.allOf(ports.values().stream().map(PortPair::bound)
+                .toArray(CompletableFuture[]::new));
         long interval = config.rtcpIntervalMillis();
         this.reportTask = loop.scheduleAtFixedRate(this::sendReports, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -92,6 +100,12 @@ public final class UdpMediaTransport implements MediaTransport {
     public int localPort(MediaKind kind) {
         PortPair pair = ports.get(kind);
         return pair == null ? 0 : pair.rtpPort();
+    }
+
+    /** When every socket is bound; see {@link MediaTransport#bound}. A copy: callers cannot complete it. */
+    @Override
+    public CompletionStage<Void> bound() {
+        return bound.copy();
     }
 
     @Override

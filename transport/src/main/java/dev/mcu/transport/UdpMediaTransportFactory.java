@@ -19,10 +19,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Creates {@link UdpMediaTransport}s: binds an even RTP port and RTP+1 for RTCP per media kind the
@@ -34,7 +37,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * binds synchronously: call it from a SIP thread, never from one of those event loops. With NIO the
  * sockets are bound on the calling thread and handed to the event loop without waiting for it: a
  * loop busy with other calls' RTP never holds up an INVITE's answer (datagrams that come first wait
- * in the socket's buffer).
+ * in the socket's buffer). With epoll the port is found free here (a probe socket) and the event
+ * loop binds it soon after; {@link MediaTransport#bound} completes then, and whoever answers with the
+ * ports waits for that, not this thread.
  */
 public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private static final Logger log = LoggerFactory.getLogger(UdpMediaTransportFactory.class);
@@ -116,24 +121,48 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private UdpMediaTransport.PortPair bindPair(EventLoop loop, int port) throws IOException {
         DatagramReceiver rtpReceiver = new DatagramReceiver(false);
         DatagramReceiver rtcpReceiver = new DatagramReceiver(true);
-        Channel rtp = bind(loop, port, rtpReceiver);
+        ChannelFuture rtp = bind(loop, port, rtpReceiver);
         try {
-            return new UdpMediaTransport.PortPair(port, rtp, rtpReceiver, bind(loop, port + 1, rtcpReceiver),
-                    rtcpReceiver);
+            ChannelFuture rtcp = bind(loop, port + 1, rtcpReceiver);
+            return new UdpMediaTransport.PortPair(port, rtp.channel(), rtpReceiver, rtcp.channel(), rtcpReceiver,
+                    bothBound(port, rtp, rtcp));
         } catch (IOException busy) {
-            rtp.close().awaitUninterruptibly();
+            rtp.channel().close().awaitUninterruptibly();
             throw busy;
         }
     }
 
-    private Channel bind(EventLoop loop, int port, DatagramReceiver receiver) throws IOException {
+    /** Completes when both binds succeeded; fails with the first failure, naming its port. */
+    private static CompletableFuture<Void> bothBound(int port, ChannelFuture rtp, ChannelFuture rtcp) {
+        CompletableFuture<Void> both = new CompletableFuture<>();
+        AtomicInteger pending = new AtomicInteger(2);
+        for (ChannelFuture bind : List.of(rtp, rtcp)) {
+            int which = bind == rtp ? port : port + 1;
+            bind.addListener(done -> {
+                if (!done.isSuccess()) {
+                    both.completeExceptionally(new IOException("UDP port " + which + " could not be bound: "
+                            + done.cause(), done.cause()));
+                } else if (pending.decrementAndGet() == 0) {
+                    both.complete(null);
+                }
+            });
+        }
+        return both;
+    }
+
+    /**
+     * Opens and binds one socket. The returned future completes when it is bound: at once with NIO,
+     * which binds on this thread; with epoll when the event loop has run the bind.
+     */
+    private ChannelFuture bind(EventLoop loop, int port, DatagramReceiver receiver) throws IOException {
         if (!epoll) {
-            return bindHere(loop, port, receiver);
+            return bindHere(loop, port, receiver).newSucceededFuture();
         }
         // Epoll binds its native socket on the event loop. Whether the port is free is found out here,
-        // at once, so a busy port still moves on to the next; the bind itself is not waited for: the
-        // INVITE thread must not wait on a loop busy with every call's RTP (at 100 calls/s that wait
-        // turned 300 of 1,000 sipp calls into 503s).
+        // at once, so a busy port still moves on to the next; the bind itself is not waited for here:
+        // the INVITE thread must not wait on a loop busy with every call's RTP (at 100 calls/s that
+        // wait turned 300 of 1,000 sipp calls into 503s). The answer waits for it instead, without a
+        // thread (MediaTransport.bound).
         probeFree(port);
         ChannelFuture future = new Bootstrap()
                 .group(loop)
@@ -153,12 +182,12 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
             // A channel closed before its bind ran was given up by us (its call ended, or its pair's
             // other port was busy): not a failure.
             if (!done.isSuccess() && !(done.cause() instanceof java.nio.channels.ClosedChannelException)) {
-                log.warn("UDP port {} was free a moment ago but could not be bound ({}): the call given it gets no"
-                        + " media on it; another program is taking ports from media.portMin..portMax", port,
+                log.warn("UDP port {} was free a moment ago but could not be bound ({}): the call given it is refused;"
+                        + " another program is taking ports from media.portMin..portMax", port,
                         done.cause().toString());
             }
         });
-        return future.channel();
+        return future;
     }
 
     /** Throws when {@code port} is taken (a plain socket bound and closed on this thread). */

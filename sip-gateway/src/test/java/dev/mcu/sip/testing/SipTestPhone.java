@@ -261,6 +261,15 @@ public final class SipTestPhone implements AutoCloseable {
             return current.awaitFinal();
         }
 
+        /** The final response if it comes within {@code millis}, else null (the INVITE stays pending). */
+        public PhoneResponse awaitFinal(long millis) throws Exception {
+            try {
+                return current.fin.get(millis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                return null;
+            }
+        }
+
         /** The next provisional response (100, 180, 183), or null when none came in time. */
         public PhoneResponse awaitProvisional() throws InterruptedException {
             return current.provisional.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
