@@ -49,6 +49,11 @@ public final class Slf4jStackLogger implements StackLogger {
             log.debug("SIP: closed a TCP/TLS connection whose request had unreadable mandatory headers: {}", safe(message));
             return;
         }
+        if (isReconnectFailure(message)) {
+            // A peer whose TCP/TLS connection is gone: the send's exception is logged next (peerConnectionGone).
+            log.debug("SIP: {}", safe(message));
+            return;
+        }
         log.error(safe(message));
     }
     @Override
@@ -59,6 +64,12 @@ public final class Slf4jStackLogger implements StackLogger {
             if (log.isDebugEnabled()) {
                 log.debug(safe(message), safeCopy(e));
             }
+            return;
+        }
+        if (isKeepAliveAnswer(message)) {
+            // The peer sent a CRLF keep-alive and closed (or is closing) its connection; JAIN-SIP's answer
+            // then fails in its own ways (an NPE when the channel was torn down meanwhile). Routine.
+            log.debug("SIP: a TCP/TLS keep-alive (CRLF) was not answered: its connection is gone ({})", safe(String.valueOf(e)));
             return;
         }
         String gone = peerConnectionGone(e);
@@ -75,6 +86,21 @@ public final class Slf4jStackLogger implements StackLogger {
     }
 
     private static final String UDP_PACKET_FAILED = "Error while processing incoming UDP packet";
+
+    /**
+     * JAIN-SIP's lines (IOHandler, NIOHandler) when it cannot reach a TCP/TLS peer to send to: the
+     * connection attempt, the failed send, its socket table printed as a map, "Could not connect".
+     * Any remote causes them by closing its connection; the exception that follows says it once.
+     */
+    static boolean isReconnectFailure(String message) {
+        return message != null && (message.startsWith("Problem connecting ") || message.startsWith("Problem sending: sendBytes ")
+                || message.startsWith("Could not connect to ") || (message.startsWith("{") && message.endsWith("}")));
+    }
+
+    /** JAIN-SIP's line when its answer to a CRLF keep-alive fails ("CLRF" in 1.3.0-91, "CRLF" later). */
+    static boolean isKeepAliveAnswer(String message) {
+        return message != null && (message.contains("send a single CLRF") || message.contains("send a single CRLF"));
+    }
 
     /** JAIN-SIP's line when it closes a connection over a request whose Via/From/To/Call-ID/CSeq do not parse. */
     static boolean isMalformedRequestClosing(String message) {

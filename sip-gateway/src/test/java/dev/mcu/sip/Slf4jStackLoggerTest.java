@@ -49,6 +49,21 @@ class Slf4jStackLoggerTest {
     }
 
     @Test
+    void aPeerThatClosedAfterAKeepAliveIsNotAnError() {
+        // As Rfc4475TortureTest's TCP cases met them under load: the peer closed before the CRLF answer.
+        assertTrue(Slf4jStackLogger.isReconnectFailure("Problem connecting /127.0.0.1 39868 /127.0.0.1 for message \r\n"));
+        assertTrue(Slf4jStackLogger.isReconnectFailure("Problem sending: sendBytes TCP inAddr 127.0.0.1 port = 39868"
+                + " remoteHost 127.0.0.1 remotePort 39868 peerPacketPort 39868 isClient false"));
+        assertTrue(Slf4jStackLogger.isReconnectFailure("{}"));
+        assertTrue(Slf4jStackLogger.isReconnectFailure("Could not connect to /127.0.0.1:39868"));
+        assertTrue(Slf4jStackLogger.isKeepAliveAnswer(
+                "A problem occured while trying to send a single CLRF in response to a double CLRF"));
+        assertFalse(Slf4jStackLogger.isReconnectFailure("Dialog terminated on a timeout"));
+        assertFalse(Slf4jStackLogger.isReconnectFailure(null));
+        assertFalse(Slf4jStackLogger.isKeepAliveAnswer("Problem sending error response"));
+    }
+
+    @Test
     void otherFailuresStayErrors() {
         assertNull(Slf4jStackLogger.peerConnectionGone(new IllegalStateException("dialog in a bad state")));
         assertNull(Slf4jStackLogger.peerConnectionGone(new Exception(new IOException("disk full"))));
