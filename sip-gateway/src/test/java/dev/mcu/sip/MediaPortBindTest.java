@@ -111,7 +111,7 @@ class MediaPortBindTest {
         mediaLoop.next().execute(() -> {
             holding.countDown();
             try {
-                release.await(WAIT, TimeUnit.SECONDS);
+                release.await(2 * WAIT, TimeUnit.SECONDS); // longer than any wait of the test's own
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -165,25 +165,7 @@ class MediaPortBindTest {
         assumeTrue(name.equals("epoll"), "only an event loop that binds after the port was found free has this race");
         int base = freeRange(2);
         CountDownLatch created = new CountDownLatch(1);
-        MediaTransportFactory[] real = new MediaTransportFactory[1];
-        MediaTransportFactory noticing = new MediaTransportFactory() {
-            @Override
-            public MediaTransport create(String callId, InetAddress source) throws IOException {
-                return create(callId, source, Set.of(MediaKind.values()));
-            }
-
-            @Override
-            public MediaTransport create(String callId, InetAddress source, Set<MediaKind> kinds) throws IOException {
-                MediaTransport made = real[0].create(callId, source, kinds);
-                created.countDown();
-                return made;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        real[0] = start(engine, base, 1, noticing);
+        startNoticing(engine, base, 1, created);
         DatagramSocket media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         toClose.add(media);
         CountDownLatch release = holdMediaLoop();
@@ -211,6 +193,56 @@ class MediaPortBindTest {
         Matcher audio = Pattern.compile("m=audio (\\d+)").matcher(ok.body());
         assertTrue(audio.find() && Integer.parseInt(audio.group(1)) == base, ok.body());
         retry.ack();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void anRtcpPortTakenByAnotherProgramIsSkippedWithoutWaitingForTheEventLoop(String name, IoHandlerFactory engine)
+            throws Exception {
+        assumeTrue(name.equals("epoll"), "NIO binds on the INVITE worker and closes a half-made pair there too");
+        int base = freeRange(4);
+        CountDownLatch created = new CountDownLatch(1);
+        startNoticing(engine, base, 2, created);
+        DatagramSocket media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        toClose.add(media);
+        DatagramSocket rtcpSquatter = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 1));
+        toClose.add(rtcpSquatter);
+        CountDownLatch release = holdMediaLoop();
+
+        SipTestPhone.Outgoing call = phone.invite("demo", offer(media.getLocalPort()));
+        // The INVITE worker moves on to the next pair while the event loop is still busy: it used to
+        // make the RTP channel first and then wait on the loop to close it.
+        boolean madeWhileLoopBusy = created.await(WAIT, TimeUnit.SECONDS);
+        release.countDown();
+        assertTrue(madeWhileLoopBusy, "the call's transport was made without the event loop");
+        PhoneResponse ok = call.awaitFinal();
+        assertEquals(200, ok.status(), ok.reason());
+        Matcher audio = Pattern.compile("m=audio (\\d+)").matcher(ok.body());
+        assertTrue(audio.find() && Integer.parseInt(audio.group(1)) == base + 2, "the next pair: " + ok.body());
+        call.ack();
+    }
+
+    /** A server as {@link #start(IoHandlerFactory, int, int, MediaTransportFactory)} that counts down {@code created} after each transport is made. */
+    private void startNoticing(IoHandlerFactory engine, int base, int pairs, CountDownLatch created) throws Exception {
+        MediaTransportFactory[] real = new MediaTransportFactory[1];
+        MediaTransportFactory noticing = new MediaTransportFactory() {
+            @Override
+            public MediaTransport create(String callId, InetAddress source) throws IOException {
+                return create(callId, source, Set.of(MediaKind.values()));
+            }
+
+            @Override
+            public MediaTransport create(String callId, InetAddress source, Set<MediaKind> kinds) throws IOException {
+                MediaTransport made = real[0].create(callId, source, kinds);
+                created.countDown();
+                return made;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        real[0] = start(engine, base, pairs, noticing);
     }
 
     /** RTP for PCMU (payload type 0), sequence numbers 1000 on, to the port the answer names. */

@@ -121,13 +121,23 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private UdpMediaTransport.PortPair bindPair(EventLoop loop, int port) throws IOException {
         DatagramReceiver rtpReceiver = new DatagramReceiver(false);
         DatagramReceiver rtcpReceiver = new DatagramReceiver(true);
+        if (epoll) {
+            // Both ports are checked before either socket is made: an RTCP port found busy after the
+            // RTP channel exists meant closing that channel, and its close runs on the event loop
+            // (a jstack at 150 calls/s had an INVITE worker waiting there: other programs' sockets
+            // take odd ports of the range too).
+            probeFree(port);
+            probeFree(port + 1);
+        }
         ChannelFuture rtp = bind(loop, port, rtpReceiver);
         try {
             ChannelFuture rtcp = bind(loop, port + 1, rtcpReceiver);
             return new UdpMediaTransport.PortPair(port, rtp.channel(), rtpReceiver, rtcp.channel(), rtcpReceiver,
                     bothBound(port, rtp, rtcp));
         } catch (IOException busy) {
-            rtp.channel().close().awaitUninterruptibly();
+            // Not awaited (the loop closes it): the allocator hands this port out again only after
+            // going round the whole range.
+            rtp.channel().close();
             throw busy;
         }
     }
@@ -162,8 +172,7 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         // at once, so a busy port still moves on to the next; the bind itself is not waited for here:
         // the INVITE thread must not wait on a loop busy with every call's RTP (at 100 calls/s that
         // wait turned 300 of 1,000 sipp calls into 503s). The answer waits for it instead, without a
-        // thread (MediaTransport.bound).
-        probeFree(port);
+        // thread (MediaTransport.bound). The port was probed free by bindPair.
         ChannelFuture future = new Bootstrap()
                 .group(loop)
                 .channelFactory(channelFactory)
@@ -228,11 +237,11 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         return registered.channel();
     }
 
+    /** Closes the pairs of a call that could not get all its ports; each port is free again once closed, not waited for here. */
     private void release(Map<MediaKind, UdpMediaTransport.PortPair> bound) {
         for (UdpMediaTransport.PortPair pair : bound.values()) {
-            pair.rtp().close().awaitUninterruptibly();
-            pair.rtcp().close().awaitUninterruptibly();
-            ports.release(pair.rtpPort());
+            pair.rtp().close();
+            pair.rtcp().close().addListener(closed -> ports.release(pair.rtpPort()));
         }
     }
 
