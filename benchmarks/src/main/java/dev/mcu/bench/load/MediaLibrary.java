@@ -44,6 +44,8 @@ final class MediaLibrary {
      */
     static final int FLASH_FIRST_FRAME = VIDEO_LOOP_FRAMES - BURST_MILLIS * VIDEO_FPS / 1000;
     static final int FLASH_LUMA = 235;
+    /** Radius in pixels of the square's circle: one turn per loop, ~9 px a frame. */
+    private static final int BOX_ORBIT = 90;
 
     /** Video frames of one loop; each frame is its RTP packets, and the same frames as Annex B access units. */
     record VideoLoop(List<List<byte[]>> frames, List<byte[]> accessUnits, String encoderName, long bytes) {
@@ -85,15 +87,20 @@ final class MediaLibrary {
     /**
      * A diagonal luma ramp that scrolls, a bright square that moves, chroma from the participant's hue;
      * participant 0's last {@link #FLASH_FIRST_FRAME}.. frames are a flash (flat bright luma).
+     * The motion is periodic over the loop (the ramp moves two of its 128-pixel periods, the square goes
+     * once round a circle at ~9 px a frame), so a restart is not a cut: when several participants' loops
+     * restarted in step with a jump, the whole composite changed at once and OpenH264 (both the server's
+     * and the ffmpeg CLI's) inserted a scene-change IDR every 2 s in some runs and not in others.
      */
     static I420Frame picture(int index, int frame) {
         int w = VIDEO_WIDTH;
         int h = VIDEO_HEIGHT;
         byte[] data = new byte[I420Frame.sizeOf(w, h)];
         boolean flash = index == 0 && frame >= FLASH_FIRST_FRAME;
-        int shift = frame * 4;
-        int boxX = (frame * 8) % (w - 64);
-        int boxY = (frame * 5) % (h - 64);
+        int shift = frame * 256 / VIDEO_LOOP_FRAMES;
+        double turn = 2 * Math.PI * frame / VIDEO_LOOP_FRAMES;
+        int boxX = (w - 64) / 2 + (int) Math.round(BOX_ORBIT * Math.cos(turn));
+        int boxY = (h - 64) / 2 + (int) Math.round(BOX_ORBIT * Math.sin(turn));
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 boolean box = x >= boxX && x < boxX + 64 && y >= boxY && y < boxY + 64;
