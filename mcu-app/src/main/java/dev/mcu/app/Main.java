@@ -92,7 +92,7 @@ public final class Main implements Callable<Integer> {
         McuServer server;
         try {
             server = new McuServer(config);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {   // a port, a file, or media.ioEngine that cannot run here
             System.err.println("mcu: cannot start: " + e.getMessage());
             return 1;
         }

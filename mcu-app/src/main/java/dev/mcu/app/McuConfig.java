@@ -4,6 +4,7 @@ import dev.mcu.conference.VideoLayerSpec;
 import dev.mcu.conference.VideoSettings;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.layouts.RelativeTile;
+import dev.mcu.transport.IoEngine;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -88,9 +89,10 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
     /**
      * @param timeoutSeconds    a call whose media stops this long is hung up; 0 = never
      * @param requireEncryption phones must offer SDES-keyed SRTP (RTP/SAVP with a=crypto); plain RTP gets 488
+     * @param ioEngine          the media sockets' Netty transport: auto, io_uring, epoll or nio ({@link IoEngine})
      */
     public record Media(int portMin, int portMax, boolean allowSdpAddressesOutsideSignallingHost,
-                        int ioThreads, int decodeThreads, int timeoutSeconds, boolean requireEncryption) {
+                        int ioThreads, int decodeThreads, int timeoutSeconds, boolean requireEncryption, String ioEngine) {
     }
 
     /**
@@ -323,7 +325,7 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
                 new Media(integer(media, "media.portMin"), integer(media, "media.portMax"),
                         bool(media, "media.allowSdpAddressesOutsideSignallingHost"), integer(media, "media.ioThreads"),
                         integer(media, "media.decodeThreads"), integer(media, "media.timeoutSeconds"),
-                        bool(media, "media.requireEncryption")),
+                        bool(media, "media.requireEncryption"), str(media, "media.ioEngine")),
                 new VideoSettings(integer(video, "video.width"), integer(video, "video.height"), integer(video, "video.fps"),
                         integer(video, "video.bitrateKbps"), integer(video, "video.minBitrateKbps"),
                         integer(video, "video.keyframeIntervalSeconds"),
@@ -388,6 +390,8 @@ public record McuConfig(Sip sip, Media media, VideoSettings video, AudioSettings
         require(media.timeoutSeconds >= 0, "media.timeoutSeconds must be 0 (never) or more, got " + media.timeoutSeconds);
         require(media.ioThreads >= 1 && media.decodeThreads >= 0,
                 "media.ioThreads must be at least 1 and media.decodeThreads at least 0");
+        require(IoEngine.isSetting(media.ioEngine), "media.ioEngine must be " + IoEngine.settings() + ", got '"
+                + media.ioEngine + "'");
         require(video.minBitrateKbps() >= 30 && video.minBitrateKbps() <= video.bitrateKbps(),
                 "video.minBitrateKbps must be 30..video.bitrateKbps, got " + video.minBitrateKbps());
         require(video.bitrateKbps() >= 50, "video.bitrateKbps must be at least 50, got " + video.bitrateKbps());

@@ -125,6 +125,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             events.subscribe(webhooks);
         }
         this.metrics = new ServerMetrics(registry, rooms, control, pins, events, webhooks);
+        metrics.mediaIoEngine(threads.mediaEngine().setting());
         this.controlTimer = threads.controlTimer();
         if (config.media().timeoutSeconds() > 0) {
             long timeout = TimeUnit.SECONDS.toNanos(config.media().timeoutSeconds());

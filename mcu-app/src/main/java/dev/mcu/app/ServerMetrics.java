@@ -91,6 +91,12 @@ final class ServerMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** Which Netty transport the media sockets run on (media.ioEngine as resolved at start): 1 for that engine. */
+    void mediaIoEngine(String engine) {
+        Gauge.builder("mcu.media.io.engine", () -> 1).tag("engine", engine)
+                .description("The media sockets' Netty transport (media.ioEngine: io_uring, epoll or nio)").register(registry);
+    }
+
     /** What the SIP stacks (UDP/TCP/TLS, WS, WSS) refused or dropped before any call saw it. */
     void watch(dev.mcu.sip.SipServer sip) {
         sipCounter(sip, "mcu.sip.refused", "malformed", c -> c.malformedRefused(),

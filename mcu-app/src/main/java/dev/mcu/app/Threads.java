@@ -7,7 +7,7 @@ import dev.mcu.sip.SipExecutors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mcu.transport.UdpChannels;
+import dev.mcu.transport.IoEngine;
 import dev.mcu.transport.webrtc.WebRtcThreads;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -51,6 +51,7 @@ final class Threads implements AutoCloseable {
     static final int HTTP_HANDLER_QUEUE = 256;
 
     private final List<ExecutorService> pools = new ArrayList<>(); // owned: stopped in close(), last first
+    private final IoEngine mediaEngine;
     private final EventLoopGroup mediaIo;
     private final EventLoopGroup webRtcIo;
     private final EventLoopGroup httpIo;
@@ -63,7 +64,15 @@ final class Threads implements AutoCloseable {
     private final ScheduledExecutorService controlTimer;
     private ClientResources redis;                      // owned, made on first use (cluster.redisUri set)
 
+    /**
+     * @throws IllegalArgumentException when {@code media.ioEngine} names an engine that cannot run
+     *                                  here (the message says why and what to set); no pool is made then
+     */
     Threads(McuConfig config) {
+        // First, so a media.ioEngine that cannot run here stops the start before any thread exists.
+        IoEngine.Choice engine = IoEngine.choose(config.media().ioEngine());
+        mediaEngine = engine.engine();
+        log.info("Media sockets (phones' RTP/RTCP, the WebRTC port) run on {} ({})", mediaEngine.setting(), engine.reason());
         int decodeThreads = config.media().decodeThreads() > 0 ? config.media().decodeThreads()
                 : Runtime.getRuntime().availableProcessors();
         decodePool = own(fixed(decodeThreads, named("decode-")));
@@ -75,9 +84,9 @@ final class Threads implements AutoCloseable {
         transportFailures = own(fixed(1, named("transport-failure-")));
         controlTimer = own(new ScheduledThreadPoolExecutor(1, named("control-timer-")));
         mediaIo = own(new MultiThreadIoEventLoopGroup(config.media().ioThreads(), new DefaultThreadFactory("media-io", true),
-                UdpChannels.ioHandlerFactory()));
+                mediaEngine.ioHandlerFactory()));
         webRtcIo = own(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("webrtc-io", true),
-                UdpChannels.ioHandlerFactory()));
+                mediaEngine.ioHandlerFactory()));
         httpIo = own(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-io", true), NioIoHandler.newFactory()));
         // Bounded: when both handlers are busy and 256 requests wait, more get 503 at once.
         httpHandlers = own(new ThreadPoolExecutor(HTTP_HANDLERS, HTTP_HANDLERS, 0, TimeUnit.SECONDS,
@@ -113,6 +122,11 @@ final class Threads implements AutoCloseable {
     /** The JVM shutdown hook that stops the server on SIGTERM or Ctrl-C. */
     static Thread shutdownHook(Runnable stop) {
         return new Thread(stop, "shutdown");
+    }
+
+    /** The Netty transport of {@link #mediaIo} and the WebRTC loop (media.ioEngine, resolved). */
+    IoEngine mediaEngine() {
+        return mediaEngine;
     }
 
     /** The plain RTP/RTCP transports' event loops (media.ioThreads): every phone's packets in and out. */

@@ -60,6 +60,15 @@ class McuConfigTest {
     }
 
     @Test
+    void theMediaIoEngineIsAutoByDefaultTakesAnyCaseAndRefusesOthersNamingTheChoices() {
+        assertEquals("auto", McuConfig.defaults().media().ioEngine());
+        assertEquals("EPOLL", McuConfig.load(null, List.of("media.ioEngine=EPOLL")).media().ioEngine());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> McuConfig.load(null, List.of("media.ioEngine=uring")));
+        assertEquals("invalid configuration: media.ioEngine must be auto, io_uring, epoll or nio, got 'uring'", e.getMessage());
+    }
+
+    @Test
     void anImpossibleValueIsRefusedWithTheReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> McuConfig.load(null, List.of("video.width=641")));

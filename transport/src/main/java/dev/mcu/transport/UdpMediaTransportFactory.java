@@ -33,12 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without rtcp-mux works. One per server.
  *
  * <p>Threads: the transports run on the borrowed event loop group (the application creates it with
- * {@link UdpChannels#ioHandlerFactory()} and shuts it down after this factory). {@link #create}
- * binds synchronously: call it from a SIP thread, never from one of those event loops. With NIO the
- * sockets are bound on the calling thread and handed to the event loop without waiting for it: a
- * loop busy with other calls' RTP never holds up an INVITE's answer (datagrams that come first wait
- * in the socket's buffer). With epoll the port is found free here (a probe socket) and the event
- * loop binds it soon after; {@link MediaTransport#bound} completes then, and whoever answers with the
+ * the {@link IoEngine} of {@code media.ioEngine} and shuts it down after this factory); their sockets
+ * are that engine's. {@link #create} binds synchronously: call it from a SIP thread, never from one
+ * of those event loops. With NIO the sockets are bound on the calling thread and handed to the event
+ * loop without waiting for it: a loop busy with other calls' RTP never holds up an INVITE's answer
+ * (datagrams that come first wait in the socket's buffer). With epoll or io_uring the port is found
+ * free here (a probe socket) and the event loop binds it soon after; {@link MediaTransport#bound} completes then, and whoever answers with the
  * ports waits for that, not this thread.
  */
 public final class UdpMediaTransportFactory implements MediaTransportFactory {
@@ -51,7 +51,7 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private final UdpTransportConfig config;
     private final EventLoopGroup group;                         // borrowed: the application's media event loops
     private final ChannelFactory<? extends DatagramChannel> channelFactory;
-    private final boolean epoll;
+    private final IoEngine engine;                              // the group's: its sockets are this engine's
     private final PortAllocator ports;
     private final Set<UdpMediaTransport> open = ConcurrentHashMap.newKeySet();  // closed in close()
 
@@ -59,11 +59,11 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
     public UdpMediaTransportFactory(UdpTransportConfig config, EventLoopGroup group) {
         this.config = config;
         this.group = group;
-        this.epoll = UdpChannels.isEpoll(group);
-        this.channelFactory = UdpChannels.channelFactory(epoll);
+        this.engine = IoEngine.of(group);
+        this.channelFactory = engine.datagramChannels();
         this.ports = new PortAllocator(config.portMin(), config.portMax());
         log.info("RTP on {} ports {}-{}, {} event loops", config.bindAddress().getHostAddress(), config.portMin(),
-                config.portMax(), epoll ? "epoll" : "nio");
+                config.portMax(), engine.setting());
     }
 
     /**
@@ -121,7 +121,7 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private UdpMediaTransport.PortPair bindPair(EventLoop loop, int port) throws IOException {
         DatagramReceiver rtpReceiver = new DatagramReceiver(false);
         DatagramReceiver rtcpReceiver = new DatagramReceiver(true);
-        if (epoll) {
+        if (engine.isNative()) {
             // Both ports are checked before either socket is made: an RTCP port found busy after the
             // RTP channel exists meant closing that channel, and its close runs on the event loop
             // (a jstack at 150 calls/s had an INVITE worker waiting there: other programs' sockets
@@ -162,13 +162,13 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
 
     /**
      * Opens and binds one socket. The returned future completes when it is bound: at once with NIO,
-     * which binds on this thread; with epoll when the event loop has run the bind.
+     * which binds on this thread; with epoll or io_uring when the event loop has run the bind.
      */
     private ChannelFuture bind(EventLoop loop, int port, DatagramReceiver receiver) throws IOException {
-        if (!epoll) {
+        if (!engine.isNative()) {
             return bindHere(loop, port, receiver).newSucceededFuture();
         }
-        // Epoll binds its native socket on the event loop. Whether the port is free is found out here,
+        // Epoll and io_uring bind their native socket on the event loop. Whether the port is free is found out here,
         // at once, so a busy port still moves on to the next; the bind itself is not waited for here:
         // the INVITE thread must not wait on a loop busy with every call's RTP (at 100 calls/s that
         // wait turned 300 of 1,000 sipp calls into 503s). The answer waits for it instead, without a

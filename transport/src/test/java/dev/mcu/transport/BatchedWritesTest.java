@@ -12,7 +12,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -28,16 +32,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What a receiver of {@link BatchedWrites} gets: every packet, in the order written per socket,
  * whether written from other threads (batched) or on the event loop (at once); and what happens to
- * packets nobody can send any more (released, nothing thrown).
+ * packets nobody can send any more (released, nothing thrown). On each {@link IoEngine} that runs
+ * here: io_uring sends a batch's datagrams as queued submissions, not one {@code sendto} each.
  */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(IoEngine.class)
 class BatchedWritesTest {
-    private final TestTransportThreads threads = new TestTransportThreads();
+    @Parameter
+    IoEngine engine;
+    private TestTransportThreads threads;
     private final List<Channel> channels = new ArrayList<>();
     private DatagramSocket receiver;
+
+    @BeforeEach
+    void start() {
+        assumeTrue(engine.available(), () -> engine.setting() + " cannot run here: " + engine.unavailableBecause());
+        threads = new TestTransportThreads(engine);
+    }
 
     @AfterEach
     void close() {
@@ -46,7 +62,9 @@ class BatchedWritesTest {
         if (receiver != null) {
             receiver.close();
         }
-        threads.close();
+        if (threads != null) {
+            threads.close();
+        }
     }
 
     @Test
@@ -189,7 +207,7 @@ class BatchedWritesTest {
         DatagramPacket toClosed = packet(1, 1, nowhere);
         BatchedWrites.write(closed, toClosed);
 
-        EventLoopGroup ownGroup = new MultiThreadIoEventLoopGroup(1, UdpChannels.ioHandlerFactory());
+        EventLoopGroup ownGroup = new MultiThreadIoEventLoopGroup(1, engine.ioHandlerFactory());
         Channel onStoppedLoop = bound(ownGroup);
         ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         DatagramPacket toStopped = packet(2, 1, nowhere);
@@ -204,7 +222,7 @@ class BatchedWritesTest {
     }
 
     private Channel bound(EventLoopGroup group) {
-        Channel channel = new Bootstrap().group(group).channelFactory(UdpChannels.channelFactory(group))
+        Channel channel = new Bootstrap().group(group).channelFactory(IoEngine.of(group).datagramChannels())
                 .handler(new ChannelInboundHandlerAdapter())
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).syncUninterruptibly().channel();
         channels.add(channel);

@@ -76,6 +76,7 @@ class UdpMediaTransportDropTest {
         int base = FreePortRange.of(40);
         factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 39), THREADS.eventLoops());
         transport = factory.create("call-drop", LOOPBACK);
+        transport.bound().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS); // epoll/io_uring bind on the loop
         transport.setListener(listener);
         phone = new Phone();
         transport.configure(video(), phone.address(), true);

@@ -45,6 +45,7 @@ class UdpMediaTransportLatchTest {
         UdpMediaTransportFactory factory = open(new UdpMediaTransportFactory(
                 UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 39), THREADS.eventLoops()));
         transport = open(factory.create("call-latch", LOOPBACK));
+        transport.bound().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS); // epoll/io_uring bind on the loop
         transport.setListener(listener);
     }
 

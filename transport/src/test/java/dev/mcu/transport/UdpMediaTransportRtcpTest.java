@@ -48,6 +48,7 @@ class UdpMediaTransportRtcpTest {
         factory = new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(base, base + 39)
                 .withRtcpIntervalMillis(100), THREADS.eventLoops());
         transport = factory.create("call-rtcp", LOOPBACK);
+        transport.bound().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS); // epoll/io_uring bind on the loop
         transport.setListener(listener);
         phone = new Phone();
     }

@@ -9,10 +9,15 @@ import dev.mcu.media.Direction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static dev.mcu.transport.Phone.LOOPBACK;
@@ -21,13 +26,25 @@ import static dev.mcu.transport.TestStreams.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/** A phone's RTP/RTCP socket pair: latching, sending, receiving, DTMF, closing; on each {@link IoEngine} that runs here. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(IoEngine.class)
 class UdpMediaTransportTest {
-    private static final TestTransportThreads THREADS = new TestTransportThreads();
+    private static final Map<IoEngine, TestTransportThreads> THREADS = new EnumMap<>(IoEngine.class);
+
+    @Parameter
+    IoEngine engine;
 
     @AfterAll
     static void stopThreads() {
-        THREADS.close();
+        THREADS.values().forEach(TestTransportThreads::close);
+    }
+
+    /** This engine's loops, shared by its tests. */
+    private io.netty.channel.EventLoopGroup loops() {
+        return THREADS.computeIfAbsent(engine, TestTransportThreads::new).eventLoops();
     }
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -39,9 +56,12 @@ class UdpMediaTransportTest {
 
     @BeforeEach
     void start() throws Exception {
+        assumeTrue(engine.available(), () -> engine.setting() + " cannot run here: " + engine.unavailableBecause());
         firstPort = FreePortRange.of(40);
-        factory = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(firstPort, firstPort + 39), THREADS.eventLoops()));
+        factory = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK).withPorts(firstPort, firstPort + 39),
+                loops()));
         transport = open(factory.create("call-1", LOOPBACK));
+        transport.bound().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS); // native engines bind on the loop
         transport.setListener(listener);
     }
 
@@ -91,8 +111,9 @@ class UdpMediaTransportTest {
     void theAllowFlagTrustsSdpAddressesOnOtherHosts() throws Exception {
         int base = FreePortRange.of(40);
         UdpMediaTransportFactory permissive = open(new UdpMediaTransportFactory(UdpTransportConfig.defaults(LOOPBACK)
-                .withPorts(base, base + 39).withAllowSdpAddressesOutsideSignallingHost(true), THREADS.eventLoops()));
+                .withPorts(base, base + 39).withAllowSdpAddressesOutsideSignallingHost(true), loops()));
         MediaTransport permissiveTransport = open(permissive.create("call-2", LOOPBACK));
+        permissiveTransport.bound().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
         Phone elsewhere = open(new Phone(Phone.address("127.0.0.5")));
         permissiveTransport.configure(video(), elsewhere.address(), true);
 

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadFactory;
  * factory is closed.
  *
  * @param eventLoops   the shared port's socket registers with one of these (built with
- *                     {@link dev.mcu.transport.UdpChannels#ioHandlerFactory()})
+ *                     {@link dev.mcu.transport.IoEngine#ioHandlerFactory()})
  * @param dtlsSessions makes one thread per browser for its DTLS session (Bouncy Castle's DTLS is
  *                     blocking: the thread lives from the handshake to the close)
  * @param failures     where a transport reports that its browser is gone (consent lapsed, DTLS

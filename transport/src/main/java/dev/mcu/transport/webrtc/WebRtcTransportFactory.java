@@ -2,7 +2,7 @@ package dev.mcu.transport.webrtc;
 
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.MediaTransportFactory;
-import dev.mcu.transport.UdpChannels;
+import dev.mcu.transport.IoEngine;
 import dev.mcu.webrtc.DtlsCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -67,7 +67,7 @@ public final class WebRtcTransportFactory implements MediaTransportFactory {
         this.demux = new SharedPortDemux(config.maxPacketSize(), drops);
         ChannelFuture bound = new Bootstrap()
                 .group(threads.eventLoops())
-                .channelFactory(UdpChannels.channelFactory(threads.eventLoops()))
+                .channelFactory(IoEngine.of(threads.eventLoops()).datagramChannels())
                 // one byte more than allowed, so an oversize datagram shows as such instead of being cut
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxPacketSize() + 1))
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)

@@ -1,6 +1,6 @@
 package dev.mcu.transport.testing;
 
-import dev.mcu.transport.UdpChannels;
+import dev.mcu.transport.IoEngine;
 import dev.mcu.transport.webrtc.WebRtcThreads;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -18,9 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestTransportThreads implements AutoCloseable {
     public static final String FAILURE_THREAD = "test-transport-failure";
 
-    private final EventLoopGroup eventLoops = new MultiThreadIoEventLoopGroup(2, UdpChannels.ioHandlerFactory());
+    private final EventLoopGroup eventLoops;
     private final ExecutorService failures = Executors.newSingleThreadExecutor(r -> new Thread(r, FAILURE_THREAD));
     private final AtomicInteger dtlsNumber = new AtomicInteger();
+
+    /** On the engine the server's {@code media.ioEngine: auto} picks here. */
+    public TestTransportThreads() {
+        this(IoEngine.choose(IoEngine.AUTO).engine());
+    }
+
+    /** On {@code engine} (check {@link IoEngine#available()} first). */
+    public TestTransportThreads(IoEngine engine) {
+        eventLoops = new MultiThreadIoEventLoopGroup(2, engine.ioHandlerFactory());
+    }
 
     public EventLoopGroup eventLoops() {
         return eventLoops;

@@ -1,5 +1,6 @@
 package dev.mcu.transport.webrtc;
 
+import dev.mcu.transport.IoEngine;
 import dev.mcu.transport.testing.TestTransportThreads;
 import dev.mcu.webrtc.RemoteIceParameters;
 import dev.mcu.media.Codec;
@@ -19,6 +20,9 @@ import dev.mcu.webrtc.StunMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/** The shared WebRTC port: ICE-lite, DTLS-SRTP, BUNDLE, RTCP feedback; on each {@link IoEngine} that runs here. */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(IoEngine.class)
 class WebRtcTransportTest {
     private static final DtlsCertificate SERVER_CERT = DtlsCertificate.generate("mcu-test", Duration.ofDays(1));
     static final int VP8_PT = 96;
@@ -52,9 +60,13 @@ class WebRtcTransportTest {
     private TestTransportThreads threads;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
+    @Parameter
+    IoEngine engine;
+
     @BeforeEach
     void start() throws Exception {
-        threads = new TestTransportThreads();
+        assumeTrue(engine.available(), () -> engine.setting() + " cannot run here: " + engine.unavailableBecause());
+        threads = new TestTransportThreads(engine);
         factory = new WebRtcTransportFactory(WebRtcTransportConfig.of(FakeBrowser.LOOPBACK, 0), SERVER_CERT, clock::get,
                 threads.webRtc());
     }
@@ -64,8 +76,12 @@ class WebRtcTransportTest {
         for (AutoCloseable c : toClose) {
             c.close();
         }
-        factory.close();
-        threads.close();
+        if (factory != null) {
+            factory.close();
+        }
+        if (threads != null) {
+            threads.close();
+        }
     }
 
     static NegotiatedStream video() {
