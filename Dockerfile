@@ -5,6 +5,8 @@
 # The admin token of the API is generated at first start into /opt/mcu/data/mcu-admin.token
 # (docker run --rm -v mcu-data:/opt/mcu/data busybox cat /opt/mcu/data/mcu-admin.token), or set it
 # with --set admin.token=...
+# media.ioEngine=io_uring needs a seccomp profile that allows the io_uring_* system calls
+# (--security-opt seccomp=<file>): Docker's default one forbids them (auto takes epoll anyway).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # Dependencies first, in their own layer: a change to the sources does not download them again.

@@ -16,6 +16,7 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -23,19 +24,22 @@ import java.util.stream.Collectors;
 
 /**
  * The Netty transport the media sockets (the phones' RTP/RTCP and the shared WebRTC port) run on,
- * chosen by {@code media.ioEngine}. The three send the same datagrams; they differ in how many
- * system calls that takes:
+ * chosen by {@code media.ioEngine}. The three send the same datagrams; they differ in how:
  * <ul>
- *   <li>{@link #IO_URING}: every socket's sends of a batch are queued in the loop's one submission
- *       ring and handed to the kernel together (one {@code io_uring_enter} per ring-full), however
- *       many sockets they are on: a round to 5,000 phones, each on its own port, is a handful of
- *       system calls instead of 5,000 {@code sendto}s;</li>
- *   <li>{@link #EPOLL}: one {@code sendto} per packet, or one {@code sendmmsg} for several queued
- *       on the same socket (the WebRTC port);</li>
- *   <li>{@link #NIO}: the JDK's selector, one {@code sendto} per packet from a copy.</li>
+ *   <li>{@link #EPOLL} (what {@code auto} takes on Linux): one {@code sendto} per packet, or one
+ *       {@code sendmmsg} for several queued on the same socket (the WebRTC port);</li>
+ *   <li>{@link #IO_URING} (only when named): a batch's sends on every socket are queued in the loop's
+ *       submission ring and handed to the kernel together, so a round to 5,000 phones, each on its
+ *       own port, is a few dozen system calls instead of 5,000 {@code sendto}s. Measured here it
+ *       did not pay (docs/benchmarks.md, "io_uring for the media sockets"): the kernel's per-datagram
+ *       work stays, Netty's io_uring datagram channel costs more Java work per packet than epoll's,
+ *       and it keeps 2 x 256 message headers per socket (~0.3 MiB: 3-4 GiB for 5,000 attendees'
+ *       10,000 sockets);</li>
+ *   <li>{@link #NIO}: the JDK's selector, one {@code sendto} per packet from a copy; where neither
+ *       native transport loads.</li>
  * </ul>
  * The native ones need Linux and their jars; io_uring also a kernel that allows it (Docker's default
- * seccomp profile and {@code kernel.io_uring_disabled} forbid it), hence {@code auto}.
+ * seccomp profile and {@code kernel.io_uring_disabled} forbid it).
  *
  * <p>Threads: stateless; any thread.
  */
@@ -44,8 +48,10 @@ public enum IoEngine {
     EPOLL("epoll", Epoll::isAvailable, Epoll::unavailabilityCause),
     NIO("nio", () -> true, () -> null);
 
-    /** The setting that picks the first available of io_uring, epoll and NIO. */
+    /** The setting that picks the first of {@link #AUTO_ORDER} that runs here. */
     public static final String AUTO = "auto";
+    /** What {@code auto} tries, in order: io_uring is left out, it cost more than epoll (see above). */
+    static final List<IoEngine> AUTO_ORDER = List.of(EPOLL, NIO);
 
     private final String setting;
     private final BooleanSupplier available;
@@ -141,7 +147,7 @@ public enum IoEngine {
 
     /**
      * The engine {@code setting} asks for, and why, in an operator's words: {@code auto} takes the
-     * first of io_uring, epoll and NIO that runs here.
+     * first of epoll and NIO that runs here.
      *
      * @throws IllegalArgumentException for a setting that is not {@link #settings()}, or an engine
      *                                  named explicitly that cannot run here (naming the cause and the fix)
@@ -161,7 +167,7 @@ public enum IoEngine {
             return new Choice(named, "media.ioEngine: " + named.setting);
         }
         StringBuilder skipped = new StringBuilder();
-        for (IoEngine engine : values()) {
+        for (IoEngine engine : AUTO_ORDER) {
             if (engine.available()) {
                 return new Choice(engine, "media.ioEngine: auto" + (skipped.isEmpty() ? "" : "; " + skipped));
             }
