@@ -117,8 +117,12 @@ public enum IoEngine {
     public static IoEngine of(EventLoopGroup group) {
         if (group instanceof IoEventLoopGroup io) {
             for (IoEngine engine : values()) {
-                if (engine.available() && io.isIoType(engine.handlerType())) {
-                    return engine;
+                try {
+                    if (io.isIoType(engine.handlerType())) {   // a class check: loads no native library
+                        return engine;
+                    }
+                } catch (LinkageError absent) {
+                    // that engine's classes are not here, so the group is not of it
                 }
             }
         }
