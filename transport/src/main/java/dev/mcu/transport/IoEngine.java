@@ -166,7 +166,7 @@ public enum IoEngine {
                 throw new IllegalArgumentException("media.ioEngine is " + named.setting + ", but " + named.setting
                         + " cannot run here (" + named.unavailableBecause() + "): set media.ioEngine to auto"
                         + (named == IO_URING ? " or epoll" : "") + (named == IO_URING && inContainer()
-                        ? " (a container's default seccomp profile forbids io_uring)" : ""));
+                        ? " (this runs in a container: Docker's default seccomp profile forbids io_uring)" : ""));
             }
             return new Choice(named, "media.ioEngine: " + named.setting);
         }
