@@ -150,6 +150,8 @@ class NetworkFaultTest {
                         BaresipPhone.TONE_HZ, Audio.SAMPLE_RATE) > 1000 && seesBothTiles(),
                 () -> "the synthetic phone does not hear and see baresip: " + hearing(synthetic.lastHeard(Audio.SAMPLE_RATE))
                         + "; server: " + server.roomSnapshot(ROOM) + "; " + relay.describe());
+        // baresip sends RTP the moment it reads the 200 OK: the answered ports must be bound by then.
+        assertEquals(0, relay.unreachable(), "baresip's first media met a server port not yet bound: " + relay.describe());
     }
 
     @AfterAll
