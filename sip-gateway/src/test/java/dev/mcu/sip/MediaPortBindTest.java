@@ -6,16 +6,13 @@ import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
 import dev.mcu.sip.testing.TestSipExecutors;
+import dev.mcu.transport.IoEngine;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.MediaTransportFactory;
 import dev.mcu.transport.UdpMediaTransportFactory;
 import dev.mcu.transport.UdpTransportConfig;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,11 +41,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The 200 OK names media ports a phone sends to the moment it reads the answer (baresip does), so it
- * leaves only once they are bound. With epoll the event loop binds a call's sockets after the INVITE
- * worker found the ports free; a loop busy with other calls' RTP (here: held by the test) used to let
- * the 200 OK out first, and the phone's first packets met ICMP port unreachable. Real parts: the
- * server's SIP stack, its UDP transport factory on the engine the server runs (NIO and epoll), a
- * JAIN-SIP phone and a plain UDP socket sending RTP.
+ * leaves only once they are bound. With epoll or io_uring the event loop binds a call's sockets after
+ * the INVITE worker found the ports free; a loop busy with other calls' RTP (here: held by the test)
+ * used to let the 200 OK out first, and the phone's first packets met ICMP port unreachable. Real
+ * parts: the server's SIP stack, its UDP transport factory on every media.ioEngine that runs here,
+ * a JAIN-SIP phone and a plain UDP socket sending RTP.
  */
 class MediaPortBindTest {
     private static final int WAIT = SipTestPhone.TIMEOUT_SECONDS;
@@ -63,12 +60,10 @@ class MediaPortBindTest {
     private SipServer server;
     private SipTestPhone phone;
 
+    /** Every media.ioEngine that runs here (io_uring, epoll, NIO). */
     static Stream<Arguments> engines() {
-        List<Arguments> engines = new ArrayList<>(List.of(Arguments.of("nio", NioIoHandler.newFactory())));
-        if (Epoll.isAvailable()) {
-            engines.add(Arguments.of("epoll", EpollIoHandler.newFactory()));
-        }
-        return engines.stream();
+        return java.util.Arrays.stream(IoEngine.values()).filter(IoEngine::available)
+                .map(engine -> Arguments.of(engine.setting(), engine));
     }
 
     @AfterEach
@@ -89,9 +84,9 @@ class MediaPortBindTest {
     }
 
     /** A server whose media run on one event loop, with a port range of {@code pairs} RTP/RTCP pairs. */
-    private MediaTransportFactory start(IoHandlerFactory engine, int base, int pairs, MediaTransportFactory wrap)
+    private MediaTransportFactory start(IoEngine engine, int base, int pairs, MediaTransportFactory wrap)
             throws Exception {
-        mediaLoop = new MultiThreadIoEventLoopGroup(1, engine);
+        mediaLoop = new MultiThreadIoEventLoopGroup(1, engine.ioHandlerFactory());
         UdpMediaTransportFactory transports = new UdpMediaTransportFactory(
                 UdpTransportConfig.defaults(InetAddress.getLoopbackAddress()).withPorts(base, base + 2 * pairs - 1),
                 mediaLoop);
@@ -127,7 +122,7 @@ class MediaPortBindTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
-    void thePhonesFirstRtpSentTheMomentThe200OkArrivesIsReceived(String name, IoHandlerFactory engine) throws Exception {
+    void thePhonesFirstRtpSentTheMomentThe200OkArrivesIsReceived(String name, IoEngine engine) throws Exception {
         start(engine, freeRange(4), 2, null);
         DatagramSocket media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         toClose.add(media);
@@ -161,8 +156,8 @@ class MediaPortBindTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
-    void aPortTakenBeforeTheEventLoopBindsItGets503AndIsGivenBack(String name, IoHandlerFactory engine) throws Exception {
-        assumeTrue(name.equals("epoll"), "only an event loop that binds after the port was found free has this race");
+    void aPortTakenBeforeTheEventLoopBindsItGets503AndIsGivenBack(String name, IoEngine engine) throws Exception {
+        assumeTrue(engine.isNative(), "only an event loop that binds after the port was found free has this race");
         int base = freeRange(2);
         CountDownLatch created = new CountDownLatch(1);
         startNoticing(engine, base, 1, created);
@@ -197,9 +192,9 @@ class MediaPortBindTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
-    void anRtcpPortTakenByAnotherProgramIsSkippedWithoutWaitingForTheEventLoop(String name, IoHandlerFactory engine)
+    void anRtcpPortTakenByAnotherProgramIsSkippedWithoutWaitingForTheEventLoop(String name, IoEngine engine)
             throws Exception {
-        assumeTrue(name.equals("epoll"), "NIO binds on the INVITE worker and closes a half-made pair there too");
+        assumeTrue(engine.isNative(), "NIO binds on the INVITE worker and closes a half-made pair there too");
         int base = freeRange(4);
         CountDownLatch created = new CountDownLatch(1);
         startNoticing(engine, base, 2, created);
@@ -222,8 +217,8 @@ class MediaPortBindTest {
         call.ack();
     }
 
-    /** A server as {@link #start(IoHandlerFactory, int, int, MediaTransportFactory)} that counts down {@code created} after each transport is made. */
-    private void startNoticing(IoHandlerFactory engine, int base, int pairs, CountDownLatch created) throws Exception {
+    /** A server as {@link #start(IoEngine, int, int, MediaTransportFactory)} that counts down {@code created} after each transport is made. */
+    private void startNoticing(IoEngine engine, int base, int pairs, CountDownLatch created) throws Exception {
         MediaTransportFactory[] real = new MediaTransportFactory[1];
         MediaTransportFactory noticing = new MediaTransportFactory() {
             @Override
