@@ -74,6 +74,10 @@ class WhipMembershipTest {
         assertEquals(200, answer.status(), answer.reason());
         call.ack();
         speaker.start(answer.body());
+        // The phone joins its room when its ACK is handled, on the call-events thread: until then the room
+        // is not open, and WHIP or WHEP would rightly get 404.
+        Await.until(Duration.ofSeconds(10), () -> events.stream().anyMatch(e -> e.type().equals("participant.joined")),
+                () -> "the phone did not join: " + events);
     }
 
     @Test
