@@ -135,7 +135,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())
                 .withAllowSdpAddressesOutsideSignallingHost(config.media().allowSdpAddressesOutsideSignallingHost()),
-                threads.mediaIo());
+                threads.mediaIo(), threads.contributorIo());
         transports.warnIfOpenFilesShort(config.rooms().maxCalls());
         SipServerConfig sipConfig = new SipServerConfig(config.sip().address(), config.sip().port(),
                 config.sip().reachableAddress(), config.sip().transports(), RoomRegistry.RETRY_AFTER_SECONDS, "mcu/0.1")
@@ -360,6 +360,11 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         return sip.config().tlsPort();
     }
 
+    /** The server's pools, for tests in this package (e.g. holding media-io busy). */
+    Threads threads() {
+        return threads;
+    }
+
     public McuConfig config() {
         return config;
     }
@@ -392,6 +397,13 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         if (admission.verdict() == Admission.Verdict.ACCEPT && verdict.role() == Role.ATTENDEE) {
             // we send it the program and take none of its media (but perhaps its audio, for RFC 4733 keys)
             admission = admission.asViewOnly(config.webinar().attendeeAudioForDtmf());
+        } else if (admission.verdict() == Admission.Verdict.ACCEPT && pins.isWebinar(request.room())) {
+            // A webinar's host or speaker: its sockets get the contributors' event loop, which the
+            // attendees' sends never delay. A meeting's calls stay spread over media-io as before:
+            // all of them feed the mix and receive alike, and one loop for a busy meeting would be
+            // the bottleneck. A promoted attendee keeps its socket on media-io (moving a channel
+            // between loops is not worth it for that rare case).
+            admission = admission.asProgramFeed();
         }
         if (admission.verdict() != Admission.Verdict.ACCEPT || !isBrowserSignalling(request)) {
             return admission;

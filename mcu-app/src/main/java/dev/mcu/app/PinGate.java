@@ -113,6 +113,12 @@ final class PinGate {
         }
     }
 
+    /** Whether {@code room} is a listed webinar (its regular PIN makes attendees). */
+    boolean isWebinar(String room) {
+        McuConfig.RoomSpec spec = room == null ? null : specs.get(room);
+        return spec != null && spec.mode().equals("webinar");
+    }
+
     /** The PIN the room's own check expects, when the caller's PIN gave a role (host and speaker PINs). */
     String roomPin(String room) {
         McuConfig.RoomSpec spec = specs.get(room);

@@ -49,10 +49,12 @@ final class Threads implements AutoCloseable {
     static final int SIP_CALL_EVENT_THREADS = 2;
     static final int HTTP_HANDLERS = 2;
     static final int HTTP_HANDLER_QUEUE = 256;
+    static final int CONTRIBUTOR_IO_THREADS = 1;
 
     private final List<ExecutorService> pools = new ArrayList<>(); // owned: stopped in close(), last first
     private final IoEngine mediaEngine;
     private final EventLoopGroup mediaIo;
+    private final EventLoopGroup contributorIo;
     private final EventLoopGroup webRtcIo;
     private final EventLoopGroup httpIo;
     private final ExecutorService httpHandlers;
@@ -85,6 +87,10 @@ final class Threads implements AutoCloseable {
         controlTimer = own(new ScheduledThreadPoolExecutor(1, named("control-timer-")));
         mediaIo = own(new MultiThreadIoEventLoopGroup(config.media().ioThreads(), new DefaultThreadFactory("media-io", true),
                 mediaEngine.ioHandlerFactory()));
+        // One loop: a webinar has a handful of hosts and speakers, and their sockets must be read even
+        // while media-io is busy sending the program to thousands of attendees.
+        contributorIo = own(new MultiThreadIoEventLoopGroup(CONTRIBUTOR_IO_THREADS,
+                new DefaultThreadFactory("media-io-contributors", true), mediaEngine.ioHandlerFactory()));
         webRtcIo = own(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("webrtc-io", true),
                 mediaEngine.ioHandlerFactory()));
         httpIo = own(new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-io", true), NioIoHandler.newFactory()));
@@ -132,6 +138,14 @@ final class Threads implements AutoCloseable {
     /** The plain RTP/RTCP transports' event loops (media.ioThreads): every phone's packets in and out. */
     EventLoopGroup mediaIo() {
         return mediaIo;
+    }
+
+    /**
+     * The event loop of the RTP/RTCP transports of calls that feed a webinar's program (hosts and
+     * speakers), same engine as {@link #mediaIo}: the attendees' sends on media-io never delay reading them.
+     */
+    EventLoopGroup contributorIo() {
+        return contributorIo;
     }
 
     /** The shared WebRTC port's one event loop, its DTLS session threads and the failure executor. */

@@ -13,26 +13,37 @@ package dev.mcu.sip;
  *                           attendee; {@link Call#setViewOnly} changes it later
  * @param keypadAudio        with {@code viewOnly}: the audio stream still receives, so that RFC 4733
  *                           DTMF (which travels in it) reaches us; the room drops the voice unread
+ * @param feedsProgram       the caller is a webinar's host or speaker: its media transport goes on the
+ *                           contributors' event loops, which sending to the attendees never delays
+ *                           ({@link dev.mcu.transport.MediaTransportFactory#create(String, java.net.InetAddress,
+ *                           java.util.Set, boolean)}); decided here, once: a promoted attendee keeps its sockets
  */
 public record Admission(Verdict verdict, String reason, int retryAfterSeconds, String reasonPhrase,
-                        java.util.Map<String, String> answerHeaders, boolean viewOnly, boolean keypadAudio) {
+                        java.util.Map<String, String> answerHeaders, boolean viewOnly, boolean keypadAudio,
+                        boolean feedsProgram) {
 
     public Admission(Verdict verdict, String reason, int retryAfterSeconds) {
-        this(verdict, reason, retryAfterSeconds, null, java.util.Map.of(), false, false);
+        this(verdict, reason, retryAfterSeconds, null, java.util.Map.of(), false, false, false);
     }
 
     public Admission withReasonPhrase(String phrase) {
-        return new Admission(verdict, reason, retryAfterSeconds, phrase, answerHeaders, viewOnly, keypadAudio);
+        return new Admission(verdict, reason, retryAfterSeconds, phrase, answerHeaders, viewOnly, keypadAudio, feedsProgram);
     }
 
     public Admission withAnswerHeaders(java.util.Map<String, String> headers) {
         return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, java.util.Map.copyOf(headers), viewOnly,
-                keypadAudio);
+                keypadAudio, feedsProgram);
     }
 
     /** The same verdict, answered view-only (see {@link #viewOnly} and {@link #keypadAudio}). */
     public Admission asViewOnly(boolean keepAudioForKeypad) {
-        return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, answerHeaders, true, keepAudioForKeypad);
+        return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, answerHeaders, true, keepAudioForKeypad,
+                false);
+    }
+
+    /** The same verdict for a caller whose media feeds a webinar's program (see {@link #feedsProgram}). */
+    public Admission asProgramFeed() {
+        return new Admission(verdict, reason, retryAfterSeconds, reasonPhrase, answerHeaders, viewOnly, keypadAudio, true);
     }
 
     public enum Verdict {

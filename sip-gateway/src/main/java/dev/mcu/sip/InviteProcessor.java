@@ -187,8 +187,9 @@ final class InviteProcessor {
         MediaTransport transport;
         try {
             // sockets only for what the answer accepts (all kinds when we make the offer)
-            transport = negotiation == null ? factory.create(join.callId(), join.signallingSource())
-                    : factory.create(join.callId(), join.signallingSource(), acceptedKinds(negotiation));
+            transport = factory.create(join.callId(), join.signallingSource(),
+                    negotiation == null ? java.util.EnumSet.allOf(dev.mcu.media.MediaKind.class) : acceptedKinds(negotiation),
+                    admission.feedsProgram());
         } catch (IOException e) {
             String why = "no free media ports (" + e.getMessage() + ")";
             handler.onCallAbandoned(join, why); // first: a caller who retries at once finds the place free

@@ -32,9 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call's offer has (every kind for an INVITE without one), all up front, so an answer with or
  * without rtcp-mux works. One per server.
  *
- * <p>Threads: the transports run on the borrowed event loop group (the application creates it with
- * the {@link IoEngine} of {@code media.ioEngine} and shuts it down after this factory); their sockets
- * are that engine's. {@link #create} binds synchronously: call it from a SIP thread, never from one
+ * <p>Threads: the transports run on the borrowed event loop groups (the application creates them with
+ * the {@link IoEngine} of {@code media.ioEngine} and shuts them down after this factory); their sockets
+ * are that engine's. Calls that feed a webinar's program get a loop of the contributors' group, every
+ * other call one of the media group: an event loop reads its sockets only between task batches, and
+ * with thousands of attendees those batches are all sends, so a speaker sharing their loop lost
+ * datagrams to a full socket buffer (docs/benchmarks.md, "the speakers' input under overload"). {@link #create} binds synchronously: call it from a SIP thread, never from one
  * of those event loops. With NIO the sockets are bound on the calling thread and handed to the event
  * loop without waiting for it: a loop busy with other calls' RTP never holds up an INVITE's answer
  * (datagrams that come first wait in the socket's buffer). With epoll or io_uring the port is found
@@ -50,6 +53,7 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
 
     private final UdpTransportConfig config;
     private final EventLoopGroup group;                         // borrowed: the application's media event loops
+    private final EventLoopGroup contributors;                  // borrowed: the loops of calls that feed the program
     private final ChannelFactory<? extends DatagramChannel> channelFactory;
     private final IoEngine engine;                              // the group's: its sockets are this engine's
     private final PortAllocator ports;
@@ -57,9 +61,25 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
 
     /** @param group borrowed: the event loops every transport of this factory runs on */
     public UdpMediaTransportFactory(UdpTransportConfig config, EventLoopGroup group) {
+        this(config, group, group);
+    }
+
+    /**
+     * @param group        borrowed: the event loops of the calls that do not feed the program (a
+     *                     webinar's attendees; every call of a meeting)
+     * @param contributors borrowed: the event loops of calls that feed a webinar's program (see
+     *                     {@link MediaTransportFactory#create(String, InetAddress, Set, boolean)}); the
+     *                     same engine as {@code group}, since one channel factory serves both
+     */
+    public UdpMediaTransportFactory(UdpTransportConfig config, EventLoopGroup group, EventLoopGroup contributors) {
         this.config = config;
         this.group = group;
+        this.contributors = contributors;
         this.engine = IoEngine.of(group);
+        if (IoEngine.of(contributors) != engine) {
+            throw new IllegalArgumentException("the contributors' event loops run " + IoEngine.of(contributors).setting()
+                    + ", the media event loops " + engine.setting() + ": give both the same engine");
+        }
         this.channelFactory = engine.datagramChannels();
         this.ports = new PortAllocator(config.portMin(), config.portMax());
         log.info("RTP on {} ports {}-{}, {} event loops", config.bindAddress().getHostAddress(), config.portMin(),
@@ -90,7 +110,13 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
 
     @Override
     public MediaTransport create(String callId, InetAddress signallingSource, Set<MediaKind> kinds) throws IOException {
-        EventLoop loop = group.next();
+        return create(callId, signallingSource, kinds, false);
+    }
+
+    @Override
+    public MediaTransport create(String callId, InetAddress signallingSource, Set<MediaKind> kinds, boolean contributes)
+            throws IOException {
+        EventLoop loop = (contributes ? contributors : group).next();
         Map<MediaKind, UdpMediaTransport.PortPair> bound = new EnumMap<>(MediaKind.class);
         try {
             for (MediaKind kind : kinds) {
