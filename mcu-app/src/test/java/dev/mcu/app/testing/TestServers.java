@@ -48,6 +48,32 @@ public final class TestServers {
         throw new IOException("no port free for both UDP and TCP");
     }
 
+    /**
+     * {@link #freeSipPort()}, but none of the ports the overrides name ({@code http.port=N} and the
+     * like): a port a test picked a moment ago is free again until the server binds it, and the
+     * kernel may hand it out once more.
+     */
+    private static int freeSipPortNotIn(String... overrides) throws IOException {
+        java.util.Set<Integer> named = new java.util.HashSet<>();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq > 0 && o.substring(0, eq).toLowerCase(java.util.Locale.ROOT).endsWith("port")) {
+                try {
+                    named.add(Integer.parseInt(o.substring(eq + 1).trim()));
+                } catch (NumberFormatException notAPort) {
+                    // not a number: nothing to avoid
+                }
+            }
+        }
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freeSipPort();
+            if (!named.contains(port)) {
+                return port;
+            }
+        }
+        throw new IOException("no free SIP port outside " + named);
+    }
+
     /** A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off). */
     public static int freeTcpPort() throws IOException {
         try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -77,7 +103,7 @@ public final class TestServers {
     }
 
     public static McuServer start(RoomEvents events, String... overrides) throws IOException {
-        int sipPort = freeSipPort();
+        int sipPort = freeSipPortNotIn(overrides);
         int mediaBase = 40000 + 2 * ThreadLocalRandom.current().nextInt(5000);
         List<String> all = new ArrayList<>(List.of(
                 "sip.port=" + sipPort,
