@@ -37,12 +37,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are that engine's. Calls that feed a webinar's program get a loop of the contributors' group, every
  * other call one of the media group: an event loop reads its sockets only between task batches, and
  * with thousands of attendees those batches are all sends, so a speaker sharing their loop lost
- * datagrams to a full socket buffer (docs/benchmarks.md, "the speakers' input under overload"). {@link #create} binds synchronously: call it from a SIP thread, never from one
- * of those event loops. With NIO the sockets are bound on the calling thread and handed to the event
- * loop without waiting for it: a loop busy with other calls' RTP never holds up an INVITE's answer
- * (datagrams that come first wait in the socket's buffer). With epoll or io_uring the port is found
- * free here (a probe socket) and the event loop binds it soon after; {@link MediaTransport#bound} completes then, and whoever answers with the
- * ports waits for that, not this thread.
+ * datagrams to a full socket buffer (docs/benchmarks.md, "the speakers' input under overload").
+ * {@link #create} binds synchronously: call it from a SIP thread, never from one of those event
+ * loops. With NIO the sockets are bound on the calling thread and handed to the event loop without
+ * waiting for it: a loop busy with other calls' RTP never holds up an INVITE's answer (datagrams
+ * that come first wait in the socket's buffer). With epoll or io_uring the port is found free here
+ * (a probe socket) and the event loop binds it soon after; {@link MediaTransport#bound} completes
+ * then, and whoever answers with the ports waits for that, not this thread.
  */
 public final class UdpMediaTransportFactory implements MediaTransportFactory {
     private static final Logger log = LoggerFactory.getLogger(UdpMediaTransportFactory.class);
@@ -194,8 +195,9 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         if (!engine.isNative()) {
             return bindHere(loop, port, receiver).newSucceededFuture();
         }
-        // Epoll and io_uring bind their native socket on the event loop. Whether the port is free is found out here,
-        // at once, so a busy port still moves on to the next; the bind itself is not waited for here:
+        // Epoll and io_uring bind their native socket on the event loop. Whether the port is free is
+        // found out here, at once, so a busy port still moves on to the next; the bind itself is not
+        // waited for here:
         // the INVITE thread must not wait on a loop busy with every call's RTP (at 100 calls/s that
         // wait turned 300 of 1,000 sipp calls into 503s). The answer waits for it instead, without a
         // thread (MediaTransport.bound). The port was probed free by bindPair.
@@ -263,7 +265,7 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         return registered.channel();
     }
 
-    /** Closes the pairs of a call that could not get all its ports; each port is free again once closed, not waited for here. */
+    /** Closes the pairs of a call that could not get all its ports; each is free again once closed (not waited for). */
     private void release(Map<MediaKind, UdpMediaTransport.PortPair> bound) {
         for (UdpMediaTransport.PortPair pair : bound.values()) {
             pair.rtp().close();
