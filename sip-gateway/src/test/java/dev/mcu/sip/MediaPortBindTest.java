@@ -6,6 +6,7 @@ import dev.mcu.sdp.SdpNegotiator;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
 import dev.mcu.sip.testing.TestSipExecutors;
+import dev.mcu.transport.FreePortRange;
 import dev.mcu.transport.IoEngine;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.MediaTransportFactory;
@@ -123,7 +124,7 @@ class MediaPortBindTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("engines")
     void thePhonesFirstRtpSentTheMomentThe200OkArrivesIsReceived(String name, IoEngine engine) throws Exception {
-        start(engine, freeRange(4), 2, null);
+        start(engine, FreePortRange.of(4), 2, null);
         DatagramSocket media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         toClose.add(media);
         CountDownLatch release = holdMediaLoop();
@@ -158,7 +159,7 @@ class MediaPortBindTest {
     @MethodSource("engines")
     void aPortTakenBeforeTheEventLoopBindsItGets503AndIsGivenBack(String name, IoEngine engine) throws Exception {
         assumeTrue(engine.isNative(), "only an event loop that binds after the port was found free has this race");
-        int base = freeRange(2);
+        int base = FreePortRange.of(2);
         CountDownLatch created = new CountDownLatch(1);
         startNoticing(engine, base, 1, created);
         DatagramSocket media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -195,7 +196,7 @@ class MediaPortBindTest {
     void anRtcpPortTakenByAnotherProgramIsSkippedWithoutWaitingForTheEventLoop(String name, IoEngine engine)
             throws Exception {
         assumeTrue(engine.isNative(), "NIO binds on the INVITE worker and closes a half-made pair there too");
-        int base = freeRange(4);
+        int base = FreePortRange.of(4);
         CountDownLatch created = new CountDownLatch(1);
         startNoticing(engine, base, 2, created);
         DatagramSocket media = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -255,25 +256,5 @@ class MediaPortBindTest {
             }
             media.send(new DatagramPacket(rtp.array(), rtp.capacity(), target));
         }
-    }
-
-    /** {@code count} consecutive UDP ports free on loopback, below the ephemeral range, at random. */
-    private static int freeRange(int count) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 10000 + 2 * ThreadLocalRandom.current().nextInt((32000 - 10000 - count) / 2);
-            List<DatagramSocket> probes = new ArrayList<>();
-            try {
-                for (int port = base; port < base + count; port++) {
-                    probes.add(new DatagramSocket(new InetSocketAddress(loopback, port)));
-                }
-                return base;
-            } catch (IOException taken) {
-                // somebody holds one of them: try another range
-            } finally {
-                probes.forEach(DatagramSocket::close);
-            }
-        }
-        throw new IOException("no " + count + " consecutive free UDP ports on loopback");
     }
 }

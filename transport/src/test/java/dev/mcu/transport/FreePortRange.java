@@ -13,12 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * ephemeral range (32768 up), where no socket bound to port 0 lands, and chosen at random, so tests
  * and benchmarks running beside each other do not collide on a fixed range.
  */
-final class FreePortRange {
+public final class FreePortRange {
     private FreePortRange() {
     }
 
     /** The first (even) port of {@code count} consecutive ports that are all free. */
-    static int of(int count) throws IOException {
+    public static int of(int count) throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = 10000 + 2 * ThreadLocalRandom.current().nextInt((32000 - 10000 - count) / 2);
