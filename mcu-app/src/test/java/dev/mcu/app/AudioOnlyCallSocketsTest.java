@@ -3,6 +3,7 @@ package dev.mcu.app;
 import dev.mcu.app.testing.TestServers;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
+import dev.mcu.transport.FreePortRange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,7 +43,7 @@ class AudioOnlyCallSocketsTest {
 
     @Test
     void twoAudioOnlyPhonesFitInThreePortPairsAndVideoAddedLaterIsRefusedWithoutEndingTheCall() throws Exception {
-        int base = 40000 + 2 * ThreadLocalRandom.current().nextInt(5000);
+        int base = FreePortRange.of(6);
         McuServer server = TestServers.start("media.portMin=" + base, "media.portMax=" + (base + 5));
         toClose.add(server);
         List<SipTestPhone.Outgoing> calls = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.mcu.app.testing;
 import dev.mcu.conference.RoomEvents;
 import dev.mcu.app.McuConfig;
 import dev.mcu.app.McuServer;
+import dev.mcu.transport.FreePortRange;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Starts MCU servers on loopback with ports no other test uses. */
 public final class TestServers {
@@ -104,7 +104,9 @@ public final class TestServers {
 
     public static McuServer start(RoomEvents events, String... overrides) throws IOException {
         int sipPort = freeSipPortNotIn(overrides);
-        int mediaBase = 40000 + 2 * ThreadLocalRandom.current().nextInt(5000);
+        // Below the kernel's ephemeral range: at 40000 up, sockets bound to port 0 and run-sipp's
+        // server (41000-59999) could hold every pair of a test's range (503 "no free media ports").
+        int mediaBase = FreePortRange.of(400);
         List<String> all = new ArrayList<>(List.of(
                 "sip.port=" + sipPort,
                 "sip.wsPort=0",   // browser tests give free ports; fixed defaults would collide
