@@ -1,18 +1,15 @@
 package dev.mcu.app.testing;
 
+import dev.mcu.transport.FreePortRange;
 import java.io.File;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -127,8 +124,10 @@ public final class BaresipPhone implements AutoCloseable {
                                      double toneHz, String pictureColour) throws IOException {
         String address = placement.address();
         int sipPort = TestServers.freeSipPort();
-        int controlPort = freeTcpPort();
-        int rtpBase = freeUdpPortRange(RTP_PORT_RANGE);
+        int controlPort = TestServers.freeTcpPort();
+        // below the kernel's ephemeral range and probed free: baresip gives up on a call when it finds
+        // no free port in its range, and other tests and benchmarks here take whole ranges
+        int rtpBase = FreePortRange.of(RTP_PORT_RANGE);
         List<String> config = new ArrayList<>(List.of(
                 "sip_listen " + address + ":" + sipPort,
                 "net_interface " + address,
@@ -174,36 +173,6 @@ public final class BaresipPhone implements AutoCloseable {
         return new BaresipPhone(dir, log, address, controlPort, process);
     }
 
-    /**
-     * The first of {@code count} consecutive UDP ports all free on 127.0.0.1 right now, below the
-     * kernel's ephemeral range and away from TestServers' media ports (40000 up). baresip gives up
-     * on a call when it finds no free port in its range, and other tests and benchmarks on this
-     * machine take whole ranges, so a fixed range is not safe.
-     */
-    private static int freeUdpPortRange(int count) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 10000 + 2 * ThreadLocalRandom.current().nextInt((32000 - 10000 - count) / 2);
-            List<DatagramSocket> probes = new ArrayList<>();
-            try {
-                for (int port = base; port < base + count; port++) {
-                    probes.add(new DatagramSocket(new InetSocketAddress(loopback, port)));
-                }
-                return base;
-            } catch (IOException taken) {
-                // try another range
-            } finally {
-                probes.forEach(DatagramSocket::close);
-            }
-        }
-        throw new IOException("no " + count + " consecutive free UDP ports found for baresip's RTP");
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     public boolean isRunning() {
         return process.isAlive();
