@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no room, no call, and no growth in native memory or threads between the warm-up (cycle 20) and
  * the end. Every cycle opens and closes a whole room (its clock, compositor, encoders) and a call's
  * transport and codecs, so a leak of any of them adds up. Video comes every other cycle, audio in
- * every cycle. The measurements are printed for the record (Pointer.physicalBytes() is the resident set).
+ * every cycle. The measurements are printed for the record (the resident set is read from
+ * /proc/self/smaps, the Java heap's part of it apart).
  */
 class JoinLeaveResourceTest {
     private static final int CYCLES = 200;
