@@ -137,6 +137,10 @@ public final class Egress {
                     break;
                 }
             }
+            if (state != State.FAILED && !writeWhatWasHandedOver()) {
+                reason = lastError;
+                state = State.FAILED;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -160,6 +164,25 @@ public final class Egress {
                     stats.droppedQueueFull() + stats.droppedDisconnected());
             listener.onStopped(room, stats, reason);
         }
+    }
+
+    /**
+     * On stop, writes the packets still queued when this thread sees the stop (at most the queue's
+     * 3 s): a recording ends where the user stopped it even when this thread was behind.
+     * An output that is not open (a live destination waiting to reconnect) is not opened for them.
+     */
+    private boolean writeWhatWasHandedOver() {
+        List<MuxPacket> handedOver = new ArrayList<>(queue.size());
+        queue.drainTo(handedOver);
+        for (MuxPacket packet : handedOver) {
+            if (muxer == null) {
+                break;
+            }
+            if (!handle(packet)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Writes one packet, opening the output first when needed; false when the egress must end. */
