@@ -401,8 +401,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             // A webinar's host or speaker: its sockets get the contributors' event loop, which the
             // attendees' sends never delay. A meeting's calls stay spread over media-io as before:
             // all of them feed the mix and receive alike, and one loop for a busy meeting would be
-            // the bottleneck. A promoted attendee keeps its socket on media-io (moving a channel
-            // between loops is not worth it for that rare case).
+            // the bottleneck. An attendee promoted later moves there (SipCall.setViewOnly).
             admission = admission.asProgramFeed();
         }
         if (admission.verdict() != Admission.Verdict.ACCEPT || !isBrowserSignalling(request)) {

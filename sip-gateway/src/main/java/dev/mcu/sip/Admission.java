@@ -16,7 +16,8 @@ package dev.mcu.sip;
  * @param feedsProgram       the caller is a webinar's host or speaker: its media transport goes on the
  *                           contributors' event loops, which sending to the attendees never delays
  *                           ({@link dev.mcu.transport.MediaTransportFactory#create(String, java.net.InetAddress,
- *                           java.util.Set, boolean)}); decided here, once: a promoted attendee keeps its sockets
+ *                           java.util.Set, boolean)}); decided here, at admission: an attendee promoted later
+ *                           moves its sockets there then ({@link Call#setViewOnly})
  */
 public record Admission(Verdict verdict, String reason, int retryAfterSeconds, String reasonPhrase,
                         java.util.Map<String, String> answerHeaders, boolean viewOnly, boolean keypadAudio,

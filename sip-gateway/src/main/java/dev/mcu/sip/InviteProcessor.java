@@ -199,7 +199,8 @@ final class InviteProcessor {
         }
         SipCall call = new SipCall(join, transport, new LocalOrigin("mcu", sip.config.advertisedAddress()), sip,
                 callNegotiator, handler, ended -> calls.remove(ended.id(), ended),
-                new CallEventQueue(join.callId(), callEvents), admission.viewOnly(), admission.keypadAudio());
+                new CallEventQueue(join.callId(), callEvents), admission.viewOnly(), admission.keypadAudio(),
+                admission.feedsProgram());
         transport.setFailureHandler(reason -> call.hangup("its media failed: " + reason));
         SIPMessage received = (SIPMessage) request;
         if (received.getRemoteAddress() != null) {

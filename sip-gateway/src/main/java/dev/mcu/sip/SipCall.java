@@ -65,6 +65,11 @@ final class SipCall implements Call {
     private boolean viewOnly;
     /** While view-only, the audio stream still receives (RFC 4733 DTMF from the phone). Fixed. */
     private final boolean keypadAudio;
+    /**
+     * A webinar's call (admitted as an attendee, a host or a speaker): its sockets sit on the
+     * contributors' event loops exactly while it takes the caller's media. Fixed; a meeting's calls never move.
+     */
+    private final boolean webinar;
     /** Our re-INVITE's offer while its answer is awaited, else null. */
     private SessionDescription reOffer;
     /** A direction change asked for while an offer was in flight: sent when it settles. */
@@ -72,7 +77,7 @@ final class SipCall implements Call {
 
     SipCall(JoinRequest join, MediaTransport transport, LocalOrigin origin, SipMessages sip, SdpNegotiator negotiator,
             ConferenceHandler handler, Consumer<SipCall> onEnded, Executor events, boolean viewOnly,
-            boolean keypadAudio) {
+            boolean keypadAudio, boolean feedsProgram) {
         this.join = join;
         this.transport = transport;
         this.origin = origin;
@@ -83,6 +88,7 @@ final class SipCall implements Call {
         this.events = events;
         this.viewOnly = viewOnly;
         this.keypadAudio = keypadAudio;
+        this.webinar = viewOnly || feedsProgram;
         this.sessionTimer = new CallSessionTimer(this, sip);
         this.media = new CallMedia(transport);
     }
@@ -312,7 +318,10 @@ final class SipCall implements Call {
      * Takes the caller's media (false: a promoted attendee) or stops taking it (true): a re-INVITE
      * offers our last SDP again with every stream sendrecv, or sendonly, and the phone's answer is
      * applied as any re-INVITE's (the handler hears {@code onCallUpdated}). Browsers renegotiate
-     * themselves, so a WebRTC call only changes what we accept from its next offer.
+     * themselves, so a WebRTC call only changes what we accept from its next offer. A webinar's
+     * phone also moves its sockets: to the contributors' event loops when it starts feeding the
+     * program, back when it stops ({@link MediaTransport#feedProgram}), before the re-INVITE, so
+     * its first packets after the answer are read there.
      */
     @Override
     public boolean setViewOnly(boolean viewOnly) {
@@ -322,6 +331,9 @@ final class SipCall implements Call {
                 return false;
             }
             this.viewOnly = viewOnly;
+            if (webinar && state != State.ENDED) {
+                transport.feedProgram(!viewOnly);   // asynchronous: a few tasks on the event loops
+            }
             if (transport.webRtc().isPresent() || state == State.ENDED) {
                 return false;
             }

@@ -52,6 +52,19 @@ public interface MediaTransport extends AutoCloseable {
         throw new UnsupportedOperationException("this transport is not keyed by SDES");
     }
 
+    /**
+     * Moves this call's sockets to the event loops of the calls that feed a webinar's program
+     * ({@code true}: an attendee promoted to speaker) or back to the other calls' loops
+     * ({@code false}: demoted), so a promoted attendee's voice is read in time however busy the
+     * attendees' loops are. Media keeps flowing; datagrams that arrive during the move wait in the
+     * socket's buffer. The returned stage completes once the sockets are served by their new loop
+     * (at once when nothing moves); moves asked for in turn happen in that order. This default has
+     * nothing to move (WebRTC's shared port).
+     */
+    default java.util.concurrent.CompletionStage<Void> feedProgram(boolean feeds) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Stops a media kind (port 0 in a new answer). */
     void disable(MediaKind kind);
 

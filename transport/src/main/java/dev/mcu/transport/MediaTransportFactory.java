@@ -31,8 +31,8 @@ public interface MediaTransportFactory extends AutoCloseable {
      * As {@link #create(String, InetAddress, java.util.Set)}; {@code contributes} says the call feeds
      * the program (a webinar's host or speaker): its sockets are then served by event loops of their
      * own, which no amount of sending to the attendees delays, so its input is read in time under
-     * overload. Known at admission; a call promoted later keeps its sockets where they are. This
-     * default ignores it.
+     * overload. Known at admission; a call promoted or demoted later moves its sockets with
+     * {@link MediaTransport#feedProgram}. This default ignores it.
      */
     default MediaTransport create(String callId, InetAddress signallingSource, java.util.Set<dev.mcu.media.MediaKind> kinds,
                                   boolean contributes) throws java.io.IOException {

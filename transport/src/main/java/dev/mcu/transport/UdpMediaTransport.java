@@ -7,7 +7,11 @@ import dev.mcu.media.NegotiatedStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,8 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -29,8 +35,18 @@ import java.util.function.Consumer;
  *
  * <p>Created by {@link UdpMediaTransportFactory}, which bound the channels; this class owns them
  * from then on.
+ *
+ * <p>Threads: sends, {@link #configure} and {@link #feedProgram} from any thread; receiving, RTCP
+ * reports and keyframe requests on the call's event loop ({@link #loop}), the one thread that
+ * touches the endpoints' receive-side state. {@link #feedProgram} hands that loop over (a promoted
+ * attendee moves to the contributors' loops): on the old loop the RTCP task is cancelled and every
+ * socket deregistered; once all are, still on the old loop, they are registered with the new one
+ * and {@link #loop} changes; on the new loop the RTCP task starts again. So the old loop's last
+ * read happens before the new loop's first, and a task meant for the loop that finds it changed
+ * hops to the new one ({@link #onLoop}).
  */
 public final class UdpMediaTransport implements MediaTransport {
+    private static final Logger log = LoggerFactory.getLogger(UdpMediaTransport.class);
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
 
     /**
@@ -43,25 +59,41 @@ public final class UdpMediaTransport implements MediaTransport {
 
     private final InetAddress signallingSource;
     private final boolean trustAnySdpAddress;
-    private final EventLoop loop;                                           // borrowed from the factory
+    private final EventLoopGroup mediaLoops;                                // borrowed: calls that do not feed the program
+    private final EventLoopGroup contributorLoops;                          // borrowed: calls that feed a webinar's program
+    /** The loop serving every socket of this call; written only by the move, on the old loop. */
+    private volatile EventLoop loop;                                        // borrowed from one of the groups
     private final Map<MediaKind, PortPair> ports;                           // owned: closed in close()
     private final Map<MediaKind, MediaEndpoint> endpoints = new EnumMap<>(MediaKind.class);
     private final Map<MediaKind, ChannelOutput> outputs = new EnumMap<>(MediaKind.class);
     private final Map<MediaKind, SrtpMasterKey> localKeys = new EnumMap<>(MediaKind.class);   // guarded by this
     private final Map<MediaKind, SrtpMasterKey> remoteKeys = new EnumMap<>(MediaKind.class);  // guarded by this
-    private final ScheduledFuture<?> reportTask;                            // owned: cancelled in close()
+    private volatile ScheduledFuture<?> reportTask;                         // owned: cancelled in close() and by a move
+    private boolean feedsProgram;                                           // guarded by this: where the last move went
+    private CompletableFuture<Void> moves;                                  // guarded by this: the last move asked for
     private final KeyframeRequestLimiter keyframeLimiter =
             new KeyframeRequestLimiter(KEYFRAME_REQUEST_INTERVAL_NANOS);
     private final Consumer<UdpMediaTransport> onClosed;   // the factory frees the ports
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> bound;                           // every pair's sockets bound
+    private final long rtcpIntervalMillis;
 
+    /**
+     * @param loop             the loop the factory bound {@code ports} on: one of {@code feedsProgram ?
+     *                         contributorLoops : mediaLoops}
+     * @param mediaLoops       borrowed: where the sockets go when the call stops feeding the program
+     * @param contributorLoops borrowed: where they go when it starts (the same group: nothing ever moves)
+     */
     UdpMediaTransport(String callId, InetAddress signallingSource, UdpTransportConfig config, EventLoop loop,
+                      EventLoopGroup mediaLoops, EventLoopGroup contributorLoops, boolean feedsProgram,
                       Map<MediaKind, PortPair> ports, String cname,
                       Consumer<UdpMediaTransport> onClosed) {
         this.signallingSource = signallingSource;
         this.trustAnySdpAddress = config.allowSdpAddressesOutsideSignallingHost();
         this.loop = loop;
+        this.mediaLoops = mediaLoops;
+        this.contributorLoops = contributorLoops;
+        this.feedsProgram = feedsProgram;
         this.ports = new EnumMap<>(ports);
         this.onClosed = onClosed;
         for (MediaKind kind : MediaKind.values()) {
@@ -80,8 +112,11 @@ public final class UdpMediaTransport implements MediaTransport {
         }
         this.bound = CompletableFuture.allOf(ports.values().stream().map(PortPair::bound)
                 .toArray(CompletableFuture[]::new));
-        long interval = config.rtcpIntervalMillis();
-        this.reportTask = loop.scheduleAtFixedRate(this::sendReports, interval, interval, TimeUnit.MILLISECONDS);
+        // a move waits for the binds (epoll binds on the loop): a channel is moved once it is bound
+        this.moves = bound.handle((ok, failed) -> null);
+        this.rtcpIntervalMillis = config.rtcpIntervalMillis();
+        this.reportTask = loop.scheduleAtFixedRate(this::sendReports, rtcpIntervalMillis, rtcpIntervalMillis,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The output of a kind the call has no sockets for: what reaches it goes nowhere. */
@@ -167,7 +202,100 @@ public final class UdpMediaTransport implements MediaTransport {
             video.counters().keyframeRequestsSuppressed.increment();
             return;
         }
-        loop.execute(video::sendKeyframeRequest);
+        onLoop(video::sendKeyframeRequest);
+    }
+
+    /** Runs {@code task} on the call's loop; a task that finds the call moved meanwhile follows it. */
+    private void onLoop(Runnable task) {
+        EventLoop current = loop;
+        current.execute(() -> {
+            if (loop == current) {
+                task.run();
+            } else {
+                onLoop(task);
+            }
+        });
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> feedProgram(boolean feeds) {
+        if (feeds != feedsProgram && mediaLoops != contributorLoops && !closed.get()) {
+            feedsProgram = feeds;
+            EventLoopGroup target = feeds ? contributorLoops : mediaLoops;
+            moves = moves.handle((ok, failed) -> null).thenCompose(previous -> moveTo(target.next(), feeds));
+        }
+        return moves.copy();
+    }
+
+    /**
+     * Moves every socket to {@code target} (see the class comment for the order). A socket closed
+     * meanwhile is left closed; the stage fails only when a loop refuses the move (shutting down).
+     */
+    private CompletableFuture<Void> moveTo(EventLoop target, boolean feeds) {
+        CompletableFuture<Void> moved = new CompletableFuture<>();
+        EventLoop from = loop;
+        if (closed.get() || from == target) {
+            moved.complete(null);
+            return moved;
+        }
+        List<Channel> channels = new ArrayList<>();
+        for (PortPair pair : ports.values()) {
+            channels.add(pair.rtp());
+            channels.add(pair.rtcp());
+        }
+        try {
+            from.execute(() -> {
+                reportTask.cancel(false);
+                AtomicInteger deregistering = new AtomicInteger(channels.size());
+                for (Channel channel : channels) {
+                    // completes on this loop (Netty runs the deregistration as a later task of it)
+                    channel.deregister().addListener(done -> {
+                        if (deregistering.decrementAndGet() == 0) {
+                            registerAll(channels, target, feeds, moved);
+                        }
+                    });
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            moved.completeExceptionally(shuttingDown);
+        }
+        return moved;
+    }
+
+    /** On the old loop, every socket deregistered: registers them with {@code target}, then the call's loop is it. */
+    private void registerAll(List<Channel> channels, EventLoop target, boolean feeds, CompletableFuture<Void> moved) {
+        AtomicInteger registering = new AtomicInteger(channels.size());
+        Runnable onTarget = () -> {
+            if (registering.decrementAndGet() == 0) {
+                startReports(target);
+                log.debug("{}: sockets moved to {} ({})", channels.get(0).localAddress(), Thread.currentThread().getName(),
+                        feeds ? "it feeds the program now" : "it no longer feeds the program");
+                moved.complete(null);
+            }
+        };
+        for (Channel channel : channels) {
+            if (!channel.isOpen()) {
+                target.execute(onTarget);    // closed meanwhile (the call ended): nothing to register
+                continue;
+            }
+            target.register(channel).addListener(done -> {
+                if (!done.isSuccess() && channel.isOpen()) {
+                    log.warn("A socket of a {} call ({}) could not join its new event loop, so nothing reads it: {}",
+                            feeds ? "promoted" : "demoted", channel.localAddress(), done.cause().toString());
+                }
+                onTarget.run();
+            });
+        }
+        loop = target;
+    }
+
+    /** On the call's loop: RTCP reports every interval, unless the call closed meanwhile. */
+    private void startReports(EventLoop target) {
+        reportTask = target.scheduleAtFixedRate(this::sendReports, rtcpIntervalMillis, rtcpIntervalMillis,
+                TimeUnit.MILLISECONDS);
+        if (closed.get()) {
+            reportTask.cancel(false);   // close() may have cancelled the previous one only
+        }
     }
 
     @Override

@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are that engine's. Calls that feed a webinar's program get a loop of the contributors' group, every
  * other call one of the media group: an event loop reads its sockets only between task batches, and
  * with thousands of attendees those batches are all sends, so a speaker sharing their loop lost
- * datagrams to a full socket buffer (docs/benchmarks.md, "the speakers' input under overload").
+ * datagrams to a full socket buffer (docs/benchmarks.md, "the speakers' input under overload"). An
+ * attendee promoted later moves there, and back when demoted ({@link MediaTransport#feedProgram}).
  * {@link #create} binds synchronously: call it from a SIP thread, never from one of those event
  * loops. With NIO the sockets are bound on the calling thread and handed to the event loop without
  * waiting for it: a loop busy with other calls' RTP never holds up an INVITE's answer (datagrams
@@ -85,6 +86,11 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
         this.ports = new PortAllocator(config.portMin(), config.portMax());
         log.info("RTP on {} ports {}-{}, {} event loops", config.bindAddress().getHostAddress(), config.portMin(),
                 config.portMax(), engine.setting());
+        if (group != contributors && !movesBetweenLoops()) {
+            log.info("On {} a webinar attendee promoted to speaker keeps its sockets on the attendees' event loops"
+                    + " (Netty's {} channels cannot move between loops): under overload its voice can be lost;"
+                    + " media.ioEngine: epoll moves it to the speakers' loop", engine.setting(), engine.setting());
+        }
     }
 
     /**
@@ -129,10 +135,19 @@ public final class UdpMediaTransportFactory implements MediaTransportFactory {
             throw exhausted;
         }
         String cname = "mcu-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        UdpMediaTransport transport = new UdpMediaTransport(callId, signallingSource, config, loop, bound, cname,
-                 this::onTransportClosed);
+        UdpMediaTransport transport = new UdpMediaTransport(callId, signallingSource, config, loop, group,
+                movesBetweenLoops() ? contributors : group, contributes, bound, cname, this::onTransportClosed);
         open.add(transport);
         return transport;
+    }
+
+    /**
+     * Whether a promoted or demoted call moves its sockets to the other group: not on io_uring, whose
+     * channels in Netty 4.2.18 never complete a deregistration (the ring's pending receive is not
+     * given up), so a moved socket could be read by two loops; there a promoted attendee stays put.
+     */
+    private boolean movesBetweenLoops() {
+        return group != contributors && engine != IoEngine.IO_URING;
     }
 
     private void onTransportClosed(UdpMediaTransport transport) {

@@ -261,6 +261,18 @@ public final class SipTestPhone implements AutoCloseable {
         private volatile PhoneResponse lastOk;
         /** BYEs the server sent in this call. */
         public final BlockingQueue<Request> byes = new LinkedBlockingQueue<>();
+        /** The server's re-INVITEs in this call, each answered already (see {@link #answerReInvitesWith}). */
+        public final BlockingQueue<Request> reInvites = new LinkedBlockingQueue<>();
+        private volatile String reInviteAnswer;   // null: a server's re-INVITE gets 501, as a phone without it
+
+        /**
+         * From now on a re-INVITE from the server (a webinar's promotion or demotion) is answered
+         * 200 OK with this SDP (the phone's own streams, sendrecv), as a real phone would; the
+         * server's ACK is taken by the stack.
+         */
+        public void answerReInvitesWith(String sdp) {
+            reInviteAnswer = sdp;
+        }
 
         public PhoneResponse awaitFinal() throws Exception {
             return current.awaitFinal();
@@ -384,6 +396,16 @@ public final class SipTestPhone implements AutoCloseable {
                 ServerTransaction st = event.getServerTransaction() != null ? event.getServerTransaction()
                         : provider.getNewServerTransaction(request);
                 boolean bye = request.getMethod().equals(Request.BYE);
+                Outgoing inCall = callsById.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
+                if (request.getMethod().equals(Request.INVITE) && inCall != null && inCall.reInviteAnswer != null) {
+                    Response ok = messages.createResponse(Response.OK, request);
+                    ok.addHeader(headers.createContactHeader(addresses.createAddress(
+                            addresses.createSipURI(user, "127.0.0.1:" + localPort))));
+                    ok.setContent(inCall.reInviteAnswer, headers.createContentTypeHeader("application", "sdp"));
+                    st.sendResponse(ok);
+                    inCall.reInvites.add(request);
+                    return;
+                }
                 st.sendResponse(messages.createResponse(bye ? Response.OK : Response.NOT_IMPLEMENTED, request));
                 if (bye) {
                     byesReceived.add(request);
