@@ -52,6 +52,45 @@ class VideoRoundTripTest {
         }
     }
 
+    /**
+     * Horizontal bands of distinct colours come back in their places, whether FFmpeg pads the encoder's
+     * input rows (328 wide: line size 384, copied a row at a time) or not (320 and 1280 wide: one copy
+     * per plane).
+     */
+    @ParameterizedTest
+    @CsvSource({"320, 240", "328, 240", "1280, 720"})
+    void everyRowOfThePictureLandsInItsPlace(int width, int height) {
+        int bands = COLOURS.length;
+        byte[] data = new byte[I420Frame.sizeOf(width, height)];
+        int chromaWidth = I420Frame.chromaWidth(width);
+        int chromaHeight = I420Frame.chromaHeight(height);
+        for (int y = 0; y < height; y++) {
+            int[] yuv = COLOURS[y * bands / height];
+            java.util.Arrays.fill(data, y * width, (y + 1) * width, (byte) yuv[0]);
+        }
+        for (int y = 0; y < chromaHeight; y++) {
+            int[] yuv = COLOURS[y * bands / chromaHeight];
+            int u = width * height + y * chromaWidth;
+            java.util.Arrays.fill(data, u, u + chromaWidth, (byte) yuv[1]);
+            int v = width * height + chromaWidth * chromaHeight + y * chromaWidth;
+            java.util.Arrays.fill(data, v, v + chromaWidth, (byte) yuv[2]);
+        }
+        try (VideoEncoder encoder = VideoEncoder.create(VideoEncoderConfig.of(Codec.H264, width, height).withBitrateKbps(3000));
+             VideoDecoder decoder = new VideoDecoder(Codec.H264)) {
+            I420Frame decoded = decoder.decode(encoder.encode(new I420Frame(width, height, data, 0), 0));
+            assertNotNull(decoded);
+            for (int band = 0; band < bands; band++) {
+                int y = (2 * band + 1) * height / (2 * bands);
+                for (int x : new int[] {8, width / 2, width - 9}) {
+                    int[] yuv = COLOURS[band];
+                    assertEquals(yuv[0], decoded.lumaAt(x, y), TOLERANCE, "Y of band " + band + " at x " + x);
+                    assertEquals(yuv[1], decoded.uAt(x, y), TOLERANCE, "U of band " + band + " at x " + x);
+                    assertEquals(yuv[2], decoded.vAt(x, y), TOLERANCE, "V of band " + band + " at x " + x);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Codec.class, names = {"H264", "VP8"})
     void aRequestedKeyframeComesNextAndDecodesInAFreshDecoder(Codec codec) {
