@@ -22,11 +22,11 @@ import java.util.List;
  *
  * <p>Threads: built on the main thread, then read-only (shared by sender threads).
  */
-final class MediaLibrary {
+public final class MediaLibrary {
     static final int VIDEO_WIDTH = 640;
     static final int VIDEO_HEIGHT = 360;
     static final int VIDEO_FPS = 30;
-    static final int VIDEO_LOOP_FRAMES = 60;
+    public static final int VIDEO_LOOP_FRAMES = 60;
     static final int VIDEO_KBPS = 600;
     static final int VIDEO_PAYLOAD_TYPE = 96;
     static final int AUDIO_PAYLOAD_TYPE = 111;
@@ -92,7 +92,7 @@ final class MediaLibrary {
      * restarted in step with a jump, the whole composite changed at once and OpenH264 (both the server's
      * and the ffmpeg CLI's) inserted a scene-change IDR every 2 s in some runs and not in others.
      */
-    static I420Frame picture(int index, int frame) {
+    public static I420Frame picture(int index, int frame) {
         int w = VIDEO_WIDTH;
         int h = VIDEO_HEIGHT;
         byte[] data = new byte[I420Frame.sizeOf(w, h)];
