@@ -33,7 +33,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
  *
  * <p>Opus's complexity is chosen per encoder: a stream many hear (a room's shared listener mix) is
  * encoded once at full complexity, as the ffmpeg CLI would; a stream for one listener (a speaker's
- * mix-minus, up to K of them every 20 ms) at {@link #OPUS_COMPLEXITY_ONE_LISTENER}. At 32 kbit/s with
+ * mix-minus, up to K of them every 20 ms) at {@link #OPUS_COMPLEXITY_ONE_LISTENER} with FEC and
+ * {@link #OPUS_COMPLEXITY_ONE_LISTENER_CELT} without. At 32 kbit/s with
  * FEC, a minute of a three-tone mix costs 1.8 s of CPU at complexity 10, 1.4 s at 6 and 0.8 s at 3 (the ffmpeg
  * CLI with these natives); 4 and 5 cost 1.1 s but leak more coding noise into a mix-minus
  * (RoomAudioTest: a talker's own tone at 132 against 52 at 3 and 10 at 10, on 6000).
@@ -48,8 +49,17 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 public final class AudioEncoder implements AutoCloseable {
     /** libopus's highest (and FFmpeg's default) complexity: for a stream encoded once for many. */
     public static final int OPUS_COMPLEXITY_SHARED = 10;
-    /** For a stream heard by one listener only (a mix-minus). */
+    /** For a stream heard by one listener only (a mix-minus) with in-band FEC, which keeps it SILK (hybrid). */
     public static final int OPUS_COMPLEXITY_ONE_LISTENER = 3;
+    /**
+     * For a stream heard by one listener only without FEC, which libopus codes as CELT. CELT at 1
+     * skips the time-frequency and spreading analyses that 2 and 3 run and keeps the transient
+     * detection (0 drops it too): three summed voices, a minute at 32 kbit/s (the ffmpeg CLI of these
+     * natives), cost 0.38 s of CPU against 0.51 s at 3 with the same segmental SNR (15.0 against 15.1 dB)
+     * and log-spectral distance (8.41 dB both); at 0, 0.29 s but 9.91 dB. SILK (with FEC) at 1 is
+     * worse (16.2 against 9.4 dB), hence {@link #OPUS_COMPLEXITY_ONE_LISTENER} there.
+     */
+    public static final int OPUS_COMPLEXITY_ONE_LISTENER_CELT = 1;
     private static final String OPUS_FOR_VOICE = "voip";
     private static final String OPUS_FOR_AUDIO = "audio";
     private static final byte[] NOTHING = new byte[0];
@@ -123,14 +133,21 @@ public final class AudioEncoder implements AutoCloseable {
     }
 
     /**
-     * An encoder for a stream one participant hears (its mix-minus): Opus at
-     * {@link #OPUS_COMPLEXITY_ONE_LISTENER}, tuned for audio (CELT without FEC; see the class comment).
+     * An encoder for a stream one participant hears (its mix-minus): Opus tuned for audio, so CELT
+     * without FEC (see the class comment), at {@link #OPUS_COMPLEXITY_ONE_LISTENER_CELT}; with FEC
+     * (SILK) at {@link #OPUS_COMPLEXITY_ONE_LISTENER}.
      *
      * @param inbandFec Opus in-band FEC, for a receiver that uses it; other codecs have none
      * @throws IllegalArgumentException for a codec that is not audio
      */
     public static AudioEncoder forOneListener(Codec codec, boolean inbandFec) {
-        return new AudioEncoder(codec, OPUS_COMPLEXITY_ONE_LISTENER, OPUS_FOR_AUDIO, inbandFec);
+        return forOneListener(codec, inbandFec,
+                inbandFec ? OPUS_COMPLEXITY_ONE_LISTENER : OPUS_COMPLEXITY_ONE_LISTENER_CELT);
+    }
+
+    /** {@link #forOneListener(Codec, boolean)} at another complexity: for tests and benchmarks comparing them. */
+    public static AudioEncoder forOneListener(Codec codec, boolean inbandFec, int opusComplexity) {
+        return new AudioEncoder(codec, opusComplexity, OPUS_FOR_AUDIO, inbandFec);
     }
 
     /** Whether the payloads carry Opus in-band FEC. */

@@ -121,6 +121,103 @@ class AudioRoundTripTest {
         assertTrue(Tones.amplitude(decoded, start, window, 1000, Audio.SAMPLE_RATE) < AMPLITUDE * 0.03);
     }
 
+    /**
+     * Three summed voices (harmonic, gliding pitch, syllable envelopes) through a mix-minus encoder
+     * without FEC at its complexity ({@link AudioEncoder#OPUS_COMPLEXITY_ONE_LISTENER_CELT}) and at 3,
+     * the one it had before: the segmental SNR of the decoded mix is within half a dB, and the payloads
+     * do differ (the complexity reaches libopus).
+     */
+    @Test
+    void aMixMinusWithoutFecSoundsAsGoodAtItsLowerComplexityAsAtThree() {
+        int frames = 150;
+        short[] mix = threeVoices(frames);
+        double atItsComplexity;
+        double atThree;
+        int differing = 0;
+        try (AudioEncoder light = AudioEncoder.forOneListener(Codec.OPUS, false);
+             AudioEncoder three = AudioEncoder.forOneListener(Codec.OPUS, false, 3)) {
+            byte[][] lightPayloads = encodeAll(light, mix, frames);
+            byte[][] threePayloads = encodeAll(three, mix, frames);
+            for (int i = 0; i < frames; i++) {
+                differing += Arrays.equals(lightPayloads[i], threePayloads[i]) ? 0 : 1;
+            }
+            atItsComplexity = segmentalSnr(mix, decodeAll(lightPayloads));
+            atThree = segmentalSnr(mix, decodeAll(threePayloads));
+        }
+        assertTrue(differing > frames / 2, "payloads that differ: " + differing + " of " + frames);
+        assertTrue(atThree > 8, "segmental SNR at 3: " + atThree);
+        assertTrue(atItsComplexity > atThree - 0.5, "segmental SNR " + atItsComplexity + " dB against " + atThree + " at 3");
+    }
+
+    private static short[] threeVoices(int frames) {
+        short[] mix = new short[frames * Audio.FRAME_SAMPLES];
+        for (int voice = 0; voice < 3; voice++) {
+            double phase = 0;
+            for (int s = 0; s < mix.length; s++) {
+                double t = (double) s / Audio.SAMPLE_RATE;
+                double f0 = (120 + 70 * voice) * (1 + 0.08 * Math.sin(2 * Math.PI * (0.7 + 0.3 * voice) * t));
+                phase += 2 * Math.PI * f0 / Audio.SAMPLE_RATE;
+                double syllables = Math.max(0, Math.sin(2 * Math.PI * (3 + voice) * t + voice));
+                double sample = 0;
+                for (int h = 1; h <= 12; h++) {
+                    sample += Math.sin(h * phase) / h;
+                }
+                mix[s] += (short) (1500 * syllables * sample);
+            }
+        }
+        return mix;
+    }
+
+    private static byte[][] encodeAll(AudioEncoder encoder, short[] pcm, int frames) {
+        byte[][] payloads = new byte[frames][];
+        for (int i = 0; i < frames; i++) {
+            payloads[i] = encoder.encode(Arrays.copyOfRange(pcm, i * Audio.FRAME_SAMPLES, (i + 1) * Audio.FRAME_SAMPLES));
+        }
+        return payloads;
+    }
+
+    private static short[] decodeAll(byte[][] payloads) {
+        short[] out = new short[0];
+        try (AudioDecoder decoder = new AudioDecoder(Codec.OPUS)) {
+            for (byte[] payload : payloads) {
+                short[] samples = decoder.decode(payload, 0, payload.length);
+                int at = out.length;
+                out = Arrays.copyOf(out, at + samples.length);
+                System.arraycopy(samples, 0, out, at, samples.length);
+            }
+            assertEquals(0, decoder.errors());
+        }
+        return out;
+    }
+
+    /**
+     * Mean SNR of the 20 ms frames that carry sound (after the first 200 ms), each clipped to -10..35 dB,
+     * at the codec delay (searched up to 20 ms) that fits best.
+     */
+    private static double segmentalSnr(short[] source, short[] decoded) {
+        int from = WARM_UP_FRAMES * Audio.FRAME_SAMPLES;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int lag = 0; lag <= Audio.FRAME_SAMPLES; lag += 8) {
+            double sum = 0;
+            int counted = 0;
+            for (int f = from; f + Audio.FRAME_SAMPLES + lag <= Math.min(source.length, decoded.length); f += Audio.FRAME_SAMPLES) {
+                double signal = 0;
+                double noise = 0;
+                for (int s = f; s < f + Audio.FRAME_SAMPLES; s++) {
+                    double error = source[s] - decoded[s + lag];
+                    signal += (double) source[s] * source[s];
+                    noise += error * error;
+                }
+                if (signal > Audio.FRAME_SAMPLES * 100.0 * 100.0) {
+                    sum += Math.max(-10, Math.min(35, 10 * Math.log10(signal / Math.max(noise, 1))));
+                    counted++;
+                }
+            }
+            best = Math.max(best, counted == 0 ? best : sum / counted);
+        }
+        return best;
+    }
+
     @Test
     void theOpusComplexityReachesTheEncoder() {
         // Same input, other complexity: other bytes (the setting is not silently dropped on the way to libopus).

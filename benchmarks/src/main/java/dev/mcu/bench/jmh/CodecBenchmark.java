@@ -28,9 +28,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code opusEncode20ms}: one 20 ms frame of 48 kHz mono speech through libopus.</li>
  *   <li>{@code opusMixMinus20ms}: a speaker's mix-minus (three other voices summed) through the
- *       one-listener encoder the room uses ({@link AudioEncoder#forOneListener}: complexity 3, tuned for
- *       audio, no FEC); {@code opusMixMinusVoiceTuned20ms}: the same through the same complexity tuned
- *       for voice, as before (libopus codes it hybrid, SILK + CELT).</li>
+ *       one-listener encoder the room uses ({@link AudioEncoder#forOneListener}: tuned for audio, no FEC,
+ *       so CELT, at complexity 1 since session 12); {@code opusMixMinusComplexity3_20ms}: the same at
+ *       complexity 3 (session 11's); {@code opusMixMinusVoiceTuned20ms}: complexity 3 tuned for voice,
+ *       as before session 11 (libopus codes it hybrid, SILK + CELT).</li>
  *   <li>{@code h264Encode720p} (openh264 in the default LGPL build, libx264 with -Pgpl) and
  *       {@code vp8Encode720p} (libvpx): one 1280x720 canvas of a slow camera pan (4 px per frame,
  *       back and forth, so there is real motion and never a scene cut).</li>
@@ -54,6 +55,7 @@ public class CodecBenchmark {
 
     private AudioEncoder opus;
     private AudioEncoder mixMinus;
+    private AudioEncoder mixMinusComplexity3;
     private AudioEncoder mixMinusVoiceTuned;
     private short[][] threeVoices;
     private VideoEncoder h264;
@@ -84,6 +86,7 @@ public class CodecBenchmark {
             threeVoices[i] = mix;
         }
         mixMinus = AudioEncoder.forOneListener(Codec.OPUS, false);
+        mixMinusComplexity3 = AudioEncoder.forOneListener(Codec.OPUS, false, 3);
         mixMinusVoiceTuned = AudioEncoder.create(Codec.OPUS, AudioEncoder.OPUS_COMPLEXITY_ONE_LISTENER, false);
         h264 = VideoEncoder.create(config(Codec.H264));
         vp8 = VideoEncoder.create(config(Codec.VP8));
@@ -100,6 +103,7 @@ public class CodecBenchmark {
     public void tearDown() {
         opus.close();
         mixMinus.close();
+        mixMinusComplexity3.close();
         mixMinusVoiceTuned.close();
         h264.close();
         vp8.close();
@@ -113,6 +117,11 @@ public class CodecBenchmark {
     @Benchmark
     public byte[] opusMixMinus20ms() {
         return mixMinus.encode(threeVoices[audioFrame++ & 7]);
+    }
+
+    @Benchmark
+    public byte[] opusMixMinusComplexity3_20ms() {
+        return mixMinusComplexity3.encode(threeVoices[audioFrame++ & 7]);
     }
 
     @Benchmark
