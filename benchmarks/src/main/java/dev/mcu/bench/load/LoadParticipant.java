@@ -36,7 +36,9 @@ final class LoadParticipant implements AutoCloseable {
 
     final String name;
     final Role role;
-    final DatagramChannel audio;              // owned
+    final DatagramChannel audio;              // owned; null when it listens on a shared socket
+    /** The {@link SharedListenerSockets} port this listener names, or 0 when it has its own socket. */
+    final int sharedAudioPort;
     final DatagramChannel video;              // owned, null without video
     final MediaLibrary.AudioLoop audioLoop;   // null for a listener
     final boolean sendsLevels;                // offers the RFC 6464 audio level and sends it when agreed
@@ -68,6 +70,12 @@ final class LoadParticipant implements AutoCloseable {
 
     LoadParticipant(String name, Role role, MediaLibrary.AudioLoop audioLoop, MediaLibrary.VideoLoop videoLoop,
                     boolean burstTalker, boolean latencyProbe, boolean sendsLevels) throws IOException {
+        this(name, role, audioLoop, videoLoop, burstTalker, latencyProbe, sendsLevels, 0);
+    }
+
+    /** @param sharedAudioPort for a {@link Role#LISTENER}: a {@link SharedListenerSockets} port to name instead of its own socket's, or 0 */
+    LoadParticipant(String name, Role role, MediaLibrary.AudioLoop audioLoop, MediaLibrary.VideoLoop videoLoop,
+                    boolean burstTalker, boolean latencyProbe, boolean sendsLevels, int sharedAudioPort) throws IOException {
         this.name = name;
         this.role = role;
         this.audioLoop = audioLoop;
@@ -77,7 +85,8 @@ final class LoadParticipant implements AutoCloseable {
         this.latencyProbe = latencyProbe;
         this.audioSsrc = name.hashCode() & 0xffffffffL;
         this.videoSsrc = (name.hashCode() * 31L + 7) & 0xffffffffL;
-        this.audio = open();
+        this.sharedAudioPort = role == Role.LISTENER ? sharedAudioPort : 0;
+        this.audio = this.sharedAudioPort > 0 ? null : open();
         this.video = role == Role.VIDEO || role == Role.VIEWER ? open() : null;
         this.recorder = latencyProbe && role == Role.VIDEO ? new VideoRecorder() : null;
         this.whep = role == Role.WHEP_VIEWER ? new WhepLink() : null;
@@ -105,7 +114,7 @@ final class LoadParticipant implements AutoCloseable {
                 .append("s=load\r\n")
                 .append("c=IN IP4 127.0.0.1\r\n")
                 .append("t=0 0\r\n")
-                .append("m=audio ").append(port(audio)).append(" RTP/AVP ").append(MediaLibrary.AUDIO_PAYLOAD_TYPE).append("\r\n")
+                .append("m=audio ").append(audioPort()).append(" RTP/AVP ").append(MediaLibrary.AUDIO_PAYLOAD_TYPE).append("\r\n")
                 .append("a=rtpmap:").append(MediaLibrary.AUDIO_PAYLOAD_TYPE).append(" opus/48000/2\r\n")
                 .append("a=rtcp-mux\r\n")
                 .append(sendsLevels ? "a=extmap:" + OFFERED_LEVEL_ID + " " + AUDIO_LEVEL_URI + "\r\n" : "")
@@ -121,6 +130,11 @@ final class LoadParticipant implements AutoCloseable {
                     .append(sendsNothing() ? "a=recvonly\r\n" : "a=sendrecv\r\n");
         }
         return sdp.toString();
+    }
+
+    /** The port our offer names for audio: its own socket's or the shared one's. */
+    int audioPort() {
+        return sharedAudioPort > 0 ? sharedAudioPort : port(audio);
     }
 
     /** A listener or viewer: receives only. */
@@ -166,7 +180,9 @@ final class LoadParticipant implements AutoCloseable {
             whep.close();
         }
         try {
-            audio.close();
+            if (audio != null) {
+                audio.close();
+            }
             if (video != null) {
                 video.close();
             }

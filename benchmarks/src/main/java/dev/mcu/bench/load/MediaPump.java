@@ -24,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * time each tone burst from the talker's first burst packet sent (t0) to the first received mix
  * packet carrying the burst (t1).
  *
+ * Receive-only audio attendees may instead share a few sockets read by their own loop ({@link
+ * SharedListenerSockets}, the default).
+ *
  * <p>Threads: {@link #add} from the main thread; the two threads it owns stop in {@link #close()}.
  */
 final class MediaPump implements AutoCloseable {
@@ -41,6 +44,8 @@ final class MediaPump implements AutoCloseable {
     private static final long CONSENT_PERIOD_NANOS = 2_500_000_000L;
     private final ConcurrentLinkedQueue<LoadParticipant> toRegister = new ConcurrentLinkedQueue<>();
     private final Selector selector;                               // owned
+    /** Owned; made by the first {@link #sharedListenerPort} call (main thread), null until then or when not wanted. */
+    private volatile SharedListenerSockets sharedListeners;
     private final Thread sender;
     private final Thread receiver;
     private final List<Long> burstsSent = new CopyOnWriteArrayList<>();   // t0, nanoTime
@@ -64,6 +69,10 @@ final class MediaPump implements AutoCloseable {
 
     /** Starts moving this participant's media (it must have been {@link LoadParticipant#start started}). */
     void add(LoadParticipant p) {
+        if (p.audio == null) {
+            sharedListeners.add(p);   // receives only, on a shared socket
+            return;
+        }
         if (!p.sendsNothing()) {
             senders.add(p);
         }
@@ -79,9 +88,26 @@ final class MediaPump implements AutoCloseable {
      * from the receive selector.
      */
     void remove(LoadParticipant p) {
+        if (p.audio == null) {
+            sharedListeners.remove(p);
+            return;
+        }
         senders.remove(p);
         whepViewers.remove(p);
         toRegister.remove(p);
+    }
+
+    /** The port the {@code n}th receive-only audio attendee names, or 0 when each has its own socket. */
+    int sharedListenerPort(int n) throws IOException {
+        if (sharedListeners == null && SharedListenerSockets.wanted()) {
+            try {
+                sharedListeners = new SharedListenerSockets();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while binding the shared listener sockets", e);
+            }
+        }
+        return sharedListeners == null ? 0 : sharedListeners.port(n);
     }
 
     List<Double> latenciesMillis() {
@@ -328,6 +354,10 @@ final class MediaPump implements AutoCloseable {
     public void close() {
         running = false;
         selector.wakeup();
+        SharedListenerSockets shared = sharedListeners;
+        if (shared != null) {
+            shared.close();
+        }
         try {
             sender.join(3000);
             receiver.join(3000);

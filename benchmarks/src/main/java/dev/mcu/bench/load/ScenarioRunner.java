@@ -62,7 +62,7 @@ final class ScenarioRunner {
              MediaPump pump = new MediaPump()) {
             try {
                 for (int i = 0; i < scenario.calls(); i++) {
-                    people.add(participant(scenario, i));
+                    people.add(participant(scenario, i, pump));
                 }
                 long joinStart = System.nanoTime();
                 AtomicInteger failures = new AtomicInteger();
@@ -184,7 +184,7 @@ final class ScenarioRunner {
         }
     }
 
-    private LoadParticipant participant(Scenario scenario, int i) throws java.io.IOException {
+    private LoadParticipant participant(Scenario scenario, int i, MediaPump pump) throws java.io.IOException {
         return switch (scenario.kind()) {
             case VIDEO -> new LoadParticipant("video" + i, LoadParticipant.Role.VIDEO,
                     i == 0 ? burstCycle : tones.get(i % tones.size()), videoLoops.get(i % videoLoops.size()),
@@ -193,7 +193,7 @@ final class ScenarioRunner {
                     ? new LoadParticipant("talker" + (i == 0 ? "" : i), LoadParticipant.Role.TALKER,
                     i == 0 ? burstCycle : tones.get(i % tones.size()), null, i == 0, false, false)
                     : new LoadParticipant("listener" + i, LoadParticipant.Role.LISTENER, null, null, false,
-                    i == scenario.speakers(), false);
+                    i == scenario.speakers(), false, i == scenario.speakers() ? 0 : pump.sharedListenerPort(i));
             case WEBINAR_WHEP -> i < scenario.speakers()
                     ? new LoadParticipant("speaker" + i, LoadParticipant.Role.VIDEO, i == 0 ? burstCycle : tones.get(i % tones.size()),
                     videoLoops.get(i % videoLoops.size()), i == 0, false, false)

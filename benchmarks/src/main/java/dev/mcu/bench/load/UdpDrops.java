@@ -70,7 +70,7 @@ final class UdpDrops {
             if (after.get(i)[0].packets() == before.get(i)[0].packets()) {
                 silent++;
                 if (named.size() < 5) {
-                    named.add(p.name + " (port " + LoadParticipant.port(p.audio) + ", server " + p.remoteAudio.getPort()
+                    named.add(p.name + " (port " + p.audioPort() + ", server " + p.remoteAudio.getPort()
                             + ", " + after.get(i)[0].packets() + " packets before)");
                 }
             }
