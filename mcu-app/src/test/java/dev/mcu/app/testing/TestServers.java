@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Starts MCU servers on loopback with ports no other test uses. */
 public final class TestServers {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static Path tlsDirectory; // one per test JVM, so a generated certificate is reused
 
     private TestServers() {
@@ -32,20 +34,22 @@ public final class TestServers {
         return tlsDirectory.resolve("mcu-tls.p12");
     }
 
-    /** A port free for both UDP and TCP on 127.0.0.1 right now. */
+    /**
+     * A port free for both UDP and TCP on 127.0.0.1 right now, below the kernel's ephemeral range
+     * (32768 up): a port the kernel handed out for port 0 and got back could go to the next socket
+     * bound to port 0 before the server binds it ("cannot listen for SIP ... Address already in use").
+     */
     public static int freeSipPort() throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, port))) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = belowEphemeral();
+            try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK);
+                 DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+                return port;
+            } catch (IOException taken) {
+                // try another
             }
         }
-        throw new IOException("no port free for both UDP and TCP");
+        throw new IOException("no port free for both UDP and TCP below 32000");
     }
 
     /**
@@ -74,21 +78,37 @@ public final class TestServers {
         throw new IOException("no free SIP port outside " + named);
     }
 
-    /** A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off). */
+    /**
+     * A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off), below the
+     * kernel's ephemeral range for the reason {@link #freeSipPort()} gives.
+     */
     public static int freeTcpPort() throws IOException {
-        try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return tcp.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = belowEphemeral();
+            try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK)) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no TCP port free below 32000");
     }
 
-    /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}. */
+    private static int belowEphemeral() {
+        return 10000 + ThreadLocalRandom.current().nextInt(22000);
+    }
+
+    /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}, below the ephemeral range. */
     public static int freeUdpPortOutside(int min, int max) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                int port = udp.getLocalPort();
-                if (port < min || port > max) {
-                    return port;
-                }
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = belowEphemeral();
+            if (port >= min && port <= max) {
+                continue;
+            }
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+                return port;
+            } catch (IOException taken) {
+                // try another
             }
         }
         throw new IOException("no free UDP port outside " + min + ".." + max);
