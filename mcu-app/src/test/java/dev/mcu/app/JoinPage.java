@@ -35,6 +35,19 @@ final class JoinPage {
         return byId(id).isDisplayed();
     }
 
+    /**
+     * The page's phase and whether the reconnecting overlay is displayed, read in one script: the page
+     * can move on between two separate reads (a rejoin answered while media is still cut is in-call
+     * again until its ICE fails too).
+     */
+    String phaseAndOverlay() {
+        return String.valueOf(js("""
+                const overlay = document.getElementById('reconnecting');
+                const shown = !overlay.hidden && overlay.getClientRects().length > 0;
+                return (window.mcuCall ? window.mcuCall.phase : null) + (shown ? ' with' : ' without') + ' the overlay';
+                """));
+    }
+
     void join(String name) {
         byId("name").clear();
         byId("name").sendKeys(name);
