@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +63,7 @@ class EgressEndToEndTest {
 
     @Test
     void aRecordingStartedThroughTheApiShowsBothPhonesColoursAndCarriesBothTones() throws Exception {
-        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(), "admin.token=" + ADMIN_TOKEN,
+        McuServer server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort(), "admin.token=" + ADMIN_TOKEN,
                 "recording.dir=" + dir.resolve("rec"), "recording.hlsDir=" + dir.resolve("hls")));
         List<SyntheticParticipant> people = List.of(
                 new SyntheticParticipant("red", Codec.G722, Codec.VP8, 0, RED, 440),
@@ -123,7 +122,7 @@ class EgressEndToEndTest {
 
     @Test
     void mistakesGetAClearAnswer() throws Exception {
-        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(), "admin.token=" + ADMIN_TOKEN,
+        McuServer server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort(), "admin.token=" + ADMIN_TOKEN,
                 "recording.dir=" + dir.resolve("rec"), "recording.hlsDir=" + dir.resolve("hls")));
         assertAnswer(post(server, "/api/v1/rooms/nobody/egress", "{\"kind\":\"record\"}"), 404, "no room named 'nobody'");
         assertAnswer(send(server, "DELETE", "/api/v1/rooms/nobody/egress/abc", null), 404, "has no egress 'abc'");
@@ -225,11 +224,5 @@ class EgressEndToEndTest {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + out);
         return out;
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

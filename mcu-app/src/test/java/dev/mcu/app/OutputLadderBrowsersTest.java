@@ -7,6 +7,7 @@ import dev.mcu.app.testing.Chromium;
 import dev.mcu.app.testing.NetworkNamespace;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
+import dev.mcu.app.testing.WebRtcInPage;
 import dev.mcu.encoder.AudioEncoder;
 import dev.mcu.media.Codec;
 import dev.mcu.sip.testing.PhoneResponse;
@@ -74,41 +75,13 @@ class OutputLadderBrowsersTest {
     /** The share of a picture's pixels near a speaker's colour that counts as "shown" (each tile is ~a third). */
     private static final double SEEN = 0.05;
 
-    /** A WHEP viewer playing the program in a video element (H.264 first, as the phones get). */
-    static final String WHEP_PLAYER = """
-            const [endpoint, done] = arguments;
-            (async () => {
-              const pc = new RTCPeerConnection();
-              pc.addTransceiver('audio', {direction: 'recvonly'});
-              const video = pc.addTransceiver('video', {direction: 'recvonly'});
-              const codecs = RTCRtpReceiver.getCapabilities('video').codecs;
-              video.setCodecPreferences([...codecs.filter(c => c.mimeType === 'video/H264'),
-                                         ...codecs.filter(c => c.mimeType !== 'video/H264')]);
-              const stream = new MediaStream();
-              const player = document.createElement('video');
-              player.id = 'whep-player'; player.autoplay = true; player.muted = true; player.playsInline = true;
-              player.srcObject = stream;
-              document.body.appendChild(player);
-              pc.ontrack = e => stream.addTrack(e.track);
-              await pc.setLocalDescription(await pc.createOffer());
-              await new Promise(r => { if (pc.iceGatheringState === 'complete') r();
-                pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
-              const res = await fetch(endpoint, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
-                                                 body: pc.localDescription.sdp});
-              if (res.status !== 201) { done('error: ' + res.status + ' ' + await res.text()); return; }
-              await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
-              window.viewer = pc;
-              done(res.headers.get('Location'));
-            })().catch(e => done('error: ' + e));
-            """;
-
     /**
      * The video receiver's getStats, and (when asked: reading a 720p picture back costs) the share of the
      * played picture's pixels near each of two colours.
      */
     private static final String VIEWER_STATS = """
             const [r1, g1, b1, r2, g2, b2, withColours, done] = arguments;
-            window.viewer.getStats().then(stats => {
+            window.pcs.whep.getStats().then(stats => {
               const out = {};
               stats.forEach(s => {
                 if (s.type === 'inbound-rtp' && s.kind === 'video') {
@@ -173,7 +146,7 @@ class OutputLadderBrowsersTest {
         for (ChromeDriver browser : List.of(fast, slow)) {
             browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             browser.get(page);
-            String whep = String.valueOf(browser.executeAsyncScript(WHEP_PLAYER, "/whep/" + ROOM));
+            String whep = WebRtcInPage.whep(browser, "/whep/" + ROOM, "whep", true);
             assertTrue(whep.startsWith("/whep/" + ROOM + "/"), whep);
         }
         Await.until(Duration.ofSeconds(30), () -> viewer(fast).decoded() > 30,

@@ -6,6 +6,7 @@ import dev.mcu.app.testing.Await;
 import dev.mcu.app.testing.Chromium;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
+import dev.mcu.app.testing.WebRtcInPage;
 import dev.mcu.layouts.Layout;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.layouts.Layouts;
@@ -78,33 +79,9 @@ class OutputLadderTest {
         return resource;
     }
 
-    /** Offers receive-only audio and video to WHEP and applies the answer; resolves with the resource URL. */
-    static final String WHEP = """
-            const [endpoint, done] = arguments;
-            (async () => {
-              const pc = new RTCPeerConnection();
-              pc.addTransceiver('audio', {direction: 'recvonly'});
-              const video = pc.addTransceiver('video', {direction: 'recvonly'});
-              // H.264 first, so the viewer shares the phones' output (one canvas encode for all three).
-              const codecs = RTCRtpReceiver.getCapabilities('video').codecs;
-              video.setCodecPreferences([...codecs.filter(c => c.mimeType === 'video/H264'),
-                                         ...codecs.filter(c => c.mimeType !== 'video/H264')]);
-              await pc.setLocalDescription(await pc.createOffer());
-              await new Promise(r => { if (pc.iceGatheringState === 'complete') r();
-                pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
-              const res = await fetch(endpoint, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
-                                                 body: pc.localDescription.sdp});
-              if (res.status !== 201) { done('error: ' + res.status + ' ' + await res.text()); return; }
-              window.answerSdp = await res.text();
-              await pc.setRemoteDescription({type: 'answer', sdp: window.answerSdp});
-              window.viewer = pc;
-              done(res.headers.get('Location'));
-            })().catch(e => done('error: ' + e));
-            """;
-
     static final String VIDEO_STATS = """
             const done = arguments[0];
-            window.viewer.getStats().then(stats => {
+            window.pcs.whep.getStats().then(stats => {
               const out = {framesDecoded: 0, frameWidth: 0, frameHeight: 0, pliCount: 0};
               stats.forEach(s => {
                 if (s.type === 'inbound-rtp' && s.kind === 'video') {
@@ -133,11 +110,11 @@ class OutputLadderTest {
         ChromeDriver browser = chromium.driver();
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + server.httpPort() + "/");
-        String whep = String.valueOf(browser.executeAsyncScript(WHEP, "/whep/" + ROOM));
+        String whep = WebRtcInPage.whep(browser, "/whep/" + ROOM, "whep", true);
         assertTrue(whep.startsWith("/whep/" + ROOM + "/"), whep);
         Await.until(Duration.ofSeconds(30), () -> number(videoStats(browser), "framesDecoded") > 30,
                 () -> "the WHEP viewer decodes no video: " + videoStats(browser));
-        String answer = String.valueOf(browser.executeScript("return window.answerSdp;"));
+        String answer = WebRtcInPage.answer(browser, "whep");
         assertTrue(answer.contains("a=extmap:") && answer.contains(AbsSendTime.URI),
                 "the answer agrees abs-send-time, so the video Chrome decodes carries it:\n" + answer);
         Await.until(Duration.ofSeconds(10), () -> slow.lastPicture() != null && slow.lastPicture().width() == CANVAS_WIDTH,
@@ -232,10 +209,9 @@ class OutputLadderTest {
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + server.httpPort() + "/");
         // Chrome's own codec order (VP8 first), as any WHEP player sends it.
-        String whep = String.valueOf(browser.executeAsyncScript(WHEP.replace("video.setCodecPreferences(", "(")
-                , "/whep/" + ROOM));
+        String whep = WebRtcInPage.whep(browser, "/whep/" + ROOM, "whep", false);
         assertTrue(whep.startsWith("/whep/" + ROOM + "/"), whep);
-        String offer = String.valueOf(browser.executeScript("return window.viewer.localDescription.sdp;"));
+        String offer = WebRtcInPage.offer(browser, "whep");
         assertTrue(offer.indexOf("VP8/90000") < offer.indexOf("H264/90000"), "Chrome offered VP8 first:\n" + offer);
         Await.until(Duration.ofSeconds(30), () -> number(videoStats(browser), "framesDecoded") > 30,
                 () -> "the WHEP viewer decodes no video: " + videoStats(browser));

@@ -9,6 +9,7 @@ import dev.mcu.app.testing.Chromium;
 import dev.mcu.app.testing.FakeCamera;
 import dev.mcu.app.testing.FakeMicrophone;
 import dev.mcu.app.testing.TestServers;
+import dev.mcu.app.testing.WebRtcInPage;
 import dev.mcu.media.analysis.Tones;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,8 +133,8 @@ class WebinarEndToEndTest {
         viewerPage.join("Vera Viewer");
         viewerPage.awaitPhase("in-call", MEDIA_TIMEOUT);
         viewerBrowser.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-        Object whep = viewerBrowser.driver().executeAsyncScript(WHEP_PLAYER, "/whep/" + ROOM);
-        assertTrue(String.valueOf(whep).startsWith("/whep/" + ROOM + "/"), "the WHEP player: " + whep);
+        String whep = WebRtcInPage.whep(viewerBrowser.driver(), "/whep/" + ROOM, "whep", false);
+        assertTrue(whep.startsWith("/whep/" + ROOM + "/"), "the WHEP player: " + whep);
 
         BaresipPhone phoneSpeaker = closeLater(BaresipPhone.dial(Files.createDirectories(dir.resolve("speaker")),
                 "sip:" + ROOM + "*" + SPEAKER_PIN + sip, "h264", PHONE_SPEAKER_HZ, "blue"));
@@ -323,30 +324,6 @@ class WebinarEndToEndTest {
         }
         return counted == 0 ? 0 : (double) near / counted;
     }
-
-    /** Opens a WHEP session from the page; resolves with the resource URL or "error: ...". */
-    private static final String WHEP_PLAYER = """
-            const [endpoint, done] = arguments;
-            (async () => {
-              const pc = new RTCPeerConnection();
-              pc.addTransceiver('audio', {direction: 'recvonly'});
-              pc.addTransceiver('video', {direction: 'recvonly'});
-              const stream = new MediaStream();
-              const player = document.createElement('video');
-              player.id = 'whep-player'; player.autoplay = true; player.playsInline = true; player.srcObject = stream;
-              document.body.appendChild(player);
-              pc.ontrack = e => stream.addTrack(e.track);
-              await pc.setLocalDescription(await pc.createOffer());
-              await new Promise(r => { if (pc.iceGatheringState === 'complete') r();
-                pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
-              const res = await fetch(endpoint, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
-                                                 body: pc.localDescription.sdp});
-              if (res.status !== 201) { done('error: ' + res.status + ' ' + await res.text()); return; }
-              await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
-              window.whepPc = pc;
-              done(res.headers.get('Location'));
-            })().catch(e => done('error: ' + e));
-            """;
 
     /** The share of the played picture's pixels close to an RGB colour. */
     private static final String COLOUR_SHARE = """

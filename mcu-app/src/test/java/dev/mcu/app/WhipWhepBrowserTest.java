@@ -4,6 +4,7 @@ import dev.mcu.app.testing.Await;
 import dev.mcu.app.testing.Chromium;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
+import dev.mcu.app.testing.WebRtcInPage;
 import dev.mcu.media.Codec;
 import dev.mcu.media.I420Frame;
 import dev.mcu.sip.testing.PhoneResponse;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,30 +48,6 @@ class WhipWhepBrowserTest {
         return resource;
     }
 
-    /** Offers, POSTs to the endpoint, applies the answer; resolves with the resource URL or "error: ...". */
-    private static final String CONNECT = """
-            const [endpoint, publish, done] = arguments;
-            (async () => {
-              const pc = new RTCPeerConnection();
-              if (publish) {
-                const media = await navigator.mediaDevices.getUserMedia({audio: true, video: {width: 320, height: 240}});
-                media.getTracks().forEach(t => pc.addTransceiver(t, {direction: 'sendonly'}));
-              } else {
-                pc.addTransceiver('audio', {direction: 'recvonly'});
-                pc.addTransceiver('video', {direction: 'recvonly'});
-              }
-              await pc.setLocalDescription(await pc.createOffer());
-              await new Promise(r => { if (pc.iceGatheringState === 'complete') r();
-                pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && r(); });
-              const res = await fetch(endpoint, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
-                                                 body: pc.localDescription.sdp});
-              if (res.status !== 201) { done('error: ' + res.status + ' ' + await res.text()); return; }
-              await pc.setRemoteDescription({type: 'answer', sdp: await res.text()});
-              (window.pcs = window.pcs || {})[publish ? 'whip' : 'whep'] = pc;
-              done(res.headers.get('Location'));
-            })().catch(e => done('error: ' + e));
-            """;
-
     private static final String STATS = """
             const [which, done] = arguments;
             const pc = window.pcs[which];
@@ -90,7 +65,7 @@ class WhipWhepBrowserTest {
     @Test
     void chromiumPublishesByWhipAndWatchesTheProgramByWhepOnTheOneWebRtcPort() throws Exception {
         Assumptions.assumeTrue(Chromium.installed(), "apt-get install chromium chromium-driver (.ci/run installs them)");
-        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort()));
+        McuServer server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort()));
         String base = "http://127.0.0.1:" + server.httpPort();
         SyntheticParticipant phone = closeLater(new SyntheticParticipant("red", Codec.G722, Codec.H264, 1, RED, 440));
         SipTestPhone sip = closeLater(new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", "red"));
@@ -104,9 +79,9 @@ class WhipWhepBrowserTest {
         ChromeDriver browser = chromium.driver();
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         browser.get(base + "/");
-        String whip = String.valueOf(browser.executeAsyncScript(CONNECT, "/whip/webinar", true));
+        String whip = WebRtcInPage.whip(browser, "/whip/webinar", "whip");
         assertTrue(whip.startsWith("/whip/webinar/"), whip);
-        String whep = String.valueOf(browser.executeAsyncScript(CONNECT, "/whep/webinar", false));
+        String whep = WebRtcInPage.whep(browser, "/whep/webinar", "whep", false);
         assertTrue(whep.startsWith("/whep/webinar/"), whep);
 
         Await.until(Duration.ofSeconds(30), () -> stats(browser, "whep").get("framesDecoded") instanceof Number n
@@ -127,7 +102,7 @@ class WhipWhepBrowserTest {
 
     @Test
     void mistakesGetTheAnswersRfc9725Names() throws Exception {
-        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort()));
+        McuServer server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort()));
         String base = "http://127.0.0.1:" + server.httpPort();
         SyntheticParticipant phone = closeLater(new SyntheticParticipant("red", Codec.PCMU, null, 0, RED, 440));
         SipTestPhone sip = closeLater(new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", "red"));
@@ -145,7 +120,7 @@ class WhipWhepBrowserTest {
 
     @Test
     void aRoomWithAPinWantsItAsTheBearerToken() throws Exception {
-        McuServer server = closeLater(TestServers.start("http.port=" + freeTcpPort(), "rooms.list=[{name: board, pin: '1234'}]"));
+        McuServer server = closeLater(TestServers.start("http.port=" + TestServers.freeTcpPort(), "rooms.list=[{name: board, pin: '1234'}]"));
         String base = "http://127.0.0.1:" + server.httpPort();
         SyntheticParticipant phone = closeLater(new SyntheticParticipant("red", Codec.PCMU, null, 0, RED, 440));
         SipTestPhone sip = closeLater(new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", "red"));
@@ -193,11 +168,5 @@ class WhipWhepBrowserTest {
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
