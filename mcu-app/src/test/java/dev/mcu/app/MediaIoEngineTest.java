@@ -1,11 +1,10 @@
 package dev.mcu.app;
 
 import dev.mcu.app.testing.Await;
+import dev.mcu.app.testing.Dial;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
 import dev.mcu.media.Codec;
-import dev.mcu.sip.testing.PhoneResponse;
-import dev.mcu.sip.testing.SipTestPhone;
 import dev.mcu.transport.IoEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,10 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +32,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class MediaIoEngineTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -53,7 +47,7 @@ class MediaIoEngineTest {
         McuServer server = TestServers.start("http.port=" + TestServers.freeTcpPort(), "media.ioEngine=" + engine.setting());
         toClose.add(server);
 
-        String metrics = scrape(server);
+        String metrics = TestServers.scrapeMetrics(server);
         assertTrue(metrics.contains("mcu_media_io_engine{engine=\"" + engine.setting() + "\"} 1"),
                 "/metrics names the engine:\n" + metrics.lines().filter(l -> l.contains("io_engine")).toList());
 
@@ -62,13 +56,7 @@ class MediaIoEngineTest {
                 new SyntheticParticipant("green", Codec.PCMU, Codec.VP8, 0, ConferenceEndToEndTest.GREEN, 700));
         for (SyntheticParticipant person : people) {
             toClose.add(person);
-            SipTestPhone phone = new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", person.name());
-            toClose.add(phone);
-            SipTestPhone.Outgoing call = phone.invite("engine", person.offer());
-            PhoneResponse answer = call.awaitFinal();
-            assertEquals(200, answer.status(), answer.reason());
-            call.ack();
-            person.start(answer.body());
+            toClose.add(Dial.into(server, "engine", person));
         }
         Await.until(Duration.ofSeconds(20), () -> people.stream().allMatch(p -> p.lastPicture() != null),
                 () -> "on " + engine.setting() + " the phones never got a picture");
@@ -95,17 +83,6 @@ class MediaIoEngineTest {
             assertFalse(output.contains("\tat "), "no stack trace for an operator's setting:\n" + output);
         } finally {
             server.destroyForcibly();
-        }
-    }
-
-    private String scrape(McuServer server) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            return r.body();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

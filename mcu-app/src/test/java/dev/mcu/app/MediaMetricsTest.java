@@ -1,25 +1,19 @@
 package dev.mcu.app;
 
 import dev.mcu.app.testing.Await;
+import dev.mcu.app.testing.Dial;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
 import dev.mcu.media.Codec;
-import dev.mcu.sip.testing.PhoneResponse;
-import dev.mcu.sip.testing.SipTestPhone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -29,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MediaMetricsTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -47,26 +40,20 @@ class MediaMetricsTest {
                 new SyntheticParticipant("green", Codec.PCMU, Codec.VP8, 0, ConferenceEndToEndTest.GREEN, 700));
         for (SyntheticParticipant person : people) {
             toClose.add(person);
-            SipTestPhone phone = new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", person.name());
-            toClose.add(phone);
-            SipTestPhone.Outgoing call = phone.invite("metrics", person.offer());
-            PhoneResponse answer = call.awaitFinal();
-            assertEquals(200, answer.status(), answer.reason());
-            call.ack();
-            person.start(answer.body());
+            toClose.add(Dial.into(server, "metrics", person));
         }
         Await.until(Duration.ofSeconds(20), () -> people.stream().allMatch(p -> p.lastPicture() != null),
                 () -> "the phones never got a picture");
-        Await.until(Duration.ofSeconds(10), () -> count(scrape(server), "mcu_video_decode_seconds_count") > 10,
+        Await.until(Duration.ofSeconds(10), () -> count(TestServers.scrapeMetrics(server), "mcu_video_decode_seconds_count") > 10,
                 () -> "no decodes counted");
         // (A machine far busier than the phones may already overflow a queue at the start: count from here.)
-        double overflowsBefore = count(scrape(server), "mcu_decode_queue_overflows_total");
+        double overflowsBefore = count(TestServers.scrapeMetrics(server), "mcu_decode_queue_overflows_total");
 
         people.get(1).burstVideo(200);
-        Await.until(Duration.ofSeconds(10), () -> count(scrape(server), "mcu_decode_queue_overflows_total") > overflowsBefore,
-                () -> "a flood of 200 large keyframes did not overflow the decode queue:\n" + lines(scrape(server), "mcu_media_"));
+        Await.until(Duration.ofSeconds(10), () -> count(TestServers.scrapeMetrics(server), "mcu_decode_queue_overflows_total") > overflowsBefore,
+                () -> "a flood of 200 large keyframes did not overflow the decode queue:\n" + lines(TestServers.scrapeMetrics(server), "mcu_media_"));
 
-        String metrics = scrape(server);
+        String metrics = TestServers.scrapeMetrics(server);
         for (String timer : List.of("mcu_video_decode_seconds", "mcu_video_composite_seconds", "mcu_video_encode_seconds",
                 "mcu_audio_round_seconds", "mcu_audio_round_lateness_seconds")) {
             assertTrue(count(metrics, timer + "_count") > 10, timer + " has too few samples:\n" + lines(metrics, timer));
@@ -75,17 +62,6 @@ class MediaMetricsTest {
         }
         assertTrue(count(metrics, "mcu_video_keyframes_sent_total") >= 2, "each output profile starts with a keyframe:\n"
                 + lines(metrics, "keyframes"));
-    }
-
-    private String scrape(McuServer server) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode());
-            return r.body();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The value of an unlabelled sample, 0 when absent. */

@@ -3,11 +3,10 @@ package dev.mcu.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcu.app.http.Json;
 import dev.mcu.app.testing.Await;
+import dev.mcu.app.testing.Dial;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
 import dev.mcu.media.Codec;
-import dev.mcu.sip.testing.PhoneResponse;
-import dev.mcu.sip.testing.SipTestPhone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,13 +52,7 @@ class PrometheusScrapeTest {
         for (String name : List.of("ann", "ben")) {
             SyntheticParticipant person = new SyntheticParticipant(name, Codec.OPUS, Codec.H264, 1, ConferenceEndToEndTest.RED, 440);
             toClose.add(person);
-            SipTestPhone phone = new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", name);
-            toClose.add(phone);
-            SipTestPhone.Outgoing call = phone.invite("metrics", person.offer());
-            PhoneResponse answer = call.awaitFinal();
-            assertEquals(200, answer.status());
-            call.ack();
-            person.start(answer.body());
+            toClose.add(Dial.into(server, "metrics", person));
         }
 
         int promPort = TestServers.freeTcpPort();

@@ -6,6 +6,11 @@ import dev.mcu.app.McuServer;
 import dev.mcu.transport.FreePortRange;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,9 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** Starts MCU servers on loopback with ports no other test uses. */
 public final class TestServers {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path tlsDirectory; // one per test JVM, so a generated certificate is reused
 
     private TestServers() {
@@ -112,6 +120,21 @@ public final class TestServers {
             }
         }
         throw new IOException("no free UDP port outside " + min + ".." + max);
+    }
+
+    /** The server's /metrics page (Prometheus text), asserting it answers 200. */
+    public static String scrapeMetrics(McuServer server) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scraping /metrics", e);
+        }
     }
 
     /**
