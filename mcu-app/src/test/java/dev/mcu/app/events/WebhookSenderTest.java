@@ -6,6 +6,8 @@ import dev.mcu.app.http.Json;
 import dev.mcu.app.testing.Await;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -69,21 +71,39 @@ class WebhookSenderTest {
     }
 
     @Test
-    void aReceiverThatIsDownCostsCountedDropsAndNeverBlocksThePublisher() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        try (WebhookSender sender = new WebhookSender(List.of(URI.create("http://127.0.0.1:" + closedPort + "/hook")),
-                SECRET, Duration.ofMillis(20))) {
+    void aFloodFillsTheBoundedQueueAndTheRestIsCountedAsDropped() throws Exception {
+        // A 10 s pause after the first failed attempt: the sender holds that one delivery while the
+        // flood is published (with a short pause it took more, as its retries ended, on a starved machine).
+        try (WebhookSender sender = new WebhookSender(List.of(URI.create("http://127.0.0.1:" + closedPort() + "/hook")),
+                SECRET, Duration.ofSeconds(10))) {
+            sender.accept(McuEvent.of("participant.talking", "board", "p1", Map.of("talking", true)));
+            Await.until(Duration.ofSeconds(10), () -> sender.queued() == 0, () -> "the sender never took the first event");
             int published = WebhookSender.QUEUE_CAPACITY + 500;
             for (int i = 0; i < published; i++) {
                 sender.accept(McuEvent.of("participant.talking", "board", "p1", Map.of("talking", true)));
             }
-            assertTrue(sender.droppedQueueFull() >= 499, "the queue stays bounded: " + sender.droppedQueueFull());
-            Await.until(Duration.ofSeconds(10), () -> sender.droppedAfterRetries() >= 1,
+            assertEquals(WebhookSender.QUEUE_CAPACITY, sender.queued(), "the queue stays bounded");
+            assertEquals(500, sender.droppedQueueFull(), "what did not fit is counted");
+            assertEquals(0, sender.delivered());
+        }
+    }
+
+    @Test
+    void aDeliveryThatFailsEveryAttemptIsCountedAndNeverBlocksThePublisher() throws Exception {
+        try (WebhookSender sender = new WebhookSender(List.of(URI.create("http://127.0.0.1:" + closedPort() + "/hook")),
+                SECRET, Duration.ofMillis(20))) {
+            sender.accept(McuEvent.of("participant.talking", "board", "p1", Map.of("talking", true)));
+            Await.until(Duration.ofSeconds(10), () -> sender.droppedAfterRetries() == 1,
                     () -> "a delivery that failed every attempt is counted");
             assertEquals(0, sender.delivered());
+            assertEquals(0, sender.droppedQueueFull());
+        }
+    }
+
+    /** A loopback port nobody listens on: connecting to it is refused at once. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 }
