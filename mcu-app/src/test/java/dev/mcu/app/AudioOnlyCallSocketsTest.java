@@ -3,7 +3,6 @@ package dev.mcu.app;
 import dev.mcu.app.testing.TestServers;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
-import dev.mcu.transport.FreePortRange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +42,7 @@ class AudioOnlyCallSocketsTest {
 
     @Test
     void twoAudioOnlyPhonesFitInThreePortPairsAndVideoAddedLaterIsRefusedWithoutEndingTheCall() throws Exception {
-        int base = FreePortRange.of(6);
+        int base = TestServers.freeUdpPorts(6);
         McuServer server = TestServers.start("media.portMin=" + base, "media.portMax=" + (base + 5));
         toClose.add(server);
         List<SipTestPhone.Outgoing> calls = new ArrayList<>();

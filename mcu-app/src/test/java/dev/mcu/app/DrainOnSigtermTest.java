@@ -6,7 +6,6 @@ import dev.mcu.app.testing.TestServers;
 import dev.mcu.media.Codec;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
-import dev.mcu.transport.FreePortRange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +73,7 @@ class DrainOnSigtermTest {
     void sigtermDrainsThenHangsEveryoneUpAfterTheGrace() throws Exception {
         int sipPort = TestServers.freeSipPort();
         int httpPort = TestServers.freeTcpPort();
-        int mediaBase = FreePortRange.of(100);
+        int mediaBase = TestServers.freeUdpPorts(100);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.mcu.app.Main",
                 "--set", "sip.port=" + sipPort, "--set", "http.port=" + httpPort, "--set", "sip.wsPort=0",

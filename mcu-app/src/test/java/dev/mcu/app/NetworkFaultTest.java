@@ -18,7 +18,6 @@ import dev.mcu.media.I420Frame;
 import dev.mcu.media.analysis.Tones;
 import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
-import dev.mcu.transport.FreePortRange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -106,7 +105,7 @@ class NetworkFaultTest {
         sipLogger().setLevel(Level.DEBUG);
 
         namespace = closeLater(NetworkNamespace.create());
-        mediaFirst = FreePortRange.of(MEDIA_PORTS);
+        mediaFirst = TestServers.freeUdpPorts(MEDIA_PORTS);
         server = closeLater(TestServers.start(
                 "sip.address=" + namespace.hostAddress(),
                 "sip.advertisedAddress=" + namespace.hostAlias(),

@@ -1,6 +1,5 @@
 package dev.mcu.app.testing;
 
-import dev.mcu.transport.FreePortRange;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -125,9 +124,9 @@ public final class BaresipPhone implements AutoCloseable {
         String address = placement.address();
         int sipPort = TestServers.freeSipPort();
         int controlPort = TestServers.freeTcpPort();
-        // below the kernel's ephemeral range and probed free: baresip gives up on a call when it finds
+        // probed free: baresip gives up on a call when it finds
         // no free port in its range, and other tests and benchmarks here take whole ranges
-        int rtpBase = FreePortRange.of(RTP_PORT_RANGE);
+        int rtpBase = TestServers.freeUdpPorts(RTP_PORT_RANGE);
         List<String> config = new ArrayList<>(List.of(
                 "sip_listen " + address + ":" + sipPort,
                 "net_interface " + address,

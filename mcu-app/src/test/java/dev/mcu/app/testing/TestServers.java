@@ -3,7 +3,6 @@ package dev.mcu.app.testing;
 import dev.mcu.conference.RoomEvents;
 import dev.mcu.app.McuConfig;
 import dev.mcu.app.McuServer;
-import dev.mcu.transport.FreePortRange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +22,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Starts MCU servers on loopback with ports no other test uses. */
+/**
+ * Starts MCU servers on loopback with ports no other test uses. Every port comes from 61000-65535:
+ * above the kernel's ephemeral range (32768-60999), where a port picked free could go to the next
+ * socket bound to port 0 before the server binds it, and away from what other work on a shared
+ * machine fills whole: the load benchmarks' media ports (10000-31012) and run-sipp's (41000-59999).
+ */
 public final class TestServers {
+    private static final int FIRST_PORT = 61000;
+    private static final int LAST_PORT = 65535;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path tlsDirectory; // one per test JVM, so a generated certificate is reused
@@ -42,14 +48,10 @@ public final class TestServers {
         return tlsDirectory.resolve("mcu-tls.p12");
     }
 
-    /**
-     * A port free for both UDP and TCP on 127.0.0.1 right now, below the kernel's ephemeral range
-     * (32768 up): a port the kernel handed out for port 0 and got back could go to the next socket
-     * bound to port 0 before the server binds it ("cannot listen for SIP ... Address already in use").
-     */
+    /** A port free for both UDP and TCP on 127.0.0.1 right now. */
     public static int freeSipPort() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = belowEphemeral();
+            int port = randomPort(1);
             try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK);
                  DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
                 return port;
@@ -57,7 +59,7 @@ public final class TestServers {
                 // try another
             }
         }
-        throw new IOException("no port free for both UDP and TCP below 32000");
+        throw new IOException("no port free for both UDP and TCP in " + FIRST_PORT + "-" + LAST_PORT);
     }
 
     /**
@@ -86,30 +88,50 @@ public final class TestServers {
         throw new IOException("no free SIP port outside " + named);
     }
 
-    /**
-     * A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off), below the
-     * kernel's ephemeral range for the reason {@link #freeSipPort()} gives.
-     */
+    /** A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off). */
     public static int freeTcpPort() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = belowEphemeral();
+            int port = randomPort(1);
             try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK)) {
                 return port;
             } catch (IOException taken) {
                 // try another
             }
         }
-        throw new IOException("no TCP port free below 32000");
+        throw new IOException("no TCP port free in " + FIRST_PORT + "-" + LAST_PORT);
     }
 
-    private static int belowEphemeral() {
-        return 10000 + ThreadLocalRandom.current().nextInt(22000);
+    /**
+     * The first (even) port of {@code count} consecutive UDP ports all free on 127.0.0.1 right now:
+     * a media range (media.portMin..portMax) or a phone's RTP range.
+     */
+    public static int freeUdpPorts(int count) throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = randomPort(count) & ~1;
+            List<DatagramSocket> probes = new ArrayList<>();
+            try {
+                for (int port = base; port < base + count; port++) {
+                    probes.add(new DatagramSocket(new InetSocketAddress(LOOPBACK, port)));
+                }
+                return base;
+            } catch (IOException taken) {
+                // somebody holds one of them: try another range
+            } finally {
+                probes.forEach(DatagramSocket::close);
+            }
+        }
+        throw new IOException("no " + count + " consecutive free UDP ports in " + FIRST_PORT + "-" + LAST_PORT);
     }
 
-    /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}, below the ephemeral range. */
+    /** A port that leaves room for {@code count} ports from it within the tests' ports. */
+    private static int randomPort(int count) {
+        return FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 2 - count);
+    }
+
+    /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}. */
     public static int freeUdpPortOutside(int min, int max) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = belowEphemeral();
+            int port = randomPort(1);
             if (port >= min && port <= max) {
                 continue;
             }
@@ -147,9 +169,9 @@ public final class TestServers {
 
     public static McuServer start(RoomEvents events, String... overrides) throws IOException {
         int sipPort = freeSipPortNotIn(overrides);
-        // Below the kernel's ephemeral range: at 40000 up, sockets bound to port 0 and run-sipp's
-        // server (41000-59999) could hold every pair of a test's range (503 "no free media ports").
-        int mediaBase = FreePortRange.of(400);
+        // At 40000 up, sockets bound to port 0 and run-sipp's server (41000-59999) held every pair
+        // of a test's range (503 "no free media ports"); at 10000 up, a load benchmark's did.
+        int mediaBase = freeUdpPorts(400);
         List<String> all = new ArrayList<>(List.of(
                 "sip.port=" + sipPort,
                 "sip.wsPort=0",   // browser tests give free ports; fixed defaults would collide
