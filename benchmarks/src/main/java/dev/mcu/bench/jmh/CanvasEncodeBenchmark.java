@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -34,9 +35,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code encodeHere}: on the benchmark thread, as the ffmpeg CLI's one encoder thread does;</li>
  *   <li>{@code encodeOnOneWorker}: handed to one worker thread and waited for (the hand-off alone);</li>
  *   <li>{@code encodeOnTwoWorkersInTurn}: handed to two worker threads in turn, as a two-thread
- *       encode pool with one room does (each frame's encoder state last touched on the other core).</li>
+ *       {@code ThreadPoolExecutor} with one room does (its idle workers wait in line, so the one idle
+ *       longest, the other one, takes the next frame: the encoder's state was last touched on the other core);</li>
+ *   <li>{@code encodeOnFixedPoolOfTwo}: submitted to a two-thread {@code Executors.newFixedThreadPool}, the
+ *       kind of pool {@code dev.mcu.app.Threads} made for the encodes before session 12;</li>
+ *   <li>{@code encodeOnForkJoinPoolOfTwo}: submitted to a two-thread {@code ForkJoinPool}, which wakes the
+ *       worker that went idle last, so one room's frames stay on one thread while it keeps up.</li>
  * </ul>
- * {@code ·cpu.time/op} (CpuTimeProfiler) counts every thread. Each benchmark has its own encoder,
+ * {@code ·cpu.time/op} (CpuTimeProfiler) counts every thread; the pools' variants print at tear-down how
+ * often a frame ran on another thread than the frame before. Each benchmark has its own encoder,
  * made in set-up and closed in tear-down; the workers are this benchmark's own.
  */
 @State(Scope.Thread)
@@ -59,6 +66,12 @@ public class CanvasEncodeBenchmark {
     private VideoEncoder twoWorkers;
     private ExecutorService worker;
     private ExecutorService[] inTurn;
+    private ForkJoinPool forkJoin;
+    private ExecutorService fixedPool;
+    private VideoEncoder fixedPoolEncoder;
+    private final ThreadHops fixedPoolHops = new ThreadHops();
+    private final ThreadHops forkJoinHops = new ThreadHops();
+    private VideoEncoder forkJoinEncoder;
     private int frame;
 
     @Setup(Level.Trial)
@@ -73,6 +86,10 @@ public class CanvasEncodeBenchmark {
         twoWorkers = VideoEncoder.create(config());
         worker = Executors.newSingleThreadExecutor();
         inTurn = new ExecutorService[] {Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor()};
+        forkJoin = new ForkJoinPool(2);
+        fixedPool = Executors.newFixedThreadPool(2);
+        fixedPoolEncoder = VideoEncoder.create(config());
+        forkJoinEncoder = VideoEncoder.create(config());
     }
 
     private static VideoEncoderConfig config() {
@@ -108,6 +125,12 @@ public class CanvasEncodeBenchmark {
         worker.shutdownNow();
         inTurn[0].shutdownNow();
         inTurn[1].shutdownNow();
+        forkJoin.shutdownNow();
+        fixedPool.shutdownNow();
+        fixedPoolEncoder.close();
+        fixedPoolHops.print("encodeOnFixedPoolOfTwo");
+        forkJoinHops.print("encodeOnForkJoinPoolOfTwo");
+        forkJoinEncoder.close();
         here.close();
         oneWorker.close();
         twoWorkers.close();
@@ -131,5 +154,46 @@ public class CanvasEncodeBenchmark {
         int n = frame++;
         Future<EncodedFrame> done = inTurn[n & 1].submit(() -> twoWorkers.encode(canvases[n % canvases.length], n * 3000L));
         return done.get();
+    }
+
+    @Benchmark
+    public EncodedFrame encodeOnForkJoinPoolOfTwo() throws InterruptedException, ExecutionException {
+        int n = frame++;
+        Future<EncodedFrame> done = forkJoin.submit(() -> {
+            forkJoinHops.ranOn(Thread.currentThread());
+            return forkJoinEncoder.encode(canvases[n % canvases.length], n * 3000L);
+        });
+        return done.get();
+    }
+
+    @Benchmark
+    public EncodedFrame encodeOnFixedPoolOfTwo() throws InterruptedException, ExecutionException {
+        int n = frame++;
+        Future<EncodedFrame> done = fixedPool.submit(() -> {
+            fixedPoolHops.ranOn(Thread.currentThread());
+            return fixedPoolEncoder.encode(canvases[n % canvases.length], n * 3000L);
+        });
+        return done.get();
+    }
+
+    /** Counts frames that ran on another thread than the frame before (written by one task at a time). */
+    private static final class ThreadHops {
+        private volatile Thread last;
+        private volatile long frames;
+        private volatile long hops;
+
+        void ranOn(Thread thread) {
+            if (last != null && last != thread) {
+                hops++;
+            }
+            last = thread;
+            frames++;
+        }
+
+        void print(String name) {
+            if (frames > 0) {
+                System.out.println(name + ": " + hops + " of " + frames + " frames on another thread than the frame before");
+            }
+        }
     }
 }
