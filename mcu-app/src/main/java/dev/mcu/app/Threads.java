@@ -21,8 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -81,11 +79,7 @@ final class Threads implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         decodePool = own(fixed(decodeThreads, named("decode-")));
         // Every room's video output profiles encode here; a room has one frame in flight, so this bounds the CPU.
-        // A ForkJoinPool wakes the worker that went idle last, so a room's frames keep to one thread (its
-        // encoder's state to one core's caches) while that thread keeps up; a fixed ThreadPoolExecutor hands
-        // each frame to the worker idle longest, the other one (CanvasEncodeBenchmark: 81 % of the frames moved,
-        // 6.32 against 6.14 ms CPU a 720p frame; in turn on two threads 6.60).
-        encodePool = own(new ForkJoinPool(Runtime.getRuntime().availableProcessors(), namedWorkers("encode-"), null, false));
+        encodePool = own(fixed(Runtime.getRuntime().availableProcessors(), named("encode-")));
         sipInvites = own(new ThreadPoolExecutor(SIP_INVITE_WORKERS, SIP_INVITE_WORKERS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(SIP_INVITE_QUEUE), named("sip-invite-")));
         sipCallEvents = own(fixed(SIP_CALL_EVENT_THREADS, named("sip-call-events-")));
@@ -200,16 +194,6 @@ final class Threads implements AutoCloseable {
 
     private static ThreadPoolExecutor fixed(int threads, ThreadFactory factory) {
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
-    }
-
-    /** ForkJoinPool workers (daemon threads) named {@code prefix1}, {@code prefix2}, ... */
-    private static ForkJoinPool.ForkJoinWorkerThreadFactory namedWorkers(String prefix) {
-        AtomicInteger number = new AtomicInteger();
-        return pool -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setName(prefix + number.incrementAndGet());
-            return t;
-        };
     }
 
     /** Daemon threads named {@code prefix1}, {@code prefix2}, ...: a stuck pool never keeps the JVM alive. */
