@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code ThreadPoolExecutor} with one room does (its idle workers wait in line, so the one idle
  *       longest, the other one, takes the next frame: the encoder's state was last touched on the other core);</li>
  *   <li>{@code encodeOnFixedPoolOfTwo}: submitted to a two-thread {@code Executors.newFixedThreadPool}, the
- *       kind of pool {@code dev.mcu.app.Threads} made for the encodes before session 12;</li>
+ *       kind of pool {@code dev.mcu.app.Threads} makes for the encodes;</li>
  *   <li>{@code encodeOnForkJoinPoolOfTwo}: submitted to a two-thread {@code ForkJoinPool}, which wakes the
  *       worker that went idle last, so one room's frames stay on one thread while it keeps up.</li>
  * </ul>
