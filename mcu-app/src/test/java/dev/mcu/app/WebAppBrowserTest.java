@@ -204,8 +204,10 @@ class WebAppBrowserTest {
                 select.dispatchEvent(new Event('change'));
                 return option.value;
                 """);
+        // A switch that fails says so in a toast (failed once under load, cause not found: the toast tells next time).
         Await.until(Duration.ofSeconds(10), () -> !before.equals(page.track("video").get("id")),
-                () -> "the camera track was not replaced");
+                () -> "the camera track was not replaced; the page said: " + page.js(
+                        "const t = document.getElementById('toast'); return t ? t.textContent : '(nothing)';"));
         Object sent = page.js("""
                 const sender = window.mcuCall.peerConnection.getSenders().find(s => s.track && s.track.kind === 'video');
                 return sender ? sender.track.getSettings().deviceId : null;
