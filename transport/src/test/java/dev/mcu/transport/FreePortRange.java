@@ -19,9 +19,14 @@ public final class FreePortRange {
 
     /** The first (even) port of {@code count} consecutive ports that are all free. */
     public static int of(int count) throws IOException {
+        return between(10000, 32000, count);
+    }
+
+    /** The first (even) port of {@code count} consecutive ports in {@code [first, last]} that are all free. */
+    public static int between(int first, int last, int count) throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 10000 + 2 * ThreadLocalRandom.current().nextInt((32000 - 10000 - count) / 2);
+            int base = first + 2 * ThreadLocalRandom.current().nextInt((last + 1 - first - count) / 2 + 1);
             List<DatagramSocket> probes = new ArrayList<>();
             try {
                 for (int port = base; port < base + count; port++) {
@@ -34,6 +39,6 @@ public final class FreePortRange {
                 probes.forEach(DatagramSocket::close);
             }
         }
-        throw new IOException("no " + count + " consecutive free UDP ports on loopback");
+        throw new IOException("no " + count + " consecutive free UDP ports in " + first + "-" + last + " on loopback");
     }
 }

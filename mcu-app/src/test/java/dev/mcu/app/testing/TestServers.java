@@ -3,6 +3,7 @@ package dev.mcu.app.testing;
 import dev.mcu.conference.RoomEvents;
 import dev.mcu.app.McuConfig;
 import dev.mcu.app.McuServer;
+import dev.mcu.transport.FreePortRange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ public final class TestServers {
     /** A port free for both UDP and TCP on 127.0.0.1 right now. */
     public static int freeSipPort() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = randomPort(1);
+            int port = randomPort();
             try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK);
                  DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
                 return port;
@@ -91,7 +92,7 @@ public final class TestServers {
     /** A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off). */
     public static int freeTcpPort() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = randomPort(1);
+            int port = randomPort();
             try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK)) {
                 return port;
             } catch (IOException taken) {
@@ -106,32 +107,17 @@ public final class TestServers {
      * a media range (media.portMin..portMax) or a phone's RTP range.
      */
     public static int freeUdpPorts(int count) throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = randomPort(count) & ~1;
-            List<DatagramSocket> probes = new ArrayList<>();
-            try {
-                for (int port = base; port < base + count; port++) {
-                    probes.add(new DatagramSocket(new InetSocketAddress(LOOPBACK, port)));
-                }
-                return base;
-            } catch (IOException taken) {
-                // somebody holds one of them: try another range
-            } finally {
-                probes.forEach(DatagramSocket::close);
-            }
-        }
-        throw new IOException("no " + count + " consecutive free UDP ports in " + FIRST_PORT + "-" + LAST_PORT);
+        return FreePortRange.between(FIRST_PORT, LAST_PORT, count);
     }
 
-    /** A port that leaves room for {@code count} ports from it within the tests' ports. */
-    private static int randomPort(int count) {
-        return FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 2 - count);
+    private static int randomPort() {
+        return FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 1);
     }
 
     /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}. */
     public static int freeUdpPortOutside(int min, int max) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = randomPort(1);
+            int port = randomPort();
             if (port >= min && port <= max) {
                 continue;
             }
