@@ -1,24 +1,17 @@
 package dev.mcu.app;
 
 import dev.mcu.app.testing.Await;
+import dev.mcu.app.testing.Dial;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
-import dev.mcu.media.Audio;
 import dev.mcu.media.Codec;
-import dev.mcu.media.analysis.Tones;
-import dev.mcu.sip.testing.PhoneResponse;
-import dev.mcu.sip.testing.SipTestPhone;
-import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -52,67 +45,35 @@ class WebinarContributorLoopTest {
         McuServer server = TestServers.start("http.port=" + TestServers.freeTcpPort(), "rooms.list=[{name: " + ROOM
                 + ", mode: webinar, hostPin: '" + HOST_PIN + "', speakerPin: '" + SPEAKER_PIN + "'}]");
         toClose.add(server);
-        int sipPort = server.config().sip().port();
-        SyntheticParticipant speaker = dial(sipPort, "speaker", ROOM + "*" + SPEAKER_PIN, SPEAKER_HZ);
-        SyntheticParticipant host = dial(sipPort, "host", ROOM + "*" + HOST_PIN, HOST_HZ);
-        SyntheticParticipant attendee = dial(sipPort, "attendee", ROOM, ATTENDEE_HZ);
-        Await.until(Duration.ofSeconds(15), () -> hears(host, SPEAKER_HZ) && hears(attendee, SPEAKER_HZ),
-                () -> "before holding the loops: the host hears " + amplitude(host, SPEAKER_HZ) + ", the attendee "
-                        + amplitude(attendee, SPEAKER_HZ) + " of the speaker's tone");
+        SyntheticParticipant speaker = dial(server, "speaker", ROOM + "*" + SPEAKER_PIN, SPEAKER_HZ);
+        SyntheticParticipant host = dial(server, "host", ROOM + "*" + HOST_PIN, HOST_HZ);
+        SyntheticParticipant attendee = dial(server, "attendee", ROOM, ATTENDEE_HZ);
+        Await.until(Duration.ofSeconds(15), () -> host.hearsTone(SPEAKER_HZ) && attendee.hearsTone(SPEAKER_HZ),
+                () -> "before holding the loops: the host hears " + host.toneAmplitudeHeard(SPEAKER_HZ) + ", the attendee "
+                        + attendee.toneAmplitudeHeard(SPEAKER_HZ) + " of the speaker's tone");
 
-        CountDownLatch release = new CountDownLatch(1);
-        List<EventExecutor> loops = new ArrayList<>();
-        server.threads().mediaIo().forEach(loops::add);
-        CountDownLatch held = new CountDownLatch(loops.size());
-        try {
-            for (EventExecutor loop : loops) {
-                loop.execute(() -> {
-                    held.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS); // bounded: a failed test never keeps the loop
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertTrue(held.await(10, TimeUnit.SECONDS), "the media-io loops did not pick up the holding task");
+        MediaIoHold.whileHeld(server, () -> {
             long hostPackets = host.audioPacketsReceived();
             long attendeePackets = attendee.audioPacketsReceived();
             // 2 s of fresh audio at the host, and the speaker's tone in its last half second
             Await.until(Duration.ofSeconds(15), () -> host.audioPacketsReceived() >= hostPackets + 100,
                     () -> "with media-io held the host got " + (host.audioPacketsReceived() - hostPackets)
                             + " audio packets: the speaker's or the host's sockets wait for the attendees' loops");
-            assertTrue(hears(host, SPEAKER_HZ), "with media-io held the host hears " + amplitude(host, SPEAKER_HZ)
-                    + " of the speaker's tone");
+            assertTrue(host.hearsTone(SPEAKER_HZ), "with media-io held the host hears "
+                    + host.toneAmplitudeHeard(SPEAKER_HZ) + " of the speaker's tone");
             long attendeeGot = attendee.audioPacketsReceived() - attendeePackets;
             assertTrue(attendeeGot <= 2, "the attendee got " + attendeeGot
                     + " audio packets while media-io was held: its socket is not on media-io");
-        } finally {
-            release.countDown();
-        }
+        });
         long attendeePackets = attendee.audioPacketsReceived();
         Await.until(Duration.ofSeconds(15), () -> attendee.audioPacketsReceived() >= attendeePackets + 50,
                 () -> "the attendee hears nothing once media-io is free again");
     }
 
-    private SyntheticParticipant dial(int sipPort, String name, String user, double toneHz) throws Exception {
+    private SyntheticParticipant dial(McuServer server, String name, String user, double toneHz) throws Exception {
         SyntheticParticipant participant = new SyntheticParticipant(name, Codec.PCMU, null, 1, GREY, toneHz);
         toClose.add(participant);
-        SipTestPhone phone = new SipTestPhone("127.0.0.1", sipPort, "udp", name);
-        toClose.add(phone);
-        SipTestPhone.Outgoing call = phone.invite(user, participant.offer());
-        PhoneResponse answer = call.awaitFinal();
-        assertEquals(200, answer.status(), name + ": " + answer.reason());
-        call.ack();
-        participant.start(answer.body());
+        toClose.add(Dial.into(server, user, participant));
         return participant;
-    }
-
-    private static boolean hears(SyntheticParticipant listener, double hz) {
-        return amplitude(listener, hz) > SyntheticParticipant.TONE_AMPLITUDE * 0.3;
-    }
-
-    private static double amplitude(SyntheticParticipant listener, double hz) {
-        return Tones.amplitude(listener.lastHeard(Audio.SAMPLE_RATE / 2), hz, Audio.SAMPLE_RATE);
     }
 }

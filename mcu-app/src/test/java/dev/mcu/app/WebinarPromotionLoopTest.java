@@ -2,14 +2,11 @@ package dev.mcu.app;
 
 import dev.mcu.app.events.McuEvent;
 import dev.mcu.app.testing.Await;
+import dev.mcu.app.testing.Dial;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
-import dev.mcu.media.Audio;
 import dev.mcu.media.Codec;
-import dev.mcu.media.analysis.Tones;
-import dev.mcu.sip.testing.PhoneResponse;
 import dev.mcu.sip.testing.SipTestPhone;
-import io.netty.util.concurrent.EventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,23 +59,22 @@ class WebinarPromotionLoopTest {
                 "rooms.list=[{name: " + ROOM + ", mode: webinar, hostPin: '" + HOST_PIN + "'}]");
         toClose.add(server);
         toClose.add(server.events().subscribe(events::add));
-        int sipPort = server.config().sip().port();
-        SyntheticParticipant host = dial(sipPort, "host", ROOM + "*" + HOST_PIN, HOST_HZ).participant;
-        Dialled attendeeCall = dial(sipPort, "attendee", ROOM, ATTENDEE_HZ);
+        SyntheticParticipant host = dial(server, "host", ROOM + "*" + HOST_PIN, HOST_HZ).participant;
+        Dialled attendeeCall = dial(server, "attendee", ROOM, ATTENDEE_HZ);
         SyntheticParticipant attendee = attendeeCall.participant;
         attendeeCall.call.answerReInvitesWith(attendee.offer());
-        Await.until(Duration.ofSeconds(15), () -> hears(attendee, HOST_HZ),
-                () -> "the attendee hears " + amplitude(attendee, HOST_HZ) + " of the host's tone");
+        Await.until(Duration.ofSeconds(15), () -> attendee.hearsTone(HOST_HZ),
+                () -> "the attendee hears " + attendee.toneAmplitudeHeard(HOST_HZ) + " of the host's tone");
         String id = events.stream().filter(e -> e.type().equals("participant.joined")
                 && "attendee".equals(e.fields().get("role"))).map(McuEvent::participant).findFirst().orElseThrow();
 
         setRole(server, id, "speaker");
         assertTrue(attendeeCall.call.reInvites.poll(SipTestPhone.TIMEOUT_SECONDS, TimeUnit.SECONDS) != null,
                 "no re-INVITE for the promoted attendee");
-        Await.until(Duration.ofSeconds(15), () -> hears(host, ATTENDEE_HZ),
-                () -> "the host hears " + amplitude(host, ATTENDEE_HZ) + " of the promoted attendee's tone");
+        Await.until(Duration.ofSeconds(15), () -> host.hearsTone(ATTENDEE_HZ),
+                () -> "the host hears " + host.toneAmplitudeHeard(ATTENDEE_HZ) + " of the promoted attendee's tone");
 
-        holdMediaIo(server, () -> {
+        MediaIoHold.whileHeld(server, () -> {
             long hostPackets = host.audioPacketsReceived();
             long attendeePackets = attendee.audioPacketsReceived();
             // 2 s of fresh audio at the host, and the promoted attendee's tone in its last half second
@@ -88,23 +83,23 @@ class WebinarPromotionLoopTest {
                     () -> "with media-io held the host got " + (host.audioPacketsReceived() - hostPackets)
                             + " and the promoted attendee " + (attendee.audioPacketsReceived() - attendeePackets)
                             + " audio packets: the promoted attendee's sockets wait for the attendees' loops");
-            assertTrue(hears(host, ATTENDEE_HZ), "with media-io held the host hears " + amplitude(host, ATTENDEE_HZ)
+            assertTrue(host.hearsTone(ATTENDEE_HZ), "with media-io held the host hears " + host.toneAmplitudeHeard(ATTENDEE_HZ)
                     + " of the promoted attendee's tone");
-            assertTrue(hears(attendee, HOST_HZ), "with media-io held the promoted attendee hears "
-                    + amplitude(attendee, HOST_HZ) + " of the host's tone");
+            assertTrue(attendee.hearsTone(HOST_HZ), "with media-io held the promoted attendee hears "
+                    + attendee.toneAmplitudeHeard(HOST_HZ) + " of the host's tone");
         });
 
         setRole(server, id, "attendee");
         assertTrue(attendeeCall.call.reInvites.poll(SipTestPhone.TIMEOUT_SECONDS, TimeUnit.SECONDS) != null,
                 "no re-INVITE for the demoted speaker");
-        Await.until(Duration.ofSeconds(15), () -> amplitude(host, ATTENDEE_HZ) < SyntheticParticipant.TONE_AMPLITUDE * 0.05,
-                () -> "the host still hears " + amplitude(host, ATTENDEE_HZ) + " of the demoted attendee's tone");
+        Await.until(Duration.ofSeconds(15), () -> host.toneAmplitudeHeard(ATTENDEE_HZ) < SyntheticParticipant.TONE_AMPLITUDE * 0.05,
+                () -> "the host still hears " + host.toneAmplitudeHeard(ATTENDEE_HZ) + " of the demoted attendee's tone");
         // the move back runs on the loops after the role change: give it its few tasks before holding them
-        Await.until(Duration.ofSeconds(15), () -> hears(attendee, HOST_HZ),
-                () -> "the demoted attendee hears " + amplitude(attendee, HOST_HZ) + " of the host's tone");
+        Await.until(Duration.ofSeconds(15), () -> attendee.hearsTone(HOST_HZ),
+                () -> "the demoted attendee hears " + attendee.toneAmplitudeHeard(HOST_HZ) + " of the host's tone");
 
         long[] attendeeBefore = new long[1];
-        holdMediaIo(server, () -> {
+        MediaIoHold.whileHeld(server, () -> {
             long hostPackets = host.audioPacketsReceived();
             attendeeBefore[0] = attendee.audioPacketsReceived();
             Await.until(Duration.ofSeconds(15), () -> host.audioPacketsReceived() >= hostPackets + 100,
@@ -115,34 +110,6 @@ class WebinarPromotionLoopTest {
         });
         Await.until(Duration.ofSeconds(15), () -> attendee.audioPacketsReceived() >= attendeeBefore[0] + 50,
                 () -> "the demoted attendee hears nothing once media-io is free again");
-    }
-
-    /** Runs {@code check} while every media-io loop is held by a task; frees them however it ends. */
-    private static void holdMediaIo(McuServer server, ThrowingRunnable check) throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        List<EventExecutor> loops = new ArrayList<>();
-        server.threads().mediaIo().forEach(loops::add);
-        CountDownLatch held = new CountDownLatch(loops.size());
-        try {
-            for (EventExecutor loop : loops) {
-                loop.execute(() -> {
-                    held.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS); // bounded: a failed test never keeps the loop
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertTrue(held.await(10, TimeUnit.SECONDS), "the media-io loops did not pick up the holding task");
-            check.run();
-        } finally {
-            release.countDown();
-        }
-    }
-
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     private void setRole(McuServer server, String id, String role) throws Exception {
@@ -157,24 +124,11 @@ class WebinarPromotionLoopTest {
     private record Dialled(SyntheticParticipant participant, SipTestPhone.Outgoing call) {
     }
 
-    private Dialled dial(int sipPort, String name, String user, double toneHz) throws Exception {
+    private Dialled dial(McuServer server, String name, String user, double toneHz) throws Exception {
         SyntheticParticipant participant = new SyntheticParticipant(name, Codec.PCMU, null, 1, GREY, toneHz);
         toClose.add(participant);
-        SipTestPhone phone = new SipTestPhone("127.0.0.1", sipPort, "udp", name);
-        toClose.add(phone);
-        SipTestPhone.Outgoing call = phone.invite(user, participant.offer());
-        PhoneResponse answer = call.awaitFinal();
-        assertEquals(200, answer.status(), name + ": " + answer.reason());
-        call.ack();
-        participant.start(answer.body());
-        return new Dialled(participant, call);
-    }
-
-    private static boolean hears(SyntheticParticipant listener, double hz) {
-        return amplitude(listener, hz) > SyntheticParticipant.TONE_AMPLITUDE * 0.3;
-    }
-
-    private static double amplitude(SyntheticParticipant listener, double hz) {
-        return Tones.amplitude(listener.lastHeard(Audio.SAMPLE_RATE / 2), hz, Audio.SAMPLE_RATE);
+        Dial.Answered answered = Dial.call(server, user, participant);
+        toClose.add(answered.phone());
+        return new Dialled(participant, answered.call());
     }
 }

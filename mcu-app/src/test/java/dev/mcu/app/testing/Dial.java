@@ -11,12 +11,21 @@ public final class Dial {
     private Dial() {
     }
 
+    /** A call that was answered: its phone (closed by the caller, before the participant) and the INVITE's dialog. */
+    public record Answered(SipTestPhone phone, SipTestPhone.Outgoing call) {
+    }
+
     /**
      * INVITE with the participant's offer, a 200 OK (asserted, with the server's reason otherwise), ACK,
      * and the participant's media started on the answer. Returns the phone: the caller closes it
      * before the participant.
      */
     public static SipTestPhone into(McuServer server, String room, SyntheticParticipant person) throws Exception {
+        return call(server, room, person).phone();
+    }
+
+    /** As {@link #into}, keeping the dialog (to answer or count the server's re-INVITEs). */
+    public static Answered call(McuServer server, String room, SyntheticParticipant person) throws Exception {
         SipTestPhone phone = new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", person.name());
         try {
             SipTestPhone.Outgoing call = phone.invite(room, person.offer());
@@ -24,7 +33,7 @@ public final class Dial {
             assertEquals(200, answer.status(), person.name() + " was not let into " + room + ": " + answer.reason());
             call.ack();
             person.start(answer.body());
-            return phone;
+            return new Answered(phone, call);
         } catch (Exception | AssertionError e) {
             phone.close();
             throw e;

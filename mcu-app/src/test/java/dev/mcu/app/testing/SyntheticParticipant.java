@@ -439,6 +439,16 @@ public final class SyntheticParticipant implements AutoCloseable {
         return out;
     }
 
+    /** The amplitude of a {@code hz} tone in the last half second this participant heard. */
+    public double toneAmplitudeHeard(double hz) {
+        return Tones.amplitude(lastHeard(Audio.SAMPLE_RATE / 2), hz, Audio.SAMPLE_RATE);
+    }
+
+    /** Whether the last half second carries a {@code hz} tone at over 30 % of a participant's own level. */
+    public boolean hearsTone(double hz) {
+        return toneAmplitudeHeard(hz) > TONE_AMPLITUDE * 0.3;
+    }
+
     public synchronized long samplesHeard() {
         return receivedTotal;
     }
