@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcu.app.McuConfig;
 import dev.mcu.app.McuServer;
+import dev.mcu.transport.FreePortRange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +63,7 @@ class RestApiFuzzTest {
         private Running() {
             try {
                 Path dir = Files.createTempDirectory("rest-fuzz");
-                int mediaBase = 40000 + 2 * ThreadLocalRandom.current().nextInt(5000);
+                int mediaBase = FreePortRange.of(100);
                 httpPort = freePort();
                 server = new McuServer(McuConfig.load(null, List.of(
                         "sip.address=127.0.0.1",
@@ -88,10 +86,9 @@ class RestApiFuzzTest {
             }
         }
 
+        /** Free for UDP and TCP (webrtc.port is UDP), above the kernel's ephemeral ports. */
         private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            }
+            return FreePortRange.udpAndTcp();
         }
     }
 

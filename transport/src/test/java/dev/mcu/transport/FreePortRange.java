@@ -4,33 +4,39 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A range of UDP ports free on loopback right now, for a test's port allocator: below the kernel's
- * ephemeral range (32768 up), where no socket bound to port 0 lands, and chosen at random, so tests
- * and benchmarks running beside each other do not collide on a fixed range.
+ * Ports free on loopback right now, for tests, all from {@value #FIRST_PORT}-{@value #LAST_PORT}:
+ * above the kernel's ephemeral range (32768-60999), where a port picked free could go to the next
+ * socket bound to port 0 before the test binds it, and away from what other work on a shared
+ * machine fills whole: the load benchmarks' media ports (10000-31012) and run-sipp's (41000-59999).
+ * Chosen at random, so test JVMs running beside each other rarely try the same ports.
  */
 public final class FreePortRange {
+    public static final int FIRST_PORT = 61000;
+    public static final int LAST_PORT = 65535;
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
     private FreePortRange() {
     }
 
-    /** The first (even) port of {@code count} consecutive ports that are all free. */
+    /** The first (even) port of {@code count} consecutive UDP ports that are all free. */
     public static int of(int count) throws IOException {
-        return between(10000, 32000, count);
+        return between(FIRST_PORT, LAST_PORT, count);
     }
 
-    /** The first (even) port of {@code count} consecutive ports in {@code [first, last]} that are all free. */
+    /** The first (even) port of {@code count} consecutive UDP ports in {@code [first, last]} that are all free. */
     public static int between(int first, int last, int count) throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = first + 2 * ThreadLocalRandom.current().nextInt((last + 1 - first - count) / 2 + 1);
             List<DatagramSocket> probes = new ArrayList<>();
             try {
                 for (int port = base; port < base + count; port++) {
-                    probes.add(new DatagramSocket(new InetSocketAddress(loopback, port)));
+                    probes.add(new DatagramSocket(new InetSocketAddress(LOOPBACK, port)));
                 }
                 return base;
             } catch (IOException taken) {
@@ -40,5 +46,19 @@ public final class FreePortRange {
             }
         }
         throw new IOException("no " + count + " consecutive free UDP ports in " + first + "-" + last + " on loopback");
+    }
+
+    /** One port free for both UDP and TCP on loopback right now (a SIP server's or phone's). */
+    public static int udpAndTcp() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 1);
+            try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK);
+                 DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP in " + FIRST_PORT + "-" + LAST_PORT);
     }
 }

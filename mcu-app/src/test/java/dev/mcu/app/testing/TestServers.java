@@ -24,14 +24,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Starts MCU servers on loopback with ports no other test uses. Every port comes from 61000-65535:
- * above the kernel's ephemeral range (32768-60999), where a port picked free could go to the next
- * socket bound to port 0 before the server binds it, and away from what other work on a shared
- * machine fills whole: the load benchmarks' media ports (10000-31012) and run-sipp's (41000-59999).
+ * Starts MCU servers on loopback with ports no other test uses. Every port comes from transport's
+ * {@link FreePortRange} (61000-65535), which says why that range.
  */
 public final class TestServers {
-    private static final int FIRST_PORT = 61000;
-    private static final int LAST_PORT = 65535;
+    private static final int FIRST_PORT = FreePortRange.FIRST_PORT;
+    private static final int LAST_PORT = FreePortRange.LAST_PORT;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path tlsDirectory; // one per test JVM, so a generated certificate is reused
@@ -51,16 +49,7 @@ public final class TestServers {
 
     /** A port free for both UDP and TCP on 127.0.0.1 right now. */
     public static int freeSipPort() throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = randomPort();
-            try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK);
-                 DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP in " + FIRST_PORT + "-" + LAST_PORT);
+        return FreePortRange.udpAndTcp();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.mcu.sip.testing;
 
 import dev.mcu.sip.Slf4jServerLogger;
 import dev.mcu.sip.Slf4jStackLogger;
+import dev.mcu.transport.FreePortRange;
 
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -36,7 +37,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -110,20 +110,12 @@ public final class SipTestPhone implements AutoCloseable {
         stack.start();
     }
 
-    /** A port free for both UDP and TCP on 127.0.0.1 right now. */
+    /**
+     * A port free for both UDP and TCP on 127.0.0.1 right now, from the tests' range above the
+     * kernel's ephemeral ports (one picked by binding port 0 could go to another socket first).
+     */
     public static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-                int port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket()) {
-                    tcp.bind(new InetSocketAddress("127.0.0.1", port));
-                    return port;
-                } catch (IOException taken) {
-                    // TCP side busy: try another
-                }
-            }
-        }
-        throw new IOException("no free port on 127.0.0.1");
+        return FreePortRange.udpAndTcp();
     }
 
     public int localPort() {
