@@ -16,9 +16,10 @@ test('a refused join lands on the error screen, from which the user can join aga
   assert.equal(run('error', 'join', 'accepted'), 'in-call');
 });
 
-test('a dropped connection shows reconnecting, and an answer to the rejoin goes back to the call', () => {
+test('a dropped connection shows reconnecting until the rejoined call\'s media flows again', () => {
   assert.equal(run('in-call', 'connection-lost'), 'reconnecting');
-  assert.equal(run('in-call', 'connection-lost', 'accepted'), 'in-call');
+  assert.equal(run('in-call', 'connection-lost', 'accepted'), 'reconnecting', 'answered while the media is still cut');
+  assert.equal(run('in-call', 'connection-lost', 'accepted', 'media-flowing'), 'in-call');
   assert.equal(run('in-call', 'connection-lost', 'gave-up'), 'error');
   assert.equal(run('in-call', 'connection-lost', 'leave'), 'left');
 });

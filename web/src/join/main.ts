@@ -41,6 +41,7 @@ const hook = {
   selfId: null as string | null,
   role: null as string | null,
   participants: 0,
+  answeredCalls: 0,   // first joins and rejoins the server answered
 };
 (window as unknown as { mcuCall: typeof hook }).mcuCall = hook;
 
@@ -292,7 +293,19 @@ function placeCall(): void {
         remote.addTrack(track);
       }
     },
-    mediaLost: () => { if (current()) { connectionLost('Audio and video stopped flowing.'); } },
+    mediaFlowing: () => { if (current()) { mediaFlowing(); } },
+    mediaLost: () => {
+      if (!current()) {
+        return;
+      }
+      if (phase === 'reconnecting') {
+        // The rejoined call's media failed too: the path is still cut. Another call shortly.
+        el.reconnectingDetail.textContent = 'Audio and video cannot get through yet. Trying again…';
+        scheduleRetry();
+      } else {
+        connectionLost('Audio and video stopped flowing.');
+      }
+    },
   };
   mine = link.call(roomUri(target.room, target.pin, location.hostname), stream, listener);
   session = mine;
@@ -301,23 +314,41 @@ function placeCall(): void {
 
 function accepted(a: Accepted): void {
   hook.finalStatus = a.status;
-  const wasReconnecting = phase === 'reconnecting';
-  stopReconnecting();
+  hook.answeredCalls++;
+  if (phase === 'reconnecting') {
+    // Still reconnecting: the WebSocket can come back before the media path does, so the page says
+    // it is back only when this call's media flows (mediaFlowing), or retries when it fails.
+    el.reconnectingDetail.textContent = 'Back in the room; waiting for audio and video…';
+    startRoomLive(a);
+    return;
+  }
   go({ type: 'accepted' });
   if (!joinedAt) {
     joinedAt = Date.now();
     clock = window.setInterval(() => { el.callTimer.textContent = duration((Date.now() - joinedAt) / 1000); }, 1000);
     el.callTimer.textContent = duration(0);
   }
-  if (wasReconnecting) {
-    toast('Reconnected');
+  useChosenSpeaker();
+  startRoomLive(a);
+  render();
+}
+
+/** The rejoined call's media path is up: the reconnect is over. */
+function mediaFlowing(): void {
+  if (phase !== 'reconnecting') {
+    return;
   }
+  stopReconnecting();
+  go({ type: 'media-flowing' });
+  toast('Reconnected');
+  useChosenSpeaker();
+}
+
+function useChosenSpeaker(): void {
   const speaker = el.speakerSelect.value;
   if (speaker) {
     void import('./media').then((m) => m.useSpeaker(el.remote, speaker)).catch(() => undefined);
   }
-  startRoomLive(a);
-  render();
 }
 
 function startRoomLive(a: Accepted): void {

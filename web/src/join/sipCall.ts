@@ -19,6 +19,8 @@ export interface CallListener {
   /** The call ended after it was answered: hung up by the server (remote) or the user. */
   ended(byServer: boolean, cause: string): void;
   track(track: MediaStreamTrack): void;
+  /** After the answer, once the media path is up (ICE and DTLS connected); once per call. */
+  mediaFlowing(): void;
   /** ICE failed, or stayed disconnected for a few seconds. */
   mediaLost(): void;
 }
@@ -85,6 +87,14 @@ export class SipLink {
     });
     const pc = session.connection;
     pc.addEventListener('track', (e) => listener.track(e.track));
+    let flowing = false;
+    const reportFlowing = () => {
+      if (answered && !flowing && pc.connectionState === 'connected') {
+        flowing = true;
+        listener.mediaFlowing();
+      }
+    };
+    pc.addEventListener('connectionstatechange', reportFlowing);
     let graceTimer: number | undefined;
     pc.addEventListener('iceconnectionstatechange', () => {
       window.clearTimeout(graceTimer);
@@ -109,6 +119,7 @@ export class SipLink {
         participantId: response?.getHeader('X-MCU-Participant') || null,
         token: response?.getHeader('X-MCU-Token') || null,
       });
+      reportFlowing(); // the path may have come up before JsSIP reported the answer
     });
     session.on('failed', (e: EndEvent) => {
       window.clearTimeout(graceTimer);

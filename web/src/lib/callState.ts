@@ -6,7 +6,8 @@ export type Phase = 'idle' | 'prejoin' | 'joining' | 'in-call' | 'reconnecting' 
 export type CallEvent =
   | { type: 'show-prejoin' }
   | { type: 'join' }
-  | { type: 'accepted' }
+  | { type: 'accepted' }        // the server answered the INVITE
+  | { type: 'media-flowing' }   // the answered call's media path is up (ICE and DTLS connected)
   | { type: 'failed' }          // the INVITE was refused, media was refused, or the server was unreachable
   | { type: 'connection-lost' } // WebSocket dropped or ICE failed during the call
   | { type: 'gave-up' }         // reconnecting did not succeed in time
@@ -18,7 +19,8 @@ const transitions: Record<Phase, Partial<Record<CallEvent['type'], Phase>>> = {
   prejoin: { join: 'joining', failed: 'error' },
   joining: { accepted: 'in-call', failed: 'error', leave: 'left', ended: 'left' },
   'in-call': { 'connection-lost': 'reconnecting', leave: 'left', ended: 'left', failed: 'error' },
-  reconnecting: { accepted: 'in-call', 'gave-up': 'error', failed: 'error', leave: 'left', ended: 'left' },
+  // An answered rejoin is not yet a way back: the signalling can return before the media path does.
+  reconnecting: { 'media-flowing': 'in-call', 'gave-up': 'error', failed: 'error', leave: 'left', ended: 'left' },
   left: { 'show-prejoin': 'prejoin', join: 'joining' },
   error: { 'show-prejoin': 'prejoin', join: 'joining' },
 };

@@ -37,8 +37,7 @@ final class JoinPage {
 
     /**
      * The page's phase and whether the reconnecting overlay is displayed, read in one script: the page
-     * can move on between two separate reads (a rejoin answered while media is still cut is in-call
-     * again until its ICE fails too).
+     * can move on between two separate reads.
      */
     String phaseAndOverlay() {
         return String.valueOf(js("""
@@ -70,6 +69,11 @@ final class JoinPage {
     String failure() {
         Object kind = js("return window.mcuCall.failure;");
         return kind == null ? null : kind.toString();
+    }
+
+    /** How many of the page's calls (first joins and rejoins) the server has answered. */
+    long answeredCalls() {
+        return ((Number) js("return window.mcuCall.answeredCalls;")).longValue();
     }
 
     Long finalStatus() {

@@ -269,16 +269,21 @@ class WebAppBrowserTest {
         Await.until(JOIN_TIMEOUT, () -> page.framesDecoded() >= 10, () -> "the composite is not playing");
 
         // The browser's media (ICE, DTLS, SRTP) all goes through the one WebRTC port: cut it, keep SIP.
+        long answered = page.answeredCalls();
         UdpPortBlock media = closeLater(new UdpPortBlock(server.config().webrtc().port()));
         media.block();
-        // Phase and overlay in one read: while media is cut, a rejoin the server answers is in-call again
-        // until its ICE fails too, so a second read could find the page in another phase.
+        page.awaitPhase("reconnecting", Duration.ofSeconds(20));
+        // The signalling is up, so the server answers the rejoin while the media is still cut: the page
+        // must go on saying it is reconnecting (it said in-call until that call's ICE failed too).
         Await.until(Duration.ofSeconds(20), () -> {
-            String seen = page.phaseAndOverlay();
-            assertNotEquals("reconnecting without the overlay", seen, "the reconnecting overlay is shown while no media flows");
-            return seen.equals("reconnecting with the overlay");
-        }, () -> "the page never showed it is reconnecting: " + page.phaseAndOverlay());
-        Thread.sleep(3000);
+            assertEquals("reconnecting with the overlay", page.phaseAndOverlay(), "while no media flows");
+            return page.answeredCalls() > answered;
+        }, () -> "the server answered no rejoin while the media was cut");
+        long cutUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < cutUntil) {
+            assertEquals("reconnecting with the overlay", page.phaseAndOverlay(), "after the rejoin was answered, no media yet");
+            Thread.sleep(100);
+        }
         media.unblock();
 
         page.awaitPhase("in-call", Duration.ofSeconds(30));
