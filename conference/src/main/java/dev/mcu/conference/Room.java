@@ -48,6 +48,7 @@ public final class Room implements AutoCloseable {
     private final VideoSettings video;
     private final MediaClock clock;
     private final MediaClock.Lane audioLane;
+    private final ArrivalOrder arrivals;                                        // onto the audio lane
     private final RoomEvents events;
     private final VideoPipeline videoPipeline;                                  // owned
     private volatile ProgramSink programSink;                                   // borrowed, or null
@@ -123,6 +124,7 @@ public final class Room implements AutoCloseable {
         });
         this.audioRound = new AudioRound(name, participants, programAudio, speakerSelector, activeSpeaker, clockErrors);
         this.audioLane = clock.lane("room-" + name + "-audio");
+        this.arrivals = new ArrivalOrder(audioLane);
         audioLane.every(AUDIO_ROUND_NANOS, scheduled -> {
             long roundStart = clock.nanoTime();
             clock.timings().audioRoundLate(Math.max(0, roundStart - scheduled));
@@ -137,8 +139,9 @@ public final class Room implements AutoCloseable {
 
     /**
      * Adds a member's media to the room. A participant's codecs are opened here, on the caller's
-     * thread (not on the audio lane, whose rounds must not wait); an attendee has none. A member
-     * joining a room that has closed is hung up and everything opened for it is freed.
+     * thread (not on the audio lane, whose rounds must not wait); an attendee has none. Members join
+     * in the order this is called, however long each one's codecs take to open ({@link ArrivalOrder}).
+     * A member joining a room that has closed is hung up and everything opened for it is freed.
      */
     public void join(Member member) {
         enter(member, false);
@@ -157,23 +160,26 @@ public final class Room implements AutoCloseable {
             refuse(member, null);
             return;
         }
+        ArrivalOrder.Place place = arrivals.arrive();
         Participant participant = null;
         Runnable add;
-        if (member.initialRole() == Role.ATTENDEE) {
-            Attendee attendee = new Attendee(member, attendeeListener);
-            member.setMediaListener(attendee);
-            add = () -> addAttendee(attendee, again);
-        } else {
-            Participant built = newParticipant(member, member.initialRole());
-            member.setMediaListener(built);
-            participant = built;
-            add = () -> add(built, again);
-        }
         try {
-            audioLane.execute(add);
-        } catch (RejectedExecutionException e) {
-            refuse(member, participant);
+            if (member.initialRole() == Role.ATTENDEE) {
+                Attendee attendee = new Attendee(member, attendeeListener);
+                member.setMediaListener(attendee);
+                add = () -> addAttendee(attendee, again);
+            } else {
+                Participant built = newParticipant(member, member.initialRole());
+                member.setMediaListener(built);
+                participant = built;
+                add = () -> add(built, again);
+            }
+        } catch (RuntimeException e) {
+            arrivals.abandon(place);
+            throw e;
         }
+        Participant toClose = participant;
+        arrivals.ready(place, add, () -> refuse(member, toClose));
     }
 
     private Participant newParticipant(Member member, Role role) {
