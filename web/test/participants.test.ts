@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { empty, loaded, ordered, raisedHands, reduce, type ApiParticipant, type RoomEvent } from '../src/lib/participants';
+import { empty, loaded, ordered, raisedHands, reduce, reloaded, type ApiParticipant, type RoomEvent } from '../src/lib/participants';
 
 const api: ApiParticipant[] = [
   { id: 'b', name: 'Bob', role: 'speaker', transport: 'udp', audio: { muted: false, talking: false }, video: { muted: false },
@@ -87,4 +87,30 @@ test('the list shows you first, then raised hands, hosts, speakers, attendees', 
   s = reduce(s, ev('participant.hand', 'd', { raised: true }));
   assert.deepEqual(ordered(s, 'c').map((p) => p.name), ['Cy', 'Di', 'Ada', 'Bob']);
   assert.deepEqual(ordered(s, null).map((p) => p.name), ['Di', 'Ada', 'Bob', 'Cy']);
+});
+
+test('a reload answered before a recording started does not undo the event that said it started', () => {
+  const notYet = { layout: 'grid', locked: false, recording: false };
+  let s = reloaded(empty, api, notYet, []);
+  const started = ev('egress.started', undefined, { kind: 'record' });
+  s = reduce(s, started);                        // the event arrives while the next reload is under way
+  s = reloaded(s, api, notYet, [started]);       // its answer was read before the recording began
+  assert.equal(s.recording, true);
+  assert.equal(s.layout, 'grid');
+});
+
+test('events during a reload are applied on its answer in order: a join and a leave, a lock and an unlock', () => {
+  const during = [ev('participant.joined', 'c', { name: 'Cy', role: 'speaker' }), ev('room.locked', undefined, { locked: true }),
+    ev('participant.left', 'b', { reason: 'bye' }), ev('room.locked', undefined, { locked: false })];
+  const s = reloaded(empty, api, { locked: false }, during);
+  assert.deepEqual(Object.keys(s.byId).sort(), ['a', 'c']);
+  assert.equal(s.locked, false);
+});
+
+test('a reload whose answer already includes the events it replays is unchanged by them', () => {
+  const withCy = [...api, { id: 'c', name: 'Cy', role: 'speaker', transport: 'udp', audio: { muted: false, talking: false },
+    video: { muted: false }, handRaised: false, joinedAt: '2026-12-04T10:00:03Z' } as ApiParticipant];
+  const s = reloaded(empty, withCy, { recording: true }, [ev('participant.joined', 'c', { name: 'Cy' }),
+    ev('egress.started', undefined, { kind: 'record' })]);
+  assert.deepEqual(s, reloaded(empty, withCy, { recording: true }, []));
 });

@@ -78,6 +78,30 @@ export function loaded(state: ParticipantsState, list: readonly ApiParticipant[]
   return { ...state, byId, nextSeq: seq, speaker: state.speaker && byId[state.speaker] ? state.speaker : null };
 }
 
+/** What GET /api/v1/rooms/{room} says of the room (the fields the page keeps). */
+export interface RoomInfo {
+  layout?: string;
+  locked?: boolean;
+  recording?: boolean;
+}
+
+/**
+ * The state after a reload of the list (and of the room's info, when it could be read). The events
+ * that arrived while the reload was under way are applied again on top: the server may have answered
+ * before they happened, and an older answer must not undo them (a recording started meanwhile would
+ * be shown as stopped, with no event to come that says otherwise). Events are idempotent, so one the
+ * answer already includes changes nothing.
+ */
+export function reloaded(state: ParticipantsState, list: readonly ApiParticipant[], info: RoomInfo | null,
+  eventsMeanwhile: readonly RoomEvent[]): ParticipantsState {
+  let next = loaded(state, list);
+  if (info) {
+    next = { ...next, layout: info.layout ?? next.layout, locked: info.locked ?? next.locked,
+      recording: info.recording ?? next.recording };
+  }
+  return eventsMeanwhile.reduce(reduce, next);
+}
+
 function update(state: ParticipantsState, id: string | undefined, change: (p: Participant) => Participant): ParticipantsState {
   const p = id === undefined ? undefined : state.byId[id];
   if (!p || id === undefined) {

@@ -3,7 +3,7 @@
 // event lacks a name. Used by the join page (room token) and the dashboard (admin token). Main thread.
 
 import { Api } from '../lib/api';
-import { EVENT_TYPES, empty, loaded, reduce, type ParticipantsState, type RoomEvent } from '../lib/participants';
+import { EVENT_TYPES, empty, reduce, reloaded, type ParticipantsState, type RoomEvent } from '../lib/participants';
 
 export interface RoomLiveListener {
   changed(state: ParticipantsState, event: RoomEvent | null): void;
@@ -18,6 +18,8 @@ export class RoomLive {
   private stopped = false;
 
   private expectedMisses = 0;
+  /** One per reload under way: the events received since it asked, to apply again on its answer. */
+  private readonly eventsDuringReloads = new Set<RoomEvent[]>();
 
   /**
    * @param expected a participant that must be in the list (our own call: the server may list it a
@@ -49,6 +51,7 @@ export class RoomLive {
       return;
     }
     this.state = reduce(this.state, event);
+    this.eventsDuringReloads.forEach((events) => events.push(event));
     if (event.type === 'participant.joined' && typeof event.name !== 'string') {
       this.scheduleReload();
     }
@@ -61,6 +64,8 @@ export class RoomLive {
   }
 
   async reload(): Promise<void> {
+    const meanwhile: RoomEvent[] = [];
+    this.eventsDuringReloads.add(meanwhile);
     try {
       const [list, info] = await Promise.all([
         this.api.participants(this.room),
@@ -69,11 +74,7 @@ export class RoomLive {
       if (this.stopped) {
         return;
       }
-      this.state = loaded(this.state, list);
-      if (info) {
-        this.state = { ...this.state, layout: info.layout ?? this.state.layout, locked: info.locked ?? this.state.locked,
-          recording: info.recording ?? this.state.recording };
-      }
+      this.state = reloaded(this.state, list, info, meanwhile);
       this.listener.changed(this.state, null);
       if (this.expected && !this.state.byId[this.expected] && this.expectedMisses++ < 5) {
         this.scheduleReload(1000);
@@ -87,6 +88,8 @@ export class RoomLive {
       } else {
         this.listener.unavailable(e instanceof Error ? e.message : String(e));
       }
+    } finally {
+      this.eventsDuringReloads.delete(meanwhile);
     }
   }
 
