@@ -18,7 +18,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,15 +56,14 @@ public final class TestServers {
     }
 
     /**
-     * {@link #freeSipPort()}, but none of the ports the overrides name ({@code http.port=N} and the
-     * like): a port a test picked a moment ago is free again until the server binds it, and the
-     * kernel may hand it out once more.
+     * The ports the overrides name ({@code http.port=N} and the like): a port a test picked a moment
+     * ago is free again until the server binds it, so nothing else may be picked onto it.
      */
-    private static int freeSipPortNotIn(String... overrides) throws IOException {
-        java.util.Set<Integer> named = new java.util.HashSet<>();
+    private static Set<Integer> portsNamedIn(String... overrides) {
+        Set<Integer> named = new HashSet<>();
         for (String o : overrides) {
             int eq = o.indexOf('=');
-            if (eq > 0 && o.substring(0, eq).toLowerCase(java.util.Locale.ROOT).endsWith("port")) {
+            if (eq > 0 && o.substring(0, eq).toLowerCase(Locale.ROOT).endsWith("port")) {
                 try {
                     named.add(Integer.parseInt(o.substring(eq + 1).trim()));
                 } catch (NumberFormatException notAPort) {
@@ -69,13 +71,18 @@ public final class TestServers {
                 }
             }
         }
+        return named;
+    }
+
+    /** {@link #freeSipPort()}, but none of {@code taken}. */
+    private static int freeSipPortNotIn(Set<Integer> taken) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = freeSipPort();
-            if (!named.contains(port)) {
+            if (!taken.contains(port)) {
                 return port;
             }
         }
-        throw new IOException("no free SIP port outside " + named);
+        throw new IOException("no free SIP port outside " + taken);
     }
 
     /** A TCP port free on 127.0.0.1 right now (for http.port and the like, where 0 means off). */
@@ -103,16 +110,16 @@ public final class TestServers {
         return FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 1);
     }
 
-    /** A UDP port free on 127.0.0.1 right now that is not in {@code [min, max]}. */
-    public static int freeUdpPortOutside(int min, int max) throws IOException {
+    /** A UDP port free on 127.0.0.1 right now that is neither in {@code [min, max]} nor one of {@code taken}. */
+    private static int freeUdpPortOutside(int min, int max, Set<Integer> taken) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = randomPort();
-            if (port >= min && port <= max) {
+            if (port >= min && port <= max || taken.contains(port)) {
                 continue;
             }
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
                 return port;
-            } catch (IOException taken) {
+            } catch (IOException busy) {
                 // try another
             }
         }
@@ -143,7 +150,11 @@ public final class TestServers {
     }
 
     public static McuServer start(RoomEvents events, String... overrides) throws IOException {
-        int sipPort = freeSipPortNotIn(overrides);
+        Set<Integer> taken = portsNamedIn(overrides);
+        int sipPort = freeSipPortNotIn(taken);
+        // The SIP port is picked free but bound only when the server starts: the WebRTC port must not
+        // be picked onto it (it was, one server start in ~4,000, and the second to bind failed).
+        taken.add(sipPort);
         // At 40000 up, sockets bound to port 0 and run-sipp's server (41000-59999) held every pair
         // of a test's range (503 "no free media ports"); at 10000 up, a load benchmark's did.
         int mediaBase = freeUdpPorts(400);
@@ -157,7 +168,7 @@ public final class TestServers {
                 "tls.keystore=" + tlsKeystore(),
                 "media.portMin=" + mediaBase,
                 "media.portMax=" + (mediaBase + 399),
-                "webrtc.port=" + freeUdpPortOutside(mediaBase, mediaBase + 399),
+                "webrtc.port=" + freeUdpPortOutside(mediaBase, mediaBase + 399, taken),
                 "video.width=640",
                 "video.height=360",
                 "video.fps=15",
