@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * and OpenH264 in the LGPL build, libx264 under {@code -Pgpl}), fed the very H.264 the load
  * participants send (each with an Opus tone); it decodes the N inputs, scales each into its grid
  * tile aspect-fit with bilinear swscale as the compositor does (tile rectangles from the server's
- * own {@link Layouts}), mixes the audio (amix), and encodes the canvas once with the server's
+ * own {@link Layouts}, each participant in the tile the server showed it in when that is known), mixes the audio (amix), and encodes the canvas once with the server's
  * encoder and settings ({@link #videoEncoderArgs}) and the mix once with Opus, as fast as it can.
  * CPU is user + system time from {@code /usr/bin/time}. The encoded canvas is kept for the
  * quality measurement.
@@ -103,7 +103,16 @@ final class FfmpegBaseline {
         return (int) Math.max(2, Math.min(max, value & ~1L));
     }
 
-    static Result run(Path dir, int seconds, int n, String encoder) throws IOException, InterruptedException {
+    /**
+     * @param placement {@code placement[tile] = participant} as the server arranged them (read from
+     *                  what a participant received), or null for participant i in tile i. Which
+     *                  participant sits next to which changes what the encoder has to do, so the
+     *                  baseline encodes the server's arrangement.
+     */
+    static Result run(Path dir, int seconds, int n, String encoder, int[] placement) throws IOException, InterruptedException {
+        if (placement != null && placement.length != n) {
+            throw new IllegalArgumentException("placement of " + placement.length + " tiles for " + n + " participants");
+        }
         String ffmpeg = ffmpeg();
         Files.createDirectories(dir);
         for (int i = 0; i < n; i++) {
@@ -129,15 +138,37 @@ final class FfmpegBaseline {
         List<Picture> pictures = gridPictures(n);
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", "time.txt",
                 ffmpeg, "-v", "error", "-y"));
+        for (int i = 0; i < n; i++) {
+            command.add("-i");
+            command.add("in" + i + "-" + seconds + "s.mkv");
+        }
+        String graph = filterGraph(pictures, placement);
+        String output = "baseline-" + n + "-" + encoder + ".h264";
+        command.addAll(List.of("-filter_complex", graph, "-map", "[v]"));
+        command.addAll(videoEncoderArgs(encoder));
+        command.addAll(List.of("-f", "h264", output,
+                "-map", "[a]", "-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-f", "null", "-"));
+        exec(dir, command, "baseline-" + n);
+        String[] times = Files.readString(dir.resolve("time.txt")).trim().split("\\s+");
+        double wall = Double.parseDouble(times[times.length - 3]);
+        double cpu = Double.parseDouble(times[times.length - 2]) + Double.parseDouble(times[times.length - 1]);
+        return new Result(n, seconds, wall, cpu, dir.resolve(output), shellQuote(command.subList(5, command.size())));
+    }
+
+    /**
+     * The filter graph: input {@code placement[k]} (or k) scaled into picture k, the pictures stacked
+     * on the server's canvas as {@code [v]}, and every input's audio mixed as {@code [a]}.
+     */
+    static String filterGraph(List<Picture> pictures, int[] placement) {
+        int n = pictures.size();
         StringBuilder graph = new StringBuilder();
         StringBuilder videos = new StringBuilder();
         StringBuilder audios = new StringBuilder();
         StringBuilder layout = new StringBuilder();
         for (int i = 0; i < n; i++) {
             Picture p = pictures.get(i);
-            command.add("-i");
-            command.add("in" + i + "-" + seconds + "s.mkv");
-            graph.append('[').append(i).append(":v]scale=").append(p.width()).append(':').append(p.height())
+            int participant = placement == null ? i : placement[i];
+            graph.append('[').append(participant).append(":v]scale=").append(p.width()).append(':').append(p.height())
                     .append(":flags=bilinear[v").append(i).append("];");
             videos.append("[v").append(i).append(']');
             audios.append('[').append(i).append(":a]");
@@ -147,16 +178,7 @@ final class FfmpegBaseline {
         graph.append(videos).append("xstack=inputs=").append(n).append(":layout=").append(layout)
                 .append(":fill=black,pad=").append(CANVAS_WIDTH).append(':').append(CANVAS_HEIGHT).append(":0:0:black[v];")
                 .append(audios).append("amix=inputs=").append(n).append(":normalize=0[a]");
-        String output = "baseline-" + n + "-" + encoder + ".h264";
-        command.addAll(List.of("-filter_complex", graph.toString(), "-map", "[v]"));
-        command.addAll(videoEncoderArgs(encoder));
-        command.addAll(List.of("-f", "h264", output,
-                "-map", "[a]", "-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-f", "null", "-"));
-        exec(dir, command, "baseline-" + n);
-        String[] times = Files.readString(dir.resolve("time.txt")).trim().split("\\s+");
-        double wall = Double.parseDouble(times[times.length - 3]);
-        double cpu = Double.parseDouble(times[times.length - 2]) + Double.parseDouble(times[times.length - 1]);
-        return new Result(n, seconds, wall, cpu, dir.resolve(output), shellQuote(command.subList(5, command.size())));
+        return graph.toString();
     }
 
     static String shellQuote(List<String> words) {

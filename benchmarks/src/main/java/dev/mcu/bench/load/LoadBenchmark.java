@@ -109,8 +109,16 @@ public final class LoadBenchmark {
                 if (scenario.video() && "grid".equals(scenario.layout())) {
                     ScenarioRunner.log("ffmpeg baseline: N=%d, %d s of media, %s", scenario.participants(), baselineSeconds,
                             encoder);
+                    ScenarioResult served = results.stream().filter(r -> r.scenario() == scenario).findFirst().orElse(null);
+                    int[] placement = served == null || served.recording() == null ? null
+                            : Quality.placement(options.get("quality-script"), media,
+                                    pictureList(scenario.participants()), served.recording());
+                    ScenarioRunner.log("ffmpeg baseline tiles: %s", placement == null
+                            ? "participant i in tile i (the server's arrangement is unknown)"
+                            : "as the server arranged them " + java.util.Arrays.toString(placement));
                     try {
-                        FfmpegBaseline.Result r = FfmpegBaseline.run(media, baselineSeconds, scenario.participants(), encoder);
+                        FfmpegBaseline.Result r = FfmpegBaseline.run(media, baselineSeconds, scenario.participants(), encoder,
+                                placement);
                         baseline.put(scenario.name(), r);
                         ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s (wall %.1f s)", r.participants(),
                                 r.cpuPerMediaSecond(), r.wallSeconds());

@@ -25,6 +25,38 @@ record Quality(Measure ours, Measure ffmpeg) {
 
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\": ([0-9.]+)");
 
+    private static final Pattern PLACEMENT = Pattern.compile("\"placement\": \\[([0-9, ]*)]");
+
+    /**
+     * Which participant each picture of {@code received} shows (quality.py --placement), as
+     * {@code placement[tile] = participant}; null (and a log line saying why) if it cannot tell, or
+     * if two tiles seem to show the same participant.
+     */
+    static int[] placement(String script, Path sources, String pictures, Path received) {
+        String python = System.getenv().getOrDefault("PYTHON", "/usr/bin/python3");
+        try {
+            Process p = new ProcessBuilder(List.of(python, script, "--ffmpeg", FfmpegBaseline.ffmpeg(),
+                    "--sources", sources.toString(), "--pictures", pictures, "--placement", received.toString()))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            Matcher m = PLACEMENT.matcher(out);
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || !m.find()) {
+                ScenarioRunner.log("placement in %s not read: %s", received, out);
+                return null;
+            }
+            int[] placement = java.util.Arrays.stream(m.group(1).split(",\\s*")).mapToInt(Integer::parseInt).toArray();
+            if (java.util.Arrays.stream(placement).distinct().count() != placement.length) {
+                ScenarioRunner.log("placement in %s not used: a participant seems to be in two tiles %s", received,
+                        java.util.Arrays.toString(placement));
+                return null;
+            }
+            return placement;
+        } catch (Exception e) {
+            ScenarioRunner.log("placement in %s not read: %s", received, e);
+            return null;
+        }
+    }
+
     /** Runs quality.py on one received stream; null (and a log line saying why) if it fails. */
     static Measure measure(String script, Path sources, String pictures, Path received) {
         String python = System.getenv().getOrDefault("PYTHON", "/usr/bin/python3");

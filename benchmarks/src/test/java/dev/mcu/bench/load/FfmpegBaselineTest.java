@@ -1,0 +1,34 @@
+package dev.mcu.bench.load;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The baseline's canvas: every participant in the tile the server showed it in. */
+class FfmpegBaselineTest {
+
+    @Test
+    void eachTileShowsTheParticipantTheServerPutThere() {
+        List<FfmpegBaseline.Picture> pictures = FfmpegBaseline.gridPictures(4);
+        String graph = FfmpegBaseline.filterGraph(pictures, new int[] {2, 0, 3, 1});
+
+        FfmpegBaseline.Picture topRight = pictures.get(1);
+        assertEquals(FfmpegBaseline.CANVAS_WIDTH, topRight.x() + topRight.width(), "a 2x2 grid's second tile ends at the right edge");
+        // picture 1 (top right) is scaled from input 0, picture 0 from input 2
+        assertTrue(graph.contains("[0:v]scale=" + topRight.width() + ":" + topRight.height() + ":flags=bilinear[v1];"), graph);
+        assertTrue(graph.startsWith("[2:v]scale=640:360:flags=bilinear[v0];"), graph);
+        assertTrue(graph.contains("xstack=inputs=4:layout=0_0|" + topRight.x() + "_" + topRight.y() + "|"), graph);
+        // every participant is heard, whatever its tile
+        assertTrue(graph.endsWith("[0:a][1:a][2:a][3:a]amix=inputs=4:normalize=0[a]"), graph);
+    }
+
+    @Test
+    void withoutThePlacementParticipantIIsInTileI() {
+        String graph = FfmpegBaseline.filterGraph(FfmpegBaseline.gridPictures(2), null);
+        assertTrue(graph.startsWith("[0:v]scale="), graph);
+        assertTrue(graph.contains("[1:v]scale=") && graph.indexOf("[1:v]") < graph.indexOf("[v1]"), graph);
+    }
+}
