@@ -339,7 +339,7 @@ class NetworkFaultTest {
      * Gaps in a tone, in 10 ms windows: a window is a gap when its RMS is under a third of the
      * clean network's median (or of this stretch's own median, on the clean stretch itself).
      */
-    record Gaps(int windows, int gapWindows, int longestWindows, int gapCount, double medianRms) {
+    record Gaps(int windows, int gapWindows, int longestWindows, int longestStartWindow, int gapCount, double medianRms) {
         static Gaps measure(short[] heard, double reference) {
             int windows = heard.length / WINDOW_SAMPLES;
             double[] rms = new double[windows];
@@ -352,20 +352,24 @@ class NetworkFaultTest {
             double threshold = (reference > 0 ? reference : median) / 3;
             int gapWindows = 0;
             int longest = 0;
+            int longestStart = -1;
             int run = 0;
             int gaps = 0;
-            for (double r : rms) {
-                if (r < threshold) {
+            for (int w = 0; w < windows; w++) {
+                if (rms[w] < threshold) {
                     gapWindows++;
                     if (run++ == 0) {
                         gaps++;
                     }
-                    longest = Math.max(longest, run);
+                    if (run > longest) {
+                        longest = run;
+                        longestStart = w - run + 1;
+                    }
                 } else {
                     run = 0;
                 }
             }
-            return new Gaps(windows, gapWindows, longest, gaps, median);
+            return new Gaps(windows, gapWindows, longest, longestStart, gaps, median);
         }
 
         double share() {
@@ -378,8 +382,9 @@ class NetworkFaultTest {
 
         @Override
         public String toString() {
-            return String.format("%d gaps, %.1f %% of %d ms silent, longest %d ms (median RMS %.0f)",
-                    gapCount, 100 * share(), windows * 10, longestMillis(), medianRms);
+            return String.format("%d gaps, %.1f %% of %d ms silent, longest %d ms%s (median RMS %.0f)",
+                    gapCount, 100 * share(), windows * 10, longestMillis(),
+                    longestStartWindow < 0 ? "" : " from " + longestStartWindow * 10 + " ms", medianRms);
         }
     }
 
