@@ -93,6 +93,7 @@ class NetworkFaultTest {
     private BaresipPhone baresip;
     private int mediaFirst;
     private double cleanRms;
+    private long baresipPauseAtRelayMillis; // of the last listen(): a gap after a long one began before the server
     private final List<String> report = new ArrayList<>();
 
     @BeforeAll
@@ -305,6 +306,7 @@ class NetworkFaultTest {
      */
     private Gaps listen(long millis, long settleMillis) throws InterruptedException {
         Thread.sleep(settleMillis);
+        relay.takeLongestPauseFromImpairedMillis();
         short[] all = new short[0];
         long from = synthetic.samplesHeard();
         for (long left = millis; left > 0; left -= 5000) {
@@ -315,6 +317,7 @@ class NetworkFaultTest {
             all = Arrays.copyOf(all, all.length + piece.length);
             System.arraycopy(piece, 0, all, all.length - piece.length, piece.length);
         }
+        baresipPauseAtRelayMillis = relay.takeLongestPauseFromImpairedMillis();
         return Gaps.measure(all, cleanRms);
     }
 
@@ -329,7 +332,8 @@ class NetworkFaultTest {
     }
 
     private void report(String phase, Gaps gaps, String more) {
-        report.add(String.format("%-18s %s%s", phase + ":", gaps, more.isEmpty() ? "" : "; " + more));
+        report.add(String.format("%-18s %s; baresip's longest pause at the relay %d ms%s", phase + ":", gaps,
+                baresipPauseAtRelayMillis, more.isEmpty() ? "" : "; " + more));
         System.out.println(report.get(report.size() - 1));
     }
 

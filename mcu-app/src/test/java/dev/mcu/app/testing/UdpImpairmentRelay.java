@@ -105,6 +105,8 @@ public final class UdpImpairmentRelay implements AutoCloseable {
     private final AtomicLong nacksToPhone = new AtomicLong();
     private final AtomicLong nacksFromPhone = new AtomicLong();
     private final AtomicLong plisFromPhone = new AtomicLong();
+    private long lastFromImpairedNanos;                               // relay thread
+    private final AtomicLong longestPauseFromImpairedNanos = new AtomicLong();
     private final List<Long> plisToPhoneNanos = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> keyframesFromPhoneNanos = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> keyframesToPhoneNanos = Collections.synchronizedList(new ArrayList<>());
@@ -141,6 +143,15 @@ public final class UdpImpairmentRelay implements AutoCloseable {
 
     public void setProfile(Profile next) {
         profile = next;
+    }
+
+    /**
+     * The longest time between two datagrams the relay read from the impaired phone since the last
+     * call, and starts again: a pause here came before the server (the phone sent late, or this
+     * relay read late), not in it.
+     */
+    public long takeLongestPauseFromImpairedMillis() {
+        return longestPauseFromImpairedNanos.getAndSet(0) / 1_000_000;
     }
 
     /** Upstream RTP arriving for this server port is checked for VP8 keyframes. */
@@ -210,6 +221,11 @@ public final class UdpImpairmentRelay implements AutoCloseable {
         }
         if (flow.impaired()) {
             noteFromPhone(serverPort, datagram);
+            long now = System.nanoTime();
+            if (lastFromImpairedNanos != 0) {
+                longestPauseFromImpairedNanos.accumulateAndGet(now - lastFromImpairedNanos, Math::max);
+            }
+            lastFromImpairedNanos = now;
         }
         Flow target = flow;
         forward(flow.impaired(), () -> {
