@@ -197,7 +197,7 @@ class Rfc4475TortureTest {
             message = message.replace("SIP/2.0/TLS ${phone}", "SIP/2.0/TCP ${phone}"); // §3.3.5 names TLS
         }
         SipProtocolCounters before = server.protocolCounters();
-        errors.list.clear();
+        clearLog();
         int wait = row.answer().status() == 0 ? SILENCE_MILLIS : ANSWER_MILLIS;
         RawSip.Reply reply = row.transport() == Transport.UDP ? RawSip.udp(port, message, wait) : RawSip.tcp(port, message, wait);
         if (row.answer().status() == 0) {
@@ -221,8 +221,22 @@ class Rfc4475TortureTest {
         assertNoErrorLogged();
     }
 
+    /**
+     * ListAppender keeps a plain list, which logback appends to under the appender's lock, from
+     * whichever thread logs (the stack's too): it is read and cleared under the same lock.
+     */
+    private void clearLog() {
+        synchronized (errors) {
+            errors.list.clear();
+        }
+    }
+
     private void assertNoErrorLogged() {
-        List<String> logged = errors.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        List<ILoggingEvent> events;
+        synchronized (errors) {
+            events = List.copyOf(errors.list);
+        }
+        List<String> logged = events.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
                 .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
         assertTrue(logged.isEmpty(), "a remote's malformed message logged an ERROR: " + logged);
     }
@@ -244,7 +258,7 @@ class Rfc4475TortureTest {
                 + "Max-Forwards: 70\r\nTo: <sip:demo@127.0.0.1>\r\nFrom: \"Alice\" <sip:alice@127.0.0.1>;tag=1\r\n"
                 + "Content-Type: application/dtmf-relay\r\nContent-Length: 24\r\n\r\nSignal=5\r\nDuration=160\r\n";
         SipProtocolCounters before = server.protocolCounters();
-        errors.list.clear();
+        clearLog();
         assertNull(RawSip.udp(port, message, SILENCE_MILLIS), "nothing to address an answer to");
         long deadline = System.nanoTime() + ANSWER_MILLIS * 1_000_000L;
         while (server.protocolCounters().malformedDropped() == before.malformedDropped() && System.nanoTime() < deadline) {
@@ -328,7 +342,7 @@ class Rfc4475TortureTest {
     /** Answered 400 over UDP where the datagram came from, counted, and no ERROR in the log. */
     private void assertRefused400OverUdp(String message) throws Exception {
         SipProtocolCounters before = server.protocolCounters();
-        errors.list.clear();
+        clearLog();
         RawSip.Reply reply = RawSip.udp(port, message, ANSWER_MILLIS);
         assertNotNull(reply, "answered over UDP, where the request came from");
         assertEquals(400, reply.status(), reply::toString);
