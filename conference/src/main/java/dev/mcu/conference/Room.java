@@ -174,8 +174,8 @@ public final class Room implements AutoCloseable {
                 participant = built;
                 add = () -> add(built, again);
             }
-        } catch (RuntimeException e) {
-            arrivals.abandon(place);
+        } catch (RuntimeException | Error e) {
+            arrivals.abandon(place); // else every member arriving after this one would wait forever
             throw e;
         }
         Participant toClose = participant;
