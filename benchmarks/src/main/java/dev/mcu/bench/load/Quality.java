@@ -33,51 +33,56 @@ record Quality(Measure ours, Measure ffmpeg) {
      * if two tiles seem to show the same participant.
      */
     static int[] placement(String script, Path sources, String pictures, Path received) {
-        String python = System.getenv().getOrDefault("PYTHON", "/usr/bin/python3");
-        try {
-            Process p = new ProcessBuilder(List.of(python, script, "--ffmpeg", FfmpegBaseline.ffmpeg(),
-                    "--sources", sources.toString(), "--pictures", pictures, "--placement", received.toString()))
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            Matcher m = PLACEMENT.matcher(out);
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || !m.find()) {
+        String out = runScript("placement in " + received + " not read", script, sources, pictures, received, "--placement");
+        Matcher m = out == null ? null : PLACEMENT.matcher(out);
+        if (m == null || !m.find()) {
+            if (out != null) {
                 ScenarioRunner.log("placement in %s not read: %s", received, out);
-                return null;
             }
-            int[] placement = java.util.Arrays.stream(m.group(1).split(",\\s*")).mapToInt(Integer::parseInt).toArray();
-            if (java.util.Arrays.stream(placement).distinct().count() != placement.length) {
-                ScenarioRunner.log("placement in %s not used: a participant seems to be in two tiles %s", received,
-                        java.util.Arrays.toString(placement));
-                return null;
-            }
-            return placement;
-        } catch (Exception e) {
-            ScenarioRunner.log("placement in %s not read: %s", received, e);
             return null;
         }
+        int[] placement = java.util.Arrays.stream(m.group(1).split(",\\s*")).mapToInt(Integer::parseInt).toArray();
+        if (java.util.Arrays.stream(placement).distinct().count() != placement.length) {
+            ScenarioRunner.log("placement in %s not used: a participant seems to be in two tiles %s", received,
+                    java.util.Arrays.toString(placement));
+            return null;
+        }
+        return placement;
     }
 
     /** Runs quality.py on one received stream; null (and a log line saying why) if it fails. */
     static Measure measure(String script, Path sources, String pictures, Path received) {
+        String out = runScript("quality of " + received + " not measured", script, sources, pictures, received);
+        if (out == null) {
+            return null;
+        }
+        java.util.Map<String, Double> f = new java.util.HashMap<>();
+        Matcher m = FIELD.matcher(out.substring(out.lastIndexOf('{')));
+        while (m.find()) {
+            f.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return new Measure(f.get("ssim"), f.get("ssimAll"), f.get("psnr"), f.get("psnrAll"),
+                f.get("frames").intValue(), f.get("tiles").intValue());
+    }
+
+    /** quality.py's output, or null after logging {@code failure} and why. */
+    private static String runScript(String failure, String script, Path sources, String pictures, Path received,
+                                     String... options) {
         String python = System.getenv().getOrDefault("PYTHON", "/usr/bin/python3");
+        List<String> command = new java.util.ArrayList<>(List.of(python, script, "--ffmpeg", FfmpegBaseline.ffmpeg(),
+                "--sources", sources.toString(), "--pictures", pictures));
+        command.addAll(List.of(options));
+        command.add(received.toString());
         try {
-            Process p = new ProcessBuilder(List.of(python, script, "--ffmpeg", FfmpegBaseline.ffmpeg(),
-                    "--sources", sources.toString(), "--pictures", pictures, received.toString()))
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                ScenarioRunner.log("quality of %s not measured: %s", received, out);
+                ScenarioRunner.log("%s: %s", failure, out);
                 return null;
             }
-            java.util.Map<String, Double> f = new java.util.HashMap<>();
-            Matcher m = FIELD.matcher(out.substring(out.lastIndexOf('{')));
-            while (m.find()) {
-                f.put(m.group(1), Double.parseDouble(m.group(2)));
-            }
-            return new Measure(f.get("ssim"), f.get("ssimAll"), f.get("psnr"), f.get("psnrAll"),
-                    f.get("frames").intValue(), f.get("tiles").intValue());
+            return out;
         } catch (Exception e) {
-            ScenarioRunner.log("quality of %s not measured: %s", received, e);
+            ScenarioRunner.log("%s: %s", failure, e);
             return null;
         }
     }
