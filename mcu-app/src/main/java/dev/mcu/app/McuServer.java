@@ -119,6 +119,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
         this.egresses = new RoomEgresses(rooms::room, Path.of(config.recording().dir()),
                 Path.of(config.recording().hlsDir()), config.video().width(), config.video().height(),
                 new EgressLog());
+        control.useRecordings(egresses::recording);
         this.webhooks = config.webhooks().urls().isEmpty() ? null : new WebhookSender(
                 config.webhooks().urls().stream().map(URI::create).toList(), config.webhooks().secret(), Duration.ofMillis(500));
         if (webhooks != null) {

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The rooms as the API sees and steers them: who is in which room under which short id, name
@@ -71,6 +72,7 @@ final class RoomControl implements ConferenceControl {
 
     private final McuConfig config;
     private RoomRegistry rooms;           // borrowed; set once by useRooms before any call
+    private volatile Predicate<String> recording = room -> false;   // set once by useRecordings
     private final EventBus events;        // borrowed
     private final AtomicLong nextId = new AtomicLong();
     private final Map<String, Member> byCallId = new ConcurrentHashMap<>();
@@ -87,6 +89,11 @@ final class RoomControl implements ConferenceControl {
         for (McuConfig.RoomSpec spec : config.rooms().list()) {
             specs.put(spec.name(), spec);
         }
+    }
+
+    /** Whether a room is being recorded (the egresses are built after this object, so handed over later). */
+    void useRecordings(Predicate<String> recordingRooms) {
+        this.recording = recordingRooms;
     }
 
     /** The registry is built with this object's room events, so it is handed over afterwards. */
@@ -339,7 +346,8 @@ final class RoomControl implements ConferenceControl {
 
     private RoomView view(String room) {
         int count = (int) byCallId.values().stream().filter(m -> m.call.room().equals(room)).count();
-        return new RoomView(room, mode(room), count, layoutOf(room).wireName(), locked.contains(room), false);
+        return new RoomView(room, mode(room), count, layoutOf(room).wireName(), locked.contains(room),
+                recording.test(room));
     }
 
     String mode(String room) {

@@ -86,12 +86,17 @@ class EgressEndToEndTest {
         Path file = dir.resolve("rec").resolve("standup.mkv");
         Await.until(Duration.ofSeconds(10), () -> listing(server).contains("\"state\":\"running\""),
                 () -> "the recording did not start: " + listing(server));
+        // The room says so too: a page that reloads its state must not read "not recording".
+        assertTrue(send(server, "GET", "/api/v1/rooms/standup", null).body().contains("\"recording\":true"),
+                "the room does not say it is recorded");
         // About 4 s of program: 15 pictures and 47 AAC frames a second (waits longer on a busy machine).
         Await.until(Duration.ofSeconds(40), () -> packetsWritten(listing(server)) >= 250,
                 () -> "the recording grows too slowly: " + listing(server));
         HttpResponse<String> stopped = send(server, "DELETE", "/api/v1/rooms/standup/egress/" + id, null);
         assertEquals(204, stopped.statusCode(), stopped.body());
         Await.until(Duration.ofSeconds(10), () -> listing(server).equals("[]"), () -> "still listed: " + listing(server));
+        assertTrue(send(server, "GET", "/api/v1/rooms/standup", null).body().contains("\"recording\":false"),
+                "the room still says it is recorded");
 
         String probe = run("ffprobe", "-v", "error", "-show_entries", "stream=codec_name:format=duration",
                 "-of", "default=noprint_wrappers=1", file.toString());

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * program while at least one output runs (the room stops making an H.264 output just for egress
  * when the last one ends).
  *
- * <p>Threads: {@link #start}, {@link #stop} and {@link #list} on HTTP workers; {@link #roomClosed}
+ * <p>Threads: {@link #start}, {@link #stop}, {@link #list} and {@link #recording} on HTTP workers; {@link #roomClosed}
  * on whoever closes a room; egress reports arrive on egress threads. State is guarded by this
  * object's lock, never held while an output finishes its file.
  */
@@ -143,6 +143,15 @@ public final class RoomEgresses implements AutoCloseable {
     public synchronized List<EgressStats> list(String roomName) {
         Feed feed = feeds.get(roomName);
         return feed == null ? List.of() : feed.hub().list();
+    }
+
+    /**
+     * Whether a recording of the room is writing its file: what the room's "recording" flag and its
+     * {@code egress.started}/{@code egress.stopped} events of kind record say (HTTP workers).
+     */
+    public synchronized boolean recording(String roomName) {
+        return list(roomName).stream().anyMatch(e -> e.kind() == EgressKind.RECORD
+                && (e.state() == Egress.State.RUNNING || e.state() == Egress.State.RECONNECTING));
     }
 
     /** The room closed: its outputs finish their files and end (on a thread of their own). */
