@@ -25,9 +25,20 @@ final class SpeakerSelector {
      */
     static final double SMOOTHING = 0.2;
 
+    /**
+     * Rounds a speaker may go without a frame and keep its place (300 ms): a late or lost packet, or a
+     * stalled sender, is not silence. Without it one missing frame gave the place to whoever else was
+     * talking, and the first speaker then had to be 6 dB louder to get it back. Someone who really
+     * stops talking sends quiet frames first (or hangs up: {@link #forget}), and the level rule lets
+     * them go. A clearly louder newcomer can still take a held place.
+     */
+    static final int HOLD_ROUNDS = 15;
+
     private final int maxSpeakers;
     private final Map<String, Double> smoothed = new HashMap<>();
+    private final Map<String, Integer> roundsWithoutFrame = new HashMap<>();
     private final Set<String> speakers = new HashSet<>();
+    private final Set<String> mixedThisRound = new HashSet<>();
 
     SpeakerSelector(int maxSpeakers) {
         if (maxSpeakers < 1) {
@@ -37,19 +48,29 @@ final class SpeakerSelector {
     }
 
     /**
-     * @param levels this round's level in dBov of everyone who sent audio (absent = silent)
-     * @return the ids to mix this round (a view valid until the next call)
+     * @param levels this round's level in dBov of everyone who sent audio (absent = no frame this round)
+     * @return the ids to mix this round, all of them in {@code levels} (a view valid until the next call)
      */
     Set<String> select(Map<String, Double> levels) {
         for (Map.Entry<String, Double> e : smoothed.entrySet()) {
-            Double now = levels.get(e.getKey());
+            String id = e.getKey();
+            Double now = levels.get(id);
+            int missed = now == null ? roundsWithoutFrame.merge(id, 1, Integer::sum) : 0;
+            if (now != null) {
+                roundsWithoutFrame.put(id, 0);
+            }
+            if (now == null && missed <= HOLD_ROUNDS) {
+                continue; // a missing frame says nothing about the level: keep it as it was
+            }
             double current = now == null ? -127 : now;
             e.setValue(current > e.getValue() ? current : e.getValue() + SMOOTHING * (current - e.getValue()));
         }
         for (Map.Entry<String, Double> e : levels.entrySet()) {
-            smoothed.putIfAbsent(e.getKey(), e.getValue());
+            if (smoothed.putIfAbsent(e.getKey(), e.getValue()) == null) {
+                roundsWithoutFrame.put(e.getKey(), 0);
+            }
         }
-        speakers.removeIf(id -> !levels.containsKey(id) || smoothed.get(id) < SPEECH_FLOOR_DBOV);
+        speakers.removeIf(id -> roundsWithoutFrame.get(id) > HOLD_ROUNDS || smoothed.get(id) < SPEECH_FLOOR_DBOV);
         List<String> candidates = new ArrayList<>();
         for (Map.Entry<String, Double> e : smoothed.entrySet()) {
             if (!speakers.contains(e.getKey()) && levels.containsKey(e.getKey()) && e.getValue() >= SPEECH_FLOOR_DBOV) {
@@ -70,7 +91,13 @@ final class SpeakerSelector {
                 break; // candidates are sorted: nobody after this one is louder
             }
         }
-        return speakers;
+        mixedThisRound.clear();
+        for (String id : speakers) {
+            if (levels.containsKey(id)) {
+                mixedThisRound.add(id); // a held speaker without a frame has nothing to mix this round
+            }
+        }
+        return mixedThisRound;
     }
 
     private String quietestSpeaker() {
@@ -85,6 +112,7 @@ final class SpeakerSelector {
 
     void forget(String id) {
         smoothed.remove(id);
+        roundsWithoutFrame.remove(id);
         speakers.remove(id);
     }
 }
