@@ -10,6 +10,7 @@
 #
 # Environment: SCENARIOS (default video4,video16,video64,video64speaker,listen1000,talk1000; also videoN,
 #              videoNspeaker, listenN, talkN, webinarN (1 talker), webinarNa (3 talkers), webinarNv (4 video speakers, N video attendees), webinarNw (4 video speakers, N WHEP attendees with DTLS-SRTP)), WARMUP (10), BASELINE_SECONDS (20; 0 skips ffmpeg),
+#              BASELINE_RUNS (3: the ffmpeg job runs that many times, the median run counts),
 #              GPL=1 (build with -Pgpl: libx264 in the server and the baseline, else OpenH264 in both),
 #              JOIN_PARALLEL (16 INVITEs in flight), JOIN_LIMIT_SECONDS (150: all joins by then, else the
 #              scenario fails as stalled), SKIP_BUILD=1 (reuse the built jar), JAR=path (run that server jar, built with SKIP_BUILD=1;
@@ -61,11 +62,11 @@ javac -d "$classes" -cp "$jar" $(find benchmarks/src/main/java/dev/mcu/bench/loa
   | grep -v '^Note:' || true
 [ -s "$classes/dev/mcu/bench/load/LoadBenchmark.class" ] || { echo "run-load: compile failed" >&2; exit 1; }
 
-command="${GPL:+GPL=$GPL }SCENARIOS=$scenarios WARMUP=${WARMUP:-10} BASELINE_SECONDS=${BASELINE_SECONDS:-20} benchmarks/run-load.sh $measure"
+command="${GPL:+GPL=$GPL }${BASELINE_RUNS:+BASELINE_RUNS=$BASELINE_RUNS }SCENARIOS=$scenarios WARMUP=${WARMUP:-10} BASELINE_SECONDS=${BASELINE_SECONDS:-20} benchmarks/run-load.sh $measure"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out/machine.txt"
 PYTHON=$python java -cp "$classes:$jar" dev.mcu.bench.load.LoadBenchmark \
   --seconds "$measure" --warmup "${WARMUP:-10}" --scenarios "$scenarios" \
-  --baseline-seconds "${BASELINE_SECONDS:-20}" --jar "$jar" --out "$out" --work "$work" \
+  --baseline-seconds "${BASELINE_SECONDS:-20}" --baseline-runs "${BASELINE_RUNS:-3}" --jar "$jar" --out "$out" --work "$work" \
   --quality-script benchmarks/quality.py --command "$command"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 if "$python" -c 'import matplotlib' 2>/dev/null; then

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * own {@link Layouts}, each participant in the tile the server showed it in when that is known), mixes the audio (amix), and encodes the canvas once with the server's
  * encoder and settings ({@link #videoEncoderArgs}) and the mix once with Opus, as fast as it can.
  * CPU is user + system time from {@code /usr/bin/time}. The encoded canvas is kept for the
- * quality measurement.
+ * quality measurement. The job runs several times and the median run counts.
  *
  * <p>Threads: the main thread. Its inputs are made anew in {@code dir} each run.
  */
@@ -29,8 +29,12 @@ final class FfmpegBaseline {
     static final int CANVAS_WIDTH = 1280;
     static final int CANVAS_HEIGHT = 720;
 
+    /**
+     * @param cpuSeconds the median of the runs' CPU seconds
+     * @param runsCpuPerMediaSecond every run's CPU per media second, in the order they ran
+     */
     record Result(int participants, double mediaSeconds, double wallSeconds, double cpuSeconds, Path output,
-                  String command) {
+                  String command, List<Double> runsCpuPerMediaSecond) {
         double cpuPerMediaSecond() {
             return cpuSeconds / mediaSeconds;
         }
@@ -109,7 +113,15 @@ final class FfmpegBaseline {
      *                  participant sits next to which changes what the encoder has to do, so the
      *                  baseline encodes the server's arrangement.
      */
-    static Result run(Path dir, int seconds, int n, String encoder, int[] placement) throws IOException, InterruptedException {
+    /**
+     * @param runs how many times to run the same job: the CLI's CPU figure for one job moves by ±15 %
+     *             from run to run on a quiet machine, so the result is the median run
+     */
+    static Result run(Path dir, int seconds, int n, String encoder, int[] placement, int runs)
+            throws IOException, InterruptedException {
+        if (runs < 1) {
+            throw new IllegalArgumentException("at least one baseline run, got " + runs);
+        }
         if (placement != null && placement.length != n) {
             throw new IllegalArgumentException("placement of " + placement.length + " tiles for " + n + " participants");
         }
@@ -148,11 +160,25 @@ final class FfmpegBaseline {
         command.addAll(videoEncoderArgs(encoder));
         command.addAll(List.of("-f", "h264", output,
                 "-map", "[a]", "-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-f", "null", "-"));
-        exec(dir, command, "baseline-" + n);
-        String[] times = Files.readString(dir.resolve("time.txt")).trim().split("\\s+");
-        double wall = Double.parseDouble(times[times.length - 3]);
-        double cpu = Double.parseDouble(times[times.length - 2]) + Double.parseDouble(times[times.length - 1]);
-        return new Result(n, seconds, wall, cpu, dir.resolve(output), shellQuote(command.subList(5, command.size())));
+        List<double[]> wallAndCpu = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            exec(dir, command, "baseline-" + n);
+            String[] times = Files.readString(dir.resolve("time.txt")).trim().split("\\s+");
+            double wall = Double.parseDouble(times[times.length - 3]);
+            double cpu = Double.parseDouble(times[times.length - 2]) + Double.parseDouble(times[times.length - 1]);
+            wallAndCpu.add(new double[] {wall, cpu});
+        }
+        List<Double> perMediaSecond = wallAndCpu.stream().map(r -> r[1] / seconds).toList();
+        double[] median = medianByCpu(wallAndCpu);
+        return new Result(n, seconds, median[0], median[1], dir.resolve(output),
+                shellQuote(command.subList(5, command.size())), perMediaSecond);
+    }
+
+    /** The run with the median CPU (the lower middle one of an even count). */
+    static double[] medianByCpu(List<double[]> wallAndCpu) {
+        List<double[]> sorted = new ArrayList<>(wallAndCpu);
+        sorted.sort((a, b) -> Double.compare(a[1], b[1]));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     /**

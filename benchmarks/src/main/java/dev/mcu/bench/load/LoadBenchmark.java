@@ -43,6 +43,7 @@ public final class LoadBenchmark {
                 "warmup", "10",
                 "scenarios", "video4,video9,video16,listen100,listen1000",
                 "baseline-seconds", "20",
+                "baseline-runs", "3",
                 "jar", "mcu-app/target/mcu-app.jar",
                 "out", "benchmarks/results",
                 "work", "benchmarks/target/load",
@@ -60,6 +61,7 @@ public final class LoadBenchmark {
         int seconds = Integer.parseInt(options.get("seconds"));
         int warmup = Integer.parseInt(options.get("warmup"));
         int baselineSeconds = Integer.parseInt(options.get("baseline-seconds"));
+        int baselineRuns = Integer.parseInt(options.get("baseline-runs"));
         Path work = Path.of(options.get("work"));
         List<Scenario> scenarios = new ArrayList<>();
         for (String name : options.get("scenarios").split(",")) {
@@ -107,8 +109,8 @@ public final class LoadBenchmark {
         if (baselineSeconds > 0 && FfmpegBaseline.available()) {
             for (Scenario scenario : scenarios) {
                 if (scenario.video() && "grid".equals(scenario.layout())) {
-                    ScenarioRunner.log("ffmpeg baseline: N=%d, %d s of media, %s", scenario.participants(), baselineSeconds,
-                            encoder);
+                    ScenarioRunner.log("ffmpeg baseline: N=%d, %d s of media, %s, %d runs", scenario.participants(),
+                            baselineSeconds, encoder, baselineRuns);
                     ScenarioResult served = results.stream().filter(r -> r.scenario() == scenario).findFirst().orElse(null);
                     int[] placement = served == null || served.recording() == null ? null
                             : Quality.placement(options.get("quality-script"), media,
@@ -118,10 +120,10 @@ public final class LoadBenchmark {
                             : "as the server arranged them " + java.util.Arrays.toString(placement));
                     try {
                         FfmpegBaseline.Result r = FfmpegBaseline.run(media, baselineSeconds, scenario.participants(), encoder,
-                                placement);
+                                placement, baselineRuns);
                         baseline.put(scenario.name(), r);
-                        ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s (wall %.1f s)", r.participants(),
-                                r.cpuPerMediaSecond(), r.wallSeconds());
+                        ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s, the median of %s (wall %.1f s)",
+                                r.participants(), r.cpuPerMediaSecond(), r.runsCpuPerMediaSecond(), r.wallSeconds());
                     } catch (Exception e) {
                         baselineNote = "ffmpeg baseline failed: " + e.getMessage();
                         ScenarioRunner.log("%s", baselineNote);

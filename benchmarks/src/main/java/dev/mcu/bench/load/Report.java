@@ -111,6 +111,17 @@ final class Report {
         return STAGE_OTHER;
     }
 
+    /** " (median of 0.36–0.45, 3 runs)" when the baseline ran more than once. */
+    static String spread(FfmpegBaseline.Result b) {
+        List<Double> runs = b.runsCpuPerMediaSecond();
+        if (runs.size() < 2) {
+            return "";
+        }
+        double low = runs.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double high = runs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return " (median of " + f(low, 3) + "–" + f(high, 3) + ", " + runs.size() + " runs)";
+    }
+
     private Double ratio(ScenarioResult r) {
         FfmpegBaseline.Result b = baseline.get(r.scenario().name());
         return r.error() != null || b == null ? null : r.serverCpuPerMediaSecond() / b.cpuPerMediaSecond();
@@ -144,7 +155,8 @@ final class Report {
                 .append("Server CPU = utime + stime of its process from /proc. Video encoder on both sides: **")
                 .append(encoder).append("** (the server's own FFmpeg natives; the ffmpeg CLI is the `ffmpeg` program of ")
                 .append("those natives, with the server's encoder settings, fed the same H.264 the participants send, ")
-                .append(baselineSeconds).append(" s of media as fast as it can).\n\n");
+                .append(baselineSeconds).append(" s of media as fast as it can; its figure is the median of the runs, ")
+                .append("as it moves by about ±15 % from run to run).\n\n");
 
         md.append("| scenario | server cpu-s / media-s | ffmpeg cpu-s / media-s | ours ÷ ffmpeg | SSIM (Y) ours / ffmpeg | PSNR (Y) dB ours / ffmpeg | real time | command |\n")
                 .append("|---|---|---|---|---|---|---|---|\n");
@@ -159,7 +171,7 @@ final class Report {
             Quality q = quality.get(r.scenario().name());
             md.append("| ").append(r.scenario().describe())
                     .append(" | **").append(f(r.serverCpuPerMediaSecond(), 3)).append("**")
-                    .append(" | ").append(b == null ? "–" : f(b.cpuPerMediaSecond(), 3))
+                    .append(" | ").append(b == null ? "–" : f(b.cpuPerMediaSecond(), 3) + spread(b))
                     .append(" | ").append(ratio == null ? "–" : "**" + f(ratio, 2) + "x**"
                             + (r.realTime() ? "" : " (not comparable: the server fell behind real time and did less work)"))
                     .append(" | ").append(q == null ? "–" : ssim(q.ours()) + " / " + ssim(q.ffmpeg()))
@@ -349,6 +361,8 @@ final class Report {
                     .append(", \"serverCpuSeconds\": ").append(num(r.serverCpuSeconds()))
                     .append(", \"serverCpuPerMediaSecond\": ").append(num(r.serverCpuPerMediaSecond()))
                     .append(", \"ffmpegCpuPerMediaSecond\": ").append(b == null ? "null" : num(b.cpuPerMediaSecond()))
+                    .append(", \"ffmpegCpuPerMediaSecondRuns\": ").append(b == null ? "null"
+                            : b.runsCpuPerMediaSecond().stream().map(Report::num).toList().toString())
                     .append(", \"ffmpegCommand\": ").append(b == null ? "null" : quote(b.command()))
                     .append(", \"oursOverFfmpeg\": ").append(ratio == null ? "null" : num(ratio))
                     .append(", \"quality\": ").append(q == null ? "null" : "{\"ours\": " + measure(q.ours())

@@ -31,4 +31,19 @@ class FfmpegBaselineTest {
         assertTrue(graph.startsWith("[0:v]scale="), graph);
         assertTrue(graph.contains("[1:v]scale=") && graph.indexOf("[1:v]") < graph.indexOf("[v1]"), graph);
     }
+
+    @Test
+    void theBaselineFigureIsItsMedianRunAndTheReportShowsTheSpread() {
+        double[] median = FfmpegBaseline.medianByCpu(List.of(new double[] {9.0, 10.5}, new double[] {8.0, 7.2},
+                new double[] {8.5, 8.1}));
+        assertEquals(8.1, median[1], "the middle CPU figure of three");
+        assertEquals(8.5, median[0], "with that run's wall time");
+        assertEquals(7.2, FfmpegBaseline.medianByCpu(List.of(new double[] {1, 7.2}, new double[] {1, 9.0}))[1],
+                "the lower middle of an even count");
+
+        FfmpegBaseline.Result three = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.525, 0.36, 0.405));
+        assertEquals(" (median of 0.360–0.525, 3 runs)", Report.spread(three));
+        FfmpegBaseline.Result one = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.405));
+        assertEquals("", Report.spread(one), "one run has no spread to show");
+    }
 }
