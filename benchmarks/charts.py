@@ -74,13 +74,20 @@ def load(result_path, out):
     names = [s["name"] for s in rows]
     ours = [s["serverCpuPerMediaSecond"] for s in rows]
     base = [s.get("ffmpegCpuPerMediaSecond") or 0 for s in rows]
+    one_thread = [s.get("ffmpegOneDecodeThreadCpuPerMediaSecond") or 0 for s in rows]
     fig, ax = plt.subplots(figsize=(8, 3.6))
     x = range(len(rows))
-    ax.bar([i - 0.2 for i in x], ours, width=0.4, color="#4a7fb5", label="MCU server")
-    ax.bar([i + 0.2 for i in x], base, width=0.4, color="#999999", label="ffmpeg CLI, same job and encoder")
+    ax.bar([i - 0.27 for i in x], ours, width=0.27, color="#4a7fb5", label="MCU server")
+    ax.bar([i for i in x], base, width=0.27, color="#999999", label="ffmpeg CLI, same job and encoder")
+    if any(one_thread):
+        ax.bar([i + 0.27 for i in x], one_thread, width=0.27, color="#cccccc",
+               label="ffmpeg CLI, one thread per decoder")
     for i, s in enumerate(rows):
         if s.get("oursOverFfmpeg"):
-            ax.text(i, max(ours[i], base[i]) * 1.02, f"{s['oursOverFfmpeg']:.2f}x", ha="center", fontsize=8)
+            label = f"{s['oursOverFfmpeg']:.2f}x"
+            if s.get("oursOverFfmpegOneDecodeThread"):
+                label += f" / {s['oursOverFfmpegOneDecodeThread']:.2f}x"
+            ax.text(i, max(ours[i], base[i], one_thread[i]) * 1.02, label, ha="center", fontsize=8)
     ax.set_xticks(list(x), names)
     ax.set_ylabel("CPU seconds per media second")
     ax.set_title("End-to-end CPU " + title_tail, fontsize=10)

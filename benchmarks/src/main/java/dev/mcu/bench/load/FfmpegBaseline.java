@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * own {@link Layouts}, each participant in the tile the server showed it in when that is known), mixes the audio (amix), and encodes the canvas once with the server's
  * encoder and settings ({@link #videoEncoderArgs}) and the mix once with Opus, as fast as it can.
  * CPU is user + system time from {@code /usr/bin/time}. The encoded canvas is kept for the
- * quality measurement. The job runs several times and the median run counts.
+ * quality measurement. The job runs several times and the median run counts; alternately with it, the
+ * same job with one thread per decoder (the stronger baseline: no frame-threading overhead).
  *
  * <p>Threads: the main thread. Its inputs are made anew in {@code dir} each run.
  */
@@ -30,13 +31,26 @@ final class FfmpegBaseline {
     static final int CANVAS_HEIGHT = 720;
 
     /**
-     * @param cpuSeconds the median of the runs' CPU seconds
+     * @param cpuSeconds the median of the runs' CPU seconds (the CLI as a user runs it: each H.264
+     *                   decoder with FFmpeg's default threads, here frame threads over both cores)
      * @param runsCpuPerMediaSecond every run's CPU per media second, in the order they ran
+     * @param oneDecodeThreadRuns the same job with {@code -threads 1} on every input, as the server
+     *                            decodes each participant on one thread: less threading overhead
      */
     record Result(int participants, double mediaSeconds, double wallSeconds, double cpuSeconds, Path output,
-                  String command, List<Double> runsCpuPerMediaSecond) {
+                  String command, List<Double> runsCpuPerMediaSecond, List<Double> oneDecodeThreadRuns,
+                  String oneDecodeThreadCommand) {
         double cpuPerMediaSecond() {
             return cpuSeconds / mediaSeconds;
+        }
+
+        /** The median of the one-decode-thread runs (the lower middle of an even count), or NaN without any. */
+        double oneDecodeThreadCpuPerMediaSecond() {
+            if (oneDecodeThreadRuns.isEmpty()) {
+                return Double.NaN;
+            }
+            List<Double> sorted = oneDecodeThreadRuns.stream().sorted().toList();
+            return sorted.get((sorted.size() - 1) / 2);
         }
     }
 
@@ -147,31 +161,53 @@ final class FfmpegBaseline {
                     "-c:v", "copy", "-bsf:v", "setts=ts=N/(" + MediaLibrary.VIDEO_FPS + "*TB)", "-c:a", "libopus", "-b:a", "32k", "-ac", "1", input.getFileName().toString()), "prepare");
             Files.delete(repeated);
         }
-        List<Picture> pictures = gridPictures(n);
+        String graph = filterGraph(gridPictures(n), placement);
+        String output = "baseline-" + n + "-" + encoder + ".h264";
+        List<String> command = command(ffmpeg, n, seconds, graph, encoder, output, false);
+        // the same job with every decoder on one thread, as the server decodes each participant; its
+        // output is the same picture, written aside
+        String oneThreadOutput = "baseline-" + n + "-" + encoder + "-decode1.h264";
+        List<String> oneThread = command(ffmpeg, n, seconds, graph, encoder, oneThreadOutput, true);
+        List<double[]> wallAndCpu = new ArrayList<>();
+        List<Double> oneThreadPerMediaSecond = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            // alternately, so a change in the machine during the runs touches both alike
+            wallAndCpu.add(timed(dir, command, "baseline-" + n));
+            oneThreadPerMediaSecond.add(timed(dir, oneThread, "baseline-" + n + "-decode1")[1] / seconds);
+        }
+        Files.deleteIfExists(dir.resolve(oneThreadOutput));
+        List<Double> perMediaSecond = wallAndCpu.stream().map(r -> r[1] / seconds).toList();
+        double[] median = medianByCpu(wallAndCpu);
+        return new Result(n, seconds, median[0], median[1], dir.resolve(output),
+                shellQuote(command.subList(5, command.size())), perMediaSecond, oneThreadPerMediaSecond,
+                shellQuote(oneThread.subList(5, oneThread.size())));
+    }
+
+    private static List<String> command(String ffmpeg, int n, int seconds, String graph, String encoder, String output,
+                                        boolean oneDecodeThread) {
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", "time.txt",
                 ffmpeg, "-v", "error", "-y"));
         for (int i = 0; i < n; i++) {
+            if (oneDecodeThread) {
+                command.addAll(List.of("-threads", "1"));
+            }
             command.add("-i");
             command.add("in" + i + "-" + seconds + "s.mkv");
         }
-        String graph = filterGraph(pictures, placement);
-        String output = "baseline-" + n + "-" + encoder + ".h264";
         command.addAll(List.of("-filter_complex", graph, "-map", "[v]"));
         command.addAll(videoEncoderArgs(encoder));
         command.addAll(List.of("-f", "h264", output,
                 "-map", "[a]", "-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-f", "null", "-"));
-        List<double[]> wallAndCpu = new ArrayList<>();
-        for (int run = 0; run < runs; run++) {
-            exec(dir, command, "baseline-" + n);
-            String[] times = Files.readString(dir.resolve("time.txt")).trim().split("\\s+");
-            double wall = Double.parseDouble(times[times.length - 3]);
-            double cpu = Double.parseDouble(times[times.length - 2]) + Double.parseDouble(times[times.length - 1]);
-            wallAndCpu.add(new double[] {wall, cpu});
-        }
-        List<Double> perMediaSecond = wallAndCpu.stream().map(r -> r[1] / seconds).toList();
-        double[] median = medianByCpu(wallAndCpu);
-        return new Result(n, seconds, median[0], median[1], dir.resolve(output),
-                shellQuote(command.subList(5, command.size())), perMediaSecond);
+        return command;
+    }
+
+    /** Runs the command under /usr/bin/time: its wall and CPU (user + system) seconds. */
+    private static double[] timed(Path dir, List<String> command, String logName) throws IOException, InterruptedException {
+        exec(dir, command, logName);
+        String[] times = Files.readString(dir.resolve("time.txt")).trim().split("\\s+");
+        double wall = Double.parseDouble(times[times.length - 3]);
+        double cpu = Double.parseDouble(times[times.length - 2]) + Double.parseDouble(times[times.length - 1]);
+        return new double[] {wall, cpu};
     }
 
     /** The run with the median CPU (the lower middle one of an even count). */

@@ -122,8 +122,10 @@ public final class LoadBenchmark {
                         FfmpegBaseline.Result r = FfmpegBaseline.run(media, baselineSeconds, scenario.participants(), encoder,
                                 placement, baselineRuns);
                         baseline.put(scenario.name(), r);
-                        ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s, the median of %s (wall %.1f s)",
-                                r.participants(), r.cpuPerMediaSecond(), r.runsCpuPerMediaSecond(), r.wallSeconds());
+                        ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s, the median of %s (wall %.1f s); "
+                                        + "one thread per decoder %.3f, the median of %s", r.participants(),
+                                r.cpuPerMediaSecond(), r.runsCpuPerMediaSecond(), r.wallSeconds(),
+                                r.oneDecodeThreadCpuPerMediaSecond(), r.oneDecodeThreadRuns());
                     } catch (Exception e) {
                         baselineNote = "ffmpeg baseline failed: " + e.getMessage();
                         ScenarioRunner.log("%s", baselineNote);

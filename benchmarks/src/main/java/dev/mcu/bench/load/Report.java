@@ -122,6 +122,13 @@ final class Report {
         return " (median of " + f(low, 3) + "–" + f(high, 3) + ", " + runs.size() + " runs)";
     }
 
+    /** Ours against the CLI with one thread per decoder (the stronger baseline), or null. */
+    private Double oneThreadRatio(ScenarioResult r) {
+        FfmpegBaseline.Result b = baseline.get(r.scenario().name());
+        return r.error() != null || b == null || b.oneDecodeThreadRuns().isEmpty() ? null
+                : r.serverCpuPerMediaSecond() / b.oneDecodeThreadCpuPerMediaSecond();
+    }
+
     private Double ratio(ScenarioResult r) {
         FfmpegBaseline.Result b = baseline.get(r.scenario().name());
         return r.error() != null || b == null ? null : r.serverCpuPerMediaSecond() / b.cpuPerMediaSecond();
@@ -156,14 +163,16 @@ final class Report {
                 .append(encoder).append("** (the server's own FFmpeg natives; the ffmpeg CLI is the `ffmpeg` program of ")
                 .append("those natives, with the server's encoder settings, fed the same H.264 the participants send, ")
                 .append(baselineSeconds).append(" s of media as fast as it can; its figure is the median of the runs, ")
-                .append("as it moves by about ±15 % from run to run).\n\n");
+                .append("as it moves by about ±15 % from run to run; alternately with it the same job ran with ")
+                .append("`-threads 1` on every input, one thread per decoder as the server decodes each participant, ")
+                .append("which saves the CLI its frame-threading overhead: the stronger baseline).\n\n");
 
-        md.append("| scenario | server cpu-s / media-s | ffmpeg cpu-s / media-s | ours ÷ ffmpeg | SSIM (Y) ours / ffmpeg | PSNR (Y) dB ours / ffmpeg | real time | command |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+        md.append("| scenario | server cpu-s / media-s | ffmpeg cpu-s / media-s | ours ÷ ffmpeg | ffmpeg, one thread per decoder | ours ÷ that | SSIM (Y) ours / ffmpeg | PSNR (Y) dB ours / ffmpeg | real time | command |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (ScenarioResult r : results) {
             if (r.error() != null) {
                 md.append("| ").append(r.scenario().describe()).append(" | FAILED: ").append(r.error().replace('|', '/'))
-                        .append(" |||||| `").append(scenarioCommand(r.scenario())).append("` |\n");
+                        .append(" |||||||| `").append(scenarioCommand(r.scenario())).append("` |\n");
                 continue;
             }
             FfmpegBaseline.Result b = baseline.get(r.scenario().name());
@@ -174,6 +183,9 @@ final class Report {
                     .append(" | ").append(b == null ? "–" : f(b.cpuPerMediaSecond(), 3) + spread(b))
                     .append(" | ").append(ratio == null ? "–" : "**" + f(ratio, 2) + "x**"
                             + (r.realTime() ? "" : " (not comparable: the server fell behind real time and did less work)"))
+                    .append(" | ").append(b == null || b.oneDecodeThreadRuns().isEmpty() ? "–"
+                            : f(b.oneDecodeThreadCpuPerMediaSecond(), 3))
+                    .append(" | ").append(oneThreadRatio(r) == null ? "–" : f(oneThreadRatio(r), 2) + "x")
                     .append(" | ").append(q == null ? "–" : ssim(q.ours()) + " / " + ssim(q.ffmpeg()))
                     .append(" | ").append(q == null ? "–" : psnr(q.ours()) + " / " + psnr(q.ffmpeg()))
                     .append(" | ").append(r.realTime() ? "yes" : "**no**")
@@ -363,6 +375,12 @@ final class Report {
                     .append(", \"ffmpegCpuPerMediaSecond\": ").append(b == null ? "null" : num(b.cpuPerMediaSecond()))
                     .append(", \"ffmpegCpuPerMediaSecondRuns\": ").append(b == null ? "null"
                             : b.runsCpuPerMediaSecond().stream().map(Report::num).toList().toString())
+                    .append(", \"ffmpegOneDecodeThreadCpuPerMediaSecond\": ").append(b == null || b.oneDecodeThreadRuns().isEmpty()
+                            ? "null" : num(b.oneDecodeThreadCpuPerMediaSecond()))
+                    .append(", \"ffmpegOneDecodeThreadRuns\": ").append(b == null ? "null"
+                            : b.oneDecodeThreadRuns().stream().map(Report::num).toList().toString())
+                    .append(", \"oursOverFfmpegOneDecodeThread\": ").append(oneThreadRatio(r) == null ? "null" : num(oneThreadRatio(r)))
+                    .append(", \"ffmpegOneDecodeThreadCommand\": ").append(b == null ? "null" : quote(b.oneDecodeThreadCommand()))
                     .append(", \"ffmpegCommand\": ").append(b == null ? "null" : quote(b.command()))
                     .append(", \"oursOverFfmpeg\": ").append(ratio == null ? "null" : num(ratio))
                     .append(", \"quality\": ").append(q == null ? "null" : "{\"ours\": " + measure(q.ours())

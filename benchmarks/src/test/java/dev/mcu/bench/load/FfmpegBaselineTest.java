@@ -41,9 +41,13 @@ class FfmpegBaselineTest {
         assertEquals(7.2, FfmpegBaseline.medianByCpu(List.of(new double[] {1, 7.2}, new double[] {1, 9.0}))[1],
                 "the lower middle of an even count");
 
-        FfmpegBaseline.Result three = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.525, 0.36, 0.405));
+        FfmpegBaseline.Result three = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.525, 0.36, 0.405),
+                List.of(0.39, 0.37, 0.41, 0.38), "ffmpeg -threads 1");
+        assertEquals(0.38, three.oneDecodeThreadCpuPerMediaSecond(), "the lower middle of the one-thread runs");
         assertEquals(" (median of 0.360–0.525, 3 runs)", Report.spread(three));
-        FfmpegBaseline.Result one = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.405));
+        FfmpegBaseline.Result one = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.405), List.of(),
+                "ffmpeg -threads 1");
+        assertTrue(Double.isNaN(one.oneDecodeThreadCpuPerMediaSecond()), "no one-thread run, no figure");
         assertEquals("", Report.spread(one), "one run has no spread to show");
     }
 }
