@@ -55,9 +55,11 @@ final class SpeakerSelector {
         for (Map.Entry<String, Double> e : smoothed.entrySet()) {
             String id = e.getKey();
             Double now = levels.get(id);
-            int missed = now == null ? roundsWithoutFrame.merge(id, 1, Integer::sum) : 0;
-            if (now != null) {
-                roundsWithoutFrame.put(id, 0);
+            int before = roundsWithoutFrame.get(id);
+            // counted up to one past the hold only: small Integers are cached, so a silent room allocates nothing
+            int missed = now != null ? 0 : Math.min(before + 1, HOLD_ROUNDS + 1);
+            if (missed != before) {
+                roundsWithoutFrame.put(id, missed);
             }
             if (now == null && missed <= HOLD_ROUNDS) {
                 continue; // a missing frame says nothing about the level: keep it as it was

@@ -126,8 +126,6 @@ final class FfmpegBaseline {
      *                  what a participant received), or null for participant i in tile i. Which
      *                  participant sits next to which changes what the encoder has to do, so the
      *                  baseline encodes the server's arrangement.
-     */
-    /**
      * @param runs how many times to run the same job: the CLI's CPU figure for one job moves by ±15 %
      *             from run to run on a quiet machine, so the result is the median run
      */
