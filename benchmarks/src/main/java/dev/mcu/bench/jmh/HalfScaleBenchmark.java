@@ -53,7 +53,9 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
  *       {@code sws_scale_frame}) with the same flags, then the same copy;</li>
  *   <li>{@code java-halving}: {@link BilinearHalving}, reading the native picture in place and
  *       writing the heap frame, byte-identical to {@code swscale-bilinear};</li>
- *   <li>{@code java-tent}: {@link TentHalving}, the same tent rounded once (within one level of it).</li>
+ *   <li>{@code java-tent}: {@link TentHalving}, the same tent rounded once (within one level of it);</li>
+ *   <li>{@code zscale-bilinear}: {@link ZscaleHalving}, zimg's bilinear through libavfilter (from the
+ *       heap it is handed a picture that is not reference-counted, which libavfilter copies).</li>
  * </ul>
  * Single-threaded, as a decode thread calls it. Native pictures and contexts are owned by the
  * state and freed in tear-down. Quality of each against {@code swscale-bilinear} is not measured
@@ -72,12 +74,13 @@ public class HalfScaleBenchmark {
     static final int HEIGHT = SOURCE_HEIGHT / 2;
 
     @Param({"swscale-bilinear", "swscale-bilinear-bulk-copy", "swscale-bilinear-accurate-rnd", "swscale-fast-bilinear", "swscale-area",
-            "swscale-point", "sws_scale_frame-bilinear", "java-halving", "java-tent"})
+            "swscale-point", "sws_scale_frame-bilinear", "java-halving", "java-tent", "zscale-bilinear"})
     public String scaler;
 
     private AVFrame source;      // owned: freed in tear-down
     private AVFrame scaled;      // owned: freed in tear-down
     private SwsContext context;  // owned: freed in tear-down
+    private ZscaleHalving zscale; // owned: closed in tear-down
     private ByteBuffer sourceY;
     private ByteBuffer sourceU;
     private ByteBuffer sourceV;
@@ -110,6 +113,8 @@ public class HalfScaleBenchmark {
         sourceV = plane(source, 2, SOURCE_HEIGHT / 2);
         if (scaler.startsWith("java-")) {
             context = null;
+        } else if (scaler.startsWith("zscale-")) {
+            zscale = new ZscaleHalving(SOURCE_WIDTH, SOURCE_HEIGHT, WIDTH, HEIGHT, scaler.substring("zscale-".length()));
         } else if (scaler.equals("sws_scale_frame-bilinear")) {
             context = sws_alloc_context();
             context.flags(SWS_BILINEAR);
@@ -126,6 +131,9 @@ public class HalfScaleBenchmark {
     public void tearDown() {
         if (context != null) {
             sws_freeContext(context);
+        }
+        if (zscale != null) {
+            zscale.close();
         }
         av_frame_free(staged);
         staging.close();
@@ -146,7 +154,7 @@ public class HalfScaleBenchmark {
      */
     @Benchmark
     public I420Frame heapToHeap() {
-        if (context == null) {
+        if (context == null && zscale == null) {
             return fit(null, heapY, SOURCE_WIDTH, heapU, SOURCE_WIDTH / 2, heapV, SOURCE_WIDTH / 2);
         }
         staging.position(0).put(heapSource.data(), 0, heapSource.data().length);
@@ -159,6 +167,9 @@ public class HalfScaleBenchmark {
         }
         if (scaler.equals("java-tent")) {
             return TentHalving.halve(SOURCE_WIDTH, SOURCE_HEIGHT, y, strideY, u, strideU, v, strideV, 0);
+        }
+        if (zscale != null) {
+            return copyOut(zscale.scale(picture), false);
         }
         if (scaler.startsWith("sws_scale_frame")) {
             sws_scale_frame(context, scaled, picture);
