@@ -15,11 +15,14 @@ export async function fillCallPickers(stream: MediaStream | null, camera: HTMLSe
   mic.disabled ||= !stream?.getAudioTracks().length;
 }
 
-/** Moves the call's track of a kind to another device; resolves when the new one is being sent. */
-export async function switchDevice(stream: MediaStream, pc: RTCPeerConnection, kind: 'audio' | 'video', deviceId: string): Promise<void> {
+/**
+ * Moves the call's track of a kind to another device; resolves when the new one is being sent:
+ * true, or false when the track already came from that device (or there is none).
+ */
+export async function switchDevice(stream: MediaStream, pc: RTCPeerConnection, kind: 'audio' | 'video', deviceId: string): Promise<boolean> {
   const old = stream.getTracks().find((t) => t.kind === kind);
   if (!old || old.getSettings().deviceId === deviceId) {
-    return;
+    return false;
   }
   const constraints: MediaStreamConstraints = kind === 'audio'
     ? { audio: { deviceId: { exact: deviceId } } }
@@ -38,6 +41,7 @@ export async function switchDevice(stream: MediaStream, pc: RTCPeerConnection, k
   stream.removeTrack(old);
   old.stop();
   stream.addTrack(fresh);
+  return true;
 }
 
 export { useSpeaker };

@@ -42,6 +42,7 @@ const hook = {
   role: null as string | null,
   participants: 0,
   answeredCalls: 0,   // first joins and rejoins the server answered
+  deviceSwitch: '' as string,   // what the last in-call device change did, in words
 };
 (window as unknown as { mcuCall: typeof hook }).mcuCall = hook;
 
@@ -594,10 +595,14 @@ function openPanel(which: 'people' | 'settings' | null): void {
 async function changeDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
   const pc = hook.peerConnection;
   if (!stream || !pc || !deviceId) {
+    hook.deviceSwitch = `not switched: ${!stream ? 'no call stream' : !pc ? 'no peer connection' : 'the device has no id'}`;
     return;
   }
+  hook.deviceSwitch = `switching ${kind} to ${deviceId}`;
+  let switched = false;
   const ok = await attempt(kind === 'audio' ? 'Switching the microphone' : 'Switching the camera',
-    () => switchDevice(stream!, pc, kind, deviceId));
+    async () => { switched = await switchDevice(stream!, pc, kind, deviceId); });
+  hook.deviceSwitch = !ok ? `${kind} switch failed` : switched ? `${kind} switched` : `${kind} already on that device`;
   if (ok) {
     renderDevices();
     if (el.selfView.srcObject === stream) {

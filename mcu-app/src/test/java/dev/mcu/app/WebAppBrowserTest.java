@@ -197,22 +197,36 @@ class WebAppBrowserTest {
         Await.until(Duration.ofSeconds(5), () -> page.byId("call-camera-select").findElements(org.openqa.selenium.By.tagName("option")).size() == 2,
                 () -> "the in-call camera picker does not list both cameras");
         String before = (String) page.track("video").get("id");
-        String other = (String) page.js("""
+        String pickerState = """
                 const select = document.getElementById('call-camera-select');
-                const option = [...select.options].find(o => !o.selected);
+                const track = window.mcuCall.localStream.getVideoTracks()[0];
+                return 'picker shows ' + select.value + ' of [' + [...select.options].map(o => o.value).join(', ')
+                    + '], the call sends ' + (track ? track.getSettings().deviceId : 'no track');
+                """;
+        // The user picks the camera the call is not sending (the one the picker does not show as in use).
+        Await.until(Duration.ofSeconds(10), () -> Boolean.TRUE.equals(page.js("""
+                const inUse = window.mcuCall.localStream.getVideoTracks()[0].getSettings().deviceId;
+                return [...document.getElementById('call-camera-select').options].some(o => o.value && o.value !== inUse);
+                """)), () -> "the picker offers no other camera: " + page.js(pickerState));
+        String other = (String) page.js("""
+                const inUse = window.mcuCall.localStream.getVideoTracks()[0].getSettings().deviceId;
+                const select = document.getElementById('call-camera-select');
+                const option = [...select.options].find(o => o.value && o.value !== inUse);
                 select.value = option.value;
                 select.dispatchEvent(new Event('change'));
                 return option.value;
                 """);
-        // A switch that fails says so in a toast (failed once under load, cause not found: the toast tells next time).
-        Await.until(Duration.ofSeconds(10), () -> !before.equals(page.track("video").get("id")),
-                () -> "the camera track was not replaced; the page said: " + page.js(
-                        "const t = document.getElementById('toast'); return t ? t.textContent : '(nothing)';"));
+        // A switch that fails says so in a toast; the page also says what its last switch did.
+        Await.until(Duration.ofSeconds(20), () -> !before.equals(page.track("video").get("id")),
+                () -> "the camera track was not replaced; the page's switch: " + page.js("return window.mcuCall.deviceSwitch;")
+                        + "; its toast: " + page.js("const t = document.getElementById('toast'); return t ? t.textContent : '(nothing)';")
+                        + "; " + page.js(pickerState));
         Object sent = page.js("""
                 const sender = window.mcuCall.peerConnection.getSenders().find(s => s.track && s.track.kind === 'video');
                 return sender ? sender.track.getSettings().deviceId : null;
                 """);
         assertEquals(other, sent, "the call sends the chosen camera");
+        assertEquals("video switched", page.js("return window.mcuCall.deviceSwitch;"));
         assertEquals(false, page.track("video").get("enabled"), "a stopped camera stays stopped on the new device");
         assertEquals("Start camera", page.byId("mute-cam").getAttribute("aria-label"));
         shot(page, "devices");
