@@ -34,9 +34,18 @@ final class SpeakerSelector {
      */
     static final int HOLD_ROUNDS = 15;
 
+    /** What the selector knows of one participant: its smoothed level and how long it has sent nothing. */
+    private static final class Heard {
+        double smoothed;
+        int roundsWithoutFrame;
+
+        Heard(double level) {
+            smoothed = level;
+        }
+    }
+
     private final int maxSpeakers;
-    private final Map<String, Double> smoothed = new HashMap<>();
-    private final Map<String, Integer> roundsWithoutFrame = new HashMap<>();
+    private final Map<String, Heard> heard = new HashMap<>();
     private final Set<String> speakers = new HashSet<>();
     private final Set<String> mixedThisRound = new HashSet<>();
 
@@ -52,41 +61,41 @@ final class SpeakerSelector {
      * @return the ids to mix this round, all of them in {@code levels} (a view valid until the next call)
      */
     Set<String> select(Map<String, Double> levels) {
-        for (Map.Entry<String, Double> e : smoothed.entrySet()) {
-            String id = e.getKey();
-            Double now = levels.get(id);
-            int before = roundsWithoutFrame.get(id);
-            // counted up to one past the hold only: small Integers are cached, so a silent room allocates nothing
-            int missed = now != null ? 0 : Math.min(before + 1, HOLD_ROUNDS + 1);
-            if (missed != before) {
-                roundsWithoutFrame.put(id, missed);
-            }
-            if (now == null && missed <= HOLD_ROUNDS) {
-                continue; // a missing frame says nothing about the level: keep it as it was
+        for (Map.Entry<String, Heard> e : heard.entrySet()) {
+            Heard h = e.getValue();
+            Double now = levels.get(e.getKey());
+            if (now == null) {
+                h.roundsWithoutFrame = Math.min(h.roundsWithoutFrame + 1, HOLD_ROUNDS + 1);
+                if (h.roundsWithoutFrame <= HOLD_ROUNDS) {
+                    continue; // a missing frame says nothing about the level: keep it as it was
+                }
+            } else {
+                h.roundsWithoutFrame = 0;
             }
             double current = now == null ? -127 : now;
-            e.setValue(current > e.getValue() ? current : e.getValue() + SMOOTHING * (current - e.getValue()));
+            h.smoothed = current > h.smoothed ? current : h.smoothed + SMOOTHING * (current - h.smoothed);
         }
         for (Map.Entry<String, Double> e : levels.entrySet()) {
-            if (smoothed.putIfAbsent(e.getKey(), e.getValue()) == null) {
-                roundsWithoutFrame.put(e.getKey(), 0);
-            }
+            heard.computeIfAbsent(e.getKey(), id -> new Heard(e.getValue()));
         }
-        speakers.removeIf(id -> roundsWithoutFrame.get(id) > HOLD_ROUNDS || smoothed.get(id) < SPEECH_FLOOR_DBOV);
+        speakers.removeIf(id -> {
+            Heard h = heard.get(id);
+            return h.roundsWithoutFrame > HOLD_ROUNDS || h.smoothed < SPEECH_FLOOR_DBOV;
+        });
         List<String> candidates = new ArrayList<>();
-        for (Map.Entry<String, Double> e : smoothed.entrySet()) {
-            if (!speakers.contains(e.getKey()) && levels.containsKey(e.getKey()) && e.getValue() >= SPEECH_FLOOR_DBOV) {
+        for (Map.Entry<String, Heard> e : heard.entrySet()) {
+            if (!speakers.contains(e.getKey()) && levels.containsKey(e.getKey()) && e.getValue().smoothed >= SPEECH_FLOOR_DBOV) {
                 candidates.add(e.getKey());
             }
         }
-        candidates.sort((a, b) -> Double.compare(smoothed.get(b), smoothed.get(a)));
+        candidates.sort((a, b) -> Double.compare(level(b), level(a)));
         for (String candidate : candidates) {
             if (speakers.size() < maxSpeakers) {
                 speakers.add(candidate);
                 continue;
             }
             String quietest = quietestSpeaker();
-            if (smoothed.get(candidate) > smoothed.get(quietest) + SWITCH_MARGIN_DB) {
+            if (level(candidate) > level(quietest) + SWITCH_MARGIN_DB) {
                 speakers.remove(quietest);
                 speakers.add(candidate);
             } else {
@@ -102,10 +111,14 @@ final class SpeakerSelector {
         return mixedThisRound;
     }
 
+    private double level(String id) {
+        return heard.get(id).smoothed;
+    }
+
     private String quietestSpeaker() {
         String quietest = null;
         for (String id : speakers) {
-            if (quietest == null || smoothed.get(id) < smoothed.get(quietest)) {
+            if (quietest == null || level(id) < level(quietest)) {
                 quietest = id;
             }
         }
@@ -113,8 +126,7 @@ final class SpeakerSelector {
     }
 
     void forget(String id) {
-        smoothed.remove(id);
-        roundsWithoutFrame.remove(id);
+        heard.remove(id);
         speakers.remove(id);
     }
 }
