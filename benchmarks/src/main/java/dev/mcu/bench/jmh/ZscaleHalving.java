@@ -65,7 +65,6 @@ final class ZscaleHalving implements AutoCloseable {
     /** The source scaled; the caller keeps the source (the graph takes its own reference). */
     AVFrame scale(AVFrame picture) {
         av_frame_unref(output);
-        picture.pts(picture.pts() + 1);
         check(av_buffersrc_add_frame_flags(source, picture, AV_BUFFERSRC_FLAG_KEEP_REF), "push");
         check(av_buffersink_get_frame(sink, output), "pull");
         return output;

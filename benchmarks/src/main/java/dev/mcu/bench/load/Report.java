@@ -177,6 +177,7 @@ final class Report {
             }
             FfmpegBaseline.Result b = baseline.get(r.scenario().name());
             Double ratio = ratio(r);
+            Double oneThread = oneThreadRatio(r);
             Quality q = quality.get(r.scenario().name());
             md.append("| ").append(r.scenario().describe())
                     .append(" | **").append(f(r.serverCpuPerMediaSecond(), 3)).append("**")
@@ -185,7 +186,7 @@ final class Report {
                             + (r.realTime() ? "" : " (not comparable: the server fell behind real time and did less work)"))
                     .append(" | ").append(b == null || b.oneDecodeThreadRuns().isEmpty() ? "–"
                             : f(b.oneDecodeThreadCpuPerMediaSecond(), 3))
-                    .append(" | ").append(oneThreadRatio(r) == null ? "–" : f(oneThreadRatio(r), 2) + "x")
+                    .append(" | ").append(oneThread == null ? "–" : f(oneThread, 2) + "x")
                     .append(" | ").append(q == null ? "–" : ssim(q.ours()) + " / " + ssim(q.ffmpeg()))
                     .append(" | ").append(q == null ? "–" : psnr(q.ours()) + " / " + psnr(q.ffmpeg()))
                     .append(" | ").append(r.realTime() ? "yes" : "**no**")
@@ -364,6 +365,7 @@ final class Report {
             ScenarioResult r = results.get(i);
             FfmpegBaseline.Result b = baseline.get(r.scenario().name());
             Double ratio = ratio(r);
+            Double oneThread = oneThreadRatio(r);
             Quality q = quality.get(r.scenario().name());
             j.append("    {\"name\": ").append(quote(r.scenario().name()))
                     .append(", \"description\": ").append(quote(r.scenario().describe()))
@@ -379,7 +381,7 @@ final class Report {
                             ? "null" : num(b.oneDecodeThreadCpuPerMediaSecond()))
                     .append(", \"ffmpegOneDecodeThreadRuns\": ").append(b == null ? "null"
                             : b.oneDecodeThreadRuns().stream().map(Report::num).toList().toString())
-                    .append(", \"oursOverFfmpegOneDecodeThread\": ").append(oneThreadRatio(r) == null ? "null" : num(oneThreadRatio(r)))
+                    .append(", \"oursOverFfmpegOneDecodeThread\": ").append(oneThread == null ? "null" : num(oneThread))
                     .append(", \"ffmpegOneDecodeThreadCommand\": ").append(b == null ? "null" : quote(b.oneDecodeThreadCommand()))
                     .append(", \"ffmpegCommand\": ").append(b == null ? "null" : quote(b.command()))
                     .append(", \"oursOverFfmpeg\": ").append(ratio == null ? "null" : num(ratio))

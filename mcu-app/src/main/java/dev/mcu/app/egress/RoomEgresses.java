@@ -149,7 +149,7 @@ public final class RoomEgresses implements AutoCloseable {
      * Whether a recording of the room is writing its file: what the room's "recording" flag and its
      * {@code egress.started}/{@code egress.stopped} events of kind record say (HTTP workers).
      */
-    public synchronized boolean recording(String roomName) {
+    public boolean recording(String roomName) {
         return list(roomName).stream().anyMatch(e -> e.kind() == EgressKind.RECORD
                 && (e.state() == Egress.State.RUNNING || e.state() == Egress.State.RECONNECTING));
     }
