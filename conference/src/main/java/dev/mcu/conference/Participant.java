@@ -153,6 +153,11 @@ final class Participant implements MediaListener, AutoCloseable {
         return inboundVideo != null && role.isSeenAndHeard();
     }
 
+    /** Video pictures decoded so far, 0 without video. Room clock. */
+    long videoFramesDecoded() {
+        return inboundVideo == null ? 0 : inboundVideo.framesDecoded();
+    }
+
     /** Its counters from the wire to the mixer and back out. Room clock (transport counters are thread-safe). */
     ParticipantStats stats(boolean visible) {
         return new ParticipantStats(

@@ -119,6 +119,11 @@ class RoomWebinarTest {
         assertTrue(seen != null && Math.abs(seen.vAt(seen.width() / 2, seen.height() / 2) - 240) < 30,
                 "the attendee sees the host's red");
         assertEquals(0, room.participant("viewer").join().orElseThrow().stats().video().decoder().frames());
+        // What the API's rate sampler reads each second: the host's decoded pictures, as its snapshot
+        // counts them; the attendee, whose video is never decoded, is not listed.
+        long hostDecoded = room.participant("host").join().orElseThrow().stats().video().decoder().frames();
+        assertTrue(hostDecoded > 0);
+        assertEquals(java.util.Map.of("host", hostDecoded), room.videoFramesDecoded().join());
     }
 
     @Test

@@ -88,7 +88,7 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
     private final Auth auth;
     private final WebhookSender webhooks;                  // owned, or null when webhooks.urls is empty
     private final ServerMetrics metrics;                   // owned
-    private final ScheduledExecutorService controlTimer;   // owned: media watchdog and event-stream pings
+    private final ScheduledExecutorService controlTimer;   // owned: media watchdog, event-stream pings, rate samples
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Router router;                           // the HTTP routes, fixed once built
     private final ClusterPresence cluster;                 // owned, or null when cluster.redisUri is empty
@@ -132,6 +132,8 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
             long timeout = TimeUnit.SECONDS.toNanos(config.media().timeoutSeconds());
             controlTimer.scheduleWithFixedDelay(() -> control.endSilentCalls(timeout), 1, 1, TimeUnit.SECONDS);
         }
+        controlTimer.scheduleWithFixedDelay(() -> control.sampleRates(controlTimer),
+                RecentRates.SAMPLE_PERIOD.toMillis(), RecentRates.SAMPLE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         InetAddress address = InetAddress.getByName(config.sip().address());
         this.transports = new UdpMediaTransportFactory(UdpTransportConfig.defaults(address)
                 .withPorts(config.media().portMin(), config.media().portMax())

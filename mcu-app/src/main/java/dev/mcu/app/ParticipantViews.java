@@ -10,25 +10,27 @@ import dev.mcu.transport.TransportStats;
 /**
  * A participant as the API shows it: the room's snapshot (mute, role, talking, level, counters)
  * plus what the control plane keeps (short id, transport, hand, when it joined) and the
- * transport's jitter. Rates are averages since the participant joined (simple, and never stale).
+ * transport's jitter. The video rates ({@code fps}, {@code kbpsIn}, {@code kbpsOut}) are over the last
+ * {@link RecentRates#WINDOW} (5 s), or since the join for a younger participant: a camera that
+ * stopped shows 0 within that window. The packet counts and loss are since the join.
+ *
+ * <p>Threads: HTTP handlers.
  */
 final class ParticipantViews {
     private ParticipantViews() {
     }
 
     static ParticipantView view(RoomControl.Member m, ParticipantSnapshot p) {
-        double seconds = Math.max(1e-3, (System.currentTimeMillis() - m.joinedAt.toEpochMilli()) / 1000.0);
         ParticipantStats.Media audioStats = p.stats().audio();
         ParticipantStats.Media videoStats = p.stats().video();
         ParticipantView.Audio audio = new ParticipantView.Audio(name(p.audioCodec()), p.audioMuted(),
                 level(p.levelDbov()), p.talking(), audioStats == null ? 0 : audioStats.receive().packets(),
                 audioStats == null ? 0 : audioStats.send().packets(), lossPercent(audioStats),
                 jitterMs(m, MediaKind.AUDIO, p.audioCodec()));
+        RecentRates.Rates rates = videoStats == null ? RecentRates.Rates.NONE : m.rates.at(System.nanoTime(),
+                videoStats.decoder().frames(), videoStats.receive().bytes(), videoStats.send().bytes());
         ParticipantView.Video video = new ParticipantView.Video(name(p.videoCodec()), p.videoMuted(), p.visible(),
-                videoStats == null ? 0 : round1(videoStats.decoder().frames() / seconds),
-                videoStats == null ? 0 : Math.round(videoStats.receive().bytes() * 8 / 1000.0 / seconds),
-                videoStats == null ? 0 : Math.round(videoStats.send().bytes() * 8 / 1000.0 / seconds),
-                p.videoLayer());
+                rates.fps(), rates.kbpsIn(), rates.kbpsOut(), p.videoLayer());
         return new ParticipantView(m.id, p.name(), RoomControl.fromRoom(p.role()).wireName(), m.transport, audio, video,
                 m.handRaised, m.joinedAt.toString());
     }

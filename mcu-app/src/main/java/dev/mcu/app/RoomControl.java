@@ -14,19 +14,24 @@ import dev.mcu.conference.Room;
 import dev.mcu.conference.RoomEvents;
 import dev.mcu.layouts.LayoutKind;
 import dev.mcu.media.Direction;
+import dev.mcu.media.MediaKind;
 import dev.mcu.media.NegotiatedStream;
 import dev.mcu.sip.Call;
+import dev.mcu.transport.TransportStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +43,7 @@ import java.util.function.Predicate;
  * participant and room events.
  *
  * <p>Threads: join/leave from SIP threads, queries and actions from HTTP workers, the watchdog
- * from the server's scheduler; state is in concurrent maps, and events are published outside any
+ * and the rate sampler from the server's scheduler (the control timer); state is in concurrent maps, and events are published outside any
  * lock.
  */
 final class RoomControl implements ConferenceControl {
@@ -59,6 +64,7 @@ final class RoomControl implements ConferenceControl {
         final AtomicBoolean announceLive = new AtomicBoolean();
         long lastRtcpCount = -1;       // watchdog thread only
         long lastRtcpNanos;            // watchdog thread only
+        final RecentRates rates;       // sampled by the control timer, read by HTTP handlers
 
         Member(String id, WatchedCall call, String name, Role role, String transport, Instant joinedAt) {
             this.id = id;
@@ -67,6 +73,7 @@ final class RoomControl implements ConferenceControl {
             this.role = role;
             this.transport = transport;
             this.joinedAt = joinedAt;
+            this.rates = new RecentRates(System.nanoTime());
         }
     }
 
@@ -330,6 +337,49 @@ final class RoomControl implements ConferenceControl {
     private void end(Member m, String reason) {
         m.endReason = reason;
         m.call.hangup();
+    }
+
+    // ---- recent rates (control timer) ----
+
+    /**
+     * Takes a sample of every member's video counters into its {@link RecentRates}: the decoded
+     * pictures from one {@link Room#videoFramesDecoded()} per room, the bytes from the transports' own
+     * (thread-safe) counters, read and written on {@code timer} once the rooms have answered.
+     */
+    void sampleRates(ScheduledExecutorService timer) {
+        Map<String, CompletableFuture<Map<String, Long>>> asked = new HashMap<>();
+        for (Room room : rooms.rooms()) {
+            asked.put(room.name(), room.videoFramesDecoded().exceptionally(closed -> null));
+        }
+        // A room that does not answer in time (closing, or its lane stuck) is left out of this sample
+        // rather than holding up every other room's.
+        timer.schedule(() -> asked.values().forEach(late -> late.complete(null)),
+                RecentRates.SAMPLE_PERIOD.toMillis() * 9 / 10, TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new))
+                .thenRunAsync(() -> recordRates(asked), timer)
+                .exceptionally(e -> {
+                    log.debug("Rate sample skipped", e);
+                    return null;
+                });
+    }
+
+    private void recordRates(Map<String, CompletableFuture<Map<String, Long>>> framesByRoom) {
+        long now = System.nanoTime();
+        for (Member m : byCallId.values()) {
+            CompletableFuture<Map<String, Long>> answer = framesByRoom.get(m.call.room());
+            Map<String, Long> frames = answer == null ? null : answer.join();
+            if (frames == null) {
+                continue;
+            }
+            try {
+                TransportStats video = m.call.transport().stats(MediaKind.VIDEO);
+                // Not listed (an attendee, or between a re-INVITE's leave and add): no pictures this second.
+                m.rates.sample(now, frames.getOrDefault(m.call.id(), RecentRates.UNKNOWN), video.bytesReceived(),
+                        video.bytesSent());
+            } catch (RuntimeException closing) {
+                // the call is ending: its rates are not shown any more
+            }
+        }
     }
 
     // ---- ConferenceControl (HTTP workers) ----

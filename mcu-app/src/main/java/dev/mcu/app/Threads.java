@@ -109,7 +109,10 @@ final class Threads implements AutoCloseable {
         return httpHandlers;
     }
 
-    /** The control plane's timer: the media watchdog and event-stream pings (McuServer stops it early in close). */
+    /**
+     * The control plane's timer: the media watchdog, event-stream pings and the participants' rate
+     * samples (McuServer stops it early in close).
+     */
     ScheduledExecutorService controlTimer() {
         return controlTimer;
     }

@@ -79,6 +79,7 @@ public final class SyntheticParticipant implements AutoCloseable {
     private volatile I420Frame lastPicture;
     private volatile long lastVideoSsrc;
     private volatile boolean running = true;
+    private volatile boolean videoPaused;      // set by the test thread, read by the sender
     private int videoBandwidthKbps;
     private String h264ProfileLevelId = "42e01f";
     private InetSocketAddress remoteAudio;
@@ -303,7 +304,15 @@ public final class SyntheticParticipant implements AutoCloseable {
         return out;
     }
 
+    /** Stops sending video (a frozen camera) while the call, its audio and what it receives go on. */
+    public void pauseVideo() {
+        videoPaused = true;
+    }
+
     private void sendVideo(VideoEncoder encoder, Packetizer packetizer, I420Frame picture, long[] frameIndex) {
+        if (videoPaused) {
+            return;
+        }
         if (videoNoise > 0) {
             java.util.Random random = new java.util.Random(frameIndex[0]);
             byte[] luma = picture.data();
