@@ -69,7 +69,7 @@ class ParticipantRatesTest {
 
         Instant pausedAt = Instant.now();
         red.pauseVideo();
-        Await.until(RecentRates.WINDOW.plusSeconds(4), () -> {
+        Await.until(RecentRates.WINDOW.plusSeconds(6), () -> {   // slack for a busy machine's timer
             seen[0] = onlyParticipant();
             return seen[0] != null && seen[0].get("video").get("fps").asDouble() == 0
                     && seen[0].get("video").get("kbpsIn").asLong() == 0;

@@ -150,6 +150,30 @@ public class TalkRoundBenchmark {
         return round(t);
     }
 
+    /**
+     * What the API's once-a-second rate sample costs the room's audio lane: one
+     * {@link Room#videoFramesDecoded()} (a map of the decoded-picture counters), run here on the
+     * benchmark's thread as the lane would run it.
+     */
+    @Benchmark
+    public Map<String, Long> rateSampleFramesOnly(Talk t) {
+        var frames = t.room.videoFramesDecoded();
+        t.clock.runQueued();
+        return frames.join();
+    }
+
+    /**
+     * The alternative it replaced on the drawing board: the full {@link Room#participants()} snapshot
+     * once a second (each member's transport counters, decoder counters, records). A lower bound:
+     * these members are audio-only and their transport's counters are a fixed-size record.
+     */
+    @Benchmark
+    public int rateSampleFullSnapshot(Talk t) {
+        var all = t.room.participants();
+        t.clock.runQueued();
+        return all.join().size();
+    }
+
     /** Every member's packet of this 20 ms, then the room's round. */
     private static long round(Talk t) {
         int seq = t.sequence++ % 50_000; // a multiple of the loop, below 65,536
@@ -209,7 +233,9 @@ public class TalkRoundBenchmark {
         }
         @Override public void requestKeyframe() { }
         @Override public Optional<InetSocketAddress> latchedRemote(MediaKind kind) { return Optional.empty(); }
-        @Override public TransportStats stats(MediaKind kind) { return null; }
+        @Override public TransportStats stats(MediaKind kind) {   // a new record each time, as the real transports
+            return new TransportStats(0, 0, bench.bytesSent, bench.bytesSent, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
         @Override public void close() { }
     }
 }
