@@ -19,6 +19,9 @@ public record ParticipantView(String id, String name, String role, String transp
 
     /**
      * @param visible the participant has a tile in the current layout
+     * @param fps     its pictures decoded per second over the last 5 s (since the join when younger):
+     *                0 within 5 s of its camera stopping; likewise {@code kbpsIn} (what it sends us)
+     *                and {@code kbpsOut} (what we send it)
      * @param layer   the output layer it receives ({@code 1280x720}, {@code 640x360}...), null when it gets no video
      */
     public record Video(String codec, boolean muted, boolean visible, double fps, long kbpsIn, long kbpsOut,
