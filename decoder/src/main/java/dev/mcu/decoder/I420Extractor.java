@@ -22,14 +22,19 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * linesize. Pictures in another pixel format (yuvj420p from MJPEG-minded encoders, 4:2:2 or 4:4:4
  * H.264) or wanted at another size (fitted to the tile that shows them, {@link PictureFit}) go
  * through swscale first, in one pass while the picture is still native; the SwsContext and its
- * output frame are cached and rebuilt only when a size or the format changes. Confined to the
- * owning decoder's thread.
+ * output frame are cached and rebuilt only when a size or the format changes. A yuv420p picture that
+ * only needs fitting (the grid's common case) goes through zimg instead ({@link ZscaleFit}: swscale's
+ * bilinear picture within a fraction of a level, for about 0.6x its CPU); should zimg refuse a size,
+ * that size stays with swscale. Confined to the owning decoder's thread. Public for the benchmarks,
+ * which count its fit in the CPU of a composite.
  */
-final class I420Extractor implements AutoCloseable {
+public final class I420Extractor implements AutoCloseable {
     private SwsContext scaler;      // owned: rebuilt by sws_getCachedContext, freed in close()
     private final AVFrame converted; // owned: its buffers follow the picture size, freed in close()
+    private ZscaleFit zscale;        // owned: the last fit zimg took, rebuilt when the fit changes, closed in close()
+    private long zscaleRefused;      // the fit zimg last refused (fitKey), so swscale keeps it without a retry per picture
 
-    I420Extractor() {
+    public I420Extractor() {
         converted = av_frame_alloc();
     }
 
@@ -42,7 +47,7 @@ final class I420Extractor implements AutoCloseable {
      * The picture as I420, fitted into {@code boxWidth x boxHeight} keeping its shape (0 x 0: at its
      * own size), or null when swscale cannot handle it.
      */
-    I420Frame extract(AVFrame picture, long timestampMicros, int boxWidth, int boxHeight) {
+    public I420Frame extract(AVFrame picture, long timestampMicros, int boxWidth, int boxHeight) {
         int width = picture.width();
         int height = picture.height();
         if (boxWidth >= 2 && boxHeight >= 2 && width >= 2 && height >= 2) {
@@ -51,8 +56,55 @@ final class I420Extractor implements AutoCloseable {
             height = fit.height();
         }
         boolean asIs = picture.format() == AV_PIX_FMT_YUV420P && width == picture.width() && height == picture.height();
-        AVFrame source = asIs ? picture : convert(picture, width, height);
+        AVFrame source = asIs ? picture
+                : picture.format() == AV_PIX_FMT_YUV420P && evenSides(picture, width, height) ? fit(picture, width, height)
+                : convert(picture, width, height);
         return source == null ? null : copyOut(source, timestampMicros);
+    }
+
+    private AVFrame fit(AVFrame picture, int width, int height) {
+        if (zscale == null || !zscale.fits(picture, width, height)) {
+            long key = fitKey(picture, width, height);
+            if (key == zscaleRefused) {
+                return convert(picture, width, height);
+            }
+            closeZscale();
+            try {
+                zscale = new ZscaleFit(picture, width, height);
+            } catch (IllegalStateException refused) {
+                zscaleRefused = key;
+                return convert(picture, width, height);
+            }
+        }
+        try {
+            return zscale.fit(picture);
+        } catch (IllegalStateException refused) {
+            zscaleRefused = fitKey(picture, width, height);
+            closeZscale();
+            return convert(picture, width, height);
+        }
+    }
+
+    /** zimg refuses an odd side in a 4:2:0 picture (its chroma would not cover it); swscale takes those. */
+    private static boolean evenSides(AVFrame picture, int width, int height) {
+        return ((picture.width() | picture.height() | width | height) & 1) == 0;
+    }
+
+    /** The zimg fit held now, or null (tests). */
+    ZscaleFit zimgFit() {
+        return zscale;
+    }
+
+    /** One number for a fit: source and target sizes (each below 2^15 for any picture a decoder hands out). */
+    private static long fitKey(AVFrame picture, int width, int height) {
+        return ((long) picture.width() << 48) | ((long) picture.height() << 32) | ((long) width << 16) | height;
+    }
+
+    private void closeZscale() {
+        if (zscale != null) {
+            zscale.close();
+            zscale = null;
+        }
     }
 
     private AVFrame convert(AVFrame picture, int width, int height) {
@@ -99,6 +151,7 @@ final class I420Extractor implements AutoCloseable {
 
     @Override
     public void close() {
+        closeZscale();
         av_frame_free(converted);
         sws_freeContext(scaler);
         scaler = null;

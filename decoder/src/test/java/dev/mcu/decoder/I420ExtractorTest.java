@@ -16,6 +16,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class I420ExtractorTest {
@@ -138,6 +141,101 @@ class I420ExtractorTest {
         assertEquals(120, frame.lumaAt(32, 24), 1);
         assertEquals(60, frame.uAt(32, 24), 1);
         assertEquals(190, frame.vAt(32, 24), 1);
+    }
+
+    /**
+     * The grid's common fit, 640x360 to a 320x180 tile, goes through zimg: the picture must be swscale's
+     * bilinear one (what the quality benchmark judges tiles by) within a fraction of a level on average
+     * and a few levels anywhere, on detail as fine as a picture has.
+     */
+    @Test
+    void theGridsTwoToOneFitGivesSwscalesBilinearPicture() {
+        allocate(640, 360, AV_PIX_FMT_YUV420P);
+        java.util.Random random = new java.util.Random(12);
+        fill(0, 640, 360, (x, y) -> 16 + ((x * 7 + y * 3) % 200 + random.nextInt(20)));
+        fill(1, 320, 180, (x, y) -> 60 + (x + y) % 120);
+        fill(2, 320, 180, (x, y) -> 200 - (x * 3 + y) % 140);
+
+        I420Frame fitted = extractor.extract(picture, 0, 320, 180);
+        I420Frame reference = swscaleBilinear(picture, 320, 180);
+
+        assertNotNull(extractor.zimgFit(), "the 2:1 fit runs on zimg");
+        assertEquals(320, fitted.width());
+        assertEquals(180, fitted.height());
+        double sum = 0;
+        int worst = 0;
+        byte[] a = fitted.data();
+        byte[] b = reference.data();
+        for (int i = 0; i < a.length; i++) {
+            int difference = Math.abs((a[i] & 0xff) - (b[i] & 0xff));
+            sum += difference;
+            worst = Math.max(worst, difference);
+        }
+        double mean = sum / a.length;
+        assertTrue(mean < 0.5, "mean difference from swscale's picture " + mean + " levels");
+        assertTrue(worst <= 8, "largest difference from swscale's picture " + worst + " levels");
+    }
+
+    @Test
+    void fitsOfOtherSizesAndShapesKeepTheirColours() {
+        int[][] cases = {{1280, 720, 320, 180}, {640, 360, 320, 180}, {33, 17, 16, 8}, {640, 480, 426, 240}, {320, 180, 640, 360}};
+        for (int[] c : cases) {
+            av_frame_free(picture);
+            picture = av_frame_alloc();
+            allocate(c[0], c[1], AV_PIX_FMT_YUV420P);
+            int half = c[0] / 2;
+            fill(0, c[0], c[1], (x, y) -> x < half ? 81 : 145);
+            fill(1, I420Frame.chromaWidth(c[0]), I420Frame.chromaHeight(c[1]), (x, y) -> 2 * x < half ? 90 : 54);
+            fill(2, I420Frame.chromaWidth(c[0]), I420Frame.chromaHeight(c[1]), (x, y) -> 2 * x < half ? 240 : 34);
+
+            I420Frame frame = extractor.extract(picture, 0, c[2], c[3]);
+
+            String fit = c[0] + "x" + c[1] + " into " + c[2] + "x" + c[3];
+            assertTrue(frame.width() <= c[2] && frame.height() <= c[3], fit + " gave " + frame.width() + "x" + frame.height());
+            int y = frame.height() / 2;
+            assertEquals(81, frame.lumaAt(1, y), 2, fit + ": the left's luma");
+            assertEquals(145, frame.lumaAt(frame.width() - 2, y), 2, fit + ": the right's luma");
+            assertEquals(240, frame.vAt(1, y), 2, fit + ": the left's V");
+            assertEquals(54, frame.uAt(frame.width() - 2, y), 2, fit + ": the right's U");
+        }
+    }
+
+    /** One owner for zimg's native graph: the extractor frees it when the fit changes and when it closes. */
+    @Test
+    void theZimgGraphIsFreedWhenTheFitChangesAndWhenTheExtractorCloses() {
+        allocate(640, 360, AV_PIX_FMT_YUV420P);
+        extractor.extract(picture, 0, 320, 180);
+        ZscaleFit first = extractor.zimgFit();
+        extractor.extract(picture, 0, 320, 180);
+        assertSame(first, extractor.zimgFit(), "the same fit keeps its graph");
+
+        extractor.extract(picture, 0, 160, 90);
+        ZscaleFit second = extractor.zimgFit();
+        assertNotSame(first, second);
+        assertTrue(first.closed(), "a fit that changed frees its graph");
+
+        extractor.close();
+        assertTrue(second.closed(), "closing the extractor frees its graph");
+        extractor = new I420Extractor(); // for close() after the test
+    }
+
+    private static I420Frame swscaleBilinear(AVFrame picture, int width, int height) {
+        AVFrame out = av_frame_alloc();
+        org.bytedeco.ffmpeg.swscale.SwsContext sws = org.bytedeco.ffmpeg.global.swscale.sws_getContext(
+                picture.width(), picture.height(), picture.format(), width, height, AV_PIX_FMT_YUV420P,
+                org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR, null, null, (org.bytedeco.javacpp.DoublePointer) null);
+        try {
+            out.width(width).height(height).format(AV_PIX_FMT_YUV420P);
+            assertEquals(0, av_frame_get_buffer(out, 0));
+            org.bytedeco.ffmpeg.global.swscale.sws_scale(sws, picture.data(), picture.linesize(), 0, picture.height(),
+                    out.data(), out.linesize());
+            try (I420Extractor copier = new I420Extractor()) {
+                return copier.extract(out, 0);
+            }
+        } finally {
+            org.bytedeco.ffmpeg.global.swscale.sws_freeContext(sws);
+            av_frame_free(out);
+        }
     }
 
     private interface Pattern {
