@@ -72,8 +72,8 @@ for scen, byjar in runs.items():
     print(f"## {scen}\n")
     print("| jar | runs | server cpu-s / media-s (median; each run) | " + " | ".join(g for g, _ in groups)
           + " | audio lane ms per round sent | encode ms per frame sent | real time | audio-round lateness p99 ms"
-          + " | load average per run (before → after) |")
-    print("|---" * (len(groups) + 8) + "|")
+          + " | SSIM (Y) of a received tile (median; each run) | load average per run (before → after) |")
+    print("|---" * (len(groups) + 9) + "|")
     base = None
     for name in order:
         rs = byjar.get(name, [])
@@ -90,8 +90,11 @@ for scen, byjar in runs.items():
         cells += [f"{lane:.2f}", f"{enc:.2f}"]
         rt = "/".join("yes" if r.get("realTime") else "no" for r in rs)
         late = med([(r.get("audioRoundLatenessMillis") or {}).get("p99") for r in rs])
+        ssims = [((r.get("quality") or {}).get("ours") or {}).get("ssim") for r in rs]
+        ssim = "–" if all(x is None for x in ssims) else (f"{med(ssims):.4f} ("
+                + ", ".join("–" if x is None else f"{x:.4f}" for x in ssims) + ")")
         print(f"| {name} | {len(rs)} | **{cpu:.3f}** ({each}){'' if cpu == base else f', {cpu / base:.2f}x the first'} | "
-              + " | ".join(cells) + f" | {rt} | {late:.1f} | " + "; ".join(r['load'] for r in rs) + " |")
+              + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | " + "; ".join(r['load'] for r in rs) + " |")
     print()
 PY
 echo "wrote $out/compare.md" >&2

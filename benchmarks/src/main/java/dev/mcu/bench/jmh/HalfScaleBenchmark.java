@@ -1,5 +1,6 @@
 package dev.mcu.bench.jmh;
 
+import dev.mcu.decoder.ZscaleFit;
 import dev.mcu.media.I420Frame;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -54,7 +55,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
  *   <li>{@code java-halving}: {@link BilinearHalving}, reading the native picture in place and
  *       writing the heap frame, byte-identical to {@code swscale-bilinear};</li>
  *   <li>{@code java-tent}: {@link TentHalving}, the same tent rounded once (within one level of it);</li>
- *   <li>{@code zscale-bilinear}: {@link ZscaleHalving}, zimg's bilinear through libavfilter (from the
+ *   <li>{@code zscale-bilinear}: {@link dev.mcu.decoder.ZscaleFit}, zimg's bilinear through libavfilter (from the
  *       heap it is handed a picture that is not reference-counted, which libavfilter copies).</li>
  * </ul>
  * Single-threaded, as a decode thread calls it. Native pictures and contexts are owned by the
@@ -80,7 +81,7 @@ public class HalfScaleBenchmark {
     private AVFrame source;      // owned: freed in tear-down
     private AVFrame scaled;      // owned: freed in tear-down
     private SwsContext context;  // owned: freed in tear-down
-    private ZscaleHalving zscale; // owned: closed in tear-down
+    private ZscaleFit zscale; // owned: closed in tear-down
     private ByteBuffer sourceY;
     private ByteBuffer sourceU;
     private ByteBuffer sourceV;
@@ -94,9 +95,8 @@ public class HalfScaleBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        source = picture(SOURCE_WIDTH, SOURCE_HEIGHT);
         heapSource = SyntheticPictures.picture(SOURCE_WIDTH, SOURCE_HEIGHT, 7);
-        fill(source, heapSource);
+        source = SyntheticPictures.nativeCopy(heapSource);
         ByteBuffer heap = ByteBuffer.wrap(heapSource.data());
         heapY = heap.slice(heapSource.offsetY(), heapSource.offsetU() - heapSource.offsetY());
         heapU = heap.slice(heapSource.offsetU(), heapSource.offsetV() - heapSource.offsetU());
@@ -114,7 +114,7 @@ public class HalfScaleBenchmark {
         if (scaler.startsWith("java-")) {
             context = null;
         } else if (scaler.startsWith("zscale-")) {
-            zscale = new ZscaleHalving(SOURCE_WIDTH, SOURCE_HEIGHT, WIDTH, HEIGHT, scaler.substring("zscale-".length()));
+            zscale = new ZscaleFit(source, WIDTH, HEIGHT); // bilinear, as the decoder fits
         } else if (scaler.equals("sws_scale_frame-bilinear")) {
             context = sws_alloc_context();
             context.flags(SWS_BILINEAR);
@@ -169,7 +169,7 @@ public class HalfScaleBenchmark {
             return TentHalving.halve(SOURCE_WIDTH, SOURCE_HEIGHT, y, strideY, u, strideU, v, strideV, 0);
         }
         if (zscale != null) {
-            return copyOut(zscale.scale(picture), false);
+            return copyOut(zscale.fit(picture), false);
         }
         if (scaler.startsWith("sws_scale_frame")) {
             sws_scale_frame(context, scaled, picture);
@@ -201,17 +201,6 @@ public class HalfScaleBenchmark {
 
     private static ByteBuffer plane(AVFrame frame, int plane, int rows) {
         return frame.data(plane).capacity((long) frame.linesize(plane) * rows).asByteBuffer();
-    }
-
-    private static void fill(AVFrame frame, I420Frame content) {
-        int chromaWidth = I420Frame.chromaWidth(content.width());
-        for (int row = 0; row < content.height(); row++) {
-            frame.data(0).position((long) row * frame.linesize(0)).put(content.data(), content.offsetY() + row * content.strideY(), content.width());
-        }
-        for (int row = 0; row < I420Frame.chromaHeight(content.height()); row++) {
-            frame.data(1).position((long) row * frame.linesize(1)).put(content.data(), content.offsetU() + row * content.strideU(), chromaWidth);
-            frame.data(2).position((long) row * frame.linesize(2)).put(content.data(), content.offsetV() + row * content.strideV(), chromaWidth);
-        }
     }
 
     /**

@@ -1,8 +1,14 @@
 package dev.mcu.bench.jmh;
 
 import dev.mcu.media.I420Frame;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 import java.util.Random;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 
 /**
  * Camera-like I420 pictures for the benchmarks: flat blocks of random colour (compressible, unlike
@@ -18,6 +24,28 @@ final class SyntheticPictures {
     /** A picture of {@code width x height} that differs for every seed. */
     static I420Frame picture(int width, int height, long seed) {
         return crop(texture(width, height, seed), width, width, height, 0);
+    }
+
+    /**
+     * The picture in a native yuv420p AVFrame with FFmpeg's padded linesizes, as a decoder hands one
+     * out; the caller owns it ({@code av_frame_free}).
+     */
+    static AVFrame nativeCopy(I420Frame content) {
+        AVFrame frame = av_frame_alloc();
+        frame.width(content.width()).height(content.height()).format(AV_PIX_FMT_YUV420P);
+        if (av_frame_get_buffer(frame, 0) < 0) {
+            av_frame_free(frame);
+            throw new IllegalStateException("no picture buffer for " + content.width() + "x" + content.height());
+        }
+        int chromaWidth = I420Frame.chromaWidth(content.width());
+        for (int row = 0; row < content.height(); row++) {
+            frame.data(0).position((long) row * frame.linesize(0)).put(content.data(), content.offsetY() + row * content.strideY(), content.width());
+        }
+        for (int row = 0; row < I420Frame.chromaHeight(content.height()); row++) {
+            frame.data(1).position((long) row * frame.linesize(1)).put(content.data(), content.offsetU() + row * content.strideU(), chromaWidth);
+            frame.data(2).position((long) row * frame.linesize(2)).put(content.data(), content.offsetV() + row * content.strideV(), chromaWidth);
+        }
+        return frame;
     }
 
     /**

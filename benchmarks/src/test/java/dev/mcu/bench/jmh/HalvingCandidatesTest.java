@@ -1,5 +1,6 @@
 package dev.mcu.bench.jmh;
 
+import dev.mcu.decoder.ZscaleFit;
 import dev.mcu.media.I420Frame;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Java candidates of {@link HalfScaleBenchmark} make the picture they claim, so their speed is
  * comparable with swscale's: {@link BilinearHalving} is swscale's {@code SWS_BILINEAR} 2:1 byte for
  * byte (noise, flat and black-and-white pictures, so every rounding path is hit), {@link TentHalving}
- * is within one level of it everywhere, {@link ZscaleHalving} within a fraction of a level on average.
+ * is within one level of it everywhere, {@link ZscaleFit} (the decoder's fit) within a fraction of a level on average.
  */
 class HalvingCandidatesTest {
 
@@ -77,14 +78,13 @@ class HalvingCandidatesTest {
         I420Frame source = content.equals("synthetic") ? SyntheticPictures.picture(640, 360, 7) : picture(640, 360, content);
         byte[] reference = swscaleBilinear(source);
         AVFrame in = av_frame_alloc();
-        try (ZscaleHalving zscale = new ZscaleHalving(640, 360, 320, 180, "bilinear")) {
-            in.width(640).height(360).format(AV_PIX_FMT_YUV420P);
-            assertEquals(0, av_frame_get_buffer(in, 0));
-            putPlane(in, 0, source.data(), source.offsetY(), 640, 360);
-            putPlane(in, 1, source.data(), source.offsetU(), 320, 180);
-            putPlane(in, 2, source.data(), source.offsetV(), 320, 180);
-
-            AVFrame out = zscale.scale(in);
+        in.width(640).height(360).format(AV_PIX_FMT_YUV420P);
+        assertEquals(0, av_frame_get_buffer(in, 0));
+        putPlane(in, 0, source.data(), source.offsetY(), 640, 360);
+        putPlane(in, 1, source.data(), source.offsetU(), 320, 180);
+        putPlane(in, 2, source.data(), source.offsetV(), 320, 180);
+        try (ZscaleFit zscale = new ZscaleFit(in, 320, 180)) {
+            AVFrame out = zscale.fit(in);
 
             assertEquals(320, out.width());
             assertEquals(180, out.height());
