@@ -32,10 +32,21 @@ public final class I420Extractor implements AutoCloseable {
     private SwsContext scaler;      // owned: rebuilt by sws_getCachedContext, freed in close()
     private final AVFrame converted; // owned: its buffers follow the picture size, freed in close()
     private ZscaleFit zscale;        // owned: the last fit zimg took, rebuilt when the fit changes, closed in close()
+    private final boolean zimgAllowed;
     private long zscaleRefused;      // the fit zimg last refused (fitKey), so swscale keeps it without a retry per picture
 
     public I420Extractor() {
+        this(true);
+    }
+
+    private I420Extractor(boolean zimg) {
         converted = av_frame_alloc();
+        zimgAllowed = zimg;
+    }
+
+    /** An extractor that fits with swscale alone, as before zimg: the benchmarks' baseline. */
+    public static I420Extractor swscaleOnly() {
+        return new I420Extractor(false);
     }
 
     /** The picture as I420 at its own size, or null when swscale cannot handle its format. */
@@ -57,7 +68,7 @@ public final class I420Extractor implements AutoCloseable {
         }
         boolean asIs = picture.format() == AV_PIX_FMT_YUV420P && width == picture.width() && height == picture.height();
         AVFrame source = asIs ? picture
-                : picture.format() == AV_PIX_FMT_YUV420P && evenSides(picture, width, height) ? fit(picture, width, height)
+                : zimgAllowed && picture.format() == AV_PIX_FMT_YUV420P && evenSides(picture, width, height) ? fit(picture, width, height)
                 : convert(picture, width, height);
         return source == null ? null : copyOut(source, timestampMicros);
     }

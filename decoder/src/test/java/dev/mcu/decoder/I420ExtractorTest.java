@@ -15,9 +15,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -160,6 +162,10 @@ class I420ExtractorTest {
         I420Frame reference = swscaleBilinear(picture, 320, 180);
 
         assertNotNull(extractor.zimgFit(), "the 2:1 fit runs on zimg");
+        try (I420Extractor swscaleOnly = I420Extractor.swscaleOnly()) {
+            assertArrayEquals(reference.data(), swscaleOnly.extract(picture, 0, 320, 180).data(), "the baseline is swscale's picture");
+            assertNull(swscaleOnly.zimgFit());
+        }
         assertEquals(320, fitted.width());
         assertEquals(180, fitted.height());
         double sum = 0;

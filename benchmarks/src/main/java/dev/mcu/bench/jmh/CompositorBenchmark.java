@@ -68,6 +68,10 @@ public class CompositorBenchmark {
     @Param({"1280x720", "1920x1080"})
     public String canvas;
 
+    /** How the decoders fit their pictures in {@code allSourcesChangedFittedByDecoders}: zimg (the server's), or swscale as before it. */
+    @Param({"zimg", "swscale"})
+    public String decoderFit;
+
     private VideoCompositor compositor;
     private Layout layout;
     private Map<String, I420Frame> framesA;
@@ -95,7 +99,7 @@ public class CompositorBenchmark {
             framesB.put(id, SyntheticPictures.picture(SOURCE_WIDTH, SOURCE_HEIGHT, 2L * i + 1));
             decodedA.put(id, SyntheticPictures.nativeCopy(framesA.get(id)));
             decodedB.put(id, SyntheticPictures.nativeCopy(framesB.get(id)));
-            extractors.put(id, new I420Extractor());
+            extractors.put(id, decoderFit.equals("swscale") ? I420Extractor.swscaleOnly() : new I420Extractor());
         }
         layout = Layouts.compute(LayoutSpec.grid(), width, height, ids);
         if (layout.size() != tiles) {
