@@ -3,11 +3,10 @@ package dev.mcu.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcu.app.http.Json;
 import dev.mcu.app.testing.Await;
+import dev.mcu.app.testing.Dial;
 import dev.mcu.app.testing.SyntheticParticipant;
 import dev.mcu.app.testing.TestServers;
 import dev.mcu.media.Codec;
-import dev.mcu.sip.testing.PhoneResponse;
-import dev.mcu.sip.testing.SipTestPhone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,13 +46,7 @@ class ParticipantRatesTest {
         toClose.add(server);
         SyntheticParticipant red = new SyntheticParticipant("red", Codec.OPUS, Codec.H264, 1, ConferenceEndToEndTest.RED, 440);
         toClose.add(red);
-        SipTestPhone phone = new SipTestPhone("127.0.0.1", server.config().sip().port(), "udp", red.name());
-        toClose.add(phone);
-        SipTestPhone.Outgoing call = phone.invite("watch", red.offer());
-        PhoneResponse answer = call.awaitFinal();
-        assertEquals(200, answer.status(), answer.reason());
-        call.ack();
-        red.start(answer.body());
+        toClose.add(Dial.into(server, "watch", red));
 
         // Sending: the phone encodes 25 fps; after a full window the API shows about that.
         JsonNode[] seen = new JsonNode[1];
