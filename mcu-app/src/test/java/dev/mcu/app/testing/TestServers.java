@@ -74,6 +74,17 @@ public final class TestServers {
         return named;
     }
 
+    /** The last {@code key=value} override's value for {@code key} as a number, else {@code otherwise}. */
+    private static int namedValue(String[] overrides, String key, int otherwise) {
+        int value = otherwise;
+        for (String o : overrides) {
+            if (o.startsWith(key + "=")) {
+                value = Integer.parseInt(o.substring(key.length() + 1).trim());
+            }
+        }
+        return value;
+    }
+
     /** {@link #freeSipPort()}, but none of {@code taken}. */
     private static int freeSipPortNotIn(Set<Integer> taken) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
@@ -158,6 +169,10 @@ public final class TestServers {
         // At 40000 up, sockets bound to port 0 and run-sipp's server (41000-59999) held every pair
         // of a test's range (503 "no free media ports"); at 10000 up, a load benchmark's did.
         int mediaBase = freeUdpPorts(400);
+        // A test that sets its own media range (media.portMin/portMax overrides win) needs the WebRTC
+        // port outside that range, not only outside this default one (it landed inside once in CI).
+        int mediaMin = namedValue(overrides, "media.portMin", mediaBase);
+        int mediaMax = namedValue(overrides, "media.portMax", mediaBase + 399);
         List<String> all = new ArrayList<>(List.of(
                 "sip.port=" + sipPort,
                 "sip.wsPort=0",   // browser tests give free ports; fixed defaults would collide
@@ -168,7 +183,7 @@ public final class TestServers {
                 "tls.keystore=" + tlsKeystore(),
                 "media.portMin=" + mediaBase,
                 "media.portMax=" + (mediaBase + 399),
-                "webrtc.port=" + freeUdpPortOutside(mediaBase, mediaBase + 399, taken),
+                "webrtc.port=" + freeUdpPortOutside(Math.min(mediaBase, mediaMin), Math.max(mediaBase + 399, mediaMax), taken),
                 "video.width=640",
                 "video.height=360",
                 "video.fps=15",
