@@ -212,7 +212,9 @@ class I420ExtractorTest {
         allocate(640, 360, AV_PIX_FMT_YUV420P);
         extractor.extract(picture, 0, 320, 180);
         ZscaleFit first = extractor.zimgFit();
-        extractor.extract(picture, 0, 320, 180);
+        for (int i = 0; i < I420Extractor.PICTURES_BETWEEN_ZIMG_BUILDS; i++) {
+            extractor.extract(picture, 0, 320, 180);
+        }
         assertSame(first, extractor.zimgFit(), "the same fit keeps its graph");
 
         extractor.extract(picture, 0, 160, 90);
@@ -223,6 +225,43 @@ class I420ExtractorTest {
         extractor.close();
         assertTrue(second.closed(), "closing the extractor frees its graph");
         extractor = new I420Extractor(); // for close() after the test
+    }
+
+    /**
+     * A sender that changes its size on every picture must not have a zimg graph (~0.8 ms to build) built
+     * for each: swscale fits those, and zimg takes the size that holds.
+     */
+    @Test
+    void aSizeThatChangesOnEveryPictureIsFittedBySwscaleUntilItHolds() {
+        allocate(640, 360, AV_PIX_FMT_YUV420P);
+        fill(0, 640, 360, (x, y) -> 81);
+        fill(1, 320, 180, (x, y) -> 90);
+        fill(2, 320, 180, (x, y) -> 240);
+        extractor.extract(picture, 0, 320, 180);
+        assertNotNull(extractor.zimgFit());
+
+        for (int i = 0; i < 90; i++) { // every picture still right
+            int tileWidth = i % 2 == 0 ? 160 : 320;
+            I420Frame frame = extractor.extract(picture, i, tileWidth, 360);
+            assertEquals(tileWidth, frame.width());
+            assertEquals(81, frame.lumaAt(tileWidth / 2, frame.height() / 2), 2);
+            assertEquals(240, frame.vAt(tileWidth / 2, frame.height() / 2), 2);
+        }
+        int builds = 0;
+        ZscaleFit seen = extractor.zimgFit();
+        for (int i = 0; i < 90; i++) {
+            extractor.extract(picture, i, i % 2 == 0 ? 160 : 320, 360);
+            if (extractor.zimgFit() != seen) {
+                builds++;
+                seen = extractor.zimgFit();
+            }
+        }
+        assertTrue(builds <= 3, "zimg graphs built for 90 pictures that alternate sizes: " + builds);
+
+        for (int i = 0; i <= I420Extractor.PICTURES_BETWEEN_ZIMG_BUILDS; i++) {
+            extractor.extract(picture, i, 160, 90);
+        }
+        assertTrue(extractor.zimgFit().fits(picture, 160, 90), "zimg fits the size that held");
     }
 
     private static I420Frame swscaleBilinear(AVFrame picture, int width, int height) {
