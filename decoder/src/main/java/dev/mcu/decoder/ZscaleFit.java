@@ -3,6 +3,7 @@ package dev.mcu.decoder;
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.Pointer;
 
 import static org.bytedeco.ffmpeg.global.avfilter.AV_BUFFERSRC_FLAG_KEEP_REF;
 import static org.bytedeco.ffmpeg.global.avfilter.av_buffersink_get_frame;
@@ -41,8 +42,10 @@ public final class ZscaleFit implements AutoCloseable {
     private final int width;
     private final int height;
     private final AVFilterGraph graph;      // owned
-    private final AVFilterContext source = new AVFilterContext();
-    private final AVFilterContext sink = new AVFilterContext();
+    // Null until the graph makes them: a no-argument AVFilterContext would malloc a struct of its own that
+    // only the garbage collector frees, as create_filter points the object at the graph's context instead.
+    private final AVFilterContext source = new AVFilterContext((Pointer) null);
+    private final AVFilterContext sink = new AVFilterContext((Pointer) null);
     private final AVFrame output;           // owned
     private boolean closed;
 
@@ -64,7 +67,7 @@ public final class ZscaleFit implements AutoCloseable {
         output = av_frame_alloc();
         try {
             graph.nb_threads(1);
-            AVFilterContext resize = new AVFilterContext();
+            AVFilterContext resize = new AVFilterContext((Pointer) null);
             String buffer = "video_size=" + sourceWidth + "x" + sourceHeight + ":pix_fmt=" + format
                     + ":time_base=1/90000:pixel_aspect=1/1:colorspace=" + colorspace + ":range=" + range;
             check(avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", buffer, null, graph), "buffer");
