@@ -72,8 +72,9 @@ for scen, byjar in runs.items():
     print(f"## {scen}\n")
     print("| jar | runs | server cpu-s / media-s (median; each run) | " + " | ".join(g for g, _ in groups)
           + " | audio lane ms per round sent | encode ms per frame sent | real time | audio-round lateness p99 ms"
-          + " | SSIM (Y) of a received tile (median; each run) | load average per run (before → after) |")
-    print("|---" * (len(groups) + 9) + "|")
+          + " | SSIM (Y) of a received tile (median; each run) | tile steps that repeat or skip"
+          + " | video latency p50 ms; A/V skew p50 ms | load average per run (before → after) |")
+    print("|---" * (len(groups) + 11) + "|")
     base = None
     for name in order:
         rs = byjar.get(name, [])
@@ -93,8 +94,13 @@ for scen, byjar in runs.items():
         ssims = [((r.get("quality") or {}).get("ours") or {}).get("ssim") for r in rs]
         ssim = "–" if all(x is None for x in ssims) else (f"{med(ssims):.4f} ("
                 + ", ".join("–" if x is None else f"{x:.4f}" for x in ssims) + ")")
+        uneven = [((r.get("quality") or {}).get("ours") or {}).get("unevenSteps") for r in rs]
+        steps = "–" if all(x is None for x in uneven) else f"{100 * med(uneven):.1f} %"
+        video = [r.get("videoLatencyMillis") or {} for r in rs]
+        latency = f"{med([v.get('p50') for v in video]):.0f}; {med([v.get('skewP50') for v in video]):.0f}"
         print(f"| {name} | {len(rs)} | **{cpu:.3f}** ({each}){'' if cpu == base else f', {cpu / base:.2f}x the first'} | "
-              + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | " + "; ".join(r['load'] for r in rs) + " |")
+              + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | {steps} | {latency} | "
+              + "; ".join(r['load'] for r in rs) + " |")
     print()
 PY
 echo "wrote $out/compare.md" >&2

@@ -11,7 +11,9 @@ shows the latest decoded picture), so for every received tile this finds the par
 hue: the chroma of each source is flat) and the loop frame (least luma error) it shows, then hands
 the aligned pairs to ffmpeg. The same alignment is used for the server's and for ffmpeg's output.
 Tiles are compared inside an 8-pixel inset: the active speaker's tile carries a highlight border.
-Prints one JSON object: ssim (Y), ssimAll, psnr (Y), psnrAll (average), frames, tiles.
+Prints one JSON object: ssim (Y), ssimAll, psnr (Y), psnrAll (average), frames, tiles, and
+unevenSteps: the share of a tile's frame-to-frame steps that are not one loop frame forward (a
+repeated picture or a skipped one: the tiles' timing, which the encoder pays for in bits).
 
 With --placement it prints instead which participant each picture shows ({"placement": [i, ...]},
 the most frequent over the first PLACEMENT_FRAMES frames; among participants of the same hue, which
@@ -128,13 +130,15 @@ def main():
             print(json.dumps({"placement": placement}))
             return
         pairs = {}  # (w, h) -> (distorted frames, reference frames)
+        shown = [[] for _ in pictures]  # per tile: the loop frame each received frame shows
         for frame in frames:
-            for x, y, w, h in pictures:
+            for k, (x, y, w, h) in enumerate(pictures):
                 Y, U, V = inner(*crop(frame, x, y, w, h))
                 who = int(np.argmin(((chroma[(w, h)] - [U.mean(), V.mean()]) ** 2).sum(axis=1)))
                 m = INSET
                 candidates = refs[(w, h)][who][:, : w * h].reshape(-1, h, w)[:, m:-m:4, m:-m:4].astype(np.int32)
                 errors = ((candidates - Y[::4, ::4].astype(np.int32)) ** 2).mean(axis=(1, 2))
+                shown[k].append((who, int(np.argmin(errors))))
                 best = np.concatenate([p.ravel() for p in inner(*planes(refs[(w, h)][who][int(np.argmin(errors))], w, h))])
                 got = np.concatenate([Y.ravel(), U.ravel(), V.ravel()])
                 pairs.setdefault((w, h), ([], []))
@@ -159,7 +163,10 @@ def main():
             totals["psnrAll"] += float(p.group(2)) * n
             count += n
         result = {k: round(v / count, 4) for k, v in totals.items()}
-        result.update(frames=len(frames), tiles=len(pictures))
+        # a step within one participant's loop that is not +1: a repeat (0) or a skip (2 or more)
+        steps = [(b[1] - a[1]) % LOOP for tile in shown for a, b in zip(tile, tile[1:]) if a[0] == b[0]]
+        result.update(frames=len(frames), tiles=len(pictures),
+                      unevenSteps=round(sum(1 for s in steps if s != 1) / len(steps), 4) if steps else 0.0)
         print(json.dumps(result))
 
 

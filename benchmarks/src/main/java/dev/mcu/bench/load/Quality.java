@@ -15,11 +15,15 @@ import java.util.regex.Pattern;
  * <p>Threads: the main thread, after the scenarios.
  */
 record Quality(Measure ours, Measure ffmpeg) {
-    /** Luma SSIM and PSNR, their all-planes counterparts, over {@code frames} frames of {@code tiles} tiles. */
-    record Measure(double ssim, double ssimAll, double psnr, double psnrAll, int frames, int tiles) {
+    /**
+     * Luma SSIM and PSNR, their all-planes counterparts, over {@code frames} frames of {@code tiles} tiles;
+     * {@code unevenSteps} the share of tile steps that repeat or skip a picture (the tiles' timing).
+     */
+    record Measure(double ssim, double ssimAll, double psnr, double psnrAll, int frames, int tiles, double unevenSteps) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "SSIM %.4f / PSNR %.2f dB (Y; %d frames x %d tiles)", ssim, psnr, frames, tiles);
+            return String.format(Locale.ROOT, "SSIM %.4f / PSNR %.2f dB (Y; %d frames x %d tiles; %.1f %% of tile steps repeat or skip)",
+                    ssim, psnr, frames, tiles, 100 * unevenSteps);
         }
     }
 
@@ -62,7 +66,7 @@ record Quality(Measure ours, Measure ffmpeg) {
             f.put(m.group(1), Double.parseDouble(m.group(2)));
         }
         return new Measure(f.get("ssim"), f.get("ssimAll"), f.get("psnr"), f.get("psnrAll"),
-                f.get("frames").intValue(), f.get("tiles").intValue());
+                f.get("frames").intValue(), f.get("tiles").intValue(), f.getOrDefault("unevenSteps", 0.0));
     }
 
     /** quality.py's output, or null after logging {@code failure} and why. */

@@ -428,7 +428,8 @@ final class Report {
     private static String measure(Quality.Measure m) {
         return m == null ? "null" : "{\"ssim\": " + num(m.ssim()) + ", \"ssimAll\": " + num(m.ssimAll())
                 + ", \"psnr\": " + num(m.psnr()) + ", \"psnrAll\": " + num(m.psnrAll())
-                + ", \"frames\": " + m.frames() + ", \"tiles\": " + m.tiles() + "}";
+                + ", \"frames\": " + m.frames() + ", \"tiles\": " + m.tiles()
+                + ", \"unevenSteps\": " + num(m.unevenSteps()) + "}";
     }
 
     private static String map(Map<String, Double> values) {
