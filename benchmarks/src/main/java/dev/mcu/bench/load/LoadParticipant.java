@@ -66,7 +66,7 @@ final class LoadParticipant implements AutoCloseable {
     long videoFramesSent;
     int audioSeq;
     int videoSeq;
-    long startNanos;
+    long startNanos;                          // on the pump's loop grid: see MediaPump.VIDEO_LOOP_NANOS
 
     LoadParticipant(String name, Role role, MediaLibrary.AudioLoop audioLoop, MediaLibrary.VideoLoop videoLoop,
                     boolean burstTalker, boolean latencyProbe, boolean sendsLevels) throws IOException {
