@@ -18,10 +18,10 @@ import java.util.function.LongSupplier;
 /**
  * One participant's incoming video: RTP packets from the transport's event loop are handed to the
  * participant's serial decode executor, which runs jitter buffer → depacketizer → FFmpeg decoder and
- * publishes the newest picture for the room's compositor.
+ * hands each picture to the tile's {@link TilePlayout}, from which the room's compositor takes one per frame.
  *
  * <p>Threads: {@link #offer} on the Netty event loop (only enqueues); everything else on the
- * serial executor; {@link #latest()} and {@link #setVisible} from the room's video lane. The decoder is owned here and closed on
+ * serial executor; {@link #nextPicture()} and {@link #setVisible} from the room's video lane. The decoder is owned here and closed on
  * the serial executor after the last packet task, so it is never used and freed concurrently.
  */
 final class InboundVideo implements AutoCloseable {
@@ -39,7 +39,7 @@ final class InboundVideo implements AutoCloseable {
     private volatile boolean visible = true;
     private volatile boolean resyncNeeded;
     private final AtomicLong skippedInvisible = new AtomicLong();
-    private volatile I420Frame latest;
+    private final TilePlayout playout = new TilePlayout();
     private volatile long framesDecoded;
     private final AtomicLong keyframesAsked = new AtomicLong();
     private final MediaTimings timings;
@@ -85,7 +85,7 @@ final class InboundVideo implements AutoCloseable {
                 I420Frame picture = decoder.decode(frame);
                 timings.videoDecoded(System.nanoTime() - decodeStart);
                 if (picture != null) {
-                    latest = picture;
+                    playout.publish(picture);
                     framesDecoded++;
                 }
             }
@@ -110,7 +110,7 @@ final class InboundVideo implements AutoCloseable {
             resyncNeeded = true;
             askForKeyframe();
         } else {
-            latest = null;
+            playout.clear();
         }
     }
 
@@ -142,9 +142,12 @@ final class InboundVideo implements AutoCloseable {
         return skippedInvisible.get();
     }
 
-    /** The newest decoded picture (fitted to its tile once {@link #showIn} was called), or null before the first one. */
-    I420Frame latest() {
-        return latest;
+    /**
+     * The picture to show in this output frame (fitted to its tile once {@link #showIn} was called), or null
+     * before the first one. Room video lane, once per output frame: each call moves the tile's playout on.
+     */
+    I420Frame nextPicture() {
+        return playout.next();
     }
 
     long framesDecoded() {
@@ -170,7 +173,7 @@ final class InboundVideo implements AutoCloseable {
             decoder.close();
             jitterBuffer.reset();
             depacketizer.reset();
-            latest = null;
+            playout.clear();
         });
     }
 }

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A room's video: every 1/fps it lays out the visible participants, composites their latest
- * pictures (or a placeholder for muted video) into one canvas and hands it to the encode pool,
+ * A room's video: every 1/fps it lays out the visible participants, composites each one's next
+ * picture ({@link TilePlayout}: each in turn, at most one frame behind) or a placeholder for muted video into one canvas and hands it to the encode pool,
  * where each output profile's ladder ({@link VideoLadder}: one encode per layer somebody receives)
  * encodes it in parallel and sends it to its receivers. Once a second each receiver's layer is
  * chosen again from its reports.
@@ -69,7 +69,7 @@ final class VideoPipeline {
     private final Map<MediaTransport, VideoLayerSpec> receiverLayers = new ConcurrentHashMap<>();
     private long ticks;
     private final Map<String, I420Frame> placeholders = new HashMap<>();
-    private final Map<String, I420Frame> latestFrames = new HashMap<>();
+    private final Map<String, I420Frame> tileFrames = new HashMap<>();
     private final NameLabels nameLabels = new NameLabels();
     private Map<String, String> names = Map.of();
     private final Function<String, Tile> pictureAreas;
@@ -309,7 +309,7 @@ final class VideoPipeline {
         }
         try {
             List<String> ids = new ArrayList<>(sources.size());
-            latestFrames.clear();
+            tileFrames.clear();
             for (Source s : sources) {
                 if (!s.shown()) {
                     continue;
@@ -317,9 +317,9 @@ final class VideoPipeline {
                 ids.add(s.id());
                 // The placeholder is drawn here, not in mute(): the first text drawing loads fonts (slow).
                 I420Frame frame = s.muted() ? placeholders.computeIfAbsent(s.id(), id -> PlaceholderTile.of(s.name()))
-                        : s.video().latest();
+                        : s.video().nextPicture();
                 if (frame != null) {
-                    latestFrames.put(s.id(), frame);
+                    tileFrames.put(s.id(), frame);
                 }
             }
             if (!ids.equals(layoutIds)) {
@@ -337,7 +337,7 @@ final class VideoPipeline {
                 }
             }
             long composeStart = clock.nanoTime();
-            I420Frame canvas = compositor.compose(layout, latestFrames,
+            I420Frame canvas = compositor.compose(layout, tileFrames,
                     settings.highlightSpeaker() ? activeSpeaker : null);
             long now = clock.nanoTime();
             clock.timings().videoComposited(now - composeStart);
