@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
 /**
  * One participant's incoming video: RTP packets from the transport's event loop are handed to the
  * participant's serial decode executor, which runs jitter buffer → depacketizer → FFmpeg decoder and
- * hands each picture to the tile's {@link TilePlayout}, from which the room's compositor takes one per frame.
+ * hands each picture to the tile's {@link TilePlayout}, from which the room's compositor takes one a
+ * frame.
  *
  * <p>Threads: {@link #offer} on the Netty event loop (only enqueues); everything else on the
  * serial executor; {@link #nextPicture()} and {@link #setVisible} from the room's video lane. The decoder is owned here and closed on

@@ -19,8 +19,8 @@ import dev.mcu.media.I420Frame;
  * between two ticks keeps only the newest two: the tile never falls further behind than one frame.
  *
  * <p>Threads: {@link #publish} on the participant's decode executor, {@link #next} and {@link #clear}
- * on the room's video lane (one {@code next} per output frame); a lock guards the three fields, held
- * for a few assignments.
+ * on the room's video lane (one {@code next} per output frame); the object's lock guards its fields,
+ * held for a few assignments.
  */
 final class TilePlayout {
     /** Ticks a tile may spend a frame behind, without a late picture to absorb, before it catches up (~0.5 s at 30 fps). */

@@ -28,9 +28,10 @@ import java.util.function.Function;
 
 /**
  * A room's video: every 1/fps it lays out the visible participants, composites each one's next
- * picture ({@link TilePlayout}: each in turn, at most one frame behind) or a placeholder for muted video into one canvas and hands it to the encode pool,
- * where each output profile's ladder ({@link VideoLadder}: one encode per layer somebody receives)
- * encodes it in parallel and sends it to its receivers. Once a second each receiver's layer is
+ * picture ({@link TilePlayout}: each in turn, at most one frame behind) or a placeholder for muted
+ * video into one canvas and hands it to the encode pool, where each output profile's ladder
+ * ({@link VideoLadder}: one encode per layer somebody receives) encodes it in parallel and sends it
+ * to its receivers. Once a second each receiver's layer is
  * chosen again from its reports.
  *
  * <p>Pipelined: while frame N encodes, frame N+1 is composited into the other of two buffers and
