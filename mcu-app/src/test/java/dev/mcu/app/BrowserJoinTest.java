@@ -118,7 +118,14 @@ class BrowserJoinTest {
         // Two people side by side: the phone (first) on the left, the browser's orange on the right.
         Await.until(Duration.ofSeconds(20), () -> orangeShareOfRightHalf(phone.lastPicture()) > 0.25,
                 () -> "the phone does not see the browser's orange tile: orange share of the right half "
-                        + orangeShareOfRightHalf(phone.lastPicture()));
+                        + orangeShareOfRightHalf(phone.lastPicture())
+                        // seen once under load (session 15): say whether the server got and decoded the browser's video
+                        + "; each participant's video as the server sees it: " + server.roomSnapshot(ROOM)
+                                .map(room -> room.people().stream()
+                                        .map(p -> p.name() + ": " + p.videoCodec() + ", visible " + p.visible() + ", "
+                                                + p.stats().video())
+                                        .toList().toString())
+                                .orElse("no room"));
         I420Frame before = phone.lastPicture();
         Await.until(Duration.ofSeconds(10), () -> lumaDifferenceOutsideBlue(before, phone.lastPicture()) > 1.0,
                 () -> "the browser's tile in the phone's picture does not change (fake camera is animated)");
