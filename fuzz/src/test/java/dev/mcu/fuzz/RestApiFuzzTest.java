@@ -77,7 +77,7 @@ class RestApiFuzzTest {
                         "admin.token=" + ADMIN_TOKEN,
                         "media.portMin=" + mediaBase,
                         "media.portMax=" + (mediaBase + 99),
-                        "webrtc.port=" + freePort(),
+                        "webrtc.port=" + freePortOutside(mediaBase, mediaBase + 99),
                         "video.width=320",
                         "video.height=180")));
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close));
@@ -89,6 +89,21 @@ class RestApiFuzzTest {
         /** Free for UDP and TCP (webrtc.port is UDP), above the kernel's ephemeral ports. */
         private static int freePort() throws IOException {
             return FreePortRange.udpAndTcp();
+        }
+
+        /**
+         * A free port outside {@code min..max}: the media range is free but not yet bound, so a free port can
+         * fall inside it, and the server refuses a WebRTC port there (once in CI: "webrtc.port 65260 lies inside
+         * media.portMin..portMax", and no input was fuzzed).
+         */
+        private static int freePortOutside(int min, int max) throws IOException {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                int port = freePort();
+                if (port < min || port > max) {
+                    return port;
+                }
+            }
+            throw new IOException("no free port outside " + min + ".." + max + " in 100 tries");
         }
     }
 
