@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,9 +66,10 @@ class RestApiFuzzTest {
                 Path dir = Files.createTempDirectory("rest-fuzz");
                 int mediaBase = FreePortRange.of(100);
                 httpPort = freePort();
+                int sipPort = freePort();
                 server = new McuServer(McuConfig.load(null, List.of(
                         "sip.address=127.0.0.1",
-                        "sip.port=" + freePort(),
+                        "sip.port=" + sipPort,
                         "sip.wsPort=0",
                         "sip.wssPort=0",
                         "sip.tlsPort=0",
@@ -77,7 +79,9 @@ class RestApiFuzzTest {
                         "admin.token=" + ADMIN_TOKEN,
                         "media.portMin=" + mediaBase,
                         "media.portMax=" + (mediaBase + 99),
-                        "webrtc.port=" + freePortOutside(mediaBase, mediaBase + 99),
+                        // the media range and the SIP port are free but not bound yet: the WebRTC port
+                        // must not land on them
+                        "webrtc.port=" + FreePortRange.udpOutside(mediaBase, mediaBase + 99, Set.of(sipPort, httpPort)),
                         "video.width=320",
                         "video.height=180")));
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close));
@@ -89,21 +93,6 @@ class RestApiFuzzTest {
         /** Free for UDP and TCP (webrtc.port is UDP), above the kernel's ephemeral ports. */
         private static int freePort() throws IOException {
             return FreePortRange.udpAndTcp();
-        }
-
-        /**
-         * A free port outside {@code min..max}: the media range is free but not yet bound, so a free port can
-         * fall inside it, and the server refuses a WebRTC port there (once in CI: "webrtc.port 65260 lies inside
-         * media.portMin..portMax", and no input was fuzzed).
-         */
-        private static int freePortOutside(int min, int max) throws IOException {
-            for (int attempt = 0; attempt < 100; attempt++) {
-                int port = freePort();
-                if (port < min || port > max) {
-                    return port;
-                }
-            }
-            throw new IOException("no free port outside " + min + ".." + max + " in 100 tries");
         }
     }
 

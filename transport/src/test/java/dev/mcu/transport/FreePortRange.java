@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -60,5 +61,25 @@ public final class FreePortRange {
             }
         }
         throw new IOException("no port free for both UDP and TCP in " + FIRST_PORT + "-" + LAST_PORT);
+    }
+
+    /**
+     * A UDP port free on loopback right now that is neither in {@code [min, max]} nor one of {@code taken}:
+     * a server's WebRTC port, picked before its media range (free, but not bound yet) and SIP port are bound.
+     * The server refuses a WebRTC port inside its media range, and a free port can land there.
+     */
+    public static int udpOutside(int min, int max, Set<Integer> taken) throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 1);
+            if (port >= min && port <= max || taken.contains(port)) {
+                continue;
+            }
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
+                return port;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free UDP port outside " + min + ".." + max + " in " + FIRST_PORT + "-" + LAST_PORT);
     }
 }

@@ -11,9 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,22 +119,6 @@ public final class TestServers {
         return FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 1);
     }
 
-    /** A UDP port free on 127.0.0.1 right now that is neither in {@code [min, max]} nor one of {@code taken}. */
-    private static int freeUdpPortOutside(int min, int max, Set<Integer> taken) throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = randomPort();
-            if (port >= min && port <= max || taken.contains(port)) {
-                continue;
-            }
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                return port;
-            } catch (IOException busy) {
-                // try another
-            }
-        }
-        throw new IOException("no free UDP port outside " + min + ".." + max);
-    }
-
     /** The server's /metrics page (Prometheus text), asserting it answers 200. */
     public static String scrapeMetrics(McuServer server) {
         try {
@@ -183,7 +165,7 @@ public final class TestServers {
                 "tls.keystore=" + tlsKeystore(),
                 "media.portMin=" + mediaBase,
                 "media.portMax=" + (mediaBase + 399),
-                "webrtc.port=" + freeUdpPortOutside(Math.min(mediaBase, mediaMin), Math.max(mediaBase + 399, mediaMax), taken),
+                "webrtc.port=" + FreePortRange.udpOutside(Math.min(mediaBase, mediaMin), Math.max(mediaBase + 399, mediaMax), taken),
                 "video.width=640",
                 "video.height=360",
                 "video.fps=15",
