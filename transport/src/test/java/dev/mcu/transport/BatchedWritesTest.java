@@ -209,6 +209,9 @@ class BatchedWritesTest {
 
         EventLoopGroup ownGroup = new MultiThreadIoEventLoopGroup(1, engine.ioHandlerFactory());
         Channel onStoppedLoop = bound(ownGroup);
+        // closed before its loop stops: an io_uring loop stopped under an open socket never gives back the
+        // receive buffer the socket has posted (Netty 4.2.x reports it as a leak when it is collected)
+        onStoppedLoop.close().syncUninterruptibly();
         ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         DatagramPacket toStopped = packet(2, 1, nowhere);
         BatchedWrites.write(onStoppedLoop, toStopped);
