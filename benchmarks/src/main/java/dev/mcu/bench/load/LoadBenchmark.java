@@ -28,7 +28,7 @@ public final class LoadBenchmark {
     }
 
     /** The grid's picture rectangles as quality.py wants them: "x,y,w,h;x,y,w,h;...". */
-    private static String pictureList(int n) {
+    static String pictureList(int n) {
         StringBuilder out = new StringBuilder();
         for (FfmpegBaseline.Picture p : FfmpegBaseline.gridPictures(n)) {
             out.append(out.length() == 0 ? "" : ";").append(p.x()).append(',').append(p.y()).append(',')

@@ -281,8 +281,10 @@ final class Report {
                 .append("picture flashes at the instant its burst starts; from the first flash frame sent to the arrival of the ")
                 .append("first composite in which participant 1 sees its tile bright (decoded after the run). A/V skew: that ")
                 .append("video latency minus the same cycle's audio latency (positive: the picture comes later). Quality: ")
-                .append(VideoRecorder.FRAMES / 30).append(" s of the 1280x720 video participant 1 receives (after a PLI), and ffmpeg's ")
-                .append("encoded canvas; every grid tile against its source picture scaled to the tile with bilinear swscale, ")
+                .append("5 s of the 1280x720 video participant 1 receives, from its 140th frame after the keyframe its PLI ")
+                .append("asked for, and the same frames of ffmpeg's encoded canvas after its first keyframe (the rate control's ")
+                .append("few seconds of paying back a keyframe are left out: they measure the encoder's history, see ")
+                .append("docs/benchmarks.md); every grid tile against its source picture scaled to the tile with bilinear swscale, ")
                 .append("aligned to the loop frame it shows (benchmarks/quality.py), by ffmpeg's ssim and psnr filters. ")
                 .append("Real time: the 5th-percentile receiver got ≥ 95% of 50 audio packets/s (and of 30 video frames/s).\n\n");
         md.append(targets());
