@@ -6,12 +6,13 @@ ffmpeg's ssim and psnr filters. Needs numpy (Debian: python3-numpy).
     quality.py --ffmpeg FFMPEG --sources DIR --pictures 'x,y,w,h;x,y,w,h;...' [--placement] RECEIVED.h264
 
 DIR holds src<i>.yuv: participant i's 60 pictures before encoding (I420 640x360, the loop it sends).
-The tiles show participants' loops at unknown phases (each joined at its own time, and the server
-shows the latest decoded picture), so for every received tile this finds the participant (by its
+A tile may show its participant's loop a frame early or late against the others (the server shows
+each picture when it has been decoded), so for every received tile this finds the participant (by its
 hue: the chroma of each source is flat) and the loop frame (least luma error) it shows, then hands
 the aligned pairs to ffmpeg. The same alignment is used for the server's and for ffmpeg's output.
 Tiles are compared inside an 8-pixel inset: the active speaker's tile carries a highlight border.
-Prints one JSON object: ssim (Y), ssimAll, psnr (Y), psnrAll (average), frames, tiles, and
+Prints one JSON object: ssim (Y), ssimAll, psnr (Y), psnrAll (average), frames, skipped (the frames
+left out after the stream's first keyframe, SKIP_FRAMES below), tiles, and
 unevenSteps: the share of a tile's frame-to-frame steps that are not one loop frame forward (a
 repeated picture or a skipped one: the tiles' timing, which the encoder pays for in bits).
 
