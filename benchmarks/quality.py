@@ -16,12 +16,15 @@ left out after the stream's first keyframe, SKIP_FRAMES below), tiles, and
 unevenSteps: the share of a tile's frame-to-frame steps that are not one loop frame forward (a
 repeated picture or a skipped one: the tiles' timing, which the encoder pays for in bits).
 
-With --placement it prints instead which participant each picture shows ({"placement": [i, ...]},
-the most frequent over the first PLACEMENT_FRAMES frames; among participants of the same hue, which
-send the same picture, the next one not yet placed), so the ffmpeg baseline can put every
-participant in the tile the server showed it in: the same canvas to encode. Which participant sits
-next to which changes the encoder's work (every tile border is a hue edge), enough to matter: the
-same server canvases rebuilt in ffmpeg's participant order encoded to 20 % less luma error.
+With --placement it prints instead where the server put everyone, so the ffmpeg baseline can
+encode the same canvas: {"placement": [i, ...], "phases": [d, ...]}. placement[k] is the participant
+tile k shows, the most frequent over the first PLACEMENT_FRAMES frames (among participants of the
+same hue, which send the same picture, the next one not yet placed). phases[k] is how many loop
+frames tile k runs ahead of the tiles' most common phase (negative: behind). Both change the
+encoder's work enough to matter: which participant sits next to which (every tile border is a hue
+edge; the same server canvases rebuilt in ffmpeg's participant order encoded to 20 % less luma
+error), and which tiles run a frame behind their neighbours (one canvas encoded to SSIM 0.9956 with
+the server's phases and 0.9931 with every tile in step).
 """
 import argparse
 import json
@@ -71,6 +74,39 @@ def inner(Y, U, V):
     """The part of a picture inside the highlight border, on both sides of the comparison."""
     m = INSET
     return Y[m:-m, m:-m], U[m // 2:-m // 2, m // 2:-m // 2], V[m // 2:-m // 2, m // 2:-m // 2]
+
+
+def loop_frame(refs, index, Y, w, h):
+    """The loop frame of source {index} (a position in refs) that the tile's luma Y shows: least error."""
+    m = INSET
+    candidates = refs[(w, h)][index][:, : w * h].reshape(-1, h, w)[:, m:-m:4, m:-m:4].astype(np.int32)
+    return int(np.argmin(((candidates - Y[::4, ::4].astype(np.int32)) ** 2).mean(axis=(1, 2))))
+
+
+def phases(frames, pictures, placement, sources, refs):
+    """Per tile, how many loop frames its participant runs ahead of the tiles' most common phase
+    (negative: behind), the most frequent over the first PLACEMENT_FRAMES frames. The server shows
+    each picture when it has been decoded, so some tiles run a frame behind the others, and which
+    ones sit next to each other changes how well the canvas encodes (by more than the gap between
+    two encoders): the baseline copies the pattern."""
+    position = {i: k for k, (i, _) in enumerate(sources)}
+    offsets = []
+    for k, (x, y, w, h) in enumerate(pictures):
+        p = placement[k]
+        if p is None or p not in position:
+            offsets.append(None)
+            continue
+        counts = {}
+        for t, frame in enumerate(frames[:PLACEMENT_FRAMES]):
+            Y = inner(*crop(frame, x, y, w, h))[0]
+            d = (loop_frame(refs, position[p], Y, w, h) - t) % LOOP
+            counts[d] = counts.get(d, 0) + 1
+        offsets.append(max(counts, key=counts.get))
+    known = [o for o in offsets if o is not None]
+    if not known:
+        return [0] * len(pictures)
+    common = max(set(known), key=known.count)
+    return [0 if o is None else (o - common + LOOP // 2) % LOOP - LOOP // 2 for o in offsets]
 
 
 def crop(frame, x, y, w, h):
@@ -136,7 +172,7 @@ def main():
                 if same:
                     unused.remove(same[0])
             placement = [unused.pop(0) if p is None and unused else p for p in placement]
-            print(json.dumps({"placement": placement}))
+            print(json.dumps({"placement": placement, "phases": phases(frames, pictures, placement, sources, refs)}))
             return
         pairs = {}  # (w, h) -> (distorted frames, reference frames)
         shown = [[] for _ in pictures]  # per tile: the loop frame each received frame shows
@@ -144,11 +180,9 @@ def main():
             for k, (x, y, w, h) in enumerate(pictures):
                 Y, U, V = inner(*crop(frame, x, y, w, h))
                 who = int(np.argmin(((chroma[(w, h)] - [U.mean(), V.mean()]) ** 2).sum(axis=1)))
-                m = INSET
-                candidates = refs[(w, h)][who][:, : w * h].reshape(-1, h, w)[:, m:-m:4, m:-m:4].astype(np.int32)
-                errors = ((candidates - Y[::4, ::4].astype(np.int32)) ** 2).mean(axis=(1, 2))
-                shown[k].append((who, int(np.argmin(errors))))
-                best = np.concatenate([p.ravel() for p in inner(*planes(refs[(w, h)][who][int(np.argmin(errors))], w, h))])
+                frame_shown = loop_frame(refs, who, Y, w, h)
+                shown[k].append((who, frame_shown))
+                best = np.concatenate([p.ravel() for p in inner(*planes(refs[(w, h)][who][frame_shown], w, h))])
                 got = np.concatenate([Y.ravel(), U.ravel(), V.ravel()])
                 pairs.setdefault((w, h), ([], []))
                 pairs[(w, h)][0].append(got)

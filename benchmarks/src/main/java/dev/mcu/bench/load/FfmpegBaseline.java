@@ -122,15 +122,16 @@ final class FfmpegBaseline {
     }
 
     /**
-     * @param placement {@code placement[tile] = participant} as the server arranged them (read from
-     *                  what a participant received), or null for participant i in tile i. Which
-     *                  participant sits next to which changes what the encoder has to do, so the
-     *                  baseline encodes the server's arrangement.
+     * @param arrangement where the server put everyone (read from what a participant received), or
+     *                  null for participant i in tile i, every tile in step. Which participant sits
+     *                  next to which, and which tiles run a frame behind their neighbours, change
+     *                  what the encoder has to do, so the baseline encodes the server's arrangement.
      * @param runs how many times to run the same job: the CLI's CPU figure for one job moves by ±15 %
      *             from run to run on a quiet machine, so the result is the median run
      */
-    static Result run(Path dir, int seconds, int n, String encoder, int[] placement, int runs)
+    static Result run(Path dir, int seconds, int n, String encoder, Quality.Arrangement arrangement, int runs)
             throws IOException, InterruptedException {
+        int[] placement = arrangement == null ? null : arrangement.placement();
         if (runs < 1) {
             throw new IllegalArgumentException("at least one baseline run, got " + runs);
         }
@@ -159,7 +160,7 @@ final class FfmpegBaseline {
                     "-c:v", "copy", "-bsf:v", "setts=ts=N/(" + MediaLibrary.VIDEO_FPS + "*TB)", "-c:a", "libopus", "-b:a", "32k", "-ac", "1", input.getFileName().toString()), "prepare");
             Files.delete(repeated);
         }
-        String graph = filterGraph(gridPictures(n), placement);
+        String graph = filterGraph(gridPictures(n), placement, arrangement == null ? null : arrangement.phases());
         String output = "baseline-" + n + "-" + encoder + ".h264";
         List<String> command = command(ffmpeg, n, seconds, graph, encoder, output, false);
         // the same job with every decoder on one thread, as the server decodes each participant; its
@@ -215,12 +216,22 @@ final class FfmpegBaseline {
         return sorted.get((sorted.size() - 1) / 2);
     }
 
+    /** {@link #filterGraph(List, int[], int[])} with every tile in step. */
+    static String filterGraph(List<Picture> pictures, int[] placement) {
+        return filterGraph(pictures, placement, null);
+    }
+
     /**
      * The filter graph: input {@code placement[k]} (or k) scaled into picture k, the pictures stacked
-     * on the server's canvas as {@code [v]}, and every input's audio mixed as {@code [a]}.
+     * on the server's canvas as {@code [v]}, and every input's audio mixed as {@code [a]}. Every input
+     * is numbered frame by frame first: with the inputs' millisecond timestamps (33, 67, 100 ...)
+     * {@code xstack} showed some tiles a frame ahead of the others, a pattern of its own. Picture k's
+     * input then starts {@code phases[k] - min(phases)} frames into its loop, so the tiles run ahead
+     * of each other as the server's did.
      */
-    static String filterGraph(List<Picture> pictures, int[] placement) {
+    static String filterGraph(List<Picture> pictures, int[] placement, int[] phases) {
         int n = pictures.size();
+        int earliest = phases == null ? 0 : java.util.Arrays.stream(phases).min().orElse(0);
         StringBuilder graph = new StringBuilder();
         StringBuilder videos = new StringBuilder();
         StringBuilder audios = new StringBuilder();
@@ -228,7 +239,11 @@ final class FfmpegBaseline {
         for (int i = 0; i < n; i++) {
             Picture p = pictures.get(i);
             int participant = placement == null ? i : placement[i];
-            graph.append('[').append(participant).append(":v]scale=").append(p.width()).append(':').append(p.height())
+            int skip = phases == null ? 0 : phases[i] - earliest;
+            graph.append('[').append(participant).append(":v]")
+                    .append(skip > 0 ? "trim=start_frame=" + skip + "," : "")
+                    .append("settb=1/").append(MediaLibrary.VIDEO_FPS).append(",setpts=N,")
+                    .append("scale=").append(p.width()).append(':').append(p.height())
                     .append(":flags=bilinear[v").append(i).append("];");
             videos.append("[v").append(i).append(']');
             audios.append('[').append(i).append(":a]");

@@ -112,12 +112,12 @@ public final class LoadBenchmark {
                     ScenarioRunner.log("ffmpeg baseline: N=%d, %d s of media, %s, %d runs", scenario.participants(),
                             baselineSeconds, encoder, baselineRuns);
                     ScenarioResult served = results.stream().filter(r -> r.scenario() == scenario).findFirst().orElse(null);
-                    int[] placement = served == null || served.recording() == null ? null
-                            : Quality.placement(options.get("quality-script"), media,
+                    Quality.Arrangement placement = served == null || served.recording() == null ? null
+                            : Quality.arrangement(options.get("quality-script"), media,
                                     pictureList(scenario.participants()), served.recording());
                     ScenarioRunner.log("ffmpeg baseline tiles: %s", placement == null
-                            ? "participant i in tile i (the server's arrangement is unknown)"
-                            : "as the server arranged them " + java.util.Arrays.toString(placement));
+                            ? "participant i in tile i, every tile in step (the server's arrangement is unknown)"
+                            : "as the server arranged them " + placement);
                     try {
                         FfmpegBaseline.Result r = FfmpegBaseline.run(media, baselineSeconds, scenario.participants(), encoder,
                                 placement, baselineRuns);

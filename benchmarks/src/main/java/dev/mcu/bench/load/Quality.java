@@ -32,26 +32,48 @@ record Quality(Measure ours, Measure ffmpeg) {
     private static final Pattern PLACEMENT = Pattern.compile("\"placement\": \\[([0-9, ]*)]");
 
     /**
-     * Which participant each picture of {@code received} shows (quality.py --placement), as
-     * {@code placement[tile] = participant}; null (and a log line saying why) if it cannot tell, or
-     * if two tiles seem to show the same participant.
+     * Where the server put everyone in what a participant received.
+     *
+     * @param placement {@code placement[tile] = participant}
+     * @param phases    {@code phases[tile]}: how many loop frames that tile runs ahead of the tiles'
+     *                  most common phase (negative: behind)
      */
-    static int[] placement(String script, Path sources, String pictures, Path received) {
+    record Arrangement(int[] placement, int[] phases) {
+        @Override
+        public String toString() {
+            return java.util.Arrays.toString(placement) + ", phases " + java.util.Arrays.toString(phases);
+        }
+    }
+
+    private static final Pattern PHASES = Pattern.compile("\"phases\": \\[([-0-9, ]*)]");
+
+    /**
+     * Which participant each picture of {@code received} shows and at which phase (quality.py
+     * --placement); null (and a log line saying why) if it cannot tell, or if two tiles seem to show
+     * the same participant.
+     */
+    static Arrangement arrangement(String script, Path sources, String pictures, Path received) {
         String out = runScript("placement in " + received + " not read", script, sources, pictures, received, "--placement");
         Matcher m = out == null ? null : PLACEMENT.matcher(out);
-        if (m == null || !m.find()) {
+        Matcher p = out == null ? null : PHASES.matcher(out);
+        if (m == null || !m.find() || !p.find()) {
             if (out != null) {
                 ScenarioRunner.log("placement in %s not read: %s", received, out);
             }
             return null;
         }
-        int[] placement = java.util.Arrays.stream(m.group(1).split(",\\s*")).mapToInt(Integer::parseInt).toArray();
-        if (java.util.Arrays.stream(placement).distinct().count() != placement.length) {
+        int[] placement = numbers(m.group(1));
+        int[] phases = numbers(p.group(1));
+        if (java.util.Arrays.stream(placement).distinct().count() != placement.length || phases.length != placement.length) {
             ScenarioRunner.log("placement in %s not used: a participant seems to be in two tiles %s", received,
                     java.util.Arrays.toString(placement));
             return null;
         }
-        return placement;
+        return new Arrangement(placement, phases);
+    }
+
+    private static int[] numbers(String list) {
+        return java.util.Arrays.stream(list.split(",\\s*")).mapToInt(Integer::parseInt).toArray();
     }
 
     /** Runs quality.py on one received stream; null (and a log line saying why) if it fails. */

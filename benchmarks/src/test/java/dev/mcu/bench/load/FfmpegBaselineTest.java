@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The baseline's canvas: every participant in the tile the server showed it in. */
@@ -18,8 +19,9 @@ class FfmpegBaselineTest {
         FfmpegBaseline.Picture topRight = pictures.get(1);
         assertEquals(FfmpegBaseline.CANVAS_WIDTH, topRight.x() + topRight.width(), "a 2x2 grid's second tile ends at the right edge");
         // picture 1 (top right) is scaled from input 0, picture 0 from input 2
-        assertTrue(graph.contains("[0:v]scale=" + topRight.width() + ":" + topRight.height() + ":flags=bilinear[v1];"), graph);
-        assertTrue(graph.startsWith("[2:v]scale=640:360:flags=bilinear[v0];"), graph);
+        assertTrue(graph.contains("[0:v]settb=1/30,setpts=N,scale=" + topRight.width() + ":" + topRight.height()
+                + ":flags=bilinear[v1];"), graph);
+        assertTrue(graph.startsWith("[2:v]settb=1/30,setpts=N,scale=640:360:flags=bilinear[v0];"), graph);
         assertTrue(graph.contains("xstack=inputs=4:layout=0_0|" + topRight.x() + "_" + topRight.y() + "|"), graph);
         // every participant is heard, whatever its tile
         assertTrue(graph.endsWith("[0:a][1:a][2:a][3:a]amix=inputs=4:normalize=0[a]"), graph);
@@ -28,8 +30,21 @@ class FfmpegBaselineTest {
     @Test
     void withoutThePlacementParticipantIIsInTileI() {
         String graph = FfmpegBaseline.filterGraph(FfmpegBaseline.gridPictures(2), null);
-        assertTrue(graph.startsWith("[0:v]scale="), graph);
-        assertTrue(graph.contains("[1:v]scale=") && graph.indexOf("[1:v]") < graph.indexOf("[v1]"), graph);
+        assertTrue(graph.startsWith("[0:v]settb=1/30,setpts=N,scale="), graph);
+        assertFalse(graph.contains("trim"), "every tile in step: " + graph);
+        assertTrue(graph.contains("[1:v]settb=1/30,setpts=N,scale=") && graph.indexOf("[1:v]") < graph.indexOf("[v1]"), graph);
+    }
+
+    @Test
+    void tilesRunAheadOfEachOtherAsTheServersDid() {
+        // the server showed tiles 0 and 2 a frame behind tiles 1 and 3
+        String graph = FfmpegBaseline.filterGraph(FfmpegBaseline.gridPictures(4), new int[] {2, 0, 3, 1},
+                new int[] {-1, 0, -1, 0});
+
+        assertTrue(graph.startsWith("[2:v]settb=1/30,setpts=N,scale="), "tile 0 from its input's first frame: " + graph);
+        assertTrue(graph.contains("[0:v]trim=start_frame=1,settb=1/30,setpts=N,scale="), "tile 1 a frame ahead: " + graph);
+        assertTrue(graph.contains("[3:v]settb=1/30,setpts=N,scale="), graph);
+        assertTrue(graph.contains("[1:v]trim=start_frame=1,settb=1/30,setpts=N,scale="), "tile 3 a frame ahead: " + graph);
     }
 
     @Test

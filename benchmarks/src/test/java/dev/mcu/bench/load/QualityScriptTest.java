@@ -25,6 +25,7 @@ class QualityScriptTest {
 
     private static final String SCRIPT = "quality.py";
     private static final int[] PLACEMENT = {2, 0, 3, 1};   // tile k shows participant PLACEMENT[k]
+    private static final int[] NO_SHIFT = {0, 0, 0, 0};
 
     @TempDir
     static Path dir;
@@ -47,17 +48,27 @@ class QualityScriptTest {
     }
 
     @Test
-    void readsWhichParticipantEachTileShows() throws Exception {
-        Path stream = encode("placement", 0, 60, 3000);
+    void readsWhichParticipantEachTileShowsAndWhichTilesRunAhead() throws Exception {
+        Quality.Arrangement inStep = Quality.arrangement(SCRIPT, dir, pictures, encode("inStep", 0, 200, 3000, NO_SHIFT));
+        Quality.Arrangement shifted = Quality.arrangement(SCRIPT, dir, pictures,
+                encode("shifted", 0, 200, 3000, new int[] {0, 1, 0, 1}));
 
-        assertArrayEquals(PLACEMENT, Quality.placement(SCRIPT, dir, pictures, stream));
+        assertNotNull(inStep, "quality.py read the arrangement (its complaint is in the log above)");
+        assertArrayEquals(PLACEMENT, inStep.placement());
+        assertArrayEquals(new int[] {0, 0, 0, 0}, inStep.phases());
+        assertNotNull(shifted);
+        assertArrayEquals(PLACEMENT, shifted.placement());
+        // two tiles against two: either pair is "the most common phase"
+        int[] phases = shifted.phases();
+        assertTrue(java.util.Arrays.equals(phases, new int[] {0, 1, 0, 1}) || java.util.Arrays.equals(phases, new int[] {-1, 0, -1, 0}),
+                "tiles 1 and 3 a frame ahead of 0 and 2: " + java.util.Arrays.toString(phases));
     }
 
     @Test
     void measuresAfterTheKeyframesDipAndTellsAStarvedPictureFromAGoodOne() throws Exception {
         // a stream's first 140 frames starved (100 kbit/s for 720p), then a fresh keyframe and good ones
-        Path starved = encode("starved", 0, 140, 100);
-        Path good = encode("good", 140, 160, 4000);
+        Path starved = encode("starved", 0, 140, 100, NO_SHIFT);
+        Path good = encode("good", 140, 160, 4000, NO_SHIFT);
         Path both = dir.resolve("both.h264");
         Files.write(both, concat(Files.readAllBytes(starved), Files.readAllBytes(good)));
 
@@ -77,8 +88,8 @@ class QualityScriptTest {
                 "a starved picture scores clearly worse: " + starvedAlone + " against " + measured);
     }
 
-    /** Canvases {@code first}..{@code first + count - 1}, every tile at the same loop frame, encoded by openh264. */
-    private static Path encode(String name, int first, int count, int kbps) throws Exception {
+    /** Canvases {@code first}..{@code first + count - 1}, tile k {@code ahead[k]} loop frames ahead, encoded by openh264. */
+    private static Path encode(String name, int first, int count, int kbps, int[] ahead) throws Exception {
         List<FfmpegBaseline.Picture> rects = FfmpegBaseline.gridPictures(4);
         int w = FfmpegBaseline.CANVAS_WIDTH;
         int h = FfmpegBaseline.CANVAS_HEIGHT;
@@ -87,7 +98,8 @@ class QualityScriptTest {
             for (int f = first; f < first + count; f++) {
                 byte[] canvas = I420Frame.solid(w, h, 16, 128, 128).data();
                 for (int k = 0; k < rects.size(); k++) {
-                    paste(canvas, w, h, MediaLibrary.picture(PLACEMENT[k], f % MediaLibrary.VIDEO_LOOP_FRAMES), rects.get(k));
+                    paste(canvas, w, h, MediaLibrary.picture(PLACEMENT[k], (f + ahead[k]) % MediaLibrary.VIDEO_LOOP_FRAMES),
+                            rects.get(k));
                 }
                 out.write(canvas);
             }
