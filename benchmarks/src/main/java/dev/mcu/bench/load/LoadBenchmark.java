@@ -112,15 +112,15 @@ public final class LoadBenchmark {
                     ScenarioRunner.log("ffmpeg baseline: N=%d, %d s of media, %s, %d runs", scenario.participants(),
                             baselineSeconds, encoder, baselineRuns);
                     ScenarioResult served = results.stream().filter(r -> r.scenario() == scenario).findFirst().orElse(null);
-                    Quality.Arrangement placement = served == null || served.recording() == null ? null
+                    Quality.Arrangement arrangement = served == null || served.recording() == null ? null
                             : Quality.arrangement(options.get("quality-script"), media,
                                     pictureList(scenario.participants()), served.recording());
-                    ScenarioRunner.log("ffmpeg baseline tiles: %s", placement == null
+                    ScenarioRunner.log("ffmpeg baseline tiles: %s", arrangement == null
                             ? "participant i in tile i, every tile in step (the server's arrangement is unknown)"
-                            : "as the server arranged them " + placement);
+                            : "as the server arranged them " + arrangement);
                     try {
                         FfmpegBaseline.Result r = FfmpegBaseline.run(media, baselineSeconds, scenario.participants(), encoder,
-                                placement, baselineRuns);
+                                arrangement, baselineRuns);
                         baseline.put(scenario.name(), r);
                         ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s, the median of %s (wall %.1f s); "
                                         + "one thread per decoder %.3f, the median of %s", r.participants(),
