@@ -8,7 +8,7 @@
 #   e.g. cp mcu-app/target/mcu-app.jar /tmp/new.jar
 #        SCENARIOS=video16 ROUNDS=3 benchmarks/compare-jars.sh 20 before=/tmp/old.jar after=/tmp/new.jar
 #
-# Environment: SCENARIOS (video16), ROUNDS (3), WARMUP (10), BASELINE_SECONDS (0: the ffmpeg CLI is the
+# Environment: SCENARIOS (video16), ROUNDS (3), WARMUP (150, as run-load.sh), BASELINE_SECONDS (0: the ffmpeg CLI is the
 # same for every jar; set it to have it run with each), SETS_<NAME> (server keys for that name's runs
 # only, added to MCU_SERVER_SETS; so one jar can be compared with itself under two settings:
 #   SETS_epoll=media.ioEngine=epoll SETS_io_uring=media.ioEngine=io_uring \
@@ -33,7 +33,7 @@ for round in $(seq "${ROUNDS:-3}"); do
     echo "compare-jars: round $round, $name ($jar)" >&2
     sets_var="SETS_$name"
     MCU_SERVER_SETS="${MCU_SERVER_SETS:-}${!sets_var:+ ${!sets_var}}" \
-    SKIP_BUILD=1 JAR="$jar" SCENARIOS="${SCENARIOS:-video16}" WARMUP="${WARMUP:-10}" \
+    SKIP_BUILD=1 JAR="$jar" SCENARIOS="${SCENARIOS:-video16}" WARMUP="${WARMUP:-150}" \
       BASELINE_SECONDS="${BASELINE_SECONDS:-0}" benchmarks/run-load.sh "$measure" > "$log" 2>&1 \
       || { echo "compare-jars: run failed, see $log" >&2; continue; }
     dir=$(sed -n 's/^wrote \(.*\)\/$/\1/p' "$log" | tail -1)

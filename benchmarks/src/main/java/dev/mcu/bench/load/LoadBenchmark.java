@@ -40,7 +40,7 @@ public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of(
                 "seconds", "60",
-                "warmup", "10",
+                "warmup", "150",
                 "scenarios", "video4,video9,video16,listen100,listen1000",
                 "baseline-seconds", "20",
                 "baseline-runs", "3",

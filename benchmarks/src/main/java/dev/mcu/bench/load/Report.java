@@ -47,6 +47,21 @@ final class Report {
         this.command = command;
     }
 
+    /** The warm-up the room's per-frame code needs to reach HotSpot's C2 ("Issue 12, session 18"). */
+    static final int JIT_SETTLED_SECONDS = 80;
+
+    /**
+     * A warning when the window starts before the JIT has settled: the per-frame and per-round methods,
+     * called 30–50 times a second, reach C2 38–80 s after the calls join, so a shorter warm-up counts
+     * their compilation and their profiled C1 code as the job's cost.
+     */
+    static String warmupNote(int warmupSeconds) {
+        return warmupSeconds >= JIT_SETTLED_SECONDS ? ""
+                : "**The window starts before the JIT has settled** (the room's per-frame code reaches C2 38–80 s after "
+                + "the calls join): the server's figure includes compiling it; warm up " + JIT_SETTLED_SECONDS
+                + " s or more (`WARMUP`) for the steady state. ";
+    }
+
     static String line(ScenarioResult r) {
         if (r.error() != null) {
             return r.scenario().name() + ": FAILED: " + r.error();
@@ -159,6 +174,7 @@ final class Report {
                 .append("; load average before the run ").append(loadAverage).append(".\n")
                 .append("Each scenario: a fresh server process (`java -jar mcu-app.jar`), ").append(warmup)
                 .append(" s warm-up after all calls are up, then ").append(seconds).append(" s measured. ")
+                .append(warmupNote(warmup))
                 .append("Server CPU = utime + stime of its process from /proc. Video encoder on both sides: **")
                 .append(encoder).append("** (the server's own FFmpeg natives; the ffmpeg CLI is the `ffmpeg` program of ")
                 .append("those natives, with the server's encoder settings, fed the same H.264 the participants send, ")

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The breakdown puts each server thread, as /proc names it, under the stage it works for. */
 class ReportTest {
@@ -22,5 +23,12 @@ class ReportTest {
         Map<String, Double> stages = Report.stages(Map.of("encode-#", 0.29, "room-video#-aud", 0.09, "Notification Th", 0.001));
         assertEquals(0.29, stages.get(Report.STAGE_ENCODE), 1e-9);
         assertEquals(0.001, stages.get(Report.STAGE_OTHER), 1e-9);
+    }
+
+    @Test
+    void aWindowThatStartsBeforeTheJitHasSettledIsFlagged() {
+        assertTrue(Report.warmupNote(30).contains("before the JIT has settled"), Report.warmupNote(30));
+        assertEquals("", Report.warmupNote(150));
+        assertEquals("", Report.warmupNote(Report.JIT_SETTLED_SECONDS));
     }
 }
