@@ -3,6 +3,8 @@ package dev.mcu.bench.load;
 import dev.mcu.decoder.AudioDecoder;
 import dev.mcu.media.Audio;
 import dev.mcu.media.Codec;
+import dev.mcu.media.rtcp.ReceiverReport;
+import dev.mcu.media.rtcp.RtcpCompound;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,6 +29,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Receive-only audio attendees may instead share a few sockets read by their own loop ({@link
  * SharedListenerSockets}, the default).
  *
+ * <p>Participants that send no media send an RTCP receiver report on each stream every {@value
+ * #REPORT_PERIOD_SECONDS} s (SRTCP for a WHEP viewer), as phones and browsers do: the server ends a
+ * receive-only call whose RTCP stops (four times {@code media.timeoutSeconds}, 120 s by default).
+ *
  * <p>Threads: {@link #add} from the main thread; the two threads it owns stop in {@link #close()}.
  */
 final class MediaPump implements AutoCloseable {
@@ -42,6 +48,10 @@ final class MediaPump implements AutoCloseable {
     /** WHEP viewers: they send only ICE consent checks. */
     private final List<LoadParticipant> whepViewers = new CopyOnWriteArrayList<>();
     private static final long CONSENT_PERIOD_NANOS = 2_500_000_000L;
+    /** Receive-only SIP participants with sockets of their own: they send only receiver reports. */
+    private final List<LoadParticipant> silentReceivers = new CopyOnWriteArrayList<>();
+    static final int REPORT_PERIOD_SECONDS = 5;
+    private static final long REPORT_PERIOD_NANOS = REPORT_PERIOD_SECONDS * 1_000_000_000L;
     private final ConcurrentLinkedQueue<LoadParticipant> toRegister = new ConcurrentLinkedQueue<>();
     private final Selector selector;                               // owned
     /** Owned; made by the first {@link #sharedListenerPort} call (main thread), null until then or when not wanted. */
@@ -89,6 +99,8 @@ final class MediaPump implements AutoCloseable {
         }
         if (p.whep != null) {
             whepViewers.add(p);
+        } else if (p.sendsNothing()) {
+            silentReceivers.add(p);
         }
         toRegister.add(p);
         selector.wakeup();
@@ -105,6 +117,7 @@ final class MediaPump implements AutoCloseable {
         }
         senders.remove(p);
         whepViewers.remove(p);
+        silentReceivers.remove(p);
         toRegister.remove(p);
     }
 
@@ -160,6 +173,7 @@ final class MediaPump implements AutoCloseable {
     private void sendLoop() {
         ByteBuffer out = ByteBuffer.allocateDirect(2048);
         long nextConsent = System.nanoTime() + CONSENT_PERIOD_NANOS;
+        long nextReport = System.nanoTime() + REPORT_PERIOD_NANOS;
         while (running) {
             long now = System.nanoTime();
             if (now >= nextConsent) {
@@ -167,6 +181,10 @@ final class MediaPump implements AutoCloseable {
                 for (LoadParticipant p : whepViewers) {
                     send(p.audio, ByteBuffer.wrap(p.whep.consentCheck()), p);
                 }
+            }
+            if (now >= nextReport) {
+                nextReport = now + REPORT_PERIOD_NANOS;
+                sendReceiverReports();
             }
             for (LoadParticipant p : senders) {
                 if (!p.started) {
@@ -190,6 +208,28 @@ final class MediaPump implements AutoCloseable {
             }
             sleepMillis(2);
         }
+    }
+
+    private void sendReceiverReports() {
+        for (LoadParticipant p : silentReceivers) {
+            if (p.started) {
+                send(p.audio, ByteBuffer.wrap(receiverReport(p.audioSsrc)), p);
+                if (p.video != null && p.remoteVideo != null) {
+                    send(p.video, ByteBuffer.wrap(receiverReport(p.videoSsrc)), p);
+                }
+            }
+        }
+        for (LoadParticipant p : whepViewers) {
+            byte[] report = p.whep.receiverReport(p.audioSsrc);
+            if (report != null) {
+                send(p.audio, ByteBuffer.wrap(report), p);
+            }
+        }
+    }
+
+    /** An RTCP receiver report with no report blocks (RFC 3550 6.4.2): "I am here, receiving". */
+    static byte[] receiverReport(long ssrc) {
+        return RtcpCompound.write(List.of(new ReceiverReport(ssrc, List.of())));
     }
 
     private void sendAudio(LoadParticipant p, ByteBuffer out) {

@@ -2,6 +2,7 @@ package dev.mcu.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,6 +48,7 @@ final class SharedListenerSockets implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup loop;   // owned: shut down in close()
     private final List<Channel> channels = new ArrayList<>();
     private final Map<Integer, LoadParticipant> byServerPort = new ConcurrentHashMap<>();
+    private final Map<Integer, Channel> byLocalPort = new ConcurrentHashMap<>();
 
     /** Whether to use them: Linux with epoll, unless {@code LISTENER_SOCKETS=own}. */
     static boolean wanted() {
@@ -65,8 +67,23 @@ final class SharedListenerSockets implements AutoCloseable {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048 * DATAGRAMS_PER_READ))
                 .handler(new Counter());
         for (int i = 0; i < SOCKETS; i++) {
-            channels.add(bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel());
+            Channel channel = bootstrap.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+            channels.add(channel);
+            byLocalPort.put(((InetSocketAddress) channel.localAddress()).getPort(), channel);
         }
+        loop.scheduleAtFixedRate(this::sendReceiverReports, MediaPump.REPORT_PERIOD_SECONDS,
+                MediaPump.REPORT_PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Each attendee's RTCP receiver report, from the socket it named, as {@link MediaPump} sends them (event loop). */
+    private void sendReceiverReports() {
+        for (LoadParticipant p : byServerPort.values()) {
+            Channel channel = byLocalPort.get(p.sharedAudioPort);
+            if (channel != null) {
+                channel.write(new DatagramPacket(Unpooled.wrappedBuffer(MediaPump.receiverReport(p.audioSsrc)), p.remoteAudio));
+            }
+        }
+        channels.forEach(Channel::flush);
     }
 
     /** The port the {@code n}th attendee names in its offer. */

@@ -37,14 +37,15 @@ import java.util.regex.Pattern;
  * is not on the benchmark's class path): a recvonly audio + video offer POSTed to {@code /whep/{room}},
  * ICE checks as the controlling agent on the one UDP port the answer names, a DTLS client
  * ({@link DtlsSrtpEndpoint}) and the SRTP keys it yields, and a consent check every few seconds
- * after that (the server ends a session after 30 s without one). What arrives is counted from the
- * RTP header, which SRTP leaves in the clear; the probe viewer also decrypts every packet, which
- * shows that the server's SRTP is real.
+ * after that (the server ends a session after 30 s without one), and an SRTCP receiver report every
+ * few seconds (the server ends a receive-only session whose RTCP stops). What arrives is counted
+ * from the RTP header, which SRTP leaves in the clear; the probe viewer also decrypts every packet,
+ * which shows that the server's SRTP is real.
  *
  * <p>Threads: {@link #join} on a signalling thread (it blocks until the handshake ends); then
- * {@link #consentCheck} on the pump's sender thread and {@link #decrypts} on its receiver thread.
- * The DTLS session keeps one thread of its own while the viewer lives (Bouncy Castle's DTLS
- * blocks), ended by {@link #close}.
+ * {@link #consentCheck} and {@link #receiverReport} on the pump's sender thread and {@link #decrypts}
+ * on its receiver thread. The DTLS session keeps one thread of its own while the viewer lives
+ * (Bouncy Castle's DTLS blocks), ended by {@link #close}.
  */
 final class WhepLink implements AutoCloseable {
     /** One certificate for every viewer (a browser profile has one too); generating one per viewer costs seconds. */
@@ -171,6 +172,16 @@ final class WhepLink implements AutoCloseable {
                 .add(StunAttribute.iceControlling(ThreadLocalRandom.current().nextLong()))
                 .add(StunAttribute.useCandidate())
                 .build(StunIntegrity.newMac(remotePassword), true);
+    }
+
+    /** {@link MediaPump#receiverReport} as SRTCP with the DTLS-derived keys, or null before the handshake ended. */
+    byte[] receiverReport(long ssrc) {
+        SrtpSession session = keys;
+        if (session == null) {
+            return null;
+        }
+        PacketBuffer packet = PacketBuffer.copyOf(MediaPump.receiverReport(ssrc));
+        return session.outbound().protectRtcp(packet) == SrtpStatus.OK ? packet.toByteArray() : null;
     }
 
     /** Decrypts one received SRTP packet (a copy) with the DTLS-derived keys, counting the outcome. */
