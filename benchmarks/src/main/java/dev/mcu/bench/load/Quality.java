@@ -1,11 +1,12 @@
 package dev.mcu.bench.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The quality a participant receives in a grid room, ours and the ffmpeg CLI's: SSIM and PSNR of
@@ -27,9 +28,7 @@ record Quality(Measure ours, Measure ffmpeg) {
         }
     }
 
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\": ([0-9.]+)");
-
-    private static final Pattern PLACEMENT = Pattern.compile("\"placement\": \\[([0-9, ]*)]");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Where the server put everyone in what a participant received.
@@ -45,8 +44,6 @@ record Quality(Measure ours, Measure ffmpeg) {
         }
     }
 
-    private static final Pattern PHASES = Pattern.compile("\"phases\": \\[([-0-9, ]*)]");
-
     /**
      * Which participant each picture of {@code received} shows and at which phase (quality.py
      * --placement); null (and a log line saying why) if it cannot tell, or if two tiles seem to show
@@ -54,26 +51,43 @@ record Quality(Measure ours, Measure ffmpeg) {
      */
     static Arrangement arrangement(String script, Path sources, String pictures, Path received) {
         String out = runScript("placement in " + received + " not read", script, sources, pictures, received, "--placement");
-        Matcher m = out == null ? null : PLACEMENT.matcher(out);
-        Matcher p = out == null ? null : PHASES.matcher(out);
-        if (m == null || !m.find() || !p.find()) {
+        JsonNode json = out == null ? null : lastJson(out);
+        if (json == null || !json.path("placement").isArray() || !json.path("phases").isArray()) {
             if (out != null) {
                 ScenarioRunner.log("placement in %s not read: %s", received, out);
             }
             return null;
         }
-        int[] placement = numbers(m.group(1));
-        int[] phases = numbers(p.group(1));
-        if (java.util.Arrays.stream(placement).distinct().count() != placement.length || phases.length != placement.length) {
+        int[] placement = numbers(json.get("placement"));
+        int[] phases = numbers(json.get("phases"));
+        if (java.util.Arrays.stream(placement).distinct().count() != placement.length) {
             ScenarioRunner.log("placement in %s not used: a participant seems to be in two tiles %s", received,
                     java.util.Arrays.toString(placement));
+            return null;
+        }
+        if (phases.length != placement.length) {
+            ScenarioRunner.log("placement in %s not used: %d tiles but %d phases", received, placement.length, phases.length);
             return null;
         }
         return new Arrangement(placement, phases);
     }
 
-    private static int[] numbers(String list) {
-        return java.util.Arrays.stream(list.split(",\\s*")).mapToInt(Integer::parseInt).toArray();
+    private static int[] numbers(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+
+    /** The script's result: its last line that is a JSON object (ffmpeg may have written lines before it), or null. */
+    private static JsonNode lastJson(String out) {
+        try {
+            JsonNode node = JSON.readTree(out.substring(Math.max(0, out.lastIndexOf("\n{") + 1)));
+            return node != null && node.isObject() ? node : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** Runs quality.py on one received stream; null (and a log line saying why) if it fails. */
@@ -82,13 +96,14 @@ record Quality(Measure ours, Measure ffmpeg) {
         if (out == null) {
             return null;
         }
-        java.util.Map<String, Double> f = new java.util.HashMap<>();
-        Matcher m = FIELD.matcher(out.substring(out.lastIndexOf('{')));
-        while (m.find()) {
-            f.put(m.group(1), Double.parseDouble(m.group(2)));
+        JsonNode f = lastJson(out);
+        if (f == null || !f.has("ssim") || !f.has("frames")) {
+            ScenarioRunner.log("quality of %s not measured: no result in %s", received, out);
+            return null;
         }
-        return new Measure(f.get("ssim"), f.get("ssimAll"), f.get("psnr"), f.get("psnrAll"),
-                f.get("frames").intValue(), f.get("tiles").intValue(), f.getOrDefault("unevenSteps", 0.0));
+        return new Measure(f.path("ssim").asDouble(), f.path("ssimAll").asDouble(), f.path("psnr").asDouble(),
+                f.path("psnrAll").asDouble(), f.path("frames").asInt(), f.path("tiles").asInt(),
+                f.path("unevenSteps").asDouble(0.0));
     }
 
     /** quality.py's output, or null after logging {@code failure} and why. */
