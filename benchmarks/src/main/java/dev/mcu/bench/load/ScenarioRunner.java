@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScenarioRunner {
     /** INVITEs in flight at once (JOIN_PARALLEL): fewer joins a big room more gently on a busy machine. */
     private static final int SIGNALLING_THREADS = Integer.parseInt(System.getenv().getOrDefault("JOIN_PARALLEL", "16"));
+    /** How long before the window the warm-up's one PLI goes out (see {@link #warmUp}). */
+    static final int PLI_REHEARSAL_SECONDS = 30;
     /** All joins must be done by then (JOIN_LIMIT_SECONDS), or the scenario fails as "joins stalled". */
     private static final int JOIN_LIMIT_SECONDS = Integer.parseInt(System.getenv().getOrDefault("JOIN_LIMIT_SECONDS", "150"));
 
@@ -118,7 +120,7 @@ final class ScenarioRunner {
                 if (calls.isEmpty() && whepUp.get() == 0) {
                     return ScenarioResult.failed(scenario, "no call was established: " + firstFailure[0]);
                 }
-                Thread.sleep(warmupSeconds * 1000L);
+                warmUp(people, warmupSeconds);
                 pump.clearLatencies();
                 for (LoadParticipant p : people) {
                     if (p.recorder != null) {
@@ -182,6 +184,27 @@ final class ScenarioRunner {
         } finally {
             signalling.shutdownNow();
         }
+    }
+
+    /**
+     * Waits out the warm-up. {@link #PLI_REHEARSAL_SECONDS} before its end the recorders ask for a
+     * keyframe once, as {@link VideoRecorder#arm} will when the window starts: the first PLI a server
+     * gets sends its RTCP read and its encoder down paths nothing took before, and the JIT's
+     * recompiling them (three deoptimizations and their recompilations, seen with
+     * {@code -XX:+LogCompilation}) would land in the measurement. A room that has run for a while has
+     * had PLIs (every join asks for one).
+     */
+    private static void warmUp(List<LoadParticipant> people, int warmupSeconds) throws InterruptedException {
+        long rehearsal = warmupSeconds > 2 * PLI_REHEARSAL_SECONDS ? warmupSeconds - PLI_REHEARSAL_SECONDS : 0;
+        if (rehearsal > 0) {
+            Thread.sleep(rehearsal * 1000L);
+            for (LoadParticipant p : people) {
+                if (p.recorder != null) {
+                    p.recorder.requestKeyframe();
+                }
+            }
+        }
+        Thread.sleep((warmupSeconds - rehearsal) * 1000L);
     }
 
     private LoadParticipant participant(Scenario scenario, int i, MediaPump pump) throws java.io.IOException {

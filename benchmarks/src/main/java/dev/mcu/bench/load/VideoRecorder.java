@@ -31,6 +31,16 @@ final class VideoRecorder {
     private volatile boolean keyframeWanted;
     private int frames;
 
+    /**
+     * Asks for a keyframe without recording it: the warm-up's rehearsal of {@link #arm}, so that the
+     * server has already taken the path a PLI takes (its RTCP read, a forced keyframe) before the
+     * measurement starts, as a server that has run for a while has. Without it the JIT recompiled
+     * those methods inside the measuring window.
+     */
+    void requestKeyframe() {
+        keyframeWanted = true;
+    }
+
     /** Starts recording with the next packet; the receiver sends a PLI first so that a keyframe comes soon. */
     void arm() {
         keyframeWanted = true;
