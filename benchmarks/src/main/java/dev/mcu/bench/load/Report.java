@@ -56,10 +56,15 @@ final class Report {
      * their compilation and their profiled C1 code as the job's cost.
      */
     static String warmupNote(int warmupSeconds) {
-        return warmupSeconds >= JIT_SETTLED_SECONDS ? ""
-                : "**The window starts before the JIT has settled** (the room's per-frame code reaches C2 38–80 s after "
-                + "the calls join): the server's figure includes compiling it; warm up " + JIT_SETTLED_SECONDS
-                + " s or more (`WARMUP`) for the steady state. ";
+        if (warmupSeconds < JIT_SETTLED_SECONDS) {
+            return "**The window starts before the JIT has settled** (the room's per-frame code reaches C2 38–80 s after "
+                    + "the calls join): the server's figure includes compiling it; warm up " + JIT_SETTLED_SECONDS
+                    + " s or more (`WARMUP`) for the steady state. ";
+        }
+        return ScenarioRunner.rehearsesPli(warmupSeconds)
+                ? "The recording receivers send one PLI " + ScenarioRunner.PLI_REHEARSAL_SECONDS + " s before the window, "
+                + "as they do when it starts, so that the server's recompiling after its first PLI stays in the warm-up. "
+                : "";
     }
 
     static String line(ScenarioResult r) {

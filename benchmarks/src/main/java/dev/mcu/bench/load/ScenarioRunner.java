@@ -195,7 +195,7 @@ final class ScenarioRunner {
      * had PLIs (every join asks for one).
      */
     private static void warmUp(List<LoadParticipant> people, int warmupSeconds) throws InterruptedException {
-        long rehearsal = warmupSeconds > 2 * PLI_REHEARSAL_SECONDS ? warmupSeconds - PLI_REHEARSAL_SECONDS : 0;
+        long rehearsal = rehearsesPli(warmupSeconds) ? warmupSeconds - PLI_REHEARSAL_SECONDS : 0;
         if (rehearsal > 0) {
             Thread.sleep(rehearsal * 1000L);
             for (LoadParticipant p : people) {
@@ -205,6 +205,11 @@ final class ScenarioRunner {
             }
         }
         Thread.sleep((warmupSeconds - rehearsal) * 1000L);
+    }
+
+    /** Whether a warm-up this long has the PLI of {@link #warmUp} (room enough before it for the calls to settle). */
+    static boolean rehearsesPli(int warmupSeconds) {
+        return warmupSeconds > 2 * PLI_REHEARSAL_SECONDS;
     }
 
     private LoadParticipant participant(Scenario scenario, int i, MediaPump pump) throws java.io.IOException {

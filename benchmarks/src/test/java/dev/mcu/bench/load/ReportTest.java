@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The breakdown puts each server thread, as /proc names it, under the stage it works for. */
@@ -28,7 +29,13 @@ class ReportTest {
     @Test
     void aWindowThatStartsBeforeTheJitHasSettledIsFlagged() {
         assertTrue(Report.warmupNote(30).contains("before the JIT has settled"), Report.warmupNote(30));
-        assertEquals("", Report.warmupNote(150));
-        assertEquals("", Report.warmupNote(Report.JIT_SETTLED_SECONDS));
+        assertFalse(Report.warmupNote(150).contains("before the JIT has settled"), Report.warmupNote(150));
+    }
+
+    @Test
+    void aWarmUpLongEnoughForThePliRehearsalSaysItHadOne() {
+        assertTrue(Report.warmupNote(150).contains("one PLI 30 s before the window"), Report.warmupNote(150));
+        assertTrue(Report.warmupNote(Report.JIT_SETTLED_SECONDS).contains("one PLI"), Report.warmupNote(Report.JIT_SETTLED_SECONDS));
+        assertFalse(Report.warmupNote(60).contains("PLI"), Report.warmupNote(60));
     }
 }
