@@ -167,7 +167,7 @@ public final class I420Extractor implements AutoCloseable {
      * A padded plane is read through a direct ByteBuffer over its native memory, row by row into the
      * packed picture: a native-to-heap copy per row through the pointer is a JNI call each (180 for
      * the chroma of a 320x180 fit, whose 160-byte rows libavfilter pads to 192), which cost more than
-     * the bytes (16 fits and a composite: 0.92x the CPU, CompositorBenchmark); the buffer's bulk get
+     * the bytes (16 fits and a composite: 0.9x the CPU, CompositorBenchmark); the buffer's bulk get
      * is a plain memory copy.
      */
     private static void copyPlane(BytePointer plane, int linesize, byte[] out, int outOffset, int width, int height) {
