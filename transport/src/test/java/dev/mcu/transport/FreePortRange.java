@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,12 +16,23 @@ import java.util.concurrent.ThreadLocalRandom;
  * above the kernel's ephemeral range (32768-60999), where a port picked free could go to the next
  * socket bound to port 0 before the test binds it, and away from what other work on a shared
  * machine fills whole: the load benchmarks' media ports (10000-31012) and run-sipp's (41000-59999).
- * Chosen at random, so test JVMs running beside each other rarely try the same ports.
+ * Chosen at random, so test JVMs running beside each other rarely try the same ports, and never one
+ * this JVM has handed out before: a test that asks twice (a SIP port, then a WebSocket port) gets two
+ * different ones, and a port an earlier test's server may still be closing is not offered again.
  */
 public final class FreePortRange {
     public static final int FIRST_PORT = 61000;
     public static final int LAST_PORT = 65535;
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /** False when this JVM has handed {@code port} out already; a full range starts over. */
+    private static boolean unused(int port) {
+        if (HANDED_OUT.size() > (LAST_PORT - FIRST_PORT) / 2) {
+            HANDED_OUT.clear();
+        }
+        return !HANDED_OUT.contains(port);
+    }
 
     private FreePortRange() {
     }
@@ -53,9 +65,14 @@ public final class FreePortRange {
     public static int udpAndTcp() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 1);
+            if (!unused(port)) {
+                continue;
+            }
             try (ServerSocket tcp = new ServerSocket(port, 1, LOOPBACK);
                  DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                return port;
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
             } catch (IOException taken) {
                 // try another
             }
@@ -71,11 +88,13 @@ public final class FreePortRange {
     public static int udpOutside(int min, int max, Set<Integer> taken) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = FIRST_PORT + ThreadLocalRandom.current().nextInt(LAST_PORT - FIRST_PORT + 1);
-            if (port >= min && port <= max || taken.contains(port)) {
+            if (port >= min && port <= max || taken.contains(port) || !unused(port)) {
                 continue;
             }
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, port))) {
-                return port;
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
             } catch (IOException busy) {
                 // try another
             }
