@@ -6,6 +6,7 @@ import dev.mcu.mixer.ActiveSpeakerDetector;
 import dev.mcu.mixer.AudioLevel;
 import dev.mcu.mixer.AudioMixer;
 import dev.mcu.mixer.MixResult;
+import dev.mcu.transport.BatchedWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,23 +105,26 @@ final class AudioRound implements AutoCloseable {
         MixResult mix = mixer.mix(inputs);
         Arrays.fill(listenerPayloads, null);
         int ownEncodes = 0;
-        for (Participant p : participants.values()) {
-            OutboundAudio out = p.outboundAudio();
-            if (out == null) {
-                continue;
-            }
-            if (p.liveTone != null) {
-                short[] withCue = (mix.contributed(p.id) ? mix.mixFor(p.id) : mix.fullMix()).clone();
-                if (!p.liveTone.addInto(withCue)) {
-                    p.liveTone = null;
+        // Every participant's packet of this round, then each media loop woken once for them all.
+        try (BatchedWrites.Round round = BatchedWrites.round()) {
+            for (Participant p : participants.values()) {
+                OutboundAudio out = p.outboundAudio();
+                if (out == null) {
+                    continue;
                 }
-                out.sendOwnMix(withCue);
-                ownEncodes++;
-            } else if (mix.contributed(p.id)) {
-                out.sendOwnMix(mix.mixFor(p.id));
-                ownEncodes++;
-            } else {
-                out.sendSharedPayload(listenerPayload(out.codec(), out.inbandFec(), mix));
+                if (p.liveTone != null) {
+                    short[] withCue = (mix.contributed(p.id) ? mix.mixFor(p.id) : mix.fullMix()).clone();
+                    if (!p.liveTone.addInto(withCue)) {
+                        p.liveTone = null;
+                    }
+                    out.sendOwnMix(withCue);
+                    ownEncodes++;
+                } else if (mix.contributed(p.id)) {
+                    out.sendOwnMix(mix.mixFor(p.id));
+                    ownEncodes++;
+                } else {
+                    out.sendSharedPayload(listenerPayload(out.codec(), out.inbandFec(), mix));
+                }
             }
         }
         // Attendees share one stream per codec, so it must come from one encoder every round: the one

@@ -9,6 +9,7 @@ import dev.mcu.media.MediaKind;
 import dev.mcu.media.h264.H264Packetizer;
 import dev.mcu.media.rtp.Packetizer;
 import dev.mcu.media.vp8.Vp8Packetizer;
+import dev.mcu.transport.BatchedWrites;
 import dev.mcu.transport.MediaTransport;
 import dev.mcu.transport.TransportStats;
 
@@ -112,10 +113,13 @@ final class VideoProfile implements AutoCloseable {
             return false;
         }
         List<byte[]> packets = packetizer.packetize(frame);
-        for (int r = 0, n = receivers.size(); r < n; r++) {
-            MediaTransport receiver = receivers.get(r);
-            for (int i = 0, m = packets.size(); i < m; i++) {
-                receiver.sendRtp(MediaKind.VIDEO, packets.get(i));
+        // The frame to every receiver, then each media loop woken once for it.
+        try (BatchedWrites.Round round = BatchedWrites.round()) {
+            for (int r = 0, n = receivers.size(); r < n; r++) {
+                MediaTransport receiver = receivers.get(r);
+                for (int i = 0, m = packets.size(); i < m; i++) {
+                    receiver.sendRtp(MediaKind.VIDEO, packets.get(i));
+                }
             }
         }
         lastPackets = packets;

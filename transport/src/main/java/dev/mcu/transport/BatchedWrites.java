@@ -31,8 +31,15 @@ import java.util.concurrent.atomic.LongAdder;
  * heap by gigabytes, made every attendee's audio seconds late, and kept the loop from reading the
  * speakers' sockets (their packets overflowed the receive buffers, so nobody heard them).
  *
- * <p>Threads: {@link #write} from any thread; batches run on the channels' event loops. Takes
- * ownership of every packet given to it: written, or released when its loop is gone.
+ * <p>A producer that sends one round to several receivers (a room's 20 ms of audio, one encoded
+ * frame) holds its batches in a {@link #round()} until the round is made: each loop is then woken
+ * once for the round, not once per packet that happened to find its loop idle (a loop often ran the
+ * batch with the first receiver's packet before the next one was encoded: up to four wake-ups a
+ * round in a four-party room, each a dear {@code epoll_wait} return on a virtual machine).
+ *
+ * <p>Threads: {@link #write} from any thread; batches run on the channels' event loops; a round
+ * belongs to the thread that began it. Takes ownership of every packet given to it: written, or
+ * released when its loop is gone.
  */
 public final class BatchedWrites {
     /** Packets written per batch at most (a round of 1,000 attendees fits in one). */
@@ -47,6 +54,8 @@ public final class BatchedWrites {
     /** {@link #MAX_AGE_NANOS}; tests on a loaded machine may give more. */
     static volatile long maxAgeNanos = MAX_AGE_NANOS;
     private static final Map<EventLoop, LoopBatch> BATCHES = new ConcurrentHashMap<>();
+    /** The round this thread is making, if any ({@link #round()}). */
+    private static final ThreadLocal<Round> ROUND = new ThreadLocal<>();
 
     private BatchedWrites() {
     }
@@ -79,6 +88,56 @@ public final class BatchedWrites {
         batch.add(channel, packet);
     }
 
+    /**
+     * Begins (or joins) this thread's round: packets it writes from now on wait in their loops'
+     * queues until the round is closed, then each loop gets one batch for them. Rounds nest; the
+     * outermost close sends. Close it on this thread, in a {@code finally} (try-with-resources):
+     * held packets would otherwise wait for the next write to their loop, or age out.
+     */
+    public static Round round() {
+        Round round = ROUND.get();
+        if (round == null) {
+            round = new Round();
+            ROUND.set(round);
+        }
+        round.depth++;
+        return round;
+    }
+
+    /** One thread's round of writes ({@link #round()}); not for other threads. */
+    public static final class Round implements AutoCloseable {
+        private final List<LoopBatch> held = new ArrayList<>(4);
+        private int depth;
+
+        private Round() {
+        }
+
+        private boolean holding() {
+            return depth > 0;
+        }
+
+        private void hold(LoopBatch batch) {
+            if (!held.contains(batch)) {
+                held.add(batch);
+            }
+        }
+
+        /** Ends this level of the round; the outermost end schedules each held loop's batch once. */
+        @Override
+        public void close() {
+            if (depth == 0) {
+                throw new IllegalStateException("this round was closed already");
+            }
+            if (--depth > 0) {
+                return;
+            }
+            for (int i = 0, n = held.size(); i < n; i++) {
+                held.get(i).schedule();
+            }
+            held.clear();
+        }
+    }
+
     private record Pending(Channel channel, DatagramPacket packet, long queuedNanos) {
     }
 
@@ -99,6 +158,15 @@ public final class BatchedWrites {
 
         void add(Channel channel, DatagramPacket packet) {
             queue.offer(new Pending(channel, packet, System.nanoTime()));
+            Round round = ROUND.get();
+            if (round != null && round.holding()) {
+                round.hold(this);
+                return;
+            }
+            schedule();
+        }
+
+        void schedule() {
             if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
                 try {
                     loop.execute(this);

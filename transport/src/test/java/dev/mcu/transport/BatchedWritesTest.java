@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -180,6 +182,55 @@ class BatchedWritesTest {
         java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[64], 64);
         receiver.receive(datagram);
         assertEquals(6, ByteBuffer.wrap(datagram.getData()).getInt(), "nothing of the late ones went out, the next one did");
+    }
+
+    @Test
+    void aRoundHoldsItsPacketsUntilItsOutermostCloseThenEachSocketGetsThemInOneFlushInOrder() throws Exception {
+        BatchedWrites.maxAgeNanos = TimeUnit.MINUTES.toNanos(1); // held longer than a packet may wait, on purpose
+        receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        receiver.setReceiveBufferSize(1 << 20);
+        InetSocketAddress target = (InetSocketAddress) receiver.getLocalSocketAddress();
+        List<Channel> senders = List.of(bound(threads.eventLoops()), bound(threads.eventLoops()));
+        AtomicInteger[] flushes = {new AtomicInteger(), new AtomicInteger()};
+        for (int s = 0; s < senders.size(); s++) {
+            AtomicInteger counter = flushes[s];
+            senders.get(s).pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void flush(ChannelHandlerContext ctx) {
+                    counter.incrementAndGet();
+                    ctx.flush();
+                }
+            });
+        }
+        int perSender = 5;
+        BatchedWrites.Round round = BatchedWrites.round();
+        try (BatchedWrites.Round inner = BatchedWrites.round()) {
+            for (int s = 0; s < senders.size(); s++) { // receiver by receiver, as a room sends a frame
+                for (int i = 0; i < perSender; i++) {
+                    BatchedWrites.write(senders.get(s), packet(s, i, target));
+                    Thread.sleep(5); // as if encoding: without a round, the loop would send each packet at once
+                }
+            }
+        }
+        receiver.setSoTimeout(200);
+        java.net.DatagramPacket early = new java.net.DatagramPacket(new byte[64], 64);
+        assertThrows(SocketTimeoutException.class, () -> receiver.receive(early),
+                "nothing leaves while the outer round is open");
+        round.close();
+        assertThrows(IllegalStateException.class, round::close, "a round closes once");
+
+        receiver.setSoTimeout(5_000);
+        Map<Integer, List<Integer>> received = new HashMap<>();
+        for (int n = 0; n < perSender * senders.size(); n++) {
+            java.net.DatagramPacket datagram = new java.net.DatagramPacket(new byte[64], 64);
+            receiver.receive(datagram);
+            ByteBuffer b = ByteBuffer.wrap(datagram.getData(), 0, datagram.getLength());
+            received.computeIfAbsent(b.getInt(), k -> new ArrayList<>()).add(b.getInt());
+        }
+        for (int s = 0; s < senders.size(); s++) {
+            assertEquals(List.of(0, 1, 2, 3, 4), received.get(s), "sender " + s);
+            assertEquals(1, flushes[s].get(), "sender " + s + "'s packets of the round go out in one flush");
+        }
     }
 
     @Test
