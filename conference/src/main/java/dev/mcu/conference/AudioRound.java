@@ -36,8 +36,12 @@ final class AudioRound implements AutoCloseable {
     private final AudioMixer mixer = new AudioMixer();
     private final Map<String, short[]> inputs = new HashMap<>();
     private final Map<String, Double> levels = new HashMap<>();
-    /** Per codec and FEC or not ({@link #slot}); owned. */
+    /** Per codec and FEC or not ({@link #slot}), for a full mix several hear; owned. */
     private final AudioEncoder[] listenerEncoders = new AudioEncoder[2 * Codec.values().length];
+    /** The same slots, for a full mix only one hears this round; owned. */
+    private final AudioEncoder[] loneListenerEncoders = new AudioEncoder[2 * Codec.values().length];
+    /** This round's hearers of each slot's full mix: participants, plus the attendees of its codec. */
+    private final int[] listenersBySlot = new int[2 * Codec.values().length];
     /** This round's payloads, same slots. */
     private final byte[][] listenerPayloads = new byte[2 * Codec.values().length][];
     private final LatenessHistogram lateness = new LatenessHistogram();
@@ -104,6 +108,7 @@ final class AudioRound implements AutoCloseable {
         }
         MixResult mix = mixer.mix(inputs);
         Arrays.fill(listenerPayloads, null);
+        countListeners(mix);
         int ownEncodes = 0;
         // Every participant's packet of this round, then each media loop woken once for them all.
         try (BatchedWrites.Round round = BatchedWrites.round()) {
@@ -150,15 +155,52 @@ final class AudioRound implements AutoCloseable {
         int slot = slot(codec, inbandFec && codec == Codec.OPUS); // only Opus has FEC: one slot for the others
         byte[] payload = listenerPayloads[slot];
         if (payload == null) {
-            AudioEncoder encoder = listenerEncoders[slot];
-            if (encoder == null) {
-                encoder = AudioEncoder.create(codec, AudioEncoder.OPUS_COMPLEXITY_SHARED, inbandFec);
-                listenerEncoders[slot] = encoder;
-            }
-            payload = encoder.encode(mix.fullMix());
+            payload = listenerEncoder(codec, inbandFec, slot).encode(mix.fullMix());
             listenerPayloads[slot] = payload;
         }
         return payload;
+    }
+
+    /**
+     * A full mix several hear is encoded once at full complexity, as the ffmpeg CLI would. One that
+     * only one participant hears this round (the one who is not talking in a room of K + 1, most
+     * meetings) is that participant's alone, so it is coded as a talker's mix-minus is
+     * ({@link AudioEncoder#forOneListener}): in a four-party room with three talking, that turns the
+     * round's dearest of four Opus encodes (complexity 10, hybrid) into a CELT one at a third of its CPU.
+     * Attendees always count as several: their one stream per codec must stay with one encoder.
+     */
+    private AudioEncoder listenerEncoder(Codec codec, boolean inbandFec, int slot) {
+        if (listenersBySlot[slot] <= 1) {
+            AudioEncoder lone = loneListenerEncoders[slot];
+            if (lone == null) {
+                lone = AudioEncoder.forOneListener(codec, inbandFec);
+                loneListenerEncoders[slot] = lone;
+            }
+            return lone;
+        }
+        AudioEncoder shared = listenerEncoders[slot];
+        if (shared == null) {
+            shared = AudioEncoder.create(codec, AudioEncoder.OPUS_COMPLEXITY_SHARED, inbandFec);
+            listenerEncoders[slot] = shared;
+        }
+        return shared;
+    }
+
+    /** Who will hear each slot's full mix this round: the participants who are not sent their own, and the attendees. */
+    private void countListeners(MixResult mix) {
+        Arrays.fill(listenersBySlot, 0);
+        for (Participant p : participants.values()) {
+            OutboundAudio out = p.outboundAudio();
+            if (out != null && p.liveTone == null && !mix.contributed(p.id)) {
+                Codec codec = out.codec();
+                listenersBySlot[slot(codec, out.inbandFec() && codec == Codec.OPUS)]++;
+            }
+        }
+        for (Codec codec : Codec.values()) {
+            if (attendees.hasReceivers(codec)) {
+                listenersBySlot[slot(codec, codec == Codec.OPUS)] += 2; // always shared (see listenerEncoder)
+            }
+        }
     }
 
     private static int slot(Codec codec, boolean inbandFec) {
@@ -188,10 +230,15 @@ final class AudioRound implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = 0; i < listenerEncoders.length; i++) {
-            if (listenerEncoders[i] != null) {
-                listenerEncoders[i].close();
-                listenerEncoders[i] = null;
+        closeAll(listenerEncoders);
+        closeAll(loneListenerEncoders);
+    }
+
+    private static void closeAll(AudioEncoder[] encoders) {
+        for (int i = 0; i < encoders.length; i++) {
+            if (encoders[i] != null) {
+                encoders[i].close();
+                encoders[i] = null;
             }
         }
     }

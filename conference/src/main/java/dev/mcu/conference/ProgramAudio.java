@@ -52,6 +52,11 @@ final class ProgramAudio {
         }
     }
 
+    /** Whether any attendee hears the room in {@code codec}. */
+    boolean hasReceivers(Codec codec) {
+        return streams.containsKey(codec); // a codec's stream goes when its last receiver does
+    }
+
     int receivers() {
         int n = 0;
         for (Stream s : streams.values()) {

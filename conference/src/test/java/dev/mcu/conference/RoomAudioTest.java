@@ -4,6 +4,8 @@ import dev.mcu.media.Codec;
 import dev.mcu.media.analysis.OpusPackets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,6 +153,43 @@ class RoomAudioTest {
         assertEquals(10, opus.audioPayloads().size());
         // a's and b's own mixes, one PCMU and one Opus encode for all the listeners:
         assertEquals(4, room.stats().join().audioEncodesLastRound());
+    }
+
+    /**
+     * The full mix is encoded once for all who hear it, at full complexity and tuned for voice; when
+     * only one participant hears it (a room of K + 1: the one not talking) it is that one's alone, and
+     * is coded as a talker's mix-minus is, CELT tuned for audio. Seen in the packets' coding mode over
+     * the first half second of talk, which the voice-tuned encoder codes as speech (SILK or hybrid).
+     */
+    @ParameterizedTest(name = "{0} listener(s)")
+    @ValueSource(ints = {1, 2})
+    void aFullMixOnlyOneHearsIsCodedAsAMixMinusIsAndOneSeveralHearAtFullComplexity(int listeners) {
+        room = new Room("lone", TestRooms.video(), 2, clock, RoomEvents.NONE);
+        TestPeer a = join("a", Codec.OPUS, Role.SPEAKER);
+        TestPeer b = join("b", Codec.OPUS, Role.SPEAKER);
+        List<TestPeer> hearers = new ArrayList<>();
+        for (int i = 0; i < listeners; i++) {
+            hearers.add(join("listener-" + i, Codec.OPUS, Role.SPEAKER));
+        }
+
+        // Until the talkers' first frames are mixed, all three hear the (silent) full mix: not counted.
+        talk(tones(a, A_HZ, 6000, b, B_HZ, 6000), 3);
+        hearers.forEach(TestPeer::audioPayloads);
+        talk(tones(a, A_HZ, 6000, b, B_HZ, 6000), 25);
+
+        List<byte[]> payloads = hearers.get(0).audioPayloads();
+        assertTrue(payloads.size() >= 20, "the listener got " + payloads.size() + " packets");
+        long speechCoded = payloads.stream().filter(p -> (p[0] & 0xff) >> 3 < 16).count(); // TOC: SILK or hybrid
+        if (listeners == 1) {
+            assertEquals(0, speechCoded, "a lone listener's mix is CELT, as a talker's mix-minus is");
+        } else {
+            assertTrue(speechCoded >= 5, "listeners share the voice-tuned encode: " + speechCoded + " of " + payloads.size());
+            assertPayloadsEqual(payloads, hearers.get(1).audioPayloads(), "both listeners are sent the same bytes");
+        }
+        assertEquals(3, room.stats().join().audioEncodesLastRound(), "two mix-minus and one full mix");
+        Map<String, short[]> heard = listen(tones(a, A_HZ, 6000, b, B_HZ, 6000));
+        assertHears(heard.get("listener-0"), A_HZ, "the listener hears a");
+        assertHears(heard.get("listener-0"), B_HZ, "the listener hears b");
     }
 
     private static void assertPayloadsEqual(List<byte[]> expected, List<byte[]> actual, String what) {
