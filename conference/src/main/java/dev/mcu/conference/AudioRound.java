@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A room's 20 ms of audio: reads each heard participant's frame, picks the K loudest, mixes them,
  * and sends each participant its audio (a speaker its own mix-minus, a promoted one its live cue,
- * everyone else the full mix encoded once per codec), then the attendees the same packet per codec
- * ({@link ProgramAudio}) and the program sink the full mix. Measures how late each round starts.
+ * everyone else the full mix encoded once per codec, as a mix-minus is when only one hears it), then
+ * the attendees the same packet per codec ({@link ProgramAudio}) and the program sink the full mix.
+ * Measures how late each round starts.
  *
  * <p>The room's audio lane only; the listener encoders are owned here.
  */
