@@ -2,9 +2,10 @@
 # Compares server jars on the same load scenarios in one invocation: runs benchmarks/run-load.sh for
 # each jar in turn (A B A B ... ROUNDS times, so a change in the machine's load hits both alike),
 # then prints, per scenario and jar, the medians of the server's cpu-s per media-s and of its main
-# threads, with the load average of every run. Not part of `mvn verify`.
+# threads, with the load average of every run; with BASELINE_SECONDS > 0, also the median of each run's
+# ratio to the ffmpeg CLI run beside it (one jar with ROUNDS=3 gives a steadier verdict than one run). Not part of `mvn verify`.
 #
-#   benchmarks/compare-jars.sh MEASURE_SECONDS NAME=JAR NAME=JAR [...]
+#   benchmarks/compare-jars.sh MEASURE_SECONDS NAME=JAR [NAME=JAR ...]
 #   e.g. cp mcu-app/target/mcu-app.jar /tmp/new.jar
 #        SCENARIOS=video16 ROUNDS=3 benchmarks/compare-jars.sh 20 before=/tmp/old.jar after=/tmp/new.jar
 #
@@ -17,7 +18,7 @@
 # Writes benchmarks/results/compare-<date>/compare.md (not tracked) and prints it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ $# -lt 3 ] || [[ ! "$1" =~ ^[0-9]+$ ]]; then
+if [ $# -lt 2 ] || [[ ! "$1" =~ ^[0-9]+$ ]]; then
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2
 fi
 measure=$1; shift
@@ -70,11 +71,12 @@ def med(xs):
 print(f"# Jar comparison ({measure} s measured per run)\n")
 for scen, byjar in runs.items():
     print(f"## {scen}\n")
-    print("| jar | runs | server cpu-s / media-s (median; each run) | " + " | ".join(g for g, _ in groups)
+    print("| jar | runs | server cpu-s / media-s (median; each run) | ours ÷ the ffmpeg CLI (median; each run) | "
+          + " | ".join(g for g, _ in groups)
           + " | audio lane ms per round sent | encode ms per frame sent | real time | audio-round lateness p99 ms"
           + " | SSIM (Y) of a received tile (median; each run) | tile steps that repeat or skip"
           + " | video latency p50 ms; A/V skew p50 ms | load average per run (before → after) |")
-    print("|---" * (len(groups) + 11) + "|")
+    print("|---" * (len(groups) + 12) + "|")
     base = None
     for name in order:
         rs = byjar.get(name, [])
@@ -98,8 +100,13 @@ for scen, byjar in runs.items():
         steps = "–" if all(x is None for x in uneven) else f"{100 * med(uneven):.1f} %"
         video = [r.get("videoLatencyMillis") or {} for r in rs]
         latency = f"{med([v.get('p50') for v in video]):.0f}; {med([v.get('skewP50') for v in video]):.0f}"
+        # with BASELINE_SECONDS set, each run has its own CLI figure: the median of the runs' own ratios
+        # is steadier than one median divided by another when the machine's load drifts between rounds
+        ratios = [r["oursOverFfmpeg"] for r in rs if r.get("oursOverFfmpeg")]
+        cli = "–" if not ratios else (f"{med(ratios):.2f}x (" + ", ".join(f"{x:.2f}" for x in ratios) + "; the CLI "
+               + ", ".join(f"{r['ffmpegCpuPerMediaSecond']:.3f}" for r in rs if r.get("oursOverFfmpeg")) + ")")
         print(f"| {name} | {len(rs)} | **{cpu:.3f}** ({each}){'' if cpu == base else f', {cpu / base:.2f}x the first'} | "
-              + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | {steps} | {latency} | "
+              + cli + " | " + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | {steps} | {latency} | "
               + "; ".join(r['load'] for r in rs) + " |")
     print()
 PY
