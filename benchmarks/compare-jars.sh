@@ -3,7 +3,8 @@
 # each jar in turn (A B A B ... ROUNDS times, so a change in the machine's load hits both alike),
 # then prints, per scenario and jar, the medians of the server's cpu-s per media-s and of its main
 # threads, with the load average of every run; with BASELINE_SECONDS > 0, also the median of each run's
-# ratio to the ffmpeg CLI run beside it (one jar with ROUNDS=3 gives a steadier verdict than one run). Not part of `mvn verify`.
+# ratio to the ffmpeg CLI run beside it (one jar with ROUNDS=3 gives a steadier verdict than one run).
+# Not part of `mvn verify`.
 #
 #   benchmarks/compare-jars.sh MEASURE_SECONDS NAME=JAR [NAME=JAR ...]
 #   e.g. cp mcu-app/target/mcu-app.jar /tmp/new.jar
