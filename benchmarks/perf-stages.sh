@@ -12,8 +12,9 @@
 #
 # Prints a markdown table: cpu-s per second of each thread group (decode pool, encode pool, the
 # rooms' audio and video lanes, the network event loops, JIT compiler, GC) split by where the
-# samples fell. Java code compiled by the JIT shows as "Java (JIT)", not by method. Needs perf
-# (Debian linux-perf) and permission to profile the process (root, or perf_event_paranoid <= 1).
+# samples fell. Java code compiled by the JIT shows as "Java (JIT)", not by method; libavfilter is the
+# decoders' zimg fits (ZscaleFit). Needs perf (Debian linux-perf) and permission to profile the
+# process (root, or perf_event_paranoid <= 1).
 set -euo pipefail
 if [ $# -lt 1 ] || [[ ! "$1" =~ ^[0-9]+$ ]]; then
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 2
@@ -35,7 +36,8 @@ def group(comm):
             return name
     return "other threads"
 def where(dso):
-    rules = [("libavcodec (codecs)", "libavcodec"), ("swscale", "libswscale"), ("swresample", "libswresample"),
+    rules = [("libavcodec (codecs)", "libavcodec"), ("libavfilter (zimg's fits)", "libavfilter"),
+             ("swscale", "libswscale"), ("swresample", "libswresample"),
              ("libavutil", "libavutil"), ("Java (JIT)", "[JIT]"), ("JVM runtime", "libjvm"),
              ("kernel", "[kernel"), ("libc", "libc.so"), ("netty native", "netty")]
     for name, key in rules:
@@ -51,7 +53,7 @@ for line in open(report):
     n, comm, dso = int(m.group(1)), m.group(2).strip(), m.group(3).strip()
     cells[group(comm)][where(dso)] += n
     total += n
-cols = ["libavcodec (codecs)", "swscale", "swresample", "libavutil", "Java (JIT)", "JVM runtime", "kernel", "libc",
+cols = ["libavcodec (codecs)", "libavfilter (zimg's fits)", "swscale", "swresample", "libavutil", "Java (JIT)", "JVM runtime", "kernel", "libc",
         "netty native", "other"]
 cols = [c for c in cols if any(cells[g][c] for g in cells)]
 scale = 1.0 / freq / seconds
