@@ -53,8 +53,8 @@ for line in open(report):
     n, comm, dso = int(m.group(1)), m.group(2).strip(), m.group(3).strip()
     cells[group(comm)][where(dso)] += n
     total += n
-cols = ["libavcodec (codecs)", "libavfilter (zimg's fits)", "swscale", "swresample", "libavutil", "Java (JIT)", "JVM runtime", "kernel", "libc",
-        "netty native", "other"]
+cols = ["libavcodec (codecs)", "libavfilter (zimg's fits)", "swscale", "swresample", "libavutil", "Java (JIT)",
+        "JVM runtime", "kernel", "libc", "netty native", "other"]
 cols = [c for c in cols if any(cells[g][c] for g in cells)]
 scale = 1.0 / freq / seconds
 print(f"cpu-s per second by thread group and code, perf cpu-clock at {int(freq)} Hz over {int(seconds)} s "
