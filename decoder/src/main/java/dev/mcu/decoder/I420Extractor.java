@@ -25,9 +25,11 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * H.264) or wanted at another size (fitted to the tile that shows them, {@link PictureFit}) go
  * through swscale first, in one pass while the picture is still native; the SwsContext and its
  * output frame are cached and rebuilt only when a size or the format changes. A yuv420p picture that
- * only needs fitting (the grid's common case) goes through zimg instead ({@link ZscaleFit}: swscale's
- * bilinear picture within a fraction of a level, for about 0.6x its CPU); should zimg refuse a size,
- * that size stays with swscale. Confined to the owning decoder's thread. Public for the benchmarks,
+ * only needs fitting goes through zimg instead ({@link ZscaleFit}: swscale's bilinear picture within a
+ * fraction of a level, for about 0.6x its CPU); should zimg refuse a size, that size stays with
+ * swscale. The grid's common fit, exactly half on each side, goes through our own kernel
+ * ({@link TentHalving}: swscale's picture within one level, about a quarter of zimg's CPU) where its
+ * library loaded. Confined to the owning decoder's thread. Public for the benchmarks,
  * which count its fit in the CPU of a composite.
  */
 public final class I420Extractor implements AutoCloseable {
@@ -35,6 +37,7 @@ public final class I420Extractor implements AutoCloseable {
     private final AVFrame converted; // owned: its buffers follow the picture size, freed in close()
     private ZscaleFit zscale;        // owned: the last fit zimg took, rebuilt when the fit changes, closed in close()
     private final boolean zimgAllowed;
+    private final boolean halvingAllowed;
     private long zscaleRefused;      // the fit zimg last refused (fitKey), so swscale keeps it without a retry per picture
     private int picturesSinceZimgBuilt = Integer.MAX_VALUE;
     /**
@@ -45,17 +48,23 @@ public final class I420Extractor implements AutoCloseable {
     static final int PICTURES_BETWEEN_ZIMG_BUILDS = 30;
 
     public I420Extractor() {
-        this(true);
+        this(true, true);
     }
 
-    private I420Extractor(boolean zimg) {
+    private I420Extractor(boolean zimg, boolean halving) {
         converted = av_frame_alloc();
         zimgAllowed = zimg;
+        halvingAllowed = halving;
     }
 
     /** An extractor that fits with swscale alone, as before zimg: the benchmarks' baseline. */
     public static I420Extractor swscaleOnly() {
-        return new I420Extractor(false);
+        return new I420Extractor(false, false);
+    }
+
+    /** An extractor that fits with zimg and swscale, as before {@link TentHalving}: the benchmarks' baseline. */
+    public static I420Extractor withoutNativeHalving() {
+        return new I420Extractor(true, false);
     }
 
     /** The picture as I420 at its own size, or null when swscale cannot handle its format. */
@@ -76,6 +85,12 @@ public final class I420Extractor implements AutoCloseable {
             height = fit.height();
         }
         boolean asIs = picture.format() == AV_PIX_FMT_YUV420P && width == picture.width() && height == picture.height();
+        if (halvingAllowed && 2 * width == picture.width() && 2 * height == picture.height() && TentHalving.takes(picture)) {
+            I420Frame halved = TentHalving.halve(picture, timestampMicros);
+            if (halved != null) {
+                return halved;
+            }
+        }
         AVFrame source = asIs ? picture
                 : zimgAllowed && picture.format() == AV_PIX_FMT_YUV420P && evenSides(picture, width, height) ? fit(picture, width, height)
                 : convert(picture, width, height);
