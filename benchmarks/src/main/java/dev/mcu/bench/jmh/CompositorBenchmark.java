@@ -68,8 +68,12 @@ public class CompositorBenchmark {
     @Param({"1280x720", "1920x1080"})
     public String canvas;
 
-    /** How the decoders fit their pictures in {@code allSourcesChangedFittedByDecoders}: zimg (the server's), or swscale as before it. */
-    @Param({"zimg", "swscale"})
+    /**
+     * How the decoders fit their pictures in {@code allSourcesChangedFittedByDecoders}: the server's
+     * extractor ({@code native}: 2:1 fits on {@code TentHalving}, others on zimg), zimg alone as before
+     * session 22, or swscale as before session 15.
+     */
+    @Param({"native", "zimg", "swscale"})
     public String decoderFit;
 
     private VideoCompositor compositor;
@@ -99,7 +103,12 @@ public class CompositorBenchmark {
             framesB.put(id, SyntheticPictures.picture(SOURCE_WIDTH, SOURCE_HEIGHT, 2L * i + 1));
             decodedA.put(id, SyntheticPictures.nativeCopy(framesA.get(id)));
             decodedB.put(id, SyntheticPictures.nativeCopy(framesB.get(id)));
-            extractors.put(id, decoderFit.equals("swscale") ? I420Extractor.swscaleOnly() : new I420Extractor());
+            extractors.put(id, switch (decoderFit) {
+                case "native" -> new I420Extractor();
+                case "zimg" -> I420Extractor.withoutNativeHalving();
+                case "swscale" -> I420Extractor.swscaleOnly();
+                default -> throw new IllegalArgumentException("decoderFit " + decoderFit);
+            });
         }
         layout = Layouts.compute(LayoutSpec.grid(), width, height, ids);
         if (layout.size() != tiles) {

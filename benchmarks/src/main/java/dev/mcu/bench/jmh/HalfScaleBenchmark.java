@@ -56,7 +56,10 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
  *       writing the heap frame, byte-identical to {@code swscale-bilinear};</li>
  *   <li>{@code java-tent}: {@link TentHalving}, the same tent rounded once (within one level of it);</li>
  *   <li>{@code zscale-bilinear}: {@link dev.mcu.decoder.ZscaleFit}, zimg's bilinear through libavfilter (from the
- *       heap it is handed a picture that is not reference-counted, which libavfilter copies).</li>
+ *       heap it is handed a picture that is not reference-counted, which libavfilter copies);</li>
+ *   <li>{@code native-tent}: {@link dev.mcu.decoder.TentHalving}, the decoders' fit since session 22: the tent
+ *       of {@code java-tent} in native code of our own, vectorized by the compiler (from the heap it is first
+ *       copied into native memory, as for swscale).</li>
  * </ul>
  * Single-threaded, as a decode thread calls it. Native pictures and contexts are owned by the
  * state and freed in tear-down. Quality of each against {@code swscale-bilinear} is not measured
@@ -75,7 +78,7 @@ public class HalfScaleBenchmark {
     static final int HEIGHT = SOURCE_HEIGHT / 2;
 
     @Param({"swscale-bilinear", "swscale-bilinear-bulk-copy", "swscale-bilinear-accurate-rnd", "swscale-fast-bilinear", "swscale-area",
-            "swscale-point", "sws_scale_frame-bilinear", "java-halving", "java-tent", "zscale-bilinear"})
+            "swscale-point", "sws_scale_frame-bilinear", "java-halving", "java-tent", "zscale-bilinear", "native-tent"})
     public String scaler;
 
     private AVFrame source;      // owned: freed in tear-down
@@ -111,8 +114,11 @@ public class HalfScaleBenchmark {
         sourceY = plane(source, 0, SOURCE_HEIGHT);
         sourceU = plane(source, 1, SOURCE_HEIGHT / 2);
         sourceV = plane(source, 2, SOURCE_HEIGHT / 2);
-        if (scaler.startsWith("java-")) {
+        if (scaler.startsWith("java-") || scaler.equals("native-tent")) {
             context = null;
+            if (scaler.equals("native-tent") && !dev.mcu.decoder.TentHalving.available()) {
+                throw new IllegalStateException("the native 2:1 kernel did not load: " + dev.mcu.decoder.TentHalving.unavailableReason());
+            }
         } else if (scaler.startsWith("zscale-")) {
             zscale = new ZscaleFit(source, WIDTH, HEIGHT); // bilinear, as the decoder fits
         } else if (scaler.equals("sws_scale_frame-bilinear")) {
@@ -154,6 +160,10 @@ public class HalfScaleBenchmark {
      */
     @Benchmark
     public I420Frame heapToHeap() {
+        if (scaler.equals("native-tent")) {
+            staging.position(0).put(heapSource.data(), 0, heapSource.data().length);
+            return fit(staged, null, 0, null, 0, null, 0);
+        }
         if (context == null && zscale == null) {
             return fit(null, heapY, SOURCE_WIDTH, heapU, SOURCE_WIDTH / 2, heapV, SOURCE_WIDTH / 2);
         }
@@ -167,6 +177,9 @@ public class HalfScaleBenchmark {
         }
         if (scaler.equals("java-tent")) {
             return TentHalving.halve(SOURCE_WIDTH, SOURCE_HEIGHT, y, strideY, u, strideU, v, strideV, 0);
+        }
+        if (scaler.equals("native-tent")) {
+            return dev.mcu.decoder.TentHalving.halve(picture, 0);
         }
         if (zscale != null) {
             return copyOut(zscale.fit(picture), false);
