@@ -28,7 +28,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * only needs fitting goes through zimg instead ({@link ZscaleFit}: swscale's bilinear picture within a
  * fraction of a level, for about 0.6x its CPU); should zimg refuse a size, that size stays with
  * swscale. The grid's common fit, exactly half on each side, goes through our own kernel
- * ({@link TentHalving}: swscale's picture within one level, about a quarter of zimg's CPU) where its
+ * ({@link TentHalving}: swscale's picture within one level, about a third of zimg's CPU) where its
  * library loaded. Confined to the owning decoder's thread. Public for the benchmarks,
  * which count its fit in the CPU of a composite.
  */

@@ -8,11 +8,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 /**
  * The grid's 2:1 tile fit in native code of our own ({@code src/main/native/tent_halving.h}, built
  * by JavaCPP with the module): swscale's bilinear picture at 2:1 within one level (the same tent,
- * rounded once), for about a quarter of zimg's CPU. Neither swscale nor zimg has a 2:1 path: both
+ * rounded once), for about a third of zimg's CPU. Neither swscale nor zimg has a 2:1 path: both
  * resize through 16-bit intermediates in several passes, and without SIMD the same tent in Java cost
  * more than either (issue 12, sessions 13 and 22 in docs/benchmarks.md). Writes straight into the
  * heap picture (a JNI critical region of ~20 µs), so nothing native is allocated. Stateless; any
- * thread. Where the library does not load (another CPU, a build without a C++ compiler) it says so
+ * thread. Where the library does not load (another CPU or system than the build's) it says so
  * in {@link #unavailableReason()} and the decoders fit with zimg.
  */
 public final class TentHalving {
