@@ -291,7 +291,7 @@ class I420ExtractorTest {
         extractor = another;
     }
 
-    private interface Pattern {
+    interface Pattern {
         int at(int x, int y);
     }
 
@@ -301,6 +301,11 @@ class I420ExtractorTest {
     }
 
     private void fill(int plane, int width, int height, Pattern pattern) {
+        fill(picture, plane, width, height, pattern);
+    }
+
+    /** Writes {@code pattern} into a plane of a native picture, row by row past its line padding. */
+    static void fill(AVFrame picture, int plane, int width, int height, Pattern pattern) {
         int linesize = picture.linesize(plane);
         byte[] row = new byte[width];
         for (int y = 0; y < height; y++) {

@@ -145,10 +145,6 @@ class TentHalvingTest {
         return (sum + 32) >> 6;
     }
 
-    private interface Pattern {
-        int at(int x, int y);
-    }
-
     private void allocate(int width, int height, int format, int align) {
         picture.width(width).height(height).format(format);
         assertEquals(0, av_frame_get_buffer(picture, align));
@@ -160,15 +156,8 @@ class TentHalvingTest {
         allocate(width, height, format, 32);
     }
 
-    private void fill(int plane, int width, int height, Pattern pattern) {
-        int linesize = picture.linesize(plane);
-        byte[] row = new byte[width];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                row[x] = (byte) pattern.at(x, y);
-            }
-            picture.data(plane).position((long) y * linesize).put(row, 0, width);
-        }
+    private void fill(int plane, int width, int height, I420ExtractorTest.Pattern pattern) {
+        I420ExtractorTest.fill(picture, plane, width, height, pattern);
     }
 
     private byte[] read(int plane, int width, int height) {
