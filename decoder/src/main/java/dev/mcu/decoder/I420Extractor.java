@@ -27,9 +27,9 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
  * output frame are cached and rebuilt only when a size or the format changes. A yuv420p picture that
  * only needs fitting goes through zimg instead ({@link ZscaleFit}: swscale's bilinear picture within a
  * fraction of a level, for about 0.6x its CPU); should zimg refuse a size, that size stays with
- * swscale. The grid's common fit, exactly half on each side, goes through our own kernel
- * ({@link TentHalving}: swscale's picture within one level, about a third of zimg's CPU) where its
- * library loaded. Confined to the owning decoder's thread. Public for the benchmarks,
+ * swscale. The grid's common fits, exactly a half or a quarter on each side, go through our own
+ * kernel ({@link TentFit}: swscale's picture within a level, about a third of zimg's CPU at 2:1) where
+ * its library loaded. Confined to the owning decoder's thread. Public for the benchmarks,
  * which count its fit in the CPU of a composite.
  */
 public final class I420Extractor implements AutoCloseable {
@@ -37,7 +37,7 @@ public final class I420Extractor implements AutoCloseable {
     private final AVFrame converted; // owned: its buffers follow the picture size, freed in close()
     private ZscaleFit zscale;        // owned: the last fit zimg took, rebuilt when the fit changes, closed in close()
     private final boolean zimgAllowed;
-    private final boolean halvingAllowed;
+    private final boolean tentAllowed;
     private long zscaleRefused;      // the fit zimg last refused (fitKey), so swscale keeps it without a retry per picture
     private int picturesSinceZimgBuilt = Integer.MAX_VALUE;
     /**
@@ -51,10 +51,10 @@ public final class I420Extractor implements AutoCloseable {
         this(true, true);
     }
 
-    private I420Extractor(boolean zimg, boolean halving) {
+    private I420Extractor(boolean zimg, boolean tent) {
         converted = av_frame_alloc();
         zimgAllowed = zimg;
-        halvingAllowed = halving;
+        tentAllowed = tent;
     }
 
     /** An extractor that fits with swscale alone, as before zimg: the benchmarks' baseline. */
@@ -62,8 +62,8 @@ public final class I420Extractor implements AutoCloseable {
         return new I420Extractor(false, false);
     }
 
-    /** An extractor that fits with zimg and swscale, as before {@link TentHalving}: the benchmarks' baseline. */
-    public static I420Extractor withoutNativeHalving() {
+    /** An extractor that fits with zimg and swscale, as before {@link TentFit}: the benchmarks' baseline. */
+    public static I420Extractor withoutTentFit() {
         return new I420Extractor(true, false);
     }
 
@@ -85,10 +85,12 @@ public final class I420Extractor implements AutoCloseable {
             height = fit.height();
         }
         boolean asIs = picture.format() == AV_PIX_FMT_YUV420P && width == picture.width() && height == picture.height();
-        if (halvingAllowed && 2 * width == picture.width() && 2 * height == picture.height() && TentHalving.takes(picture)) {
-            I420Frame halved = TentHalving.halve(picture, timestampMicros);
-            if (halved != null) {
-                return halved;
+        int ratio = picture.width() / Math.max(width, 1);
+        if (tentAllowed && (ratio == 2 || ratio == 4) && ratio * width == picture.width() && ratio * height == picture.height()
+                && TentFit.takes(picture, ratio)) {
+            I420Frame shrunk = ratio == 2 ? TentFit.halve(picture, timestampMicros) : TentFit.quarter(picture, timestampMicros);
+            if (shrunk != null) {
+                return shrunk;
             }
         }
         AVFrame source = asIs ? picture

@@ -158,7 +158,7 @@ class I420ExtractorTest {
         fill(1, 320, 180, (x, y) -> 60 + (x + y) % 120);
         fill(2, 320, 180, (x, y) -> 200 - (x * 3 + y) % 140);
 
-        useExtractor(I420Extractor.withoutNativeHalving());
+        useExtractor(I420Extractor.withoutTentFit());
         I420Frame fitted = extractor.extract(picture, 0, 320, 180);
         I420Frame reference = swscaleBilinear(picture, 320, 180);
 
@@ -210,7 +210,7 @@ class I420ExtractorTest {
     /** One owner for zimg's native graph: the extractor frees it when the fit changes and when it closes. */
     @Test
     void theZimgGraphIsFreedWhenTheFitChangesAndWhenTheExtractorCloses() {
-        useExtractor(I420Extractor.withoutNativeHalving());
+        useExtractor(I420Extractor.withoutTentFit());
         allocate(640, 360, AV_PIX_FMT_YUV420P);
         extractor.extract(picture, 0, 320, 180);
         ZscaleFit first = extractor.zimgFit();
@@ -235,7 +235,7 @@ class I420ExtractorTest {
      */
     @Test
     void aSizeThatChangesOnEveryPictureIsFittedBySwscaleUntilItHolds() {
-        useExtractor(I420Extractor.withoutNativeHalving());
+        useExtractor(I420Extractor.withoutTentFit());
         allocate(640, 360, AV_PIX_FMT_YUV420P);
         fill(0, 640, 360, (x, y) -> 81);
         fill(1, 320, 180, (x, y) -> 90);

@@ -23,7 +23,7 @@ import dev.mcu.app.http.StaticPages;
 import dev.mcu.conference.RoomEvents;
 import dev.mcu.conference.ParticipantSnapshot;
 import dev.mcu.conference.Room;
-import dev.mcu.decoder.TentHalving;
+import dev.mcu.decoder.TentFit;
 import dev.mcu.encoder.FfmpegNatives;
 import dev.mcu.layouts.LayoutSpec;
 import dev.mcu.sdp.MediaCapabilities;
@@ -187,9 +187,10 @@ public final class McuServer implements ConferenceHandler, AutoCloseable {
                 config.sip().address(), config.sip().port(), String.join("/", config.sip().transports()),
                 config.media().portMin(), config.media().portMax(), config.video().width(), config.video().height(),
                 config.video().fps(), config.sip().reachableAddress(), config.sip().port());
-        if (!TentHalving.available()) {
-            log.warn("The native 2:1 tile fit did not load, so decoders fit grid tiles with zimg at about 3x the CPU ({}). "
-                    + "Build the jar on this platform with g++ installed to get it.", TentHalving.unavailableReason());
+        if (!TentFit.available()) {
+            log.warn("The native tile-fit kernel (2:1 and 4:1) did not load, so decoders fit grid tiles with zimg "
+                    + "at about 3x the CPU ({}). Build the jar on this platform with g++ installed to get it.",
+                    TentFit.unavailableReason());
         }
     }
 

@@ -70,7 +70,7 @@ public class CompositorBenchmark {
 
     /**
      * How the decoders fit their pictures in {@code allSourcesChangedFittedByDecoders}: the server's
-     * extractor ({@code native}: 2:1 fits on {@code TentHalving}, others on zimg), zimg alone as before
+     * extractor ({@code native}: 2:1 and 4:1 fits on {@code TentFit}, others on zimg), zimg alone as before
      * session 22, or swscale as before session 15.
      */
     @Param({"native", "zimg", "swscale"})
@@ -105,7 +105,7 @@ public class CompositorBenchmark {
             decodedB.put(id, SyntheticPictures.nativeCopy(framesB.get(id)));
             extractors.put(id, switch (decoderFit) {
                 case "native" -> new I420Extractor();
-                case "zimg" -> I420Extractor.withoutNativeHalving();
+                case "zimg" -> I420Extractor.withoutTentFit();
                 case "swscale" -> I420Extractor.swscaleOnly();
                 default -> throw new IllegalArgumentException("decoderFit " + decoderFit);
             });

@@ -1,5 +1,6 @@
 package dev.mcu.bench.jmh;
 
+import dev.mcu.decoder.TentFit;
 import dev.mcu.decoder.ZscaleFit;
 import dev.mcu.media.I420Frame;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -40,9 +41,9 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
 
 /**
  * The 2:1 tile fit (issue 12): one 640x360 I420 picture to a 320x180 {@link I420Frame} on the
- * heap, as a 16-tile 720p grid needs it; from libavcodec's native picture as
- * {@code I420Extractor.extract} does it ({@code nativeToHeap}), and from a picture on the heap as the
- * compositor's {@code TileScaler} does it ({@code heapToHeap}). The candidates, one per {@code scaler}:
+ * heap, as a 16-tile 720p grid needs it (with {@code -p ratio=4}: to 160x90, as video64's 8x8 grid);
+ * from libavcodec's native picture as {@code I420Extractor.extract} does it ({@code nativeToHeap}),
+ * and from a picture on the heap as the compositor's {@code TileScaler} does it ({@code heapToHeap}). The candidates, one per {@code scaler}:
  *
  * <ul>
  *   <li>{@code swscale-*}: {@code sws_scale} with that algorithm (the decoder's call today is
@@ -57,7 +58,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
  *   <li>{@code java-tent}: {@link TentHalving}, the same tent rounded once (within one level of it);</li>
  *   <li>{@code zscale-bilinear}: {@link dev.mcu.decoder.ZscaleFit}, zimg's bilinear through libavfilter (from the
  *       heap it is handed a picture that is not reference-counted, which libavfilter copies);</li>
- *   <li>{@code native-tent}: {@link dev.mcu.decoder.TentHalving}, the decoders' fit since session 22: the tent
+ *   <li>{@code native-tent}: {@link TentFit}, the decoders' fit since session 22: the tent
  *       of {@code java-tent} in native code of our own, vectorized by the compiler (from the heap it is first
  *       copied into native memory, as for swscale).</li>
  * </ul>
@@ -74,8 +75,13 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
 public class HalfScaleBenchmark {
     static final int SOURCE_WIDTH = 640;
     static final int SOURCE_HEIGHT = 360;
-    static final int WIDTH = SOURCE_WIDTH / 2;
-    static final int HEIGHT = SOURCE_HEIGHT / 2;
+
+    /** How many times smaller the tile is on each side: 2 (the 16-tile grid), or 4 (video64's 8x8 grid; not the {@code java-} candidates). */
+    @Param({"2"})
+    public int ratio;
+
+    private int tileWidth;
+    private int tileHeight;
 
     @Param({"swscale-bilinear", "swscale-bilinear-bulk-copy", "swscale-bilinear-accurate-rnd", "swscale-fast-bilinear", "swscale-area",
             "swscale-point", "sws_scale_frame-bilinear", "java-halving", "java-tent", "zscale-bilinear", "native-tent"})
@@ -98,6 +104,11 @@ public class HalfScaleBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        if (ratio != 2 && (ratio != 4 || scaler.startsWith("java-"))) {
+            throw new IllegalArgumentException(scaler + " does not fit at " + ratio + ":1");
+        }
+        tileWidth = SOURCE_WIDTH / ratio;
+        tileHeight = SOURCE_HEIGHT / ratio;
         heapSource = SyntheticPictures.picture(SOURCE_WIDTH, SOURCE_HEIGHT, 7);
         source = SyntheticPictures.nativeCopy(heapSource);
         ByteBuffer heap = ByteBuffer.wrap(heapSource.data());
@@ -110,17 +121,17 @@ public class HalfScaleBenchmark {
         staged.data(0, staging.getPointer(heapSource.offsetY())).linesize(0, heapSource.strideY());
         staged.data(1, staging.getPointer(heapSource.offsetU())).linesize(1, heapSource.strideU());
         staged.data(2, staging.getPointer(heapSource.offsetV())).linesize(2, heapSource.strideV());
-        scaled = picture(WIDTH, HEIGHT);
+        scaled = picture(tileWidth, tileHeight);
         sourceY = plane(source, 0, SOURCE_HEIGHT);
         sourceU = plane(source, 1, SOURCE_HEIGHT / 2);
         sourceV = plane(source, 2, SOURCE_HEIGHT / 2);
         if (scaler.startsWith("java-") || scaler.equals("native-tent")) {
             context = null;
-            if (scaler.equals("native-tent") && !dev.mcu.decoder.TentHalving.available()) {
-                throw new IllegalStateException("the native 2:1 kernel did not load: " + dev.mcu.decoder.TentHalving.unavailableReason());
+            if (scaler.equals("native-tent") && !TentFit.available()) {
+                throw new IllegalStateException("the native tile-fit kernel did not load: " + TentFit.unavailableReason());
             }
         } else if (scaler.startsWith("zscale-")) {
-            zscale = new ZscaleFit(source, WIDTH, HEIGHT); // bilinear, as the decoder fits
+            zscale = new ZscaleFit(source, tileWidth, tileHeight); // bilinear, as the decoder fits
         } else if (scaler.equals("sws_scale_frame-bilinear")) {
             context = sws_alloc_context();
             context.flags(SWS_BILINEAR);
@@ -128,7 +139,7 @@ public class HalfScaleBenchmark {
                 throw new IllegalStateException("sws_scale_frame refuses 640x360 -> 320x180 I420");
             }
         } else {
-            context = sws_getContext(SOURCE_WIDTH, SOURCE_HEIGHT, AV_PIX_FMT_YUV420P, WIDTH, HEIGHT, AV_PIX_FMT_YUV420P,
+            context = sws_getContext(SOURCE_WIDTH, SOURCE_HEIGHT, AV_PIX_FMT_YUV420P, tileWidth, tileHeight, AV_PIX_FMT_YUV420P,
                     flags(scaler), null, null, (DoublePointer) null);
         }
     }
@@ -179,7 +190,7 @@ public class HalfScaleBenchmark {
             return TentHalving.halve(SOURCE_WIDTH, SOURCE_HEIGHT, y, strideY, u, strideU, v, strideV, 0);
         }
         if (scaler.equals("native-tent")) {
-            return dev.mcu.decoder.TentHalving.halve(picture, 0);
+            return ratio == 2 ? TentFit.halve(picture, 0) : TentFit.quarter(picture, 0);
         }
         if (zscale != null) {
             return copyOut(zscale.fit(picture), false);
@@ -223,12 +234,12 @@ public class HalfScaleBenchmark {
      * array, whose rows are then placed with System.arraycopy.
      */
     private I420Frame copyOut(AVFrame picture, boolean inBulk) {
-        int chromaWidth = WIDTH / 2;
-        byte[] data = new byte[I420Frame.sizeOf(WIDTH, HEIGHT)];
-        copyPlane(picture.data(0), picture.linesize(0), data, 0, WIDTH, HEIGHT, inBulk);
-        copyPlane(picture.data(1), picture.linesize(1), data, WIDTH * HEIGHT, chromaWidth, HEIGHT / 2, inBulk);
-        copyPlane(picture.data(2), picture.linesize(2), data, WIDTH * HEIGHT + chromaWidth * (HEIGHT / 2), chromaWidth, HEIGHT / 2, inBulk);
-        return new I420Frame(WIDTH, HEIGHT, data, 0);
+        int chromaWidth = tileWidth / 2;
+        byte[] data = new byte[I420Frame.sizeOf(tileWidth, tileHeight)];
+        copyPlane(picture.data(0), picture.linesize(0), data, 0, tileWidth, tileHeight, inBulk);
+        copyPlane(picture.data(1), picture.linesize(1), data, tileWidth * tileHeight, chromaWidth, tileHeight / 2, inBulk);
+        copyPlane(picture.data(2), picture.linesize(2), data, tileWidth * tileHeight + chromaWidth * (tileHeight / 2), chromaWidth, tileHeight / 2, inBulk);
+        return new I420Frame(tileWidth, tileHeight, data, 0);
     }
 
     private void copyPlane(BytePointer plane, int linesize, byte[] out, int outOffset, int width, int height, boolean inBulk) {
