@@ -8,7 +8,7 @@
 # media.ioEngine=io_uring needs a seccomp profile that allows the io_uring_* system calls
 # (--security-opt seccomp=<file>): Docker's default one forbids them (auto takes epoll anyway).
 FROM maven:3.9-eclipse-temurin-17 AS build
-# g++: the decoder module builds its 2:1 tile-fit kernel (decoder/src/main/native) through JavaCPP.
+# g++: the decoder module builds its tile-fit kernel (decoder/src/main/native) through JavaCPP.
 RUN apt-get update && apt-get install -y --no-install-recommends g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Dependencies first, in their own layer: a change to the sources does not download them again.
