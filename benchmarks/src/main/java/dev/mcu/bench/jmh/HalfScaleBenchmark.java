@@ -43,7 +43,8 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
  * The 2:1 tile fit (issue 12): one 640x360 I420 picture to a 320x180 {@link I420Frame} on the
  * heap, as a 16-tile 720p grid needs it (with {@code -p ratio=4}: to 160x90, as video64's 8x8 grid);
  * from libavcodec's native picture as {@code I420Extractor.extract} does it ({@code nativeToHeap}),
- * and from a picture on the heap as the compositor's {@code TileScaler} does it ({@code heapToHeap}). The candidates, one per {@code scaler}:
+ * and from a picture on the heap as the compositor's {@code TileScaler} does it ({@code heapToHeap}).
+ * The candidates, one per {@code scaler}:
  *
  * <ul>
  *   <li>{@code swscale-*}: {@code sws_scale} with that algorithm (the decoder's call today is
@@ -76,7 +77,10 @@ public class HalfScaleBenchmark {
     static final int SOURCE_WIDTH = 640;
     static final int SOURCE_HEIGHT = 360;
 
-    /** How many times smaller the tile is on each side: 2 (the 16-tile grid), or 4 (video64's 8x8 grid; not the {@code java-} candidates). */
+    /**
+     * How many times smaller the tile is on each side: 2 (the 16-tile grid), or 4 (video64's 8x8 grid;
+     * not the {@code java-} candidates).
+     */
     @Param({"2"})
     public int ratio;
 
@@ -136,7 +140,7 @@ public class HalfScaleBenchmark {
             context = sws_alloc_context();
             context.flags(SWS_BILINEAR);
             if (sws_scale_frame(context, scaled, source) < 0) {
-                throw new IllegalStateException("sws_scale_frame refuses 640x360 -> 320x180 I420");
+                throw new IllegalStateException("sws_scale_frame refuses 640x360 -> " + tileWidth + "x" + tileHeight + " I420");
             }
         } else {
             context = sws_getContext(SOURCE_WIDTH, SOURCE_HEIGHT, AV_PIX_FMT_YUV420P, tileWidth, tileHeight, AV_PIX_FMT_YUV420P,
