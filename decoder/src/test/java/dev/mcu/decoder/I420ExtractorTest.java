@@ -146,9 +146,9 @@ class I420ExtractorTest {
     }
 
     /**
-     * A 2:1 fit without the native kernel (where its library did not load) goes through zimg: the picture must be swscale's
-     * bilinear one (what the quality benchmark judges tiles by) within a fraction of a level on average
-     * and a few levels anywhere, on detail as fine as a picture has.
+     * A 2:1 fit without the native kernel (where its library did not load) goes through zimg: the
+     * picture must be swscale's bilinear one (what the quality benchmark judges tiles by) within a
+     * fraction of a level on average and a few levels anywhere, on detail as fine as a picture has.
      */
     @Test
     void theGridsTwoToOneFitGivesSwscalesBilinearPicture() {
