@@ -86,8 +86,8 @@ public final class I420Extractor implements AutoCloseable {
         }
         boolean asIs = picture.format() == AV_PIX_FMT_YUV420P && width == picture.width() && height == picture.height();
         int ratio = picture.width() / Math.max(width, 1);
-        if (tentAllowed && (ratio == 2 || ratio == 4) && ratio * width == picture.width() && ratio * height == picture.height()
-                && TentFit.takes(picture, ratio)) {
+        if (tentAllowed && (ratio == 2 || ratio == 4) && ratio * width == picture.width() && ratio * height == picture.height()) {
+            // null when the kernel does not take this picture (TentFit.takes): zimg or swscale below then fits it
             I420Frame shrunk = ratio == 2 ? TentFit.halve(picture, timestampMicros) : TentFit.quarter(picture, timestampMicros);
             if (shrunk != null) {
                 return shrunk;
