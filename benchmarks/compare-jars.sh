@@ -3,7 +3,8 @@
 # each jar in turn (A B A B ... ROUNDS times, so a change in the machine's load hits both alike),
 # then prints, per scenario and jar, the medians of the server's cpu-s per media-s and of its main
 # threads, with the load average of every run; with BASELINE_SECONDS > 0, also the median of each run's
-# ratio to the ffmpeg CLI run beside it (one jar with ROUNDS=3 gives a steadier verdict than one run).
+# ratio to the ffmpeg CLI run beside it, as fast as it can and fed in real time (one jar with ROUNDS=3 gives a
+# steadier verdict than one run).
 # Not part of `mvn verify`.
 #
 #   benchmarks/compare-jars.sh MEASURE_SECONDS NAME=JAR [NAME=JAR ...]
@@ -73,11 +74,12 @@ print(f"# Jar comparison ({measure} s measured per run)\n")
 for scen, byjar in runs.items():
     print(f"## {scen}\n")
     print("| jar | runs | server cpu-s / media-s (median; each run) | ours ÷ the ffmpeg CLI (median; each run) | "
+          + "ours ÷ the CLI fed in real time, -re (median; each run) | "
           + " | ".join(g for g, _ in groups)
           + " | audio lane ms per round sent | encode ms per frame sent | real time | audio-round lateness p99 ms"
           + " | SSIM (Y) of a received tile (median; each run) | tile steps that repeat or skip"
           + " | video latency p50 ms; A/V skew p50 ms | load average per run (before → after) |")
-    print("|---" * (len(groups) + 12) + "|")
+    print("|---" * (len(groups) + 13) + "|")
     base = None
     for name in order:
         rs = byjar.get(name, [])
@@ -106,8 +108,12 @@ for scen, byjar in runs.items():
         ratios = [r["oursOverFfmpeg"] for r in rs if r.get("oursOverFfmpeg")]
         cli = "–" if not ratios else (f"{med(ratios):.2f}x (" + ", ".join(f"{x:.2f}" for x in ratios) + "; the CLI "
                + ", ".join(f"{r['ffmpegCpuPerMediaSecond']:.3f}" for r in rs if r.get("oursOverFfmpeg")) + ")")
+        paced_ratios = [r["oursOverFfmpegPaced"] for r in rs if r.get("oursOverFfmpegPaced")]
+        paced = "–" if not paced_ratios else (f"{med(paced_ratios):.2f}x (" + ", ".join(f"{x:.2f}" for x in paced_ratios)
+               + "; the CLI " + ", ".join(f"{r['ffmpegPacedCpuPerMediaSecond']:.3f}" for r in rs
+                                          if r.get("oursOverFfmpegPaced")) + ")")
         print(f"| {name} | {len(rs)} | **{cpu:.3f}** ({each}){'' if cpu == base else f', {cpu / base:.2f}x the first'} | "
-              + cli + " | " + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | {steps} | {latency} | "
+              + cli + " | " + paced + " | " + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | {steps} | {latency} | "
               + "; ".join(r['load'] for r in rs) + " |")
     print()
 PY

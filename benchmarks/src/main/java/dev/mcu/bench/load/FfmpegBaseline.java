@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  * encoder and settings ({@link #videoEncoderArgs}) and the mix once with Opus, as fast as it can.
  * CPU is user + system time from {@code /usr/bin/time}. The encoded canvas is kept for the
  * quality measurement. The job runs several times and the median run counts; alternately with it, the
- * same job with one thread per decoder (the stronger baseline: no frame-threading overhead).
+ * same job with one thread per decoder (the stronger baseline: no frame-threading overhead), and the
+ * same job fed in real time ({@code -re} on every input), as a live conference feeds the server: each
+ * thread then waits between frames and comes back to caches other work has used, which a job run as
+ * fast as it can never does.
  *
  * <p>Threads: the main thread. Its inputs are made anew in {@code dir} each run.
  */
@@ -36,20 +39,38 @@ final class FfmpegBaseline {
      * @param runsCpuPerMediaSecond every run's CPU per media second, in the order they ran
      * @param oneDecodeThreadRuns the same job with {@code -threads 1} on every input, as the server
      *                            decodes each participant on one thread: less threading overhead
+     * @param pacedRuns the same job (default threads) with {@code -re} on every input: the inputs read in
+     *                  real time, as a live conference's media arrives at the server
+     * @param pacedWallSeconds the paced runs' wall seconds: more than the media's when the CLI fell behind
      */
     record Result(int participants, double mediaSeconds, double wallSeconds, double cpuSeconds, Path output,
                   String command, List<Double> runsCpuPerMediaSecond, List<Double> oneDecodeThreadRuns,
-                  String oneDecodeThreadCommand) {
+                  String oneDecodeThreadCommand, List<Double> pacedRuns, List<Double> pacedWallSeconds,
+                  String pacedCommand) {
         double cpuPerMediaSecond() {
             return cpuSeconds / mediaSeconds;
         }
 
         /** The median of the one-decode-thread runs (the lower middle of an even count), or NaN without any. */
         double oneDecodeThreadCpuPerMediaSecond() {
-            if (oneDecodeThreadRuns.isEmpty()) {
+            return median(oneDecodeThreadRuns);
+        }
+
+        /** The median of the paced runs (the lower middle of an even count), or NaN without any. */
+        double pacedCpuPerMediaSecond() {
+            return median(pacedRuns);
+        }
+
+        /** Whether every paced run kept up with its inputs (within 5 %: ffmpeg starts and stops around them). */
+        boolean pacedKeptUp() {
+            return pacedWallSeconds.stream().allMatch(w -> w <= mediaSeconds * 1.05 + 1);
+        }
+
+        private static double median(List<Double> runs) {
+            if (runs.isEmpty()) {
                 return Double.NaN;
             }
-            List<Double> sorted = oneDecodeThreadRuns.stream().sorted().toList();
+            List<Double> sorted = runs.stream().sorted().toList();
             return sorted.get((sorted.size() - 1) / 2);
         }
     }
@@ -162,33 +183,54 @@ final class FfmpegBaseline {
         }
         String graph = filterGraph(gridPictures(n), placement, arrangement == null ? null : arrangement.phases());
         String output = "baseline-" + n + "-" + encoder + ".h264";
-        List<String> command = command(ffmpeg, n, seconds, graph, encoder, output, false);
-        // the same job with every decoder on one thread, as the server decodes each participant; its
-        // output is the same picture, written aside
+        List<String> command = command(ffmpeg, n, seconds, graph, encoder, output, Variant.AS_FAST_AS_IT_CAN);
+        // the same job with every decoder on one thread, as the server decodes each participant, and the
+        // same job fed in real time; their outputs are the same picture, written aside
         String oneThreadOutput = "baseline-" + n + "-" + encoder + "-decode1.h264";
-        List<String> oneThread = command(ffmpeg, n, seconds, graph, encoder, oneThreadOutput, true);
+        List<String> oneThread = command(ffmpeg, n, seconds, graph, encoder, oneThreadOutput, Variant.ONE_DECODE_THREAD);
+        String pacedOutput = "baseline-" + n + "-" + encoder + "-paced.h264";
+        List<String> paced = command(ffmpeg, n, seconds, graph, encoder, pacedOutput, Variant.PACED);
         List<double[]> wallAndCpu = new ArrayList<>();
         List<Double> oneThreadPerMediaSecond = new ArrayList<>();
+        List<Double> pacedPerMediaSecond = new ArrayList<>();
+        List<Double> pacedWall = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            // alternately, so a change in the machine during the runs touches both alike
+            // in turn, so a change in the machine during the runs touches all three alike
             wallAndCpu.add(timed(dir, command, "baseline-" + n));
             oneThreadPerMediaSecond.add(timed(dir, oneThread, "baseline-" + n + "-decode1")[1] / seconds);
+            double[] p = timed(dir, paced, "baseline-" + n + "-paced");
+            pacedPerMediaSecond.add(p[1] / seconds);
+            pacedWall.add(p[0]);
         }
         Files.deleteIfExists(dir.resolve(oneThreadOutput));
+        Files.deleteIfExists(dir.resolve(pacedOutput));
         List<Double> perMediaSecond = wallAndCpu.stream().map(r -> r[1] / seconds).toList();
         double[] median = medianByCpu(wallAndCpu);
         return new Result(n, seconds, median[0], median[1], dir.resolve(output),
                 shellQuote(command.subList(5, command.size())), perMediaSecond, oneThreadPerMediaSecond,
-                shellQuote(oneThread.subList(5, oneThread.size())));
+                shellQuote(oneThread.subList(5, oneThread.size())), pacedPerMediaSecond, pacedWall,
+                shellQuote(paced.subList(5, paced.size())));
     }
 
-    private static List<String> command(String ffmpeg, int n, int seconds, String graph, String encoder, String output,
-                                        boolean oneDecodeThread) {
+    /** How the CLI reads its inputs. */
+    enum Variant {
+        /** As a user runs it: default decoder threads, inputs read as fast as it can. */
+        AS_FAST_AS_IT_CAN,
+        /** {@code -threads 1} on every input: one thread per decoder, as the server decodes each participant. */
+        ONE_DECODE_THREAD,
+        /** {@code -re} on every input: read at the media's own rate, as a live conference arrives. */
+        PACED
+    }
+
+    static List<String> command(String ffmpeg, int n, int seconds, String graph, String encoder, String output,
+                                Variant variant) {
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", "time.txt",
                 ffmpeg, "-v", "error", "-y"));
         for (int i = 0; i < n; i++) {
-            if (oneDecodeThread) {
+            if (variant == Variant.ONE_DECODE_THREAD) {
                 command.addAll(List.of("-threads", "1"));
+            } else if (variant == Variant.PACED) {
+                command.add("-re");
             }
             command.add("-i");
             command.add("in" + i + "-" + seconds + "s.mkv");

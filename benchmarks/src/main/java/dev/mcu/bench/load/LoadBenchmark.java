@@ -123,9 +123,11 @@ public final class LoadBenchmark {
                                 arrangement, baselineRuns);
                         baseline.put(scenario.name(), r);
                         ScenarioRunner.log("ffmpeg N=%d: %.3f cpu-s per media-s, the median of %s (wall %.1f s); "
-                                        + "one thread per decoder %.3f, the median of %s", r.participants(),
+                                        + "one thread per decoder %.3f, the median of %s; fed in real time %.3f, the median "
+                                        + "of %s (wall %s s)", r.participants(),
                                 r.cpuPerMediaSecond(), r.runsCpuPerMediaSecond(), r.wallSeconds(),
-                                r.oneDecodeThreadCpuPerMediaSecond(), r.oneDecodeThreadRuns());
+                                r.oneDecodeThreadCpuPerMediaSecond(), r.oneDecodeThreadRuns(),
+                                r.pacedCpuPerMediaSecond(), r.pacedRuns(), r.pacedWallSeconds());
                     } catch (Exception e) {
                         baselineNote = "ffmpeg baseline failed: " + e.getMessage();
                         ScenarioRunner.log("%s", baselineNote);

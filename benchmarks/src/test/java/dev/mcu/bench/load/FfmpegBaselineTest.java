@@ -57,12 +57,36 @@ class FfmpegBaselineTest {
                 "the lower middle of an even count");
 
         FfmpegBaseline.Result three = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.525, 0.36, 0.405),
-                List.of(0.39, 0.37, 0.41, 0.38), "ffmpeg -threads 1");
+                List.of(0.39, 0.37, 0.41, 0.38), "ffmpeg -threads 1", List.of(0.52, 0.49, 0.50), List.of(20.4, 20.3, 20.5),
+                "ffmpeg -re");
         assertEquals(0.38, three.oneDecodeThreadCpuPerMediaSecond(), "the lower middle of the one-thread runs");
+        assertEquals(0.50, three.pacedCpuPerMediaSecond(), "the middle of the paced runs");
+        assertTrue(three.pacedKeptUp(), "20.5 s of wall for 20 s of media kept up");
         assertEquals(" (median of 0.360–0.525, 3 runs)", Report.spread(three));
         FfmpegBaseline.Result one = new FfmpegBaseline.Result(4, 20, 8.5, 8.1, null, "ffmpeg", List.of(0.405), List.of(),
-                "ffmpeg -threads 1");
+                "ffmpeg -threads 1", List.of(2.1), List.of(27.0), "ffmpeg -re");
         assertTrue(Double.isNaN(one.oneDecodeThreadCpuPerMediaSecond()), "no one-thread run, no figure");
+        assertFalse(one.pacedKeptUp(), "27 s of wall for 20 s of media fell behind");
         assertEquals("", Report.spread(one), "one run has no spread to show");
+    }
+
+    @Test
+    void thePacedJobReadsEveryInputInRealTimeAndTheOthersDoNot() {
+        String graph = FfmpegBaseline.filterGraph(FfmpegBaseline.gridPictures(4), null);
+        List<String> paced = FfmpegBaseline.command("ffmpeg", 4, 20, graph, "libopenh264", "out.h264",
+                FfmpegBaseline.Variant.PACED);
+        List<String> oneThread = FfmpegBaseline.command("ffmpeg", 4, 20, graph, "libopenh264", "out.h264",
+                FfmpegBaseline.Variant.ONE_DECODE_THREAD);
+        List<String> free = FfmpegBaseline.command("ffmpeg", 4, 20, graph, "libopenh264", "out.h264",
+                FfmpegBaseline.Variant.AS_FAST_AS_IT_CAN);
+        for (int i = 0; i < 4; i++) {
+            int input = paced.indexOf("in" + i + "-20s.mkv");
+            assertEquals(List.of("-re", "-i"), paced.subList(input - 2, input), "input " + i + " read in real time");
+            int same = oneThread.indexOf("in" + i + "-20s.mkv");
+            assertEquals(List.of("-threads", "1", "-i"), oneThread.subList(same - 3, same), "input " + i + " on one decode thread");
+        }
+        assertFalse(free.contains("-re") || oneThread.contains("-re"), "only the paced job waits for its inputs");
+        assertEquals(free.subList(free.indexOf("-filter_complex"), free.size()),
+                paced.subList(paced.indexOf("-filter_complex"), paced.size()), "the same graph and encoder settings");
     }
 }
