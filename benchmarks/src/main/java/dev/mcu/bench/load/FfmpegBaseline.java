@@ -178,7 +178,11 @@ final class FfmpegBaseline {
                     "-f", "lavfi", "-i", "sine=frequency=" + (int) MediaLibrary.toneHz(i) + ":sample_rate=48000",
                     "-t", Integer.toString(seconds), "-map", "0:v", "-map", "1:a",
                     // the raw H.264 demuxer's timestamps stop at the first IDR that restarts the picture order: number the frames
-                    "-c:v", "copy", "-bsf:v", "setts=ts=N/(" + MediaLibrary.VIDEO_FPS + "*TB)", "-c:a", "libopus", "-b:a", "32k", "-ac", "1", input.getFileName().toString()), "prepare");
+                    "-c:v", "copy", "-bsf:v", "setts=ts=N/(" + MediaLibrary.VIDEO_FPS + "*TB)", "-c:a", "libopus", "-b:a", "32k", "-ac", "1",
+                    // strictly interleaved: by default the muxer let the copied video run up to 10 s ahead of the
+                    // encoded audio, and a job reading the file in real time (-re) then waited ~9 s per input
+                    // for its first audio before it could mix
+                    "-max_interleave_delta", "0", input.getFileName().toString()), "prepare");
             Files.delete(repeated);
         }
         String graph = filterGraph(gridPictures(n), placement, arrangement == null ? null : arrangement.phases());
