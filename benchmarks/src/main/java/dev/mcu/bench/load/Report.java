@@ -343,8 +343,10 @@ final class Report {
                     .append('\n');
             Double paced = r == null ? null : pacedRatio(r);
             if (paced != null) {
+                boolean keptUp = baseline.get(name).pacedKeptUp();
                 md.append("  - the same limit against the CLI fed in real time (`-re`): ").append(f(paced, 2)).append("x — ")
-                        .append(paced <= limit && r.realTime() && (name.equals("video4") || qualityOk) ? "**met**" : "**not met**")
+                        .append(!keptUp ? "**not comparable** (the paced CLI fell behind its inputs)"
+                                : paced <= limit && r.realTime() && (name.equals("video4") || qualityOk) ? "**met**" : "**not met**")
                         .append('\n');
             }
         }
@@ -433,6 +435,7 @@ final class Report {
                             : b.pacedRuns().stream().map(Report::num).toList().toString())
                     .append(", \"ffmpegPacedWallSeconds\": ").append(b == null ? "null"
                             : b.pacedWallSeconds().stream().map(Report::num).toList().toString())
+                    .append(", \"ffmpegPacedKeptUp\": ").append(b == null || b.pacedRuns().isEmpty() ? "null" : b.pacedKeptUp())
                     .append(", \"oursOverFfmpegPaced\": ").append(paced == null ? "null" : num(paced))
                     .append(", \"ffmpegPacedCommand\": ").append(b == null ? "null" : quote(b.pacedCommand()))
                     .append(", \"ffmpegCommand\": ").append(b == null ? "null" : quote(b.command()))

@@ -2,6 +2,7 @@ package dev.mcu.bench.load;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,5 +38,31 @@ class ReportTest {
         assertTrue(Report.warmupNote(150).contains("one PLI 30 s before the window"), Report.warmupNote(150));
         assertTrue(Report.warmupNote(Report.JIT_SETTLED_SECONDS).contains("one PLI"), Report.warmupNote(Report.JIT_SETTLED_SECONDS));
         assertFalse(Report.warmupNote(60).contains("PLI"), Report.warmupNote(60));
+    }
+
+    /** A video4 room that cost 0.45 cpu-s a second, against the CLI as fast as it can (0.35) and fed in real time. */
+    private static Report video4Against(List<Double> pacedRuns, List<Double> pacedWall) {
+        ScenarioResult served = new ScenarioResult(Scenario.parse("video4"), 20, 0.2, 0, 9.0, 1, 300, 50, 50, 0, 30, 30,
+                1500, 0, List.of(40.0), 10, 0, null, Map.of(), null, null, null, null);
+        FfmpegBaseline.Result cli = new FfmpegBaseline.Result(4, 20, 5.2, 7.0, null, "ffmpeg", List.of(0.35),
+                List.of(0.34), "ffmpeg -threads 1", pacedRuns, pacedWall, "ffmpeg -re");
+        return new Report(List.of(served), Map.of("video4", cli), Map.of(), null, 20, 150, 20, "libopenh264", "test");
+    }
+
+    @Test
+    void theReportSetsOursAgainstTheCliFedInRealTimeBesideTheBatchFigure() {
+        String md = video4Against(List.of(0.44, 0.46, 0.50), List.of(19.6, 19.6, 19.6)).markdown();
+        assertTrue(md.contains("| 0.460 | 0.98x |"), "the paced CLI's median and ours ÷ it in the table:\n" + md);
+        assertTrue(md.contains("video4 ≤ 1.00x ffmpeg's CPU, same encoder: 1.29x"), md);
+        assertTrue(md.contains("the same limit against the CLI fed in real time (`-re`): 0.98x — **met**"), md);
+        String json = video4Against(List.of(0.44, 0.46, 0.50), List.of(19.6, 19.6, 19.6)).json();
+        assertTrue(json.contains("\"ffmpegPacedCpuPerMediaSecond\": 0.4600") && json.contains("\"ffmpegPacedKeptUp\": true"), json);
+    }
+
+    @Test
+    void aPacedCliThatFellBehindItsInputsIsNotComparedAsIfItHadNot() {
+        String md = video4Against(List.of(0.54, 0.54, 0.50), List.of(55.1, 55.0, 55.1)).markdown();
+        assertTrue(md.contains("0.540 (fell behind its inputs)"), md);
+        assertTrue(md.contains("fed in real time (`-re`): 0.83x — **not comparable** (the paced CLI fell behind its inputs)"), md);
     }
 }
