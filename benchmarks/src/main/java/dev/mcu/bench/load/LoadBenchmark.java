@@ -70,6 +70,7 @@ public final class LoadBenchmark {
             }
         }
 
+        String loadAverageBefore = Report.loadAverageNow();
         ScenarioRunner.log("encoding the media every participant replays (once)");
         int videoLoops = scenarios.stream().mapToInt(Scenario::videoParticipants).max().orElse(0);
         List<MediaLibrary.VideoLoop> loops = new ArrayList<>();
@@ -156,7 +157,7 @@ public final class LoadBenchmark {
         }
 
         Report report = new Report(results, baseline, quality, baselineNote, seconds, warmup, baselineSeconds, encoder,
-                options.get("command"));
+                options.get("command"), loadAverageBefore);
         Path out = Path.of(options.get("out"));
         report.write(out);
         System.out.println(report.markdown());

@@ -31,12 +31,14 @@ final class Report {
     private final String command;
     private final String cpuModel = cpuModel();
     private final int cores = Runtime.getRuntime().availableProcessors();
-    private final String loadAverage = loadAverage();
+    private final String loadAverageBefore;
     private final String when = Instant.now().toString();
 
     Report(List<ScenarioResult> results, Map<String, FfmpegBaseline.Result> baseline, Map<String, Quality> quality,
-           String baselineNote, int seconds, int warmup, int baselineSeconds, String encoder, String command) {
+           String baselineNote, int seconds, int warmup, int baselineSeconds, String encoder, String command,
+           String loadAverageBefore) {
         this.results = results;
+        this.loadAverageBefore = loadAverageBefore;
         this.baseline = baseline;
         this.quality = quality;
         this.baselineNote = baselineNote;
@@ -183,7 +185,7 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# End-to-end load: ").append(when).append("\n\n")
                 .append("Command: `").append(command).append("`. Machine: ").append(cores).append(" cores, ").append(cpuModel)
-                .append("; load average before the run ").append(loadAverage).append(".\n")
+                .append("; load average before the run ").append(loadAverageBefore).append(".\n")
                 .append("Each scenario: a fresh server process (`java -jar mcu-app.jar`), ").append(warmup)
                 .append(" s warm-up after all calls are up, then ").append(seconds).append(" s measured. ")
                 .append(warmupNote(warmup))
@@ -400,7 +402,7 @@ final class Report {
         j.append("  \"when\": \"").append(when).append("\",\n")
                 .append("  \"command\": ").append(quote(command)).append(",\n")
                 .append("  \"machine\": {\"cores\": ").append(cores).append(", \"cpu\": ").append(quote(cpuModel))
-                .append(", \"loadAverageBefore\": ").append(quote(loadAverage)).append("},\n")
+                .append(", \"loadAverageBefore\": ").append(quote(loadAverageBefore)).append("},\n")
                 .append("  \"measureSeconds\": ").append(seconds).append(", \"warmupSeconds\": ").append(warmup)
                 .append(", \"baselineSeconds\": ").append(baselineSeconds).append(",\n")
                 .append("  \"serverEncoder\": ").append(quote(encoder)).append(",\n")
@@ -510,7 +512,8 @@ final class Report {
         }
     }
 
-    private static String loadAverage() {
+    /** The 1, 5 and 15 minute load averages now: taken before the first scenario, as the report is written after the last. */
+    static String loadAverageNow() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return parts[0] + " " + parts[1] + " " + parts[2];

@@ -46,7 +46,15 @@ class ReportTest {
                 1500, 0, List.of(40.0), 10, 0, null, Map.of(), null, null, null, null);
         FfmpegBaseline.Result cli = new FfmpegBaseline.Result(4, 20, 5.2, 7.0, null, "ffmpeg", List.of(0.35),
                 List.of(0.34), "ffmpeg -threads 1", pacedRuns, pacedWall, "ffmpeg -re");
-        return new Report(List.of(served), Map.of("video4", cli), Map.of(), null, 20, 150, 20, "libopenh264", "test");
+        return new Report(List.of(served), Map.of("video4", cli), Map.of(), null, 20, 150, 20, "libopenh264", "test",
+                "0.52 0.41 0.30");
+    }
+
+    @Test
+    void theLoadAverageBeforeTheRunIsTheOneTakenBeforeTheFirstScenarioNotWhenTheReportIsWritten() {
+        Report report = video4Against(List.of(0.44), List.of(19.6));
+        assertTrue(report.markdown().contains("load average before the run 0.52 0.41 0.30."), report.markdown());
+        assertTrue(report.json().contains("\"loadAverageBefore\": \"0.52 0.41 0.30\""), report.json());
     }
 
     @Test
