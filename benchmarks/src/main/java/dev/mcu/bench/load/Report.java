@@ -222,7 +222,8 @@ final class Report {
                     .append(" | ").append(oneThread == null ? "–" : f(oneThread, 2) + "x")
                     .append(" | ").append(b == null || b.pacedRuns().isEmpty() ? "–"
                             : f(b.pacedCpuPerMediaSecond(), 3) + (b.pacedKeptUp() ? "" : " (fell behind its inputs)"))
-                    .append(" | ").append(paced == null ? "–" : f(paced, 2) + "x")
+                    .append(" | ").append(paced == null ? "–" : f(paced, 2) + "x"
+                            + (b.pacedKeptUp() ? "" : " (not comparable: the CLI could not keep up with real time)"))
                     .append(" | ").append(q == null ? "–" : ssim(q.ours()) + " / " + ssim(q.ffmpeg()))
                     .append(" | ").append(q == null ? "–" : psnr(q.ours()) + " / " + psnr(q.ffmpeg()))
                     .append(" | ").append(r.realTime() ? "yes" : "**no**")
