@@ -70,6 +70,15 @@ def thread(s, matches):
 def med(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else float("nan")
+def ratio_cell(rs, ratio_key, cli_key):
+    # with BASELINE_SECONDS set, each run has its own CLI figure: the median of the runs' own ratios
+    # is steadier than one median divided by another when the machine's load drifts between rounds
+    paired = [r for r in rs if r.get(ratio_key)]
+    if not paired:
+        return "–"
+    ratios = [r[ratio_key] for r in paired]
+    return (f"{med(ratios):.2f}x (" + ", ".join(f"{x:.2f}" for x in ratios) + "; the CLI "
+            + ", ".join(f"{r[cli_key]:.3f}" for r in paired) + ")")
 print(f"# Jar comparison ({measure} s measured per run)\n")
 for scen, byjar in runs.items():
     print(f"## {scen}\n")
@@ -103,15 +112,8 @@ for scen, byjar in runs.items():
         steps = "–" if all(x is None for x in uneven) else f"{100 * med(uneven):.1f} %"
         video = [r.get("videoLatencyMillis") or {} for r in rs]
         latency = f"{med([v.get('p50') for v in video]):.0f}; {med([v.get('skewP50') for v in video]):.0f}"
-        # with BASELINE_SECONDS set, each run has its own CLI figure: the median of the runs' own ratios
-        # is steadier than one median divided by another when the machine's load drifts between rounds
-        ratios = [r["oursOverFfmpeg"] for r in rs if r.get("oursOverFfmpeg")]
-        cli = "–" if not ratios else (f"{med(ratios):.2f}x (" + ", ".join(f"{x:.2f}" for x in ratios) + "; the CLI "
-               + ", ".join(f"{r['ffmpegCpuPerMediaSecond']:.3f}" for r in rs if r.get("oursOverFfmpeg")) + ")")
-        paced_ratios = [r["oursOverFfmpegPaced"] for r in rs if r.get("oursOverFfmpegPaced")]
-        paced = "–" if not paced_ratios else (f"{med(paced_ratios):.2f}x (" + ", ".join(f"{x:.2f}" for x in paced_ratios)
-               + "; the CLI " + ", ".join(f"{r['ffmpegPacedCpuPerMediaSecond']:.3f}" for r in rs
-                                          if r.get("oursOverFfmpegPaced")) + ")")
+        cli = ratio_cell(rs, "oursOverFfmpeg", "ffmpegCpuPerMediaSecond")
+        paced = ratio_cell(rs, "oursOverFfmpegPaced", "ffmpegPacedCpuPerMediaSecond")
         print(f"| {name} | {len(rs)} | **{cpu:.3f}** ({each}){'' if cpu == base else f', {cpu / base:.2f}x the first'} | "
               + cli + " | " + paced + " | " + " | ".join(cells) + f" | {rt} | {late:.1f} | {ssim} | {steps} | {latency} | "
               + "; ".join(r['load'] for r in rs) + " |")

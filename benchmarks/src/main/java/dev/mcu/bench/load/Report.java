@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 import static dev.mcu.bench.load.ScenarioResult.f;
 
@@ -146,21 +148,24 @@ final class Report {
 
     /** Ours against the CLI with one thread per decoder (the stronger baseline), or null. */
     private Double oneThreadRatio(ScenarioResult r) {
-        FfmpegBaseline.Result b = baseline.get(r.scenario().name());
-        return r.error() != null || b == null || b.oneDecodeThreadRuns().isEmpty() ? null
-                : r.serverCpuPerMediaSecond() / b.oneDecodeThreadCpuPerMediaSecond();
+        return over(r, b -> !b.oneDecodeThreadRuns().isEmpty(), FfmpegBaseline.Result::oneDecodeThreadCpuPerMediaSecond);
     }
 
     /** Ours against the CLI fed in real time (-re: the job a live server does), or null. */
     private Double pacedRatio(ScenarioResult r) {
-        FfmpegBaseline.Result b = baseline.get(r.scenario().name());
-        return r.error() != null || b == null || b.pacedRuns().isEmpty() ? null
-                : r.serverCpuPerMediaSecond() / b.pacedCpuPerMediaSecond();
+        return over(r, b -> !b.pacedRuns().isEmpty(), FfmpegBaseline.Result::pacedCpuPerMediaSecond);
     }
 
     private Double ratio(ScenarioResult r) {
+        return over(r, b -> true, FfmpegBaseline.Result::cpuPerMediaSecond);
+    }
+
+    /** Ours divided by one of the CLI's figures, or null when the scenario failed or that figure was not measured. */
+    private Double over(ScenarioResult r, Predicate<FfmpegBaseline.Result> measured,
+                        ToDoubleFunction<FfmpegBaseline.Result> cliCpuPerMediaSecond) {
         FfmpegBaseline.Result b = baseline.get(r.scenario().name());
-        return r.error() != null || b == null ? null : r.serverCpuPerMediaSecond() / b.cpuPerMediaSecond();
+        return r.error() != null || b == null || !measured.test(b) ? null
+                : r.serverCpuPerMediaSecond() / cliCpuPerMediaSecond.applyAsDouble(b);
     }
 
     private ScenarioResult find(String name) {
@@ -329,6 +334,11 @@ final class Report {
         return md.toString();
     }
 
+    /** A CPU target met: within the limit, in real time, and (video16) received no worse than the CLI's picture. */
+    private static boolean within(double ratio, double limit, ScenarioResult r, String name, boolean qualityOk) {
+        return ratio <= limit && r.realTime() && (name.equals("video4") || qualityOk);
+    }
+
     private String targets() {
         StringBuilder md = new StringBuilder("Targets (issue 12):\n\n");
         for (String name : List.of("video16", "video4")) {
@@ -341,7 +351,7 @@ final class Report {
                     .append(name.equals("video16") ? ", SSIM equal or better" : "").append(": ")
                     .append(ratio == null ? "not measured" : f(ratio, 2) + "x"
                             + (q == null ? "" : ", SSIM " + ssim(q.ours()) + " vs " + ssim(q.ffmpeg()))
-                            + " — " + (ratio <= limit && r.realTime() && (name.equals("video4") || qualityOk) ? "**met**"
+                            + " — " + (within(ratio, limit, r, name, qualityOk) ? "**met**"
                             : r.realTime() ? "**not met**" : "**not comparable** (not real time: the machine was too busy)"))
                     .append('\n');
             Double paced = r == null ? null : pacedRatio(r);
@@ -349,7 +359,7 @@ final class Report {
                 boolean keptUp = baseline.get(name).pacedKeptUp();
                 md.append("  - the same limit against the CLI fed in real time (`-re`): ").append(f(paced, 2)).append("x — ")
                         .append(!keptUp ? "**not comparable** (the paced CLI fell behind its inputs)"
-                                : paced <= limit && r.realTime() && (name.equals("video4") || qualityOk) ? "**met**" : "**not met**")
+                                : within(paced, limit, r, name, qualityOk) ? "**met**" : "**not met**")
                         .append('\n');
             }
         }
